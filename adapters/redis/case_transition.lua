@@ -1,0 +1,114 @@
+-- case_transition: move a case from one of the allowed statuses to another, for every
+-- transition (claim, assign, release, resolve, close, reopen).
+--
+-- KEYS[1]  esc:{t}:case:<id>
+-- KEYS[2]  esc:{t}:audit:<id>
+-- KEYS[3]  esc:{t}:cases:open
+-- KEYS[4]  esc:{t}:cases:claimed
+-- KEYS[5]  esc:{t}:cases:resolved
+-- KEYS[6]  esc:{t}:cases:closed
+-- ARGV[1]  key prefix "esc:{t}:"
+-- ARGV[2]  case id
+-- ARGV[3]  statuses allowed now, comma separated
+-- ARGV[4]  status to move to
+-- ARGV[5]  at, Unix ms
+-- ARGV[6]  actor identity
+-- ARGV[7]  actor display name
+-- ARGV[8]  claimer identity (to claimed)
+-- ARGV[9]  claimer display name (to claimed)
+-- ARGV[10] note (to resolved or closed)
+-- ARGV[11] audit action
+-- ARGV[12] audit text
+--
+-- Returns {"ok", field, value, ...} with the updated hash; {"wrong", field, value, ...} with the
+-- unchanged hash when the status is not allowed; {"owner", id} or {"vin", id} when a reopen
+-- would give the owner or the vehicle a second open case; {"missing"} when there is no case.
+-- Guarantees: the status check, the change, the move between the status sets, the index
+-- update and the audit entry happen together or not at all, so of N concurrent claims exactly
+-- one succeeds. The owner and VIN index keys are built here from ARGV[1] and the owner and vin
+-- fields of the hash, which the caller cannot know without reading first; they share the hash
+-- tag of KEYS, so the script stays in one Cluster slot.
+
+local setOf = {open = KEYS[3], claimed = KEYS[4], resolved = KEYS[5], closed = KEYS[6]}
+local to = ARGV[4]
+if not setOf[to] then
+  return redis.error_reply('ERR unknown status ' .. to)
+end
+
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then
+  return {'missing'}
+end
+
+local allowed = false
+for s in string.gmatch(ARGV[3], '[^,]+') do
+  if s == status then
+    allowed = true
+  end
+end
+if not allowed then
+  local reply = redis.call('HGETALL', KEYS[1])
+  table.insert(reply, 1, 'wrong')
+  return reply
+end
+
+local id, at = ARGV[2], ARGV[5]
+local ownerKey = ARGV[1] .. 'owner:' .. (redis.call('HGET', KEYS[1], 'owner') or '')
+local vin = redis.call('HGET', KEYS[1], 'vin') or ''
+local vinKey = nil
+if vin ~= '' then
+  vinKey = ARGV[1] .. 'vin:' .. vin
+end
+local wasOpen = status == 'open' or status == 'claimed'
+local willBeOpen = to == 'open' or to == 'claimed'
+
+-- Another live case holding an index refuses a reopen, before anything is written.
+local function holder(key)
+  local other = redis.call('GET', key)
+  if other and other ~= id and redis.call('EXISTS', ARGV[1] .. 'case:' .. other) == 1 then
+    return other
+  end
+  return nil
+end
+
+if willBeOpen and not wasOpen then
+  local other = holder(ownerKey)
+  if other then
+    return {'owner', other}
+  end
+  if vinKey then
+    other = holder(vinKey)
+    if other then
+      return {'vin', other}
+    end
+    redis.call('SET', vinKey, id)
+  end
+  redis.call('SET', ownerKey, id)
+  redis.call('HDEL', KEYS[1], 'ended_at', 'ended_by')
+elseif wasOpen and not willBeOpen then
+  -- the case ends and frees its indexes, if they are still its own
+  if redis.call('GET', ownerKey) == id then
+    redis.call('DEL', ownerKey)
+  end
+  if vinKey and redis.call('GET', vinKey) == id then
+    redis.call('DEL', vinKey)
+  end
+end
+
+if to == 'claimed' then
+  redis.call('HSET', KEYS[1], 'claimed_by', ARGV[8], 'claimed_by_name', ARGV[9], 'claimed_at', at)
+elseif to == 'open' then
+  redis.call('HDEL', KEYS[1], 'claimed_by', 'claimed_by_name', 'claimed_at')
+else
+  redis.call('HSET', KEYS[1], 'note', ARGV[10], 'ended_at', at, 'ended_by', ARGV[6])
+end
+
+redis.call('HSET', KEYS[1], 'status', to, 'updated_at', at)
+redis.call('ZREM', setOf[status], id)
+redis.call('ZADD', setOf[to], at, id)
+redis.call('XADD', KEYS[2], '*',
+  'at', at, 'actor', ARGV[6], 'name', ARGV[7], 'action', ARGV[11], 'text', ARGV[12])
+
+local reply = redis.call('HGETALL', KEYS[1])
+table.insert(reply, 1, 'ok')
+return reply

@@ -1,0 +1,57 @@
+package redis
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParseMultiHost(t *testing.T) {
+	tests := []struct {
+		url                    string
+		addrs                  []string
+		master, user, password string
+		db                     int
+		cluster, tls           bool
+	}{
+		{url: "redis-sentinel://s1,s2:26380/mymaster", addrs: []string{"s1:26379", "s2:26380"}, master: "mymaster"},
+		{url: "rediss-sentinel://u:p%40ss@s1/mymaster?db=3", addrs: []string{"s1:26379"}, master: "mymaster", user: "u", password: "p@ss", db: 3, tls: true},
+		{url: "redis-cluster://:pw@n1:7000,n2,10.0.0.3:7002,[::1]:7003,[::2]", addrs: []string{"n1:7000", "n2:6379", "10.0.0.3:7002", "[::1]:7003", "[::2]:6379"}, password: "pw", cluster: true},
+		{url: "rediss-cluster://n1", addrs: []string{"n1:6379"}, cluster: true, tls: true},
+	}
+	for _, tt := range tests {
+		_, addr, err := parseURL(tt.url)
+		if err != nil {
+			t.Errorf("%s: %v", tt.url, err)
+			continue
+		}
+		defaultPort := "26379"
+		if tt.cluster {
+			defaultPort = "6379"
+		}
+		opts, err := parseMultiHost(tt.url, defaultPort)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(opts.Addrs, tt.addrs) || opts.MasterName != tt.master || opts.Username != tt.user ||
+			opts.Password != tt.password || opts.DB != tt.db || (opts.TLSConfig != nil) != tt.tls {
+			t.Errorf("%s: parsed %+v", tt.url, opts)
+		}
+		if addr == "" {
+			t.Errorf("%s: no address for messages", tt.url)
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"redis://127.0.0.1:6379":          "redis://127.0.0.1:6379",
+		"redis://user:secret@host:6379/0": "redis://user:xxxxx@host:6379/0",
+		"redis://:secret@host":            "redis://xxxxx@host",
+		"redis://secret@host":             "redis://xxxxx@host",
+		"redis://u:s@c@ret@host":          "redis://u:xxxxx@host",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,95 @@
+// Package redis keeps the bot's state in Redis: intake sessions, cases with their indexes and
+// audit streams, and the moderation switches. It works over goredis.UniversalClient, so one
+// node, Sentinel and Cluster are configuration, not code.
+//
+// Every key of a deployment lives under one hash tag, so all keys share a Cluster slot and
+// every multi-key script and MULTI is Cluster-safe:
+//
+//	esc:{<tenant>}:conv:<identity>   hash {v: version, data: session JSON}, idle TTL per save
+//	esc:{<tenant>}:case:<id>         hash: status, claimed_by, claimed_by_name, claimed_at,
+//	                                 note, ended_at, ended_by, owner, vin, messages, last_exec,
+//	                                 updated_at, posts (JSON array), doc (JSON of the rest)
+//	esc:{<tenant>}:cases:seq         string, INCR gives the next ESC-n (n = 1000 + counter)
+//	esc:{<tenant>}:cases:open        sorted set of case ids, score = ms of entering the status
+//	esc:{<tenant>}:cases:claimed     "
+//	esc:{<tenant>}:cases:resolved    "
+//	esc:{<tenant>}:cases:closed      "
+//	esc:{<tenant>}:owner:<identity>  string, id of the owner's open case
+//	esc:{<tenant>}:vin:<vin>         string, id of the vehicle's open case
+//	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text}
+//	esc:{<tenant>}:seen:<event id>   "1" with PX DedupeTTL: the event was handled
+//	esc:{<tenant>}:rate:<identity>   counter of events in the current window (PEXPIRE NX)
+//	esc:{<tenant>}:block:<identity>  block JSON, with PXAT when the block expires
+//	esc:{<tenant>}:blocks            set of blocked identities, for listing
+//	esc:{<tenant>}:pause             pause JSON; absent when intake runs
+//
+// All times stored as scalars are Unix milliseconds.
+package redis
+
+import (
+	"escalation-bot/bot"
+)
+
+// Keys builds the key names of one tenant.
+type Keys struct {
+	prefix string
+}
+
+// NewKeys returns the key builder for tenant ("default" when empty).
+func NewKeys(tenant string) Keys {
+	if tenant == "" {
+		tenant = DefaultTenant
+	}
+	return Keys{prefix: "esc:{" + tenant + "}:"}
+}
+
+// Prefix is what every key of the tenant starts with: "esc:{<tenant>}:".
+func (k Keys) Prefix() string { return k.prefix }
+
+// Conv is the owner's intake session.
+func (k Keys) Conv(owner bot.Identity) string { return k.prefix + "conv:" + string(owner) }
+
+// Case is the hash of one case.
+func (k Keys) Case(id string) string { return k.prefix + "case:" + id }
+
+// Seq is the counter behind case ids.
+func (k Keys) Seq() string { return k.prefix + "cases:seq" }
+
+// Owner is the index from an owner to their open case.
+func (k Keys) Owner(owner bot.Identity) string { return k.prefix + "owner:" + string(owner) }
+
+// VIN is the index from a vehicle to its open case.
+func (k Keys) VIN(vin string) string { return k.prefix + "vin:" + vin }
+
+// Audit is the stream of one case's history.
+func (k Keys) Audit(id string) string { return k.prefix + "audit:" + id }
+
+// Seen marks a handled platform event.
+func (k Keys) Seen(eventID string) string { return k.prefix + "seen:" + eventID }
+
+// Rate counts a user's events in the current window.
+func (k Keys) Rate(user bot.Identity) string { return k.prefix + "rate:" + string(user) }
+
+// Block is a user's block.
+func (k Keys) Block(user bot.Identity) string { return k.prefix + "block:" + string(user) }
+
+// Blocks is the set of blocked users.
+func (k Keys) Blocks() string { return k.prefix + "blocks" }
+
+// Pause is the intake pause switch.
+func (k Keys) Pause() string { return k.prefix + "pause" }
+
+// Status is the sorted set of the cases in status s: "cases:open", "cases:claimed", ...
+func (k Keys) Status(s bot.Status) string { return k.prefix + "cases:" + string(s) }
+
+// statuses is every status, in the order the case scripts take their sorted sets as KEYS.
+var statuses = [...]bot.Status{bot.StatusOpen, bot.StatusClaimed, bot.StatusResolved, bot.StatusClosed}
+
+func validStatus(s bot.Status) bool {
+	for _, v := range statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,53 @@
+package redis
+
+import (
+	"context"
+	"log/slog"
+
+	goredis "github.com/redis/go-redis/v9"
+	"go.uber.org/fx"
+
+	"escalation-bot/bot"
+)
+
+// Module provides the Redis client (goredis.UniversalClient), bot.SessionStore, bot.CaseStore,
+// bot.Moderation and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
+// The client is checked with a PING when the app starts and closed when it stops.
+var Module = fx.Module("redis",
+	fx.Provide(
+		newLifecycleClient,
+		NewHealth,
+		fx.Annotate(NewSessionStore, fx.As(new(bot.SessionStore))),
+		fx.Annotate(NewCaseStore, fx.As(new(bot.CaseStore))),
+		fx.Annotate(NewModeration, fx.As(new(bot.Moderation))),
+	),
+)
+
+// newLifecycleClient opens the client without I/O, so constructing the app stays fast and
+// side-effect free, and ties the PING and the close to the app's start and stop.
+func newLifecycleClient(lc fx.Lifecycle, cfg Config, logger *slog.Logger) (goredis.UniversalClient, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	conn, err := open(cfg.URL, logger)
+	if err != nil {
+		return nil, err
+	}
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			if err := conn.ping(ctx); err != nil {
+				return err
+			}
+			logger.Info("redis connected", "addr", conn.addr, "tenant", cfg.withDefaults().Tenant)
+			return nil
+		},
+		OnStop: func(context.Context) error {
+			conn.close()
+			return nil
+		},
+	})
+	return conn.client, nil
+}

@@ -1,0 +1,28 @@
+package redis
+
+import (
+	_ "embed"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// The scripts run with EVALSHA and fall back to EVAL once per server when Redis does not know
+// them yet. Each file's header states its keys, arguments and guarantees.
+var (
+	//go:embed session_save.lua
+	sessionSaveLua string
+	//go:embed case_create.lua
+	caseCreateLua string
+	//go:embed case_transition.lua
+	caseTransitionLua string
+	//go:embed case_post.lua
+	casePostLua string
+	//go:embed case_audit.lua
+	caseAuditLua string
+
+	sessionSave    = goredis.NewScript(sessionSaveLua)
+	caseCreate     = goredis.NewScript(caseCreateLua)
+	caseTransition = goredis.NewScript(caseTransitionLua)
+	casePost       = goredis.NewScript(casePostLua)
+	caseAudit      = goredis.NewScript(caseAuditLua)
+)

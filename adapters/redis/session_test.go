@@ -1,0 +1,290 @@
+package redis_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"escalation-bot/adapters/redis"
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+	"escalation-bot/xtest/redistest"
+)
+
+const owner = bot.Identity("slack:T1:U1")
+
+func TestSessionLoadMissing(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		s := newStores(r, redis.Config{})
+		turn, err := s.sessions.Load(context.Background(), owner, "ev-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := bot.Turn{Session: conversation.Session{Owner: string(owner)}, Recent: 1}
+		if !reflect.DeepEqual(turn, want) {
+			t.Errorf("Load = %+v, want %+v", turn, want)
+		}
+	})
+}
+
+func TestSessionSaveLoad(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		sess := conversation.Session{
+			Owner:   string(owner),
+			Stage:   conversation.StageIntake,
+			Step:    "vin",
+			Answers: map[string]string{"model": "Model 3", "year": "2019"},
+			History: []string{"consent", "model", "year"},
+			Turns:   3,
+			Started: t0.UTC(),
+		}
+		for version := int64(1); version <= 3; version++ {
+			if err := s.sessions.Save(ctx, sess, fmt.Sprintf("ev-%d", version), time.Hour); err != nil {
+				t.Fatalf("save %d: %v", version, err)
+			}
+			turn, err := s.sessions.Load(ctx, owner, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess.Version = version
+			if !turn.Found || !reflect.DeepEqual(turn.Session, sess) {
+				t.Fatalf("Load after save %d = found %v, %+v; want %+v", version, turn.Found, turn.Session, sess)
+			}
+			sess.Turns++
+		}
+	})
+}
+
+func TestSessionStaleVersion(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		first := conversation.Session{Owner: string(owner), Step: "a"}
+		if err := s.sessions.Save(ctx, first, "ev-1", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		// Another replica loaded version 0 too: creating again must fail.
+		second := conversation.Session{Owner: string(owner), Step: "b"}
+		if err := s.sessions.Save(ctx, second, "ev-2", time.Hour); !errors.Is(err, bot.ErrConflict) {
+			t.Fatalf("save over a newer version: %v, want ErrConflict", err)
+		}
+		turn, _ := s.sessions.Load(ctx, owner, "ev-2")
+		if turn.Session.Step != "a" || turn.Session.Version != 1 {
+			t.Errorf("after conflict: %+v, want step a at version 1", turn.Session)
+		}
+		if turn.Seen {
+			t.Error("a refused save marked its event seen")
+		}
+		turn.Session.Version = 7
+		if err := s.sessions.Save(ctx, turn.Session, "", time.Hour); !errors.Is(err, bot.ErrConflict) {
+			t.Fatalf("save of a version from the future: %v, want ErrConflict", err)
+		}
+	})
+}
+
+func TestSessionReplayedEvent(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		turn, _ := s.sessions.Load(ctx, owner, "ev-1")
+		turn.Session.Step = "model"
+		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		replay, err := s.sessions.Load(ctx, owner, "ev-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !replay.Seen {
+			t.Error("Load of a handled event: Seen = false")
+		}
+		// A replica that loaded before the first save finished must not apply it again,
+		// and the error must say duplicate, not conflict, so nobody retries.
+		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour); !errors.Is(err, bot.ErrDuplicateEvent) {
+			t.Errorf("save of a replayed event over a stale version: %v, want ErrDuplicateEvent", err)
+		}
+		if err := s.sessions.Save(ctx, replay.Session, "ev-1", time.Hour); !errors.Is(err, bot.ErrDuplicateEvent) {
+			t.Errorf("save of a replayed event: %v, want ErrDuplicateEvent", err)
+		}
+		after, _ := s.sessions.Load(ctx, owner, "")
+		if after.Session.Version != 1 {
+			t.Errorf("version after replays = %d, want 1", after.Session.Version)
+		}
+	})
+}
+
+func TestSessionTTL(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{DedupeTTL: 10 * time.Minute})
+		sess := conversation.Session{Owner: string(owner)}
+		if err := s.sessions.Save(ctx, sess, "ev-1", 7*24*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if d := pttl(t, s.rdb, s.keys.Conv(owner)); d <= 7*24*time.Hour-time.Minute || d > 7*24*time.Hour {
+			t.Errorf("session PTTL = %s, want about 168h", d)
+		}
+		if d := pttl(t, s.rdb, s.keys.Seen("ev-1")); d <= 9*time.Minute || d > 10*time.Minute {
+			t.Errorf("seen PTTL = %s, want about 10m", d)
+		}
+		sess.Version = 1
+		if err := s.sessions.Save(ctx, sess, "ev-2", 0); err != nil {
+			t.Fatal(err)
+		}
+		if d := pttl(t, s.rdb, s.keys.Conv(owner)); d != -1 {
+			t.Errorf("session PTTL after a save without TTL = %s, want -1 (none)", d)
+		}
+	})
+}
+
+func TestSessionGates(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{RateWindow: 60 * time.Millisecond})
+		block := bot.Block{User: owner, Reason: "spam", By: "slack:T1:MOD"}
+		pause := bot.Pause{Message: "back on Monday", By: "slack:T1:MOD", Since: t0.UTC()}
+		if err := s.mod.SetBlock(ctx, block); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.mod.SetPause(ctx, &pause); err != nil {
+			t.Fatal(err)
+		}
+		for want := int64(1); want <= 3; want++ {
+			turn, err := s.sessions.Load(ctx, owner, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if turn.Recent != want {
+				t.Errorf("Recent = %d, want %d", turn.Recent, want)
+			}
+			if turn.Block == nil || *turn.Block != block {
+				t.Errorf("Block = %+v, want %+v", turn.Block, block)
+			}
+			if turn.Pause == nil || *turn.Pause != pause {
+				t.Errorf("Pause = %+v, want %+v", turn.Pause, pause)
+			}
+		}
+		if d := pttl(t, s.rdb, s.keys.Rate(owner)); d <= 0 || d > 60*time.Millisecond {
+			t.Errorf("rate PTTL = %s, want within the 60ms window", d)
+		}
+		time.Sleep(90 * time.Millisecond)
+		turn, err := s.sessions.Load(ctx, owner, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if turn.Recent != 1 {
+			t.Errorf("Recent in a new window = %d, want 1", turn.Recent)
+		}
+		other, _ := s.sessions.Load(ctx, "discord:42", "")
+		if other.Block != nil || other.Recent != 1 {
+			t.Errorf("another user: Block %+v, Recent %d; want nil, 1", other.Block, other.Recent)
+		}
+	})
+}
+
+func TestSessionDelete(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		if err := s.sessions.Save(ctx, conversation.Session{Owner: string(owner)}, "", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.sessions.Delete(ctx, owner); err != nil {
+			t.Fatal(err)
+		}
+		if turn, _ := s.sessions.Load(ctx, owner, ""); turn.Found {
+			t.Error("session still there after Delete")
+		}
+	})
+}
+
+// Many inbound events for one owner at once, each load→change→save with retry: none is lost.
+func TestSessionConcurrentSaves(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		const n = 50
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Go(func() {
+				event := fmt.Sprintf("ev-%d", i)
+				for {
+					turn, err := s.sessions.Load(ctx, owner, event)
+					if err != nil {
+						errs <- err
+						return
+					}
+					sess := turn.Session
+					if sess.Answers == nil {
+						sess.Answers = map[string]string{}
+					}
+					sess.Answers["log"] += fmt.Sprintf("%d,", i)
+					err = s.sessions.Save(ctx, sess, event, time.Hour)
+					if errors.Is(err, bot.ErrConflict) {
+						continue
+					}
+					if err != nil {
+						errs <- fmt.Errorf("event %d: %w", i, err)
+					}
+					return
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		turn, err := s.sessions.Load(ctx, owner, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Split(strings.TrimSuffix(turn.Session.Answers["log"], ","), ",")
+		seen := map[string]bool{}
+		for _, g := range got {
+			seen[g] = true
+		}
+		if len(got) != n || len(seen) != n {
+			t.Errorf("%d appends (%d distinct) survived, want %d: %q", len(got), len(seen), n, turn.Session.Answers["log"])
+		}
+		if turn.Session.Version != n {
+			t.Errorf("version = %d, want %d", turn.Session.Version, n)
+		}
+	})
+}
+
+func TestSessionRoundTrips(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		// Warm up: the pool's connection and the server's script cache.
+		turn, _ := s.sessions.Load(ctx, owner, "ev-0")
+		if err := s.sessions.Save(ctx, turn.Session, "ev-0", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+
+		r.Reset()
+		turn, err := s.sessions.Load(ctx, owner, "ev-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := r.RoundTrips(); n != 1 {
+			t.Errorf("Load took %d round trips, want 1", n)
+		}
+		r.Reset()
+		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if n := r.RoundTrips(); n != 1 {
+			t.Errorf("Save took %d round trips, want 1", n)
+		}
+	})
+}

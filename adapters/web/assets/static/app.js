@@ -1,0 +1,335 @@
+// The playground page: plain DOM, no framework. Everything the bot or an owner wrote is put in
+// the page with textContent, never as HTML.
+"use strict";
+
+(() => {
+  const $ = (sel) => document.querySelector(sel);
+
+  // el builds an element; text is always set as text.
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else if (k.startsWith("data-")) node.setAttribute(k, v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c) node.append(c);
+    return node;
+  }
+
+  async function api(method, path, body, headers) {
+    const res = await fetch(path, {
+      method,
+      headers: Object.assign({ "Content-Type": "application/json" }, headers || {}),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = {};
+    try { data = await res.json(); } catch (_) { /* an empty or non-JSON answer */ }
+    if (!res.ok) throw new Error(data.error || `${res.status} ${res.statusText}`);
+    return data;
+  }
+
+  function showError(node, err) {
+    if (!err) { node.hidden = true; node.textContent = ""; return; }
+    node.hidden = false;
+    node.textContent = err.message || String(err);
+  }
+
+  const timeFmt = (at) => {
+    const d = new Date(at);
+    return isNaN(d) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  };
+
+  // ---- owner pane ----------------------------------------------------------------------------
+
+  const ownerName = $("#owner-name");
+  const ownerLog = $("#owner-log");
+  const ownerInput = $("#owner-input");
+  const ownerError = $("#owner-error");
+  // Each name keeps its own transcript, so one browser can play several owners.
+  const transcripts = new Map();
+
+  function currentOwner() { return ownerName.value.trim() || "owner"; }
+
+  function transcript() {
+    const name = currentOwner();
+    if (!transcripts.has(name)) transcripts.set(name, []);
+    return transcripts.get(name);
+  }
+
+  function addOwnerLine(text) {
+    const li = el("li", { class: "msg from-owner" }, el("div", { class: "bubble", text }));
+    transcript().push(li);
+    ownerLog.append(li);
+    scrollDown(ownerLog);
+  }
+
+  function addReplies(replies, async) {
+    for (const r of replies || []) {
+      const li = el("li", { class: "msg from-bot" + (async ? " async" : "") }, renderReply(r));
+      transcript().push(li);
+      ownerLog.append(li);
+    }
+    scrollDown(ownerLog);
+  }
+
+  function renderReply(r) {
+    const box = el("div", { class: "bubble reply" + (r.emergency ? " emergency" : "") });
+    if (r.emergency) box.append(el("strong", { class: "emergency-label", text: "⚠ Safety first" }));
+    if (r.text) box.append(el("p", { class: "reply-text", text: r.text }));
+    const buttons = (r.buttons || []).slice();
+    if (r.fields && r.fields.length) {
+      const table = el("table", { class: "review" });
+      for (const f of r.fields) {
+        // An edit button belongs on the row of the field it edits.
+        const i = buttons.findIndex((b) => b.value === f.key);
+        const edit = i >= 0 ? buttons.splice(i, 1)[0] : null;
+        table.append(el("tr", { "data-field": f.key },
+          el("th", { text: f.label }),
+          el("td", { text: f.value }),
+          el("td", { class: "edit" }, edit ? ownerButton(edit, "Edit") : null)));
+      }
+      box.append(table);
+    }
+    if (buttons.length) {
+      const row = el("div", { class: "buttons" });
+      for (const b of buttons) row.append(ownerButton(b));
+      box.append(row);
+    }
+    return box;
+  }
+
+  // ownerButton renders a button of a reply; short is a shorter caption where the row says the rest.
+  function ownerButton(b, short) {
+    const btn = el("button", { type: "button", class: "choice", "data-action": b.action, "data-value": b.value || "", title: short ? b.label : null, text: short || b.label });
+    btn.addEventListener("click", () => sendOwner({ action: b.action, value: b.value || "" }, b.label));
+    return btn;
+  }
+
+  let ownerBusy = Promise.resolve();
+
+  // sendOwner posts a message or a button press; presses are queued so the bot sees them in order.
+  function sendOwner(body, echo) {
+    const name = currentOwner();
+    addOwnerLine(echo);
+    ownerBusy = ownerBusy.then(async () => {
+      try {
+        const path = `/api/owners/${encodeURIComponent(name)}/` + (body.action ? "actions" : "messages");
+        const data = await api("POST", path, body, { "Idempotency-Key": newKey() });
+        showError(ownerError, null);
+        if (name === currentOwner()) addReplies(data.replies, false);
+      } catch (err) {
+        showError(ownerError, err);
+      }
+    });
+    return ownerBusy;
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  $("#owner-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = ownerInput.value.trim();
+    if (!text) return;
+    ownerInput.value = "";
+    sendOwner({ text }, text);
+  });
+
+  ownerName.addEventListener("change", () => {
+    ownerLog.replaceChildren(...transcript());
+    connect();
+  });
+
+  // ---- channel pane --------------------------------------------------------------------------
+
+  const execName = $("#exec-name");
+  const cases = $("#cases");
+  const channelError = $("#channel-error");
+  const currentExec = () => execName.value.trim() || "dana";
+
+  // prompts are the inline inputs open on cards (case → {action, text}), kept across re-renders.
+  const prompts = new Map();
+
+  const promptLabels = {
+    reply: { placeholder: "Message to the owner", send: "Send reply" },
+    resolve: { placeholder: "Resolution note (the owner reads it)", send: "Resolve" },
+  };
+
+  async function refreshChannel() {
+    try {
+      const data = await api("GET", "/api/channel");
+      renderCases(data.cases || []);
+      showError(channelError, null);
+    } catch (err) {
+      showError(channelError, err);
+    }
+  }
+
+  // Channel events can come in bursts; one reload per animation frame is plenty.
+  let refreshPending = false;
+  function scheduleRefresh() {
+    if (refreshPending) return;
+    refreshPending = true;
+    setTimeout(() => { refreshPending = false; refreshChannel(); }, 50);
+  }
+
+  function renderCases(list) {
+    const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest(".card-prompt");
+    const focusCase = focused ? focused.getAttribute("data-case") : null;
+    if (!list.length) {
+      cases.replaceChildren(el("p", { class: "empty", text: "No cases yet. Finish an intake on the left to post one." }));
+      return;
+    }
+    cases.replaceChildren(...list.map(renderCard));
+    if (focusCase) {
+      const input = cases.querySelector(`.card-prompt[data-case="${CSS.escape(focusCase)}"] input`);
+      if (input) input.focus();
+    }
+  }
+
+  function renderCard(c) {
+    const card = el("article", { class: `card status-${c.status}` + (c.safety ? " safety" : ""), "data-case": c.id, "data-status": c.status });
+    const head = el("header", { class: "card-head" },
+      el("span", { class: "case-id", text: c.id }),
+      el("span", { class: "status", "data-status": c.status, text: c.status }),
+      el("span", { class: `severity severity-${c.severity}`, text: c.severity }),
+      c.safety ? el("span", { class: "safety-badge", text: "⚠ safety" }) : null,
+      c.automatic ? el("span", { class: "automatic", title: "template summary, no model", text: "auto" }) : null);
+    card.append(head, el("h3", { class: "title", text: c.title || "(no title)" }));
+
+    const meta = el("p", { class: "meta" },
+      el("span", { text: "Owner: " }), el("span", { class: "owner", text: c.owner || "" }),
+      el("span", { text: " · claimed by: " }), el("span", { class: "claimed-by", text: c.claimed_by || "nobody" }),
+      el("span", { text: " · " + timeFmt(c.created_at) }));
+    card.append(meta);
+    if (c.summary) card.append(el("p", { class: "summary", text: c.summary }));
+    if (c.note) card.append(el("p", { class: "note", text: "Note: " + c.note }));
+
+    if (c.answers && c.answers.length) {
+      const dl = el("dl", { class: "fields" });
+      for (const a of c.answers) {
+        dl.append(el("dt", { text: a.label || a.key }), el("dd", { "data-field": a.key, text: a.value }));
+      }
+      card.append(el("details", { class: "fields-box" }, el("summary", { text: `Answers (${c.answers.length})` }), dl));
+    }
+
+    const thread = el("ol", { class: "thread" });
+    for (const m of c.thread || []) {
+      // Status lines already name who acted, so only people's messages show a sender.
+      thread.append(el("li", { class: `line role-${m.role}` },
+        el("span", { class: "at", text: timeFmt(m.at) }),
+        m.role === "bot" ? null : el("span", { class: "from", text: m.from }),
+        el("span", { class: "text", text: m.text })));
+    }
+    if (thread.children.length) card.append(thread);
+
+    const buttons = el("div", { class: "card-buttons" });
+    for (const b of c.buttons || []) {
+      const btn = el("button", { type: "button", class: `exec action-${b.action}`, "data-action": b.action, "data-case": c.id, text: b.label });
+      btn.addEventListener("click", () => {
+        if (promptLabels[b.action]) {
+          prompts.set(c.id, { action: b.action, text: "" });
+          card.querySelector(".card-prompt")?.remove();
+          card.append(renderPrompt(c.id));
+          card.querySelector(".card-prompt input").focus();
+        } else {
+          execAction(c.id, b.action, "", card);
+        }
+      });
+      buttons.append(btn);
+    }
+    if (buttons.children.length) card.append(buttons);
+    const open = prompts.get(c.id);
+    if (open && (c.buttons || []).some((b) => b.action === open.action)) card.append(renderPrompt(c.id));
+    else prompts.delete(c.id);
+    card.append(el("p", { class: "card-error error", hidden: true }));
+    return card;
+  }
+
+  function renderPrompt(id) {
+    const state = prompts.get(id);
+    const labels = promptLabels[state.action];
+    const input = el("input", { placeholder: labels.placeholder, "data-note-for": state.action, autocomplete: "off" });
+    input.value = state.text;
+    input.addEventListener("input", () => { state.text = input.value; });
+    const form = el("form", { class: "card-prompt", "data-case": id, "data-action": state.action },
+      input,
+      el("button", { type: "submit", class: "prompt-send", text: labels.send }),
+      el("button", { type: "button", class: "prompt-cancel", text: "Cancel" }));
+    form.querySelector(".prompt-cancel").addEventListener("click", () => { prompts.delete(id); form.remove(); });
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!input.value.trim()) { input.focus(); return; }
+      const ok = await execAction(id, state.action, input.value, form.closest(".card"));
+      if (ok) prompts.delete(id);
+      scheduleRefresh();
+    });
+    return form;
+  }
+
+  async function execAction(id, action, note, card) {
+    try {
+      await api("POST", `/api/execs/${encodeURIComponent(currentExec())}/actions`, { action, case: id, note });
+      scheduleRefresh();
+      return true;
+    } catch (err) {
+      const box = card && card.querySelector(".card-error");
+      showError(box || channelError, err);
+      return false;
+    }
+  }
+
+  const commandInput = $("#command-input");
+  const commandOutput = $("#command-output");
+  $("#command-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const text = commandInput.value.trim();
+    if (!text) return;
+    commandOutput.hidden = false;
+    commandOutput.classList.remove("failed");
+    try {
+      const data = await api("POST", `/api/execs/${encodeURIComponent(currentExec())}/commands`, { text });
+      commandOutput.textContent = data.text;
+    } catch (err) {
+      commandOutput.classList.add("failed");
+      commandOutput.textContent = err.message;
+    }
+  });
+
+  // ---- live updates --------------------------------------------------------------------------
+
+  const connection = $("#connection");
+  let source = null;
+
+  function connect() {
+    if (source) source.close();
+    const name = currentOwner();
+    source = new EventSource(`/api/events?owner=${encodeURIComponent(name)}`);
+    connection.dataset.state = "connecting";
+    connection.textContent = "connecting…";
+    source.addEventListener("open", () => {
+      connection.dataset.state = "live";
+      connection.textContent = `live as ${name}`;
+      scheduleRefresh(); // anything missed while disconnected
+    });
+    source.addEventListener("error", () => {
+      connection.dataset.state = "reconnecting";
+      connection.textContent = "reconnecting…";
+    });
+    source.addEventListener("owner", (e) => {
+      if (name !== currentOwner()) return;
+      try { addReplies(JSON.parse(e.data).replies, true); } catch (err) { showError(ownerError, err); }
+    });
+    source.addEventListener("channel", scheduleRefresh);
+  }
+
+  function scrollDown(node) { node.scrollTop = node.scrollHeight; }
+
+  connect();
+  refreshChannel();
+})();

@@ -1,0 +1,443 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+)
+
+const (
+	// maxBody bounds every JSON request; owner text is cut far below this by the core anyway.
+	maxBody = 64 << 10
+	// maxName is the longest owner or executive name, in runes.
+	maxName = 64
+	// maxIdempotencyKey bounds the Idempotency-Key header, which becomes a Redis key.
+	maxIdempotencyKey = 200
+	// channelLimit is how many cases the channel pane shows.
+	channelLimit = 50
+	// heartbeat keeps idle event streams open through proxies that close silent connections.
+	heartbeat = 25 * time.Second
+)
+
+// Playground serves the playground page and its JSON API.
+type Playground struct {
+	svc *bot.Service
+	hub *Hub
+	log *slog.Logger
+
+	mu      sync.Mutex
+	servers map[*http.Server]bool // servers whose shutdown already ends the event streams
+}
+
+// NewPlayground returns the playground over the service, delivering through hub.
+func NewPlayground(svc *bot.Service, hub *Hub, logger *slog.Logger) *Playground {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Playground{svc: svc, hub: hub, log: logger.With("adapter", "web"), servers: make(map[*http.Server]bool)}
+}
+
+// Register adds the page and the API to mux.
+func (p *Playground) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", p.page)
+	mux.Handle("GET /static/", http.FileServerFS(staticFS))
+	mux.HandleFunc("POST /api/owners/{name}/messages", p.ownerMessage)
+	mux.HandleFunc("POST /api/owners/{name}/actions", p.ownerAction)
+	mux.HandleFunc("GET /api/channel", p.channel)
+	mux.HandleFunc("POST /api/execs/{name}/actions", p.execAction)
+	mux.HandleFunc("POST /api/execs/{name}/commands", p.execCommand)
+	mux.HandleFunc("GET /api/events", p.events)
+}
+
+// Card is a case as the playground API returns it.
+type Card struct {
+	ID        string                `json:"id"`
+	Title     string                `json:"title"`
+	Status    bot.Status            `json:"status"`
+	Owner     string                `json:"owner"`
+	ClaimedBy string                `json:"claimed_by"` // display name; empty while open
+	Severity  bot.Severity          `json:"severity"`
+	Safety    bool                  `json:"safety"`
+	Category  string                `json:"category,omitempty"`
+	Summary   string                `json:"summary"`
+	Ask       string                `json:"ask,omitempty"`
+	Fields    map[string]string     `json:"fields"`  // answer key → value
+	Answers   []bot.Answer          `json:"answers"` // the same, in flow order with labels, for display
+	Buttons   []conversation.Button `json:"buttons"`
+	Thread    []ThreadLine          `json:"thread"`
+	CreatedAt time.Time             `json:"created_at"`
+	Automatic bool                  `json:"automatic"`
+	Note      string                `json:"note"`
+}
+
+// ThreadLine is one message under a card.
+type ThreadLine struct {
+	From string    `json:"from"`
+	Role string    `json:"role"` // owner, executive, bot
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
+	out := Card{
+		ID:        c.ID,
+		Title:     c.Title,
+		Status:    c.Status,
+		Owner:     c.Owner,
+		ClaimedBy: c.ClaimedByName,
+		Severity:  c.Severity,
+		Safety:    c.Safety,
+		Category:  c.Category,
+		Summary:   c.Summary,
+		Ask:       c.Ask,
+		Fields:    make(map[string]string, len(c.Fields)),
+		Answers:   c.Fields,
+		Buttons:   c.Buttons,
+		Thread:    make([]ThreadLine, 0, len(thread)),
+		CreatedAt: c.CreatedAt,
+		Automatic: c.Automatic,
+		Note:      c.Note,
+	}
+	for _, a := range c.Fields {
+		out.Fields[a.Key] = a.Value
+	}
+	if out.Answers == nil {
+		out.Answers = []bot.Answer{}
+	}
+	if out.Buttons == nil {
+		out.Buttons = []conversation.Button{}
+	}
+	for _, m := range thread {
+		out.Thread = append(out.Thread, ThreadLine{From: m.From, Role: m.Role, Text: m.Text, At: m.At})
+	}
+	return out
+}
+
+// withThread adds the case's thread to its card.
+func (p *Playground) withThread(ctx context.Context, c bot.Card) (Card, error) {
+	thread, err := p.svc.Thread(ctx, c.ID)
+	if err != nil {
+		return Card{}, fmt.Errorf("thread of %s: %w", c.ID, err)
+	}
+	return cardOf(c, thread), nil
+}
+
+type messageRequest struct {
+	Text string `json:"text"`
+}
+
+type actionRequest struct {
+	Action string `json:"action"`
+	Value  string `json:"value"`
+}
+
+type execActionRequest struct {
+	Action string `json:"action"`
+	Case   string `json:"case"`
+	Note   string `json:"note"`
+}
+
+func (p *Playground) ownerMessage(w http.ResponseWriter, r *http.Request) {
+	var req messageRequest
+	if !p.decode(w, r, &req) {
+		return
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		p.badRequest(w, "The message is empty.")
+		return
+	}
+	p.handleOwner(w, r, func(ev *bot.OwnerEvent) { ev.Text = req.Text })
+}
+
+func (p *Playground) ownerAction(w http.ResponseWriter, r *http.Request) {
+	var req actionRequest
+	if !p.decode(w, r, &req) {
+		return
+	}
+	if strings.TrimSpace(req.Action) == "" {
+		p.badRequest(w, "The action is missing.")
+		return
+	}
+	p.handleOwner(w, r, func(ev *bot.OwnerEvent) { ev.Action, ev.Value = req.Action, req.Value })
+}
+
+// handleOwner runs one owner event; set fills in what the owner did.
+func (p *Playground) handleOwner(w http.ResponseWriter, r *http.Request, set func(*bot.OwnerEvent)) {
+	name, ok := p.name(w, r.PathValue("name"))
+	if !ok {
+		return
+	}
+	ev := bot.OwnerEvent{Owner: ownerIdentity(name), Name: name}
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		if len(key) > maxIdempotencyKey {
+			p.badRequest(w, fmt.Sprintf("The Idempotency-Key header is longer than %d characters.", maxIdempotencyKey))
+			return
+		}
+		// Scoped to the owner so a playground client cannot mark another platform's events seen.
+		ev.ID = string(ev.Owner) + ":" + key
+	}
+	set(&ev)
+	replies, err := p.svc.HandleOwner(r.Context(), ev)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if replies == nil {
+		replies = []conversation.Reply{}
+	}
+	writeJSON(w, http.StatusOK, ownerEvent{Replies: replies})
+}
+
+func (p *Playground) channel(w http.ResponseWriter, r *http.Request) {
+	cards, err := p.svc.Cards(r.Context(), channelLimit)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	out := make([]Card, 0, len(cards))
+	for _, c := range cards {
+		card, err := p.withThread(r.Context(), c)
+		if err != nil {
+			p.fail(w, r, err)
+			return
+		}
+		out = append(out, card)
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Cases []Card `json:"cases"`
+	}{out})
+}
+
+func (p *Playground) execAction(w http.ResponseWriter, r *http.Request) {
+	name, ok := p.name(w, r.PathValue("name"))
+	if !ok {
+		return
+	}
+	var req execActionRequest
+	if !p.decode(w, r, &req) {
+		return
+	}
+	if strings.TrimSpace(req.Case) == "" {
+		p.badRequest(w, "Which case? The case field is missing.")
+		return
+	}
+	card, err := p.svc.ExecAction(r.Context(), executive(name), strings.ToLower(strings.TrimSpace(req.Action)), req.Case, req.Note)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	out, err := p.withThread(r.Context(), card)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Card Card `json:"card"`
+	}{out})
+}
+
+func (p *Playground) execCommand(w http.ResponseWriter, r *http.Request) {
+	name, ok := p.name(w, r.PathValue("name"))
+	if !ok {
+		return
+	}
+	var req messageRequest
+	if !p.decode(w, r, &req) {
+		return
+	}
+	text, err := p.svc.Command(r.Context(), executive(name), req.Text)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Text string `json:"text"`
+	}{text})
+}
+
+// events streams `owner` events for the owner named in the query (if any) and `channel` events
+// for everyone, until the page goes away or the server shuts down.
+func (p *Playground) events(w http.ResponseWriter, r *http.Request) {
+	owner := ""
+	if q := r.URL.Query().Get("owner"); q != "" {
+		var ok bool
+		if owner, ok = p.name(w, q); !ok {
+			return
+		}
+	}
+	p.endStreamsOnShutdown(r)
+	rc := http.NewResponseController(w)
+	// A stream outlives any write timeout the server sets for ordinary requests.
+	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		p.log.DebugContext(r.Context(), "clear write deadline of event stream", "err", err)
+	}
+	// Subscribed before the headers go out, so a client that sees the stream open misses nothing.
+	sub := p.hub.subscribe(owner)
+	defer p.hub.unsubscribe(sub)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no") // nginx would otherwise hold events back
+	w.WriteHeader(http.StatusOK)
+	// The page reconnects after this many milliseconds when the stream breaks.
+	if _, err := io.WriteString(w, "retry: 2000\n: connected\n\n"); err != nil || rc.Flush() != nil {
+		return
+	}
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		var err error
+		select {
+		case <-r.Context().Done():
+			return
+		case <-sub.done:
+			return
+		case replies := <-sub.replies:
+			err = writeEvent(w, "owner", ownerEvent{Replies: replies})
+		case <-sub.channel:
+			err = writeEvent(w, "channel", struct{}{})
+		case <-tick.C:
+			_, err = io.WriteString(w, ": ping\n\n")
+		}
+		if err == nil {
+			err = rc.Flush()
+		}
+		if err != nil {
+			p.log.DebugContext(r.Context(), "event stream ended", "owner", owner, "err", err)
+			return
+		}
+	}
+}
+
+// endStreamsOnShutdown makes the request's server end the event streams when it shuts down,
+// since Shutdown waits for active requests and a stream never finishes on its own.
+func (p *Playground) endStreamsOnShutdown(r *http.Request) {
+	srv, ok := r.Context().Value(http.ServerContextKey).(*http.Server)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.servers[srv] {
+		return
+	}
+	p.servers[srv] = true
+	srv.RegisterOnShutdown(p.hub.disconnectAll)
+}
+
+func writeEvent(w io.Writer, name string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("encode %s event: %w", name, err)
+	}
+	_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", name, b)
+	return err
+}
+
+// decode reads a JSON body into v; on failure it has answered 400 or 413.
+func (p *Playground) decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the JSON object")
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &tooBig):
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf("The request body is larger than %d KiB.", maxBody>>10)})
+	case errors.Is(err, io.EOF):
+		p.badRequest(w, "The request body is empty; send a JSON object.")
+	default:
+		p.badRequest(w, "The request body is not valid JSON for this endpoint.")
+	}
+	return false
+}
+
+// name checks an owner or executive name: 1 to 64 letters (any script), digits, spaces, dots,
+// underscores or dashes. It becomes part of an identity, so nothing else gets through.
+func (p *Playground) name(w http.ResponseWriter, raw string) (string, bool) {
+	name := strings.TrimSpace(raw)
+	if err := checkName(name); err != "" {
+		p.badRequest(w, err)
+		return "", false
+	}
+	return name, true
+}
+
+func checkName(name string) string {
+	if n := utf8.RuneCountInString(name); n == 0 || n > maxName {
+		return fmt.Sprintf("A name has 1 to %d characters.", maxName)
+	}
+	if !utf8.ValidString(name) {
+		return "A name must be valid UTF-8."
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" ._-", r) {
+			return "A name may contain only letters, digits, spaces, dots, underscores and dashes."
+		}
+	}
+	return ""
+}
+
+func ownerIdentity(name string) bot.Identity { return bot.Identity(Platform + ":" + name) }
+
+func executive(name string) bot.Actor {
+	return bot.Actor{ID: bot.Identity(Platform + ":" + name), Name: name}
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func (p *Playground) badRequest(w http.ResponseWriter, msg string) {
+	writeJSON(w, http.StatusBadRequest, errorBody{Error: msg})
+}
+
+// fail answers a service error: domain errors with their own message and status, anything else
+// with a generic apology while the detail goes to the log.
+func (p *Playground) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(bot.ErrorCode(err))
+	if status >= http.StatusInternalServerError {
+		p.log.ErrorContext(r.Context(), "playground request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status, errorBody{Error: bot.ErrorMessage(err)})
+}
+
+func statusOf(code bot.Code) int {
+	switch code {
+	case bot.CodeConflict:
+		return http.StatusConflict
+	case bot.CodeInvalid:
+		return http.StatusBadRequest
+	case bot.CodeNotFound:
+		return http.StatusNotFound
+	case bot.CodeForbidden:
+		return http.StatusForbidden
+	case bot.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	// The status is sent; an encoding error here can only be a broken connection.
+	_ = json.NewEncoder(w).Encode(v)
+}

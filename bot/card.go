@@ -1,0 +1,74 @@
+package bot
+
+import (
+	"time"
+
+	"escalation-bot/conversation"
+)
+
+// Executive actions on a case card; adapters send them back with the case id as value.
+const (
+	ActionClaim   = "claim"
+	ActionRelease = "release"
+	ActionReply   = "reply"
+	ActionResolve = "resolve"
+)
+
+// Card is a case as the escalation channel shows it, platform-neutral.
+type Card struct {
+	ID            string                `json:"id"`
+	Title         string                `json:"title"`
+	Status        Status                `json:"status"`
+	Owner         string                `json:"owner"` // display name
+	ClaimedBy     Identity              `json:"claimed_by,omitempty"`
+	ClaimedByName string                `json:"claimed_by_name,omitempty"`
+	ClaimedAt     time.Time             `json:"claimed_at,omitzero"`
+	Severity      Severity              `json:"severity"`
+	Safety        bool                  `json:"safety"`
+	Summary       string                `json:"summary"`
+	Category      string                `json:"category"`
+	KeyFacts      []string              `json:"key_facts,omitempty"`
+	Ask           string                `json:"ask,omitempty"`
+	Automatic     bool                  `json:"automatic"`
+	Fields        []Answer              `json:"fields"`
+	Note          string                `json:"note,omitempty"`
+	CreatedAt     time.Time             `json:"created_at"`
+	Buttons       []conversation.Button `json:"buttons"`
+}
+
+// CardOf renders a case as a card, with the buttons its status allows.
+func CardOf(c Case) Card {
+	card := Card{
+		ID:            c.ID,
+		Title:         c.Summary.Title,
+		Status:        c.Status,
+		Owner:         c.OwnerName,
+		ClaimedBy:     c.ClaimedBy,
+		ClaimedByName: c.ClaimedByName,
+		ClaimedAt:     c.ClaimedAt,
+		Severity:      c.Summary.Severity,
+		Safety:        c.Summary.Safety,
+		Summary:       c.Summary.Text,
+		Category:      c.Summary.Category,
+		KeyFacts:      c.Summary.KeyFacts,
+		Ask:           c.Summary.Ask,
+		Automatic:     c.Summary.Automatic,
+		Fields:        c.Answers,
+		Note:          c.Note,
+		CreatedAt:     c.CreatedAt,
+	}
+	button := func(label, action string) conversation.Button {
+		return conversation.Button{Label: label, Action: action, Value: c.ID}
+	}
+	switch c.Status {
+	case StatusOpen:
+		card.Buttons = []conversation.Button{button("Claim", ActionClaim)}
+	case StatusClaimed:
+		card.Buttons = []conversation.Button{
+			button("Reply", ActionReply),
+			button("Resolve", ActionResolve),
+			button("Release", ActionRelease),
+		}
+	}
+	return card
+}

@@ -1,0 +1,142 @@
+package bot
+
+import (
+	"strings"
+	"time"
+)
+
+// Identity is a platform-qualified user id: "slack:<team>:<user>", "discord:<user>", "web:<name>".
+type Identity string
+
+// Platform is the part before the first colon: "slack", "discord" or "web".
+func (id Identity) Platform() string {
+	p, _, _ := strings.Cut(string(id), ":")
+	return p
+}
+
+// Status is where a case is in its life.
+type Status string
+
+const (
+	StatusOpen     Status = "open"
+	StatusClaimed  Status = "claimed"
+	StatusResolved Status = "resolved"
+	StatusClosed   Status = "closed"
+)
+
+// Severity of a case, from the summary.
+type Severity string
+
+const (
+	SeverityLow      Severity = "low"
+	SeverityMedium   Severity = "medium"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Summary is what an executive reads first.
+type Summary struct {
+	Title     string   `json:"title"`
+	Text      string   `json:"summary"`
+	Category  string   `json:"category"`
+	Severity  Severity `json:"severity"`
+	Safety    bool     `json:"safety"`
+	KeyFacts  []string `json:"key_facts,omitempty"`
+	Ask       string   `json:"ask,omitempty"`
+	Automatic bool     `json:"automatic"` // made by the template, not by a model
+}
+
+// Answer is one intake answer kept on the case, in flow order.
+type Answer struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Post is where a case card was posted: a channel ("slack:C0123") and the message there.
+type Post struct {
+	Channel string `json:"channel"`
+	Ref     string `json:"ref"`
+}
+
+// Case is one escalation.
+type Case struct {
+	ID        string    `json:"id"` // ESC-1042
+	Status    Status    `json:"status"`
+	Owner     Identity  `json:"owner"`
+	OwnerName string    `json:"owner_name"`
+	VIN       string    `json:"vin,omitempty"`
+	Answers   []Answer  `json:"answers"`
+	Summary   Summary   `json:"summary"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	ClaimedBy     Identity  `json:"claimed_by,omitempty"`
+	ClaimedByName string    `json:"claimed_by_name,omitempty"`
+	ClaimedAt     time.Time `json:"claimed_at,omitzero"`
+	// Note is the resolution note or the close reason, whichever ended the case last.
+	Note     string    `json:"note,omitempty"`
+	EndedAt  time.Time `json:"ended_at,omitzero"`
+	EndedBy  Identity  `json:"ended_by,omitempty"`
+	Posts    []Post    `json:"posts,omitempty"`
+	Messages int       `json:"messages,omitempty"` // relayed messages, both ways
+	LastExec time.Time `json:"last_exec,omitzero"` // last message from the claimer to the owner
+}
+
+// Answer returns the value of one intake answer, or "".
+func (c Case) Answer(key string) string {
+	for _, a := range c.Answers {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// Open reports whether the case still waits for an executive to finish it.
+func (c Case) Open() bool { return c.Status == StatusOpen || c.Status == StatusClaimed }
+
+// Transition asks a store to move a case from one of From to To, atomically.
+type Transition struct {
+	From  []Status
+	To    Status
+	Actor Identity
+	Name  string // display name of the actor
+	At    time.Time
+	// Claimer is set when To is claimed: the actor itself, or the user a moderator assigns.
+	Claimer     Identity
+	ClaimerName string
+	Note        string
+	Action      string // audit verb: claim, release, resolve, close, reopen, assign
+}
+
+// AuditEntry is one line of a case's history.
+type AuditEntry struct {
+	ID     string    `json:"id,omitempty"` // stream id, set by the store
+	At     time.Time `json:"at"`
+	Actor  Identity  `json:"actor"`
+	Name   string    `json:"name"`
+	Action string    `json:"action"` // created, claim, release, resolve, close, reopen, assign, owner_message, exec_message, attach
+	Text   string    `json:"text,omitempty"`
+}
+
+// Block keeps a user away from the line until it expires.
+type Block struct {
+	User   Identity  `json:"user"`
+	Reason string    `json:"reason"`
+	By     Identity  `json:"by"`
+	Until  time.Time `json:"until,omitzero"` // zero: until unblocked
+}
+
+// Pause stops new intakes; Message is what owners are told.
+type Pause struct {
+	Message string    `json:"message"`
+	By      Identity  `json:"by"`
+	Since   time.Time `json:"since"`
+}
+
+// Stats counts the cases by status.
+type Stats struct {
+	Open, Claimed, Resolved, Closed int64
+	Total                           int64
+}

@@ -1,0 +1,231 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"escalation-bot/conversation"
+)
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// matches reports whether the actor is named by any entry of a permission list:
+// an identity, a role ("role:123", "group:S1"), a platform wildcard ("web:*") or "*".
+func (a Actor) matches(list []string) bool {
+	for _, entry := range list {
+		entry = strings.TrimSpace(entry)
+		switch {
+		case entry == "*":
+			return true
+		case strings.HasSuffix(entry, ":*") && a.ID.Platform() == strings.TrimSuffix(entry, ":*"):
+			return true
+		case Identity(entry) == a.ID:
+			return true
+		}
+		for _, r := range a.Roles {
+			if r == entry {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CanClaim reports whether the actor may claim cases.
+func (s *Service) CanClaim(a Actor) bool {
+	return len(s.cfg.Claimers) == 0 || a.matches(s.cfg.Claimers) || s.IsModerator(a)
+}
+
+// IsModerator reports whether the actor may run moderator commands.
+func (s *Service) IsModerator(a Actor) bool { return a.matches(s.cfg.Moderators) }
+
+// ExecAction runs an executive's button: claim, release, reply (note is the text) or resolve
+// (note is the resolution).
+func (s *Service) ExecAction(ctx context.Context, a Actor, action, id, note string) (Card, error) {
+	switch action {
+	case ActionClaim:
+		return s.Claim(ctx, a, id)
+	case ActionRelease:
+		return s.Release(ctx, a, id)
+	case ActionReply:
+		return s.Reply(ctx, a, id, note)
+	case ActionResolve:
+		return s.Resolve(ctx, a, id, note)
+	}
+	return Card{}, Errorf(CodeInvalid, "Unknown action %q: use claim, release, reply or resolve.", action)
+}
+
+// Claim gives the case to the actor. Exactly one of many concurrent claims wins; the others get
+// a conflict naming the winner.
+func (s *Service) Claim(ctx context.Context, a Actor, id string) (Card, error) {
+	if !s.CanClaim(a) {
+		return Card{}, Errorf(CodeForbidden, "Only executives of the escalation line may claim cases.")
+	}
+	return s.transition(ctx, a, id, Transition{
+		From: []Status{StatusOpen}, To: StatusClaimed, Action: "claim",
+		Claimer: a.ID, ClaimerName: a.Name,
+	})
+}
+
+// Assign gives the case to a user, claimed or not (moderators only).
+func (s *Service) Assign(ctx context.Context, a Actor, id string, to Identity, toName string) (Card, error) {
+	if !s.IsModerator(a) {
+		return Card{}, errNotModerator
+	}
+	return s.transition(ctx, a, id, Transition{
+		From: []Status{StatusOpen, StatusClaimed}, To: StatusClaimed, Action: "assign",
+		Claimer: to, ClaimerName: toName, Note: toName,
+	})
+}
+
+// Release gives a claimed case back to the channel (its claimer or a moderator).
+func (s *Service) Release(ctx context.Context, a Actor, id string) (Card, error) {
+	if err := s.mayHandle(ctx, a, id); err != nil {
+		return Card{}, err
+	}
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusOpen, Action: "release"})
+}
+
+// Resolve ends a claimed case with a note the owner reads (its claimer or a moderator).
+func (s *Service) Resolve(ctx context.Context, a Actor, id, note string) (Card, error) {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return Card{}, Errorf(CodeInvalid, "Please add a short resolution note; the owner will read it.")
+	}
+	if err := s.mayHandle(ctx, a, id); err != nil {
+		return Card{}, err
+	}
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusResolved, Action: "resolve", Note: Truncate(note, 2000)})
+}
+
+// Close ends an open or claimed case with a reason (moderators only).
+func (s *Service) Close(ctx context.Context, a Actor, id, reason string) (Card, error) {
+	if !s.IsModerator(a) {
+		return Card{}, errNotModerator
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Card{}, Errorf(CodeInvalid, "Please give a reason: /escalations close %s <reason>", NormalizeCaseID(id))
+	}
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusOpen, StatusClaimed}, To: StatusClosed, Action: "close", Note: Truncate(reason, 2000)})
+}
+
+// Reopen brings a resolved or closed case back to open (moderators only).
+func (s *Service) Reopen(ctx context.Context, a Actor, id string) (Card, error) {
+	if !s.IsModerator(a) {
+		return Card{}, errNotModerator
+	}
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusResolved, StatusClosed}, To: StatusOpen, Action: "reopen"})
+}
+
+var errNotModerator = Errorf(CodeForbidden, "Only moderators of the escalation line may do that.")
+
+// mayHandle allows the claimer and moderators.
+func (s *Service) mayHandle(ctx context.Context, a Actor, id string) error {
+	c, err := s.getCase(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.Status == StatusClaimed && c.ClaimedBy != a.ID && !s.IsModerator(a) {
+		return Errorf(CodeForbidden, "%s is claimed by %s; only they or a moderator can do that.", c.ID, c.ClaimedByName)
+	}
+	return nil
+}
+
+// transition runs one status change and tells everyone who needs to know.
+func (s *Service) transition(ctx context.Context, a Actor, id string, t Transition) (Card, error) {
+	id = NormalizeCaseID(id)
+	t.Actor, t.Name, t.At = a.ID, a.Name, s.clock.Now()
+	c, err := s.cases.Transition(ctx, id, t)
+	switch {
+	case isNotFound(err):
+		return Card{}, Errorf(CodeNotFound, "There is no case %s.", id)
+	case errors.Is(err, ErrWrongStatus):
+		return Card{}, s.refusal(c, t)
+	case errors.Is(err, ErrOwnerHasOpenCase):
+		return Card{}, Errorf(CodeConflict, "%s cannot be reopened: its owner has another open case.", id)
+	case errors.Is(err, ErrVINHasOpenCase):
+		return Card{}, Errorf(CodeConflict, "%s cannot be reopened: its vehicle has another open case.", id)
+	case err != nil:
+		return Card{}, fmt.Errorf("%s %s: %w", t.Action, id, err)
+	}
+	s.log.InfoContext(ctx, "case "+t.Action, "case", id, "actor", a.ID, "status", c.Status)
+	s.refreshCards(ctx, c)
+	s.afterTransition(ctx, c, t)
+	return CardOf(c), nil
+}
+
+// refusal explains why a transition did not happen, naming who got there first.
+func (s *Service) refusal(c Case, t Transition) error {
+	now := s.clock.Now()
+	switch c.Status {
+	case StatusClaimed:
+		if c.ClaimedBy == t.Actor && t.To == StatusClaimed {
+			return Errorf(CodeConflict, "You already claimed %s.", c.ID)
+		}
+		return Errorf(CodeConflict, "%s is already claimed by %s (%s).", c.ID, c.ClaimedByName, ago(now, c.ClaimedAt))
+	case StatusOpen:
+		return Errorf(CodeConflict, "%s is open and not claimed by anyone.", c.ID)
+	case StatusResolved:
+		return Errorf(CodeConflict, "%s was already resolved (%s).", c.ID, ago(now, c.EndedAt))
+	case StatusClosed:
+		return Errorf(CodeConflict, "%s was closed (%s): %s", c.ID, ago(now, c.EndedAt), c.Note)
+	}
+	return Errorf(CodeConflict, "%s is %s.", c.ID, c.Status)
+}
+
+// afterTransition keeps the owner and the thread informed.
+func (s *Service) afterTransition(ctx context.Context, c Case, t Transition) {
+	line := ThreadMessage{From: "escalation-bot", Role: "bot"}
+	switch t.Action {
+	case "claim", "assign":
+		line.Text = fmt.Sprintf("%s claimed %s.", c.ClaimedByName, c.ID)
+		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
+			"Good news: an executive, %s, is now looking at your case %s. They will write to you here.", c.ClaimedByName, c.ID)})
+	case "release":
+		line.Text = fmt.Sprintf("%s released %s; it is open for a claim.", t.Name, c.ID)
+	case "resolve":
+		line.Text = fmt.Sprintf("%s resolved %s: %s", t.Name, c.ID, c.Note)
+		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
+			"Your case %s has been resolved by %s:\n%s\n\nThank you for your patience. If the problem comes back, write here to open a new case.", c.ID, t.Name, c.Note)})
+	case "close":
+		line.Text = fmt.Sprintf("%s closed %s: %s", t.Name, c.ID, c.Note)
+		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
+			"Your case %s has been closed: %s", c.ID, c.Note)})
+	case "reopen":
+		line.Text = fmt.Sprintf("%s reopened %s.", t.Name, c.ID)
+		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
+			"Your case %s has been reopened; the team will be in touch here.", c.ID)})
+	}
+	if line.Text != "" {
+		s.thread(ctx, c, line)
+	}
+}
+
+// Reply relays an executive's message to the owner (the claimer or a moderator).
+func (s *Service) Reply(ctx context.Context, a Actor, id, text string) (Card, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Card{}, Errorf(CodeInvalid, "The reply is empty.")
+	}
+	c, err := s.getCase(ctx, id)
+	if err != nil {
+		return Card{}, err
+	}
+	if c.Status != StatusClaimed {
+		return Card{}, Errorf(CodeConflict, "Claim %s before writing to its owner.", c.ID)
+	}
+	if c.ClaimedBy != a.ID && !s.IsModerator(a) {
+		return Card{}, Errorf(CodeForbidden, "%s is claimed by %s; only they can write to the owner.", c.ID, c.ClaimedByName)
+	}
+	text = Truncate(text, 4000)
+	now := s.clock.Now()
+	if err := s.cases.AddAudit(ctx, c.ID, AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text}); err != nil {
+		return Card{}, fmt.Errorf("reply on %s: %w", c.ID, err)
+	}
+	s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf("%s (about %s):\n%s", a.Name, c.ID, text)})
+	s.thread(ctx, c, ThreadMessage{From: a.Name, Role: "executive", Text: text, At: now})
+	return CardOf(c), nil
+}

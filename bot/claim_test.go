@@ -1,0 +1,177 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"escalation-bot/bot"
+	"escalation-bot/xtest/redistest"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+func TestFiftyConcurrentClaims(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	ctx := context.Background()
+	id := h.intake(t, "web:owner", true, nil)
+
+	const n = 50
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		winners []string
+		refusal []string
+	)
+	for i := range n {
+		wg.Go(func() {
+			exec := bot.Actor{ID: bot.Identity(fmt.Sprintf("web:exec%d", i)), Name: fmt.Sprintf("Exec %d", i)}
+			card, err := h.svc.Claim(ctx, exec, id)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				winners = append(winners, card.ClaimedByName)
+			case bot.ErrorCode(err) == bot.CodeConflict:
+				refusal = append(refusal, bot.ErrorMessage(err))
+			default:
+				t.Errorf("claim by %s: %v", exec.Name, err)
+			}
+		})
+	}
+	wg.Wait()
+	if len(winners) != 1 || len(refusal) != n-1 {
+		t.Fatalf("%d winners, %d refusals; want 1 and %d", len(winners), len(refusal), n-1)
+	}
+	for _, r := range refusal {
+		if !strings.Contains(r, "already claimed by "+winners[0]) {
+			t.Fatalf("refusal does not name the winner %q: %q", winners[0], r)
+		}
+	}
+	log, err := h.cases.Audit(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := 0
+	for _, e := range log {
+		if e.Action == "claim" {
+			claims++
+		}
+	}
+	if claims != 1 {
+		t.Fatalf("%d claim entries in the audit stream, want 1", claims)
+	}
+	card, _ := h.msgr.card(id)
+	if card.Status != bot.StatusClaimed || card.ClaimedByName != winners[0] {
+		t.Fatalf("card after claims = %s by %s", card.Status, card.ClaimedByName)
+	}
+	if got := texts(h.msgr.toOwner("web:owner")); !strings.Contains(got, winners[0]) || strings.Count(got, "is now looking at your case") != 1 {
+		t.Fatalf("owner was told:\n%s", got)
+	}
+}
+
+func TestTransitionsAndPermissions(t *testing.T) {
+	h := newHarness(t, redistest.New(t), func(c *bot.Config) { c.Claimers = []string{"web:dana", "web:eve", "role:execs"} })
+	ctx := context.Background()
+	id := h.intake(t, "web:owner", true, nil)
+	dana := bot.Actor{ID: "web:dana", Name: "Dana"}
+	eve := bot.Actor{ID: "web:eve", Name: "Eve"}
+	roleExec := bot.Actor{ID: "web:ron", Name: "Ron", Roles: []string{"role:execs"}}
+	stranger := bot.Actor{ID: "web:zed", Name: "Zed"}
+	mod := bot.Actor{ID: "web:mod", Name: "Mod"}
+
+	steps := []struct {
+		name   string
+		do     func() (bot.Card, error)
+		code   bot.Code // "" for success
+		status bot.Status
+	}{
+		{"stranger may not claim", func() (bot.Card, error) { return h.svc.Claim(ctx, stranger, id) }, bot.CodeForbidden, ""},
+		{"release of an open case", func() (bot.Card, error) { return h.svc.Release(ctx, dana, id) }, bot.CodeConflict, ""},
+		{"resolve of an open case", func() (bot.Card, error) { return h.svc.Resolve(ctx, dana, id, "done") }, bot.CodeConflict, ""},
+		{"dana claims", func() (bot.Card, error) { return h.svc.Claim(ctx, dana, id) }, "", bot.StatusClaimed},
+		{"dana claims again", func() (bot.Card, error) { return h.svc.Claim(ctx, dana, id) }, bot.CodeConflict, ""},
+		{"eve may not release dana's case", func() (bot.Card, error) { return h.svc.Release(ctx, eve, id) }, bot.CodeForbidden, ""},
+		{"eve may not resolve dana's case", func() (bot.Card, error) { return h.svc.Resolve(ctx, eve, id, "x") }, bot.CodeForbidden, ""},
+		{"resolve needs a note", func() (bot.Card, error) { return h.svc.Resolve(ctx, dana, id, "  ") }, bot.CodeInvalid, ""},
+		{"dana releases", func() (bot.Card, error) { return h.svc.Release(ctx, dana, id) }, "", bot.StatusOpen},
+		{"a role member claims", func() (bot.Card, error) { return h.svc.Claim(ctx, roleExec, id) }, "", bot.StatusClaimed},
+		{"a moderator resolves anyone's case", func() (bot.Card, error) { return h.svc.Resolve(ctx, mod, id, "sorted by phone") }, "", bot.StatusResolved},
+		{"resolved cannot be claimed", func() (bot.Card, error) { return h.svc.Claim(ctx, eve, id) }, bot.CodeConflict, ""},
+		{"an executive may not reopen", func() (bot.Card, error) { return h.svc.Reopen(ctx, dana, id) }, bot.CodeForbidden, ""},
+		{"a moderator reopens", func() (bot.Card, error) { return h.svc.Reopen(ctx, mod, id) }, "", bot.StatusOpen},
+		{"an executive may not close", func() (bot.Card, error) { return h.svc.Close(ctx, dana, id, "spam") }, bot.CodeForbidden, ""},
+		{"close needs a reason", func() (bot.Card, error) { return h.svc.Close(ctx, mod, id, "") }, bot.CodeInvalid, ""},
+		{"a moderator closes", func() (bot.Card, error) { return h.svc.Close(ctx, mod, id, "duplicate of ESC-1") }, "", bot.StatusClosed},
+		{"unknown case", func() (bot.Card, error) { return h.svc.Claim(ctx, dana, "ESC-999999") }, bot.CodeNotFound, ""},
+		{"unknown action", func() (bot.Card, error) { return h.svc.ExecAction(ctx, dana, "explode", id, "") }, bot.CodeInvalid, ""},
+	}
+	for _, s := range steps {
+		card, err := s.do()
+		if s.code == "" {
+			if err != nil {
+				t.Fatalf("%s: %v", s.name, err)
+			}
+			if card.Status != s.status {
+				t.Fatalf("%s: status %s, want %s", s.name, card.Status, s.status)
+			}
+			if got, _ := h.msgr.card(id); got.Status != s.status {
+				t.Fatalf("%s: the posted card says %s, want %s (not updated in place)", s.name, got.Status, s.status)
+			}
+			continue
+		}
+		if bot.ErrorCode(err) != s.code {
+			t.Fatalf("%s: err %v (code %s), want code %s", s.name, err, bot.ErrorCode(err), s.code)
+		}
+		if strings.TrimSpace(bot.ErrorMessage(err)) == "" {
+			t.Fatalf("%s: refusal without a message", s.name)
+		}
+	}
+}
+
+func TestRefusalSaysWhenAndWho(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	ctx := context.Background()
+	id := h.intake(t, "web:owner", true, nil)
+	if _, err := h.svc.Claim(ctx, bot.Actor{ID: "web:dana", Name: "Dana"}, id); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(3 * time.Minute)
+	_, err := h.svc.Claim(ctx, bot.Actor{ID: "web:eve", Name: "Eve"}, id)
+	if msg := bot.ErrorMessage(err); msg != id+" is already claimed by Dana (3 min ago)." {
+		t.Fatalf("refusal = %q", msg)
+	}
+}
+
+// An internal failure never shows its text to a user.
+func TestInternalErrorsAreNotShown(t *testing.T) {
+	err := fmt.Errorf("claim ESC-1: %w", fmt.Errorf("dial tcp 10.0.0.5:6379: connection refused"))
+	if strings.Contains(bot.ErrorMessage(err), "10.0.0.5") || bot.ErrorCode(err) != bot.CodeInternal {
+		t.Fatalf("internal error shown: %q", bot.ErrorMessage(err))
+	}
+}
+
+// A Redis outage is an error for the adapter to apologise for, not a panic or a lost case.
+func TestRedisDown(t *testing.T) {
+	rds := redistest.New(t)
+	h := newHarness(t, rds)
+	id := h.intake(t, "web:owner", true, nil)
+	// A client whose server is gone.
+	down := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	t.Cleanup(func() { down.Close() })
+	broken := newHarness(t, &redistest.Redis{Client: down, Tenant: rds.Tenant})
+	_, err := broken.svc.HandleOwner(context.Background(), bot.OwnerEvent{Owner: "web:x", Text: "hello"})
+	if err == nil || bot.ErrorCode(err) != bot.CodeInternal {
+		t.Fatalf("owner turn with Redis down: %v", err)
+	}
+	if _, err := broken.svc.Claim(context.Background(), bot.Actor{ID: "web:dana", Name: "Dana"}, id); err == nil {
+		t.Fatal("claim with Redis down succeeded")
+	}
+	// The real store still has the case, untouched.
+	if c, err := h.cases.Get(context.Background(), id); err != nil || c.Status != bot.StatusOpen {
+		t.Fatalf("case after outage: %+v %v", c, err)
+	}
+}

@@ -1,0 +1,247 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"escalation-bot/adapters/redis"
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+	"escalation-bot/xtest/redistest"
+)
+
+// harness is the case service over a real Redis, with a recording messenger standing in for
+// the platform: it records what the bot would have posted.
+type harness struct {
+	svc      *bot.Service
+	rds      *redistest.Redis
+	sessions *redis.SessionStore
+	cases    *redis.CaseStore
+	msgr     *recorder
+	clock    *clock
+	engine   *conversation.Engine
+}
+
+func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *harness {
+	t.Helper()
+	cfg := bot.Config{
+		Channels:   []string{"web:escalations"},
+		Moderators: []string{"web:mod"},
+		RateLimit:  10000,
+	}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	rcfg := redis.Config{Tenant: rds.Tenant}
+	flow := conversation.DefaultFlow()
+	h := &harness{
+		rds:      rds,
+		sessions: redis.NewSessionStore(rds.Client, rcfg),
+		cases:    redis.NewCaseStore(rds.Client, rcfg),
+		msgr:     newRecorder(),
+		clock:    &clock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
+		engine:   conversation.NewEngine(flow),
+	}
+	h.svc = bot.NewService(bot.Params{
+		Config:     cfg,
+		Engine:     h.engine,
+		Extractor:  conversation.NewRuleExtractor(flow),
+		Sessions:   h.sessions,
+		Cases:      h.cases,
+		Moderation: redis.NewModeration(rds.Client, rcfg),
+		Summarizer: bot.NewTemplateSummarizer(),
+		Messengers: []bot.Messenger{h.msgr},
+		Clock:      h.clock,
+	})
+	return h
+}
+
+// session reads the owner's session straight from Redis.
+func (h *harness) session(t testing.TB, owner bot.Identity) conversation.Session {
+	t.Helper()
+	turn, err := h.sessions.Load(context.Background(), owner, "")
+	if err != nil {
+		t.Fatalf("load session: %v", err)
+	}
+	return turn.Session
+}
+
+func (h *harness) say(t testing.TB, owner bot.Identity, text string) []conversation.Reply {
+	t.Helper()
+	replies, err := h.svc.HandleOwner(context.Background(), bot.OwnerEvent{Owner: owner, Name: name(owner), Text: text})
+	if err != nil {
+		t.Fatalf("%s says %q: %v", owner, text, err)
+	}
+	return replies
+}
+
+func (h *harness) press(t testing.TB, owner bot.Identity, action, value string) []conversation.Reply {
+	t.Helper()
+	replies, err := h.svc.HandleOwner(context.Background(), bot.OwnerEvent{Owner: owner, Name: name(owner), Action: action, Value: value})
+	if err != nil {
+		t.Fatalf("%s presses %s=%s: %v", owner, action, value, err)
+	}
+	return replies
+}
+
+func name(id bot.Identity) string {
+	_, n, _ := strings.Cut(string(id), ":")
+	return n
+}
+
+// validVIN has a correct ISO 3779 check digit.
+const validVIN = "1HGCM82633A004352"
+
+// answers is what a typical owner types at each step of the default flow.
+var answers = map[string]string{
+	"ticket":         "SR-20931",
+	"model":          "Model 3",
+	"year":           "2019",
+	"vin":            validVIN,
+	"odometer":       "45,000 miles",
+	"location":       "Austin, Texas, USA",
+	"category":       "2",
+	"service_center": "Austin North",
+	"safe":           "yes",
+	"description":    "The car stopped charging three weeks ago and the service center has had it since without a fix.",
+	"started":        "about three weeks ago",
+	"outcome":        "A working car, or a loaner until it is fixed.",
+}
+
+// intake walks the owner through the whole default flow up to the review card; with submit it
+// also submits, and returns the case id.
+func (h *harness) intake(t testing.TB, owner bot.Identity, submit bool, override map[string]string) string {
+	t.Helper()
+	h.say(t, owner, "hello")
+	h.press(t, owner, conversation.ActionChoose, "understood")
+	for range 30 {
+		s := h.session(t, owner)
+		if s.Stage == conversation.StageReview {
+			break
+		}
+		if s.Stage != conversation.StageIntake {
+			t.Fatalf("intake left the flow at stage %s", s.Stage)
+		}
+		text, ok := override[s.Step]
+		if !ok {
+			text, ok = answers[s.Step]
+		}
+		if !ok {
+			t.Fatalf("no answer for step %q", s.Step)
+		}
+		h.say(t, owner, text)
+	}
+	if s := h.session(t, owner); s.Stage != conversation.StageReview {
+		t.Fatalf("never reached the review: stage %s at step %s", s.Stage, s.Step)
+	}
+	if !submit {
+		return ""
+	}
+	h.press(t, owner, conversation.ActionSubmit, "")
+	s := h.session(t, owner)
+	if s.Stage != conversation.StageSubmitted || s.CaseID == "" {
+		t.Fatalf("after submit: stage %s case %q", s.Stage, s.CaseID)
+	}
+	return s.CaseID
+}
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// recorder is a Messenger for the "web" platform that keeps everything the bot sends.
+type recorder struct {
+	mu      sync.Mutex
+	owners  map[bot.Identity][]conversation.Reply
+	cards   map[string]bot.Card // by ref
+	posts   int
+	updates int
+	threads map[string][]bot.ThreadMessage // by ref
+	failing bool
+}
+
+func newRecorder() *recorder {
+	return &recorder{owners: map[bot.Identity][]conversation.Reply{}, cards: map[string]bot.Card{}, threads: map[string][]bot.ThreadMessage{}}
+}
+
+func (r *recorder) Platform() string { return "web" }
+
+func (r *recorder) SendToOwner(_ context.Context, owner bot.Identity, replies []conversation.Reply) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.owners[owner] = append(r.owners[owner], replies...)
+	return nil
+}
+
+func (r *recorder) PostCard(_ context.Context, channel string, card bot.Card) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failing {
+		return "", fmt.Errorf("post to %s: platform down", channel)
+	}
+	r.posts++
+	ref := channel + "/" + card.ID
+	r.cards[ref] = card
+	return ref, nil
+}
+
+func (r *recorder) UpdateCard(_ context.Context, channel, ref string, card bot.Card) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.updates++
+	r.cards[ref] = card
+	return nil
+}
+
+func (r *recorder) PostThread(_ context.Context, channel, ref string, msg bot.ThreadMessage) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.threads[ref] = append(r.threads[ref], msg)
+	return nil
+}
+
+func (r *recorder) card(id string) (bot.Card, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.cards["escalations/"+id]
+	return c, ok
+}
+
+func (r *recorder) thread(id string) []bot.ThreadMessage {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.threads["escalations/"+id])
+}
+
+func (r *recorder) toOwner(owner bot.Identity) []conversation.Reply {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.owners[owner])
+}
+
+func texts(replies []conversation.Reply) string {
+	var b strings.Builder
+	for _, r := range replies {
+		b.WriteString(r.Text)
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,111 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"escalation-bot/conversation"
+)
+
+// CaseStore keeps cases, their indexes and their audit streams.
+// Every status change goes through Transition, which checks the current status atomically.
+type CaseStore interface {
+	// Create gives c the next id (ESC-n) and stores it with its owner and VIN indexes, atomically.
+	// When the owner already has an open case it stores nothing and returns that case with
+	// ErrOwnerHasOpenCase; likewise ErrVINHasOpenCase when c.VIN has an open case.
+	Create(ctx context.Context, c Case) (Case, error)
+	// Get returns the case or ErrNotFound.
+	Get(ctx context.Context, id string) (Case, error)
+	// Transition moves the case and appends the audit entry in one step. When the case is not
+	// in one of t.From it changes nothing and returns the current case with ErrWrongStatus.
+	// When t.To is open (reopen) and the owner has another open case, it returns that case's
+	// id in the error, wrapped around ErrOwnerHasOpenCase.
+	Transition(ctx context.Context, id string, t Transition) (Case, error)
+	// List returns cases with one of the statuses, newest first, at most limit.
+	List(ctx context.Context, limit int, statuses ...Status) ([]Case, error)
+	// OpenCaseOf returns the id of the owner's open case, or "".
+	OpenCaseOf(ctx context.Context, owner Identity) (string, error)
+	// AddPost records where the card was posted (one post per channel).
+	// AddAudit appends to the audit stream; owner_message and exec_message entries are also
+	// counted on the case.
+	AddPost(ctx context.Context, id string, p Post) error
+	AddAudit(ctx context.Context, id string, e AuditEntry) error
+	Audit(ctx context.Context, id string) ([]AuditEntry, error)
+	Stats(ctx context.Context) (Stats, error)
+}
+
+// Turn is everything one inbound owner event needs before it runs, read at once.
+type Turn struct {
+	Session conversation.Session
+	Found   bool   // a session exists
+	Seen    bool   // the event id was handled already
+	Block   *Block // the owner is blocked
+	Pause   *Pause // intake is paused
+	Recent  int64  // events from this owner in the current rate window, this one included
+}
+
+// SessionStore keeps intake sessions with optimistic concurrency.
+type SessionStore interface {
+	// Load reads the owner's session and the gates of a turn (dedupe, block, pause, rate) in one
+	// round trip. eventID may be empty.
+	Load(ctx context.Context, owner Identity, eventID string) (Turn, error)
+	// Save writes s only if the stored version is still s.Version, bumps the version, refreshes
+	// the idle TTL and marks eventID seen, atomically. It returns ErrConflict when the session
+	// changed meanwhile, ErrDuplicateEvent when eventID was handled meanwhile.
+	Save(ctx context.Context, s conversation.Session, eventID string, ttl time.Duration) error
+	// Delete forgets the owner's session.
+	Delete(ctx context.Context, owner Identity) error
+}
+
+// Moderation keeps blocks, the pause switch and event dedupe outside of sessions.
+type Moderation interface {
+	SetBlock(ctx context.Context, b Block) error
+	RemoveBlock(ctx context.Context, user Identity) (bool, error)
+	Blocks(ctx context.Context) ([]Block, error)
+	SetPause(ctx context.Context, p *Pause) error // nil resumes
+	GetPause(ctx context.Context) (*Pause, error)
+	// FirstSeen marks an event id as handled and reports whether it was new.
+	FirstSeen(ctx context.Context, eventID string) (bool, error)
+}
+
+// Messenger delivers the bot's messages on one platform. Each adapter implements it.
+type Messenger interface {
+	Platform() string // "web", "slack", "discord"
+	// SendToOwner writes to the owner's DM.
+	SendToOwner(ctx context.Context, owner Identity, replies []conversation.Reply) error
+	// PostCard posts a case card into channel (the part after "platform:") and returns a
+	// reference to the message, for updates and thread replies.
+	PostCard(ctx context.Context, channel string, card Card) (ref string, err error)
+	// UpdateCard replaces the card in place.
+	UpdateCard(ctx context.Context, channel, ref string, card Card) error
+	// PostThread adds a line under the card: owner messages, reminders, status changes.
+	PostThread(ctx context.Context, channel, ref string, msg ThreadMessage) error
+}
+
+// ThreadMessage is one line under a case card.
+type ThreadMessage struct {
+	CaseID string    `json:"case"`
+	From   string    `json:"from"` // display name
+	Role   string    `json:"role"` // owner, executive, bot
+	Text   string    `json:"text"`
+	At     time.Time `json:"at"`
+}
+
+// Summarizer writes the case summary. The template summarizer in this package is the default.
+type Summarizer interface {
+	Summarize(ctx context.Context, in SummaryInput) (Summary, error)
+}
+
+// SummaryInput is what a summarizer may read.
+type SummaryInput struct {
+	Answers []Answer
+	Safety  bool // the owner said the vehicle is not safe to drive
+}
+
+// Clock is the time source; tests pass a fixed one.
+type Clock interface{ Now() time.Time }
+
+// SystemClock reads the wall clock.
+type SystemClock struct{}
+
+func (SystemClock) Now() time.Time { return time.Now() }

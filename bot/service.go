@@ -1,0 +1,308 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"escalation-bot/conversation"
+
+	"go.uber.org/fx"
+)
+
+// Config is the part of the configuration the core reads.
+type Config struct {
+	// Channels are the escalation channels, platform-qualified: "web:escalations", "slack:C0123ABC".
+	Channels []string
+	// SessionTTL is how long an idle intake session is kept.
+	SessionTTL time.Duration
+	// RateLimit is how many events an owner may send in the store's rate window.
+	RateLimit int64
+	// Claimers may claim cases: identities ("slack:T1:U1"), role names ("role:123") or a
+	// platform wildcard ("web:*"). Empty: anyone who can see the escalation channel.
+	Claimers []string
+	// Moderators may run moderator commands and act on any case, in the same notation.
+	Moderators []string
+}
+
+// Defaults fills the zero fields of c.
+func (c Config) Defaults() Config {
+	if len(c.Channels) == 0 {
+		c.Channels = []string{"web:escalations"}
+	}
+	if c.SessionTTL == 0 {
+		c.SessionTTL = 7 * 24 * time.Hour
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = 30
+	}
+	return c
+}
+
+// Actor is an executive or a moderator acting through a platform.
+type Actor struct {
+	ID    Identity
+	Name  string
+	Roles []string // platform roles or user groups, as "role:<id>" / "group:<id>"
+}
+
+// Service is the case service: it runs intake turns, creates cases, claims, relays and moderates.
+type Service struct {
+	cfg        Config
+	engine     *conversation.Engine
+	extractor  conversation.Extractor
+	sessions   SessionStore
+	cases      CaseStore
+	moderation Moderation
+	summarizer Summarizer
+	messengers map[string]Messenger
+	clock      Clock
+	log        *slog.Logger
+}
+
+// Params are the service's dependencies, as fx provides them.
+type Params struct {
+	fx.In
+
+	Config     Config
+	Engine     *conversation.Engine
+	Extractor  conversation.Extractor
+	Sessions   SessionStore
+	Cases      CaseStore
+	Moderation Moderation
+	Summarizer Summarizer
+	Messengers []Messenger `group:"messengers"`
+	Clock      Clock
+	Logger     *slog.Logger
+}
+
+// NewService builds the service.
+func NewService(p Params) *Service {
+	s := &Service{
+		cfg:        p.Config.Defaults(),
+		engine:     p.Engine,
+		extractor:  p.Extractor,
+		sessions:   p.Sessions,
+		cases:      p.Cases,
+		moderation: p.Moderation,
+		summarizer: p.Summarizer,
+		messengers: make(map[string]Messenger),
+		clock:      p.Clock,
+		log:        p.Logger,
+	}
+	if s.clock == nil {
+		s.clock = SystemClock{}
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.summarizer == nil {
+		s.summarizer = NewTemplateSummarizer()
+	}
+	for _, m := range p.Messengers {
+		s.messengers[m.Platform()] = m
+	}
+	return s
+}
+
+// Module provides the service and the template summarizer as the default Summarizer.
+var Module = fx.Module("bot",
+	fx.Provide(NewService),
+)
+
+// Channels returns the configured escalation channels.
+func (s *Service) Channels() []string { return s.cfg.Channels }
+
+// Engine returns the dialogue engine, for adapters that render its flow.
+func (s *Service) Engine() *conversation.Engine { return s.engine }
+
+// messenger returns the messenger of a platform-qualified address ("slack:C1", "web:dana").
+func (s *Service) messenger(address string) (Messenger, string, bool) {
+	platform, rest, _ := strings.Cut(address, ":")
+	m, ok := s.messengers[platform]
+	return m, rest, ok
+}
+
+// tellOwner sends replies to the owner's DM; a failure is logged, since the case itself is safe.
+func (s *Service) tellOwner(ctx context.Context, owner Identity, replies ...conversation.Reply) {
+	m, _, ok := s.messenger(string(owner))
+	if !ok {
+		s.log.WarnContext(ctx, "no messenger for owner", "owner", owner)
+		return
+	}
+	if err := m.SendToOwner(ctx, owner, replies); err != nil {
+		s.log.ErrorContext(ctx, "tell owner", "owner", owner, "err", err)
+	}
+}
+
+// postCase posts the card to every escalation channel it is not in yet.
+func (s *Service) postCase(ctx context.Context, c Case) Case {
+	card := CardOf(c)
+	for _, ch := range s.cfg.Channels {
+		if posted(c, ch) {
+			continue
+		}
+		m, id, ok := s.messenger(ch)
+		if !ok {
+			s.log.WarnContext(ctx, "no messenger for escalation channel", "channel", ch)
+			continue
+		}
+		ref, err := m.PostCard(ctx, id, card)
+		if err != nil {
+			s.log.ErrorContext(ctx, "post case card", "case", c.ID, "channel", ch, "err", err)
+			continue
+		}
+		p := Post{Channel: ch, Ref: ref}
+		if err := s.cases.AddPost(ctx, c.ID, p); err != nil {
+			s.log.ErrorContext(ctx, "record case post", "case", c.ID, "channel", ch, "err", err)
+		}
+		c.Posts = append(c.Posts, p)
+	}
+	return c
+}
+
+func posted(c Case, channel string) bool {
+	for _, p := range c.Posts {
+		if p.Channel == channel {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshCards updates the card in place everywhere it was posted.
+func (s *Service) refreshCards(ctx context.Context, c Case) {
+	card := CardOf(c)
+	for _, p := range c.Posts {
+		m, id, ok := s.messenger(p.Channel)
+		if !ok {
+			continue
+		}
+		if err := m.UpdateCard(ctx, id, p.Ref, card); err != nil {
+			s.log.ErrorContext(ctx, "update case card", "case", c.ID, "channel", p.Channel, "err", err)
+		}
+	}
+}
+
+// thread writes a line under the card everywhere it was posted.
+func (s *Service) thread(ctx context.Context, c Case, msg ThreadMessage) {
+	msg.CaseID = c.ID
+	if msg.At.IsZero() {
+		msg.At = s.clock.Now()
+	}
+	for _, p := range c.Posts {
+		m, id, ok := s.messenger(p.Channel)
+		if !ok {
+			continue
+		}
+		if err := m.PostThread(ctx, id, p.Ref, msg); err != nil {
+			s.log.ErrorContext(ctx, "post in case thread", "case", c.ID, "channel", p.Channel, "err", err)
+		}
+	}
+}
+
+// Card returns the card of a case.
+func (s *Service) Card(ctx context.Context, id string) (Card, error) {
+	c, err := s.getCase(ctx, id)
+	if err != nil {
+		return Card{}, err
+	}
+	return CardOf(c), nil
+}
+
+// Cards returns the cards of recent cases, newest first.
+func (s *Service) Cards(ctx context.Context, limit int) ([]Card, error) {
+	cs, err := s.cases.List(ctx, limit, StatusOpen, StatusClaimed, StatusResolved, StatusClosed)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	cards := make([]Card, len(cs))
+	for i, c := range cs {
+		cards[i] = CardOf(c)
+	}
+	return cards, nil
+}
+
+// Thread returns the messages relayed on a case, oldest first.
+func (s *Service) Thread(ctx context.Context, id string) ([]ThreadMessage, error) {
+	entries, err := s.cases.Audit(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s: %w", id, err)
+	}
+	var out []ThreadMessage
+	for _, e := range entries {
+		role := "bot"
+		switch e.Action {
+		case "owner_message":
+			role = "owner"
+		case "exec_message":
+			role = "executive"
+		case "created":
+			continue
+		}
+		text := e.Text
+		if role == "bot" {
+			text = describeAudit(e)
+		}
+		out = append(out, ThreadMessage{CaseID: id, From: e.Name, Role: role, Text: text, At: e.At})
+	}
+	return out, nil
+}
+
+func describeAudit(e AuditEntry) string {
+	switch e.Action {
+	case "claim":
+		return e.Name + " claimed the case"
+	case "assign":
+		return e.Name + " assigned the case: " + e.Text
+	case "release":
+		return e.Name + " released the case"
+	case "resolve":
+		return e.Name + " resolved the case: " + e.Text
+	case "close":
+		return e.Name + " closed the case: " + e.Text
+	case "reopen":
+		return e.Name + " reopened the case"
+	case "attach":
+		return "Another report for this vehicle: " + e.Text
+	}
+	return e.Name + " " + e.Action + " " + e.Text
+}
+
+func (s *Service) getCase(ctx context.Context, id string) (Case, error) {
+	id = NormalizeCaseID(id)
+	c, err := s.cases.Get(ctx, id)
+	if err != nil {
+		if isNotFound(err) {
+			return Case{}, Errorf(CodeNotFound, "There is no case %s.", id)
+		}
+		return Case{}, fmt.Errorf("get case %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// NormalizeCaseID accepts "esc-1042", "1042" and "ESC-1042".
+func NormalizeCaseID(id string) string {
+	id = strings.ToUpper(strings.TrimSpace(id))
+	id = strings.TrimPrefix(id, "#")
+	if id != "" && !strings.HasPrefix(id, "ESC-") {
+		id = "ESC-" + id
+	}
+	return id
+}
+
+// ago says how long ago t was, in words an executive reads at a glance.
+func ago(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+}

@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits of a summary, the same for every summarizer.
+const (
+	MaxTitle   = 80
+	MaxSummary = 600
+)
+
+// safetyWords mark a case as safety-critical wherever the owner wrote them.
+var safetyWords = regexp.MustCompile(`(?i)\b(brakes?|braking|steering|airbags?|fire|smoke|smoking|burning|flames?|crash(ed)?|collision|injur(y|ed|ies)|unintended acceleration|lost power on the highway)\b`)
+
+// TemplateSummarizer writes a summary from the answers alone, deterministically. It is the
+// default and the fallback when a model fails.
+type TemplateSummarizer struct{}
+
+// NewTemplateSummarizer returns the template summarizer.
+func NewTemplateSummarizer() *TemplateSummarizer { return &TemplateSummarizer{} }
+
+// Summarize never fails.
+func (TemplateSummarizer) Summarize(_ context.Context, in SummaryInput) (Summary, error) {
+	return TemplateSummary(in), nil
+}
+
+// TemplateSummary is the deterministic summary of a case's answers.
+func TemplateSummary(in SummaryInput) Summary {
+	get := func(key string) string {
+		for _, a := range in.Answers {
+			if a.Key == key {
+				return a.Value
+			}
+		}
+		return ""
+	}
+	vehicle := strings.TrimSpace(strings.Join(nonEmpty(get("year"), get("model")), " "))
+	category := get("category")
+	description := get("description")
+
+	safety := in.Safety || SafetyMentioned(description) || strings.HasPrefix(strings.ToLower(category), "safety")
+	severity := SeverityMedium
+	switch {
+	case in.Safety:
+		severity = SeverityCritical
+	case safety:
+		severity = SeverityHigh
+	case strings.Contains(strings.ToLower(category), "billing"), strings.Contains(strings.ToLower(category), "paperwork"):
+		severity = SeverityLow
+	}
+
+	title := firstSentence(description)
+	if vehicle != "" {
+		title = vehicle + ": " + title
+	}
+	if title == "" {
+		title = "Escalation"
+	}
+
+	var text strings.Builder
+	if vehicle != "" {
+		fmt.Fprintf(&text, "%s. ", vehicle)
+	}
+	if category != "" {
+		fmt.Fprintf(&text, "Category: %s. ", category)
+	}
+	if in.Safety {
+		text.WriteString("Owner says the vehicle is NOT safe to drive. ")
+	}
+	text.WriteString(description)
+
+	var facts []string
+	for _, k := range []struct{ key, label string }{
+		{"vin", "VIN"}, {"odometer", "Odometer"}, {"location", "Location"},
+		{"ticket", "Prior ticket"}, {"since", "Since"}, {"started", "Since"},
+	} {
+		if v := get(k.key); v != "" {
+			facts = append(facts, k.label+": "+v)
+		}
+	}
+	return Summary{
+		Title:     Truncate(title, MaxTitle),
+		Text:      Truncate(strings.TrimSpace(text.String()), MaxSummary),
+		Category:  category,
+		Severity:  severity,
+		Safety:    safety,
+		KeyFacts:  facts,
+		Ask:       get("outcome"),
+		Automatic: true,
+	}
+}
+
+// SafetyMentioned reports whether text names a safety-critical system or symptom.
+func SafetyMentioned(text string) bool { return safetyWords.MatchString(text) }
+
+// Truncate shortens s to at most max runes, ending with an ellipsis when it cut.
+func Truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:max-1])) + "…"
+}
+
+func firstSentence(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, ".!?\n"); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"escalation-bot/adapters/redis"
+	"escalation-bot/adapters/web"
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+	"escalation-bot/health"
+
+	goredis "github.com/redis/go-redis/v9"
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
+)
+
+// NewLogger builds the one slog logger of the process.
+func NewLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Options is the whole application; main and the end-to-end tests build the same thing.
+func Options(cfg Config, logger *slog.Logger) fx.Option {
+	platforms := 0 // chat platform adapters come with their own modules
+	playground := cfg.PlaygroundOn(platforms)
+	opts := []fx.Option{
+		fx.WithLogger(func() fxevent.Logger {
+			l := &fxevent.SlogLogger{Logger: logger}
+			l.UseLogLevel(slog.LevelDebug)
+			return l
+		}),
+		fx.Supply(cfg, logger),
+		fx.Supply(redis.Config{URL: cfg.RedisURL, Tenant: cfg.Tenant, RateWindow: cfg.RateWindow}),
+		fx.Supply(bot.Config{
+			Channels:   cfg.Channels,
+			SessionTTL: cfg.SessionTTL,
+			RateLimit:  cfg.RateLimit,
+			Claimers:   cfg.Claimers,
+			Moderators: cfg.Moderators,
+		}),
+		fx.Provide(
+			http.NewServeMux,
+			NewServer,
+			loadFlow,
+			conversation.NewEngine,
+			fx.Annotate(conversation.NewRuleExtractor, fx.As(new(conversation.Extractor))),
+			fx.Annotate(bot.NewTemplateSummarizer, fx.As(new(bot.Summarizer))),
+			fx.Annotate(func() bot.SystemClock { return bot.SystemClock{} }, fx.As(new(bot.Clock))),
+			fx.Annotate(redisCheck, fx.ResultTags(`group:"readiness"`)),
+		),
+		redis.Module,
+		bot.Module,
+		health.Module,
+		fx.Invoke(func(*Server) {}),
+	}
+	if playground {
+		opts = append(opts, web.Module)
+		logger.Info("playground on", "url", "http://"+cfg.HTTPAddr)
+	}
+	return fx.Options(opts...)
+}
+
+// NewApp builds the application.
+func NewApp(cfg Config, logger *slog.Logger) *fx.App {
+	return fx.New(Options(cfg, logger))
+}
+
+func loadFlow(cfg Config) (*conversation.Flow, error) {
+	if cfg.FlowFile == "" {
+		return conversation.DefaultFlow(), nil
+	}
+	f, err := conversation.LoadFlow(cfg.FlowFile)
+	if err != nil {
+		return nil, fmt.Errorf("FLOW_FILE: %w", err)
+	}
+	return f, nil
+}
+
+func redisCheck(rdb goredis.UniversalClient) health.Check {
+	return health.Check{Name: "redis", Func: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration, read from environment variables and flags (flags win).
+type Config struct {
+	HTTPAddr      string
+	RedisURL      string
+	Tenant        string
+	Playground    string // "auto", "true" or "false"
+	FlowFile      string
+	Channels      []string
+	Moderators    []string
+	Claimers      []string
+	SessionTTL    time.Duration
+	RateLimit     int64
+	RateWindow    time.Duration
+	LogLevel      slog.Level
+	LogFormat     string
+	ShutdownAfter time.Duration
+}
+
+// setting is one configuration variable with its flag, default and description; the table
+// drives parsing, --help and the README alike.
+type setting struct {
+	env, flag, def, help string
+	set                  func(c *Config, v string) error
+}
+
+func settings() []setting {
+	return []setting{
+		{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of the HTTP server (health, playground, later Slack and metrics)",
+			func(c *Config, v string) error { c.HTTPAddr = v; return nil }},
+		{"REDIS_URL", "redis-url", "", "redis://, rediss://, unix://, redis-sentinel://h1,h2/master or redis-cluster://h1,h2; empty: embedded in-process Redis, nothing kept",
+			func(c *Config, v string) error { c.RedisURL = v; return nil }},
+		{"REDIS_TENANT", "tenant", "default", "name inside the key hash tag esc:{tenant}:…, so deployments can share a Redis",
+			func(c *Config, v string) error {
+				if strings.ContainsAny(v, "{}: ") || v == "" {
+					return fmt.Errorf("must be a non-empty word without braces, colons or spaces")
+				}
+				c.Tenant = v
+				return nil
+			}},
+		{"PLAYGROUND", "playground", "auto", "serve the web playground: true, false, or auto (on when no chat platform is configured)",
+			func(c *Config, v string) error {
+				v = strings.ToLower(v)
+				if v != "auto" && v != "true" && v != "false" {
+					return fmt.Errorf("use true, false or auto")
+				}
+				c.Playground = v
+				return nil
+			}},
+		{"FLOW_FILE", "flow-file", "", "YAML file that replaces the default intake flow",
+			func(c *Config, v string) error { c.FlowFile = v; return nil }},
+		{"ESCALATION_CHANNELS", "channels", "web:escalations", "comma-separated escalation channels, platform-qualified (web:escalations, slack:C0123ABC, discord:1234)",
+			func(c *Config, v string) error { c.Channels = list(v); return checkChannels(c.Channels) }},
+		{"MODERATORS", "moderators", "web:*", "comma-separated moderators: identities (web:dana), roles (role:123) or platform wildcards (web:*)",
+			func(c *Config, v string) error { c.Moderators = list(v); return nil }},
+		{"CLAIMERS", "claimers", "", "comma-separated users or roles who may claim cases; empty: anyone in the escalation channel",
+			func(c *Config, v string) error { c.Claimers = list(v); return nil }},
+		{"SESSION_TTL", "session-ttl", "168h", "how long an idle intake is kept",
+			func(c *Config, v string) error { return positive(v, &c.SessionTTL) }},
+		{"RATE_LIMIT", "rate-limit", "30", "messages an owner may send per RATE_WINDOW",
+			func(c *Config, v string) error {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n < 1 {
+					return fmt.Errorf("must be a whole number above 0")
+				}
+				c.RateLimit = n
+				return nil
+			}},
+		{"RATE_WINDOW", "rate-window", "1m", "window of RATE_LIMIT",
+			func(c *Config, v string) error { return positive(v, &c.RateWindow) }},
+		{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
+			func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
+		{"LOG_FORMAT", "log-format", "text", "text or json",
+			func(c *Config, v string) error {
+				if v != "text" && v != "json" {
+					return fmt.Errorf("use text or json")
+				}
+				c.LogFormat = v
+				return nil
+			}},
+		{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a graceful shutdown may take",
+			func(c *Config, v string) error { return positive(v, &c.ShutdownAfter) }},
+	}
+}
+
+// LoadConfig reads the environment through getenv, then args as flags.
+func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("escalation-bot", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	values := map[string]*string{}
+	for _, s := range settings() {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		values[s.env] = fs.String(s.flag, v, fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(usage, "escalation-bot: a last-resort line from vehicle owners to executives, over chat.\n\n")
+		fmt.Fprintf(usage, "Usage: escalation-bot [flags]\n\nEvery flag can be set by its environment variable; a flag wins over the variable.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	for _, s := range settings() {
+		if err := s.set(&c, strings.TrimSpace(*values[s.env])); err != nil {
+			return Config{}, fmt.Errorf("%s=%q: %w", s.env, redact(*values[s.env]), err)
+		}
+	}
+	return c, nil
+}
+
+// PlaygroundOn decides whether the playground is served.
+func (c Config) PlaygroundOn(platforms int) bool {
+	switch c.Playground {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	return platforms == 0
+}
+
+func list(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func checkChannels(chs []string) error {
+	for _, ch := range chs {
+		platform, id, ok := strings.Cut(ch, ":")
+		if !ok || id == "" {
+			return fmt.Errorf("%q: write a channel as platform:id, e.g. slack:C0123ABC", ch)
+		}
+		switch platform {
+		case "web", "slack", "discord":
+		default:
+			return fmt.Errorf("%q: unknown platform %q (web, slack or discord)", ch, platform)
+		}
+	}
+	return nil
+}
+
+func positive(v string, d *time.Duration) error {
+	x, err := time.ParseDuration(v)
+	if err != nil || x <= 0 {
+		return fmt.Errorf("must be a positive duration such as 90s, 15m or 168h")
+	}
+	*d = x
+	return nil
+}
+
+// redact hides the password of a URL-like value in error messages.
+func redact(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	if !ok {
+		return v
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		return scheme + "://REDACTED@" + rest[at+1:]
+	}
+	return v
+}

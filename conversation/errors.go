@@ -1,0 +1,41 @@
+package conversation
+
+import "fmt"
+
+// InvalidError is an answer the owner must correct. Reason is written for the owner, so an
+// adapter may show it as is.
+type InvalidError struct {
+	Reason string
+}
+
+func (e *InvalidError) Error() string { return e.Reason }
+
+func invalid(format string, args ...any) error {
+	return &InvalidError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// FlowError is a problem in a flow definition. Path names the offending value the way the YAML
+// file spells it ("steps[2].kind"); File, Line and Column are set when the flow came from a file.
+type FlowError struct {
+	File   string
+	Line   int
+	Column int
+	Path   string
+	Reason string
+	Err    error // the decoder's error, when there was one
+}
+
+func (e *FlowError) Error() string {
+	switch {
+	case e.File != "" && e.Line > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Reason)
+	case e.File != "":
+		return fmt.Sprintf("%s: %s", e.File, e.Reason)
+	case e.Path != "":
+		return fmt.Sprintf("flow: %s: %s", e.Path, e.Reason)
+	default:
+		return "flow: " + e.Reason
+	}
+}
+
+func (e *FlowError) Unwrap() error { return e.Err }

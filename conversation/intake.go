@@ -1,0 +1,203 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// answer takes the owner's input as the answer to the current step.
+func (t *turn) answer(in Input) {
+	st := t.current()
+	if in.Action == ActionConfirm {
+		t.stale()
+		return
+	}
+	t.gather(in.Extracted)
+
+	var value string
+	var cut bool
+	var err error
+	switch {
+	case in.Action == ActionChoose:
+		value, err = choose(st, in.Value)
+	case in.Action != "":
+		t.stale()
+		return
+	case t.s.TypingOther:
+		value, cut, err = parseOther(st, in.Text)
+	default:
+		value, cut, err = parse(st, in.Text, t.now)
+	}
+	// "It's a 2019" at the year step: the extractor found the answer inside a sentence.
+	var bad *InvalidError
+	if errors.As(err, &bad) && in.Action == "" && !t.s.TypingOther {
+		if v, ok := in.Extracted[st.ID]; ok {
+			if v2, c2, err2 := parse(st, v, t.now); err2 == nil {
+				value, cut, err = v2, c2, nil
+			}
+		}
+	}
+
+	switch {
+	case err == nil:
+		if cut {
+			t.sayText(fmt.Sprintf("That was long, so I kept the first %d characters.", st.maxLength()))
+		}
+		t.accept(st, value)
+	case errors.Is(err, errOther):
+		t.s.TypingOther = true
+		t.ask()
+	case errors.Is(err, ErrVINCheckDigit), errors.Is(err, errNoUnit):
+		t.s.Confirm = value
+		t.ask()
+	case t.pendingOutstanding():
+		// The message was about other things; confirming those comes first.
+		t.ask()
+	default:
+		t.sayText(reason(err))
+		t.ask()
+	}
+}
+
+// choose reads a pressed choice button.
+func choose(st *Step, value string) (string, error) {
+	switch {
+	case st.Other && value == OtherValue:
+		return "", errOther
+	case st.choice(value) != nil:
+		return value, nil
+	case len(st.Choices) > 0:
+		return "", &InvalidError{Reason: "Please pick one of: " + optionList(st) + "."}
+	}
+	return "", invalid("That button belongs to an earlier question.")
+}
+
+// accept records value as the answer to st and moves on.
+func (t *turn) accept(st *Step, value string) {
+	t.s.Answers[st.ID] = value
+	t.s.Confirm = ""
+	t.s.TypingOther = false
+	t.remember(st.ID)
+	if st.Kind == KindSafe && notSafe(value) && t.f.EmergencyAdvice != "" {
+		t.say(Reply{Text: t.f.EmergencyAdvice, Emergency: true})
+	}
+	t.s.Safety = t.safety()
+	t.s.Editing = false
+	t.moveOn()
+	t.ask()
+}
+
+// confirmValue handles the answer to "is this VIN right?" or "km or miles?".
+func (t *turn) confirmValue(in Input) {
+	st := t.current()
+	switch st.Kind {
+	case KindVIN:
+		if yes, ok := confirmation(in); ok {
+			if yes {
+				t.accept(st, t.s.Confirm)
+				return
+			}
+			t.s.Confirm = ""
+			t.sayText("All right, please type the VIN again.")
+			t.ask()
+			return
+		}
+	case KindOdometer:
+		unit := ""
+		switch in.Action {
+		case ActionChoose:
+			unit = parseUnit(in.Value)
+		case "":
+			unit = parseUnit(in.Text)
+		}
+		if unit != "" {
+			t.accept(st, t.s.Confirm+" "+unit)
+			return
+		}
+	}
+	// Anything else is a fresh answer: a VIN typed again, a reading with its unit.
+	t.s.Confirm = ""
+	t.answer(in)
+}
+
+// confirmation reads a yes or no from a confirm button or typed text.
+func confirmation(in Input) (yes, ok bool) {
+	v := in.Text
+	switch in.Action {
+	case ActionConfirm:
+		v = in.Value
+	case "":
+	default:
+		return false, false
+	}
+	switch synonym(normalize(v)) {
+	case "yes":
+		return true, true
+	case "no":
+		return false, true
+	}
+	return false, false
+}
+
+// moveOn goes to the first step that applies and has no answer, or to the review.
+func (t *turn) moveOn() {
+	if st := t.next(); st != nil {
+		t.s.Stage, t.s.Step = StageIntake, st.ID
+		return
+	}
+	t.s.Stage, t.s.Step = StageReview, ""
+}
+
+// next is the first step, in flow order, that applies and has no answer. Steps answered earlier
+// are not asked again, which is what lets back, edit and pre-fill return the owner to their place.
+func (t *turn) next() *Step {
+	for i := range t.f.Steps {
+		st := &t.f.Steps[i]
+		if !t.answered(st.ID) && t.f.applies(st, t.s.Answers) {
+			return st
+		}
+	}
+	return nil
+}
+
+// answered reports an answer, including the empty answer of a skipped step.
+func (t *turn) answered(id string) bool {
+	_, ok := t.s.Answers[id]
+	return ok
+}
+
+// remember records that the owner answered or skipped id.
+func (t *turn) remember(id string) {
+	if !slices.Contains(t.s.History, id) {
+		t.s.History = append(t.s.History, id)
+	}
+}
+
+// safety reports an applicable safe-to-drive step answered no or not sure.
+func (t *turn) safety() bool {
+	for i := range t.f.Steps {
+		st := &t.f.Steps[i]
+		if st.Kind == KindSafe && notSafe(t.s.Answers[st.ID]) && t.f.applies(st, t.s.Answers) {
+			return true
+		}
+	}
+	return false
+}
+
+func notSafe(v string) bool { return v == SafeNo || v == SafeNotSure }
+
+// stale answers a button from an earlier message that no longer fits.
+func (t *turn) stale() {
+	t.sayText("That button belongs to an earlier question.")
+	t.ask()
+}
+
+// reason is the owner-facing text of a validation error.
+func reason(err error) string {
+	var bad *InvalidError
+	if errors.As(err, &bad) {
+		return bad.Reason
+	}
+	return "Sorry, I couldn't use that answer."
+}

@@ -1,0 +1,127 @@
+package conversation
+
+import (
+	"maps"
+	"testing"
+)
+
+func TestPrefillFromFirstMessage(t *testing.T) {
+	vin := validVIN(t, vinModel3)
+	text := "My 2019 Model 3 " + vin + " won't charge since Tuesday"
+	c := newChat(t)
+	c.s = Session{Owner: "U1"} // the caller has no session yet
+	c.send(text)
+	c.step("consent")
+	c.saw(DefaultFlow().Greeting)
+	want := map[string]string{"model": "model_3", "year": "2019", "vin": vin}
+	if !maps.Equal(c.s.Pending, want) {
+		t.Fatalf("Pending %v, want %v", c.s.Pending, want)
+	}
+	c.press(ActionChoose, "understood")
+	c.step("ticket")
+	c.saw("I picked up: Model 3, Model year 2019, VIN " + vin + ". Is that right?")
+	if !c.hasButton(Button{Label: "Yes", Action: ActionConfirm, Value: "yes"}) {
+		t.Fatalf("buttons %+v", c.lastButtons())
+	}
+	c.press(ActionConfirm, "yes")
+	c.step("ticket")
+	c.answer("model", "model_3")
+	c.answer("year", "2019")
+	c.answer("vin", vin)
+	if len(c.s.Pending) != 0 {
+		t.Fatal("Pending kept")
+	}
+	c.send("SR-1234567")
+	c.step("odometer") // model, year and VIN are not asked again
+	c.send("back")
+	c.step("ticket") // back retraces the questions asked
+}
+
+func TestPrefillRefused(t *testing.T) {
+	c := newChat(t)
+	c.s = Session{Owner: "U1"}
+	c.send("My 2019 Model 3 won't charge")
+	c.send("I understand")
+	c.step("ticket")
+	c.saw("I picked up: Model 3, Model year 2019.")
+	c.send("no")
+	c.step("ticket")
+	if len(c.s.Pending) != 0 || len(c.s.Answers) != 1 {
+		t.Fatalf("session %+v", c.s)
+	}
+	c.send("SR-5")
+	c.step("model")
+}
+
+// TestPrefillAfterStart is the caller's other way in: Start, then the first message's fields.
+func TestPrefillAfterStart(t *testing.T) {
+	c := newChat(t)
+	res := c.do(Input{Extracted: map[string]string{"model": "model_y", "odometer": "12000 km", "vin": wrongCheckDigit(t, vinModel3)}})
+	if len(res.Replies) != 0 {
+		t.Fatalf("replies %s; the caller has already sent the greeting", texts(res.Replies))
+	}
+	if want := map[string]string{"model": "model_y", "odometer": "12000 km"}; !maps.Equal(c.s.Pending, want) {
+		t.Fatalf("Pending %v, want %v (a VIN failing its check digit is never pre-filled)", c.s.Pending, want)
+	}
+	c.step("consent")
+	c.send("ok")
+	c.saw("I picked up: Model Y, Odometer 12000 km.")
+}
+
+func TestPrefillMidFlow(t *testing.T) {
+	c := newChat(t)
+	c.walkTo("ticket")
+	c.send("SR-77 about my 2021 Model S")
+	c.answer("ticket", "SR-77 about my 2021 Model S")
+	c.step("model")
+	c.saw("I picked up: Model S, Model year 2021.")
+	c.send("yes")
+	c.step("vin")
+}
+
+func TestPrefillWhenTheAnswerIsInvalid(t *testing.T) {
+	c := newChat(t)
+	c.walkTo("vin")
+	// Not a VIN, but it holds the odometer: confirm that first, then ask the VIN again.
+	c.send("not sure, it has 45,000 miles")
+	c.step("vin")
+	c.saw("I picked up: Odometer 45000 mi.")
+	c.send("help")
+	c.saw("I found these details in your message")
+	c.send("yep")
+	c.step("vin")
+	c.answer("odometer", "45000 mi")
+	c.send(vinModel3)
+	c.step("location")
+}
+
+func TestExtractionAnswersTheCurrentStep(t *testing.T) {
+	c := newChat(t)
+	c.walkTo("year")
+	c.send("It's a 2019 I think")
+	c.answer("year", "2019")
+	c.step("vin")
+	c.send("the VIN is " + vinModel3)
+	c.answer("vin", vinModel3)
+	c.step("odometer")
+	if len(c.s.Pending) != 0 {
+		t.Fatalf("the current step's own answer went to Pending: %v", c.s.Pending)
+	}
+}
+
+func TestExtractedValuesAreValidated(t *testing.T) {
+	c := newChat(t)
+	c.walkTo("ticket")
+	c.do(Input{Text: "SR-1", Extracted: map[string]string{
+		"vin":      "5YJ3E1EA2KF3170O0",
+		"year":     "1995",
+		"model":    "Roadster",
+		"odometer": "45000",
+		"consent":  "understood",
+		"unknown":  "x",
+		"outcome":  "A refund of the charging fees.",
+	}})
+	if want := map[string]string{"outcome": "A refund of the charging fees."}; !maps.Equal(c.s.Pending, want) {
+		t.Fatalf("Pending %v, want %v", c.s.Pending, want)
+	}
+}

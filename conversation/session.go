@@ -1,0 +1,75 @@
+package conversation
+
+import "time"
+
+// Stage says where a session is in its life.
+type Stage string
+
+const (
+	StageIntake    Stage = "intake"    // answering the flow's steps
+	StageReview    Stage = "review"    // all answers shown on one card, waiting for submit or edit
+	StageSubmitted Stage = "submitted" // a case exists; the owner's DM relays to it
+	StageCancelled Stage = "cancelled" // the owner cancelled; the next message starts over
+)
+
+// Session is one owner's dialogue. It is plain data so any store can keep it as JSON.
+type Session struct {
+	Owner   string            `json:"owner"`
+	Version int64             `json:"version"` // bumped by the store on every save; used for compare-and-set
+	Stage   Stage             `json:"stage"`
+	Step    string            `json:"step,omitempty"` // id of the step being asked
+	Answers map[string]string `json:"answers,omitempty"`
+	// Pending holds fields the extractor found in free text, waiting for the owner to confirm them.
+	Pending map[string]string `json:"pending,omitempty"`
+	// Editing is set when the owner edits one field from the review card; after it the dialogue
+	// returns to the review instead of walking on.
+	Editing bool `json:"editing,omitempty"`
+	// Confirm holds a value that passed only part of its checks: a VIN whose check digit failed,
+	// waiting for "yes", or an odometer number waiting for its unit.
+	Confirm string `json:"confirm,omitempty"`
+	// TypingOther is set when the owner picked "Other" at a choice step and is typing their own answer.
+	TypingOther bool `json:"typing_other,omitempty"`
+	// History is the ids of the steps the owner answered or skipped (not pre-filled ones), so
+	// "back" can retrace them in flow order across conditional steps. Skipped steps have an
+	// empty answer in Answers.
+	History   []string  `json:"history,omitempty"`
+	CaseID    string    `json:"case_id,omitempty"`
+	Safety    bool      `json:"safety,omitempty"` // the owner said the vehicle is not safe to drive
+	Turns     int       `json:"turns,omitempty"`
+	Started   time.Time `json:"started,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitempty"`
+}
+
+// Button is a choice rendered by each platform in its own way.
+type Button struct {
+	Label  string `json:"label"`
+	Action string `json:"action"`
+	Value  string `json:"value,omitempty"`
+}
+
+// Field is one labelled answer, shown on a review card.
+type Field struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Reply is one message from the bot to the owner, as data; adapters render it.
+type Reply struct {
+	Text    string   `json:"text"`
+	Buttons []Button `json:"buttons,omitempty"`
+	// Fields is set on the review card: every answer, each with an edit button in Buttons.
+	Fields []Field `json:"fields,omitempty"`
+	// Emergency marks the safety advice so adapters can make it stand out.
+	Emergency bool `json:"emergency,omitempty"`
+}
+
+// Input is what the owner did: typed text, or pressed a button (Action and Value).
+type Input struct {
+	Text   string
+	Action string
+	Value  string
+	// Extracted holds the fields an Extractor found in Text, keyed by step id. The caller runs the
+	// extractor before Handle so that Handle stays pure; the engine validates every value again.
+	Extracted map[string]string
+}

@@ -1,0 +1,88 @@
+package conversation
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrVINCheckDigit is a VIN whose 9th character does not match the rest (ISO 3779). Vehicles made
+// for outside North America may not use a check digit, so the owner may confirm such a VIN anyway.
+var ErrVINCheckDigit = errors.New("The 9th character of this VIN (its check digit) does not match the rest of it.")
+
+// CheckDigitError is ErrVINCheckDigit with the digit the rest of the VIN calls for.
+type CheckDigitError struct {
+	Want byte // the check digit the other 16 characters call for: '0'..'9' or 'X'
+}
+
+func (e *CheckDigitError) Error() string {
+	return fmt.Sprintf("The 9th character of this VIN should be %c for the rest of it to add up. "+
+		"Please check it; VINs from outside North America may not use a check digit.", e.Want)
+}
+
+// Is makes errors.Is(err, ErrVINCheckDigit) true.
+func (e *CheckDigitError) Is(target error) bool { return target == ErrVINCheckDigit }
+
+const vinLength = 17
+
+// ValidateVIN normalizes vin (spaces and dashes removed, upper case) and checks it. On a failed
+// check digit it returns the normalized VIN with a *CheckDigitError, so the owner can confirm it.
+func ValidateVIN(vin string) (normalized string, err error) {
+	normalized = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '\t', '\n', '\r', '\u00a0', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014':
+			return -1
+		}
+		if 'a' <= r && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, vin)
+	if n := utf8.RuneCountInString(normalized); n != vinLength {
+		return "", &InvalidError{Reason: fmt.Sprintf("A VIN has 17 characters; I count %d.", n)}
+	}
+	for i := 0; i < len(normalized); i++ {
+		c := normalized[i]
+		switch {
+		case c == 'I' || c == 'O' || c == 'Q':
+			return "", &InvalidError{Reason: "VINs never contain the letters I, O or Q; did you mean 1 or 0?"}
+		case !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z'):
+			return "", &InvalidError{Reason: "A VIN has only letters and digits."}
+		}
+	}
+	if want := vinCheckDigit(normalized); normalized[8] != want {
+		return normalized, &CheckDigitError{Want: want}
+	}
+	return normalized, nil
+}
+
+// vinWeights are the ISO 3779 position weights; position 9 is the check digit itself.
+var vinWeights = [vinLength]int{8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2}
+
+// vinCheckDigit computes position 9 of a 17-character upper-case VIN without I, O or Q.
+func vinCheckDigit(vin string) byte {
+	sum := 0
+	for i := range vinLength {
+		sum += vinValue(vin[i]) * vinWeights[i]
+	}
+	if r := sum % 11; r < 10 {
+		return byte('0' + r)
+	}
+	return 'X'
+}
+
+// vinValue transliterates a VIN character; letters skip I, O and Q, hence the uneven runs.
+func vinValue(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'A' <= c && c <= 'H':
+		return int(c-'A') + 1
+	case 'J' <= c && c <= 'R':
+		return int(c-'J') + 1
+	case 'S' <= c && c <= 'Z':
+		return int(c-'S') + 2
+	}
+	return 0
+}

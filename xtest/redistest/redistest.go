@@ -1,0 +1,256 @@
+// Package redistest gives tests a Redis of their own: a real server (REDIS_URL, else
+// 127.0.0.1:6379, else a redis-server started for the test binary) or an in-process miniredis,
+// each test under its own tenant, cleaned up afterwards, with a counter of round trips.
+package redistest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Redis is one test's view of a Redis server.
+type Redis struct {
+	// Client is connected and counts its round trips (see RoundTrips).
+	Client goredis.UniversalClient
+	// Tenant is unique to the test; every key the test writes should be under
+	// "esc:{<Tenant>}:", which is deleted when the test ends.
+	Tenant string
+	// Mini is the in-process server of NewMini, to move its clock; nil for a real server.
+	Mini *miniredis.Miniredis
+
+	counter *roundTrips
+}
+
+// New connects to a real Redis: REDIS_URL, else redis://127.0.0.1:6379, else a redis-server
+// started once for the test binary. It fails the test when none of these is possible.
+func New(t testing.TB) *Redis {
+	t.Helper()
+	opts, err := goredis.ParseURL(URL(t))
+	if err != nil {
+		t.Fatalf("REDIS_URL: %v", err)
+	}
+	return connect(t, goredis.NewClient(opts), nil)
+}
+
+// URL returns the URL of the real server New connects to, for tests of code that dials
+// Redis itself. It fails the test when there is none.
+func URL(t testing.TB) string {
+	t.Helper()
+	url, err := serverURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// NewMini starts an in-process miniredis for the test. Its TTLs follow the wall clock, as the
+// embedded server of adapters/redis does.
+func NewMini(t testing.TB) *Redis {
+	t.Helper()
+	m := miniredis.NewMiniRedis()
+	m.ClockTTL(true)
+	if err := m.Start(); err != nil {
+		t.Fatalf("start miniredis: %v", err)
+	}
+	t.Cleanup(m.Close)
+	return connect(t, goredis.NewClient(&goredis.Options{Addr: m.Addr()}), m)
+}
+
+func connect(t testing.TB, client *goredis.Client, m *miniredis.Miniredis) *Redis {
+	t.Helper()
+	r := &Redis{Client: client, Tenant: "t-" + randomHex(6), Mini: m, counter: &roundTrips{}}
+	client.AddHook(r.counter)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		_ = client.Close()
+		t.Fatalf("redis at %s: %v", client.Options().Addr, err)
+	}
+	t.Cleanup(func() {
+		if err := r.deleteTenant(context.Background()); err != nil {
+			t.Errorf("clean up redis tenant %s: %v", r.Tenant, err)
+		}
+		_ = client.Close()
+	})
+	r.Reset() // the PING above is not the test's
+	return r
+}
+
+// RoundTrips is how many times the client talked to the server since the last Reset: one
+// per command, one per pipeline or MULTI. The handshake of a new connection (HELLO, AUTH,
+// CLIENT SETINFO, ...) is not counted, so a cold pool does not change the figure.
+func (r *Redis) RoundTrips() int64 { return r.counter.n.Load() }
+
+// Reset sets the round-trip counter to zero.
+func (r *Redis) Reset() { r.counter.n.Store(0) }
+
+// deleteTenant removes every key under the test's tenant, with SCAN so a shared server is
+// not blocked.
+func (r *Redis) deleteTenant(ctx context.Context) error {
+	iter := r.Client.Scan(ctx, 0, "esc:{"+r.Tenant+"}:*", 500).Iterator()
+	var batch []string
+	for iter.Next(ctx) {
+		batch = append(batch, iter.Val())
+		if len(batch) == 500 {
+			if err := r.Client.Del(ctx, batch...).Err(); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		return r.Client.Del(ctx, batch...).Err()
+	}
+	return nil
+}
+
+// roundTrips is a go-redis hook counting commands and pipelines sent to the server.
+type roundTrips struct{ n atomic.Int64 }
+
+func (c *roundTrips) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (c *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		if !handshake(cmd) {
+			c.n.Add(1)
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (c *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		if !allHandshake(cmds) {
+			c.n.Add(1)
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// handshake reports whether go-redis sent cmd to set up a new connection; new connections
+// run their setup through the client's hooks too.
+func handshake(cmd goredis.Cmder) bool {
+	switch cmd.Name() {
+	case "hello", "auth", "select", "readonly":
+		return true
+	case "client":
+		args := cmd.Args()
+		if len(args) < 2 {
+			return false
+		}
+		sub, _ := args[1].(string)
+		switch strings.ToLower(sub) {
+		case "setinfo", "setname", "maint_notifications":
+			return true
+		}
+	}
+	return false
+}
+
+func allHandshake(cmds []goredis.Cmder) bool {
+	for _, cmd := range cmds {
+		if !handshake(cmd) {
+			return false
+		}
+	}
+	return true
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
+
+const defaultURL = "redis://127.0.0.1:6379"
+
+// started is the redis-server this test binary started, if it had to; one per binary.
+var started struct {
+	once sync.Once
+	url  string
+	err  error
+}
+
+// serverURL picks the server: REDIS_URL when set (and then only it), else the default
+// address when something answers there, else a redis-server of our own.
+func serverURL() (string, error) {
+	if url := os.Getenv("REDIS_URL"); url != "" {
+		return url, nil
+	}
+	if answers("127.0.0.1:6379") {
+		return defaultURL, nil
+	}
+	started.once.Do(func() { started.url, started.err = startServer() })
+	return started.url, started.err
+}
+
+// answers reports whether a Redis answers PING at addr.
+func answers(addr string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	c := goredis.NewClient(&goredis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1})
+	defer c.Close()
+	return c.Ping(ctx).Err() == nil
+}
+
+// startServer starts redis-server on a free port, without persistence, in a temporary
+// directory. A shell watchdog kills it and removes the directory once this process is gone,
+// since a helper package has no hook at the end of the test binary.
+func startServer() (string, error) {
+	const fix = "no Redis: set REDIS_URL, start redis-server on 127.0.0.1:6379, or install redis-server"
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		return "", errors.New(fix)
+	}
+	port, err := freePort()
+	if err != nil {
+		return "", fmt.Errorf("%s (%v)", fix, err)
+	}
+	dir, err := os.MkdirTemp("", "redistest-")
+	if err != nil {
+		return "", fmt.Errorf("%s (%v)", fix, err)
+	}
+	const watchdog = `redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no --dir "$2" >"$2/log" 2>&1 &
+r=$!
+while kill -0 "$3" 2>/dev/null && kill -0 "$r" 2>/dev/null; do sleep 1; done
+kill "$r" 2>/dev/null; wait "$r"; rm -rf "$2"`
+	cmd := exec.Command("sh", "-c", watchdog, "sh", strconv.Itoa(port), dir, strconv.Itoa(os.Getpid()))
+	if err := cmd.Start(); err != nil {
+		return "", fmt.Errorf("%s (start redis-server: %v)", fix, err)
+	}
+	go func() { _ = cmd.Wait() }() // reap the watchdog if it ends first
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if answers(addr) {
+			return "redis://" + addr, nil
+		}
+	}
+	log, _ := os.ReadFile(dir + "/log")
+	return "", fmt.Errorf("%s (redis-server on %s did not answer: %s)", fix, addr, log)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
