@@ -176,32 +176,25 @@ func (s *Service) refusal(c Case, t Transition) error {
 	return Errorf(CodeConflict, "%s is %s.", c.ID, c.Status)
 }
 
-// afterTransition keeps the owner and the thread informed.
+// afterTransition keeps the owner and the thread informed. The thread line is worded as
+// Thread rebuilds it from the audit stream, so a reloaded page reads the same.
 func (s *Service) afterTransition(ctx context.Context, c Case, t Transition) {
-	line := ThreadMessage{From: "escalation-bot", Role: "bot"}
 	switch t.Action {
 	case "claim", "assign":
-		line.Text = fmt.Sprintf("%s claimed %s.", c.ClaimedByName, c.ID)
 		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
 			"Good news: an executive, %s, is now looking at your case %s. They will write to you here.", c.ClaimedByName, c.ID)})
-	case "release":
-		line.Text = fmt.Sprintf("%s released %s; it is open for a claim.", t.Name, c.ID)
 	case "resolve":
-		line.Text = fmt.Sprintf("%s resolved %s: %s", t.Name, c.ID, c.Note)
 		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
 			"Your case %s has been resolved by %s:\n%s\n\nThank you for your patience. If the problem comes back, write here to open a new case.", c.ID, t.Name, c.Note)})
 	case "close":
-		line.Text = fmt.Sprintf("%s closed %s: %s", t.Name, c.ID, c.Note)
 		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
 			"Your case %s has been closed: %s", c.ID, c.Note)})
 	case "reopen":
-		line.Text = fmt.Sprintf("%s reopened %s.", t.Name, c.ID)
 		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
 			"Your case %s has been reopened; the team will be in touch here.", c.ID)})
 	}
-	if line.Text != "" {
-		s.thread(ctx, c, line)
-	}
+	s.thread(ctx, c, ThreadMessage{From: t.Name, Role: "bot", At: t.At,
+		Text: describeAudit(AuditEntry{Name: t.Name, Action: t.Action, Text: t.Note})})
 }
 
 // Reply relays an executive's message to the owner (the claimer or a moderator).

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -57,6 +58,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		Summarizer: bot.NewTemplateSummarizer(),
 		Messengers: []bot.Messenger{h.msgr},
 		Clock:      h.clock,
+		Logger:     slog.New(slog.DiscardHandler),
 	})
 	return h
 }

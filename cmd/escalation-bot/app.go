@@ -31,13 +31,19 @@ func NewLogger(cfg Config, w io.Writer) *slog.Logger {
 func Options(cfg Config, logger *slog.Logger) fx.Option {
 	platforms := 0 // chat platform adapters come with their own modules
 	playground := cfg.PlaygroundOn(platforms)
+	// The flow is read before fx so that an operator's mistake reads as one line, not a
+	// dependency chain.
+	flow, err := loadFlow(cfg)
+	if err != nil {
+		return fx.Error(err)
+	}
 	opts := []fx.Option{
 		fx.WithLogger(func() fxevent.Logger {
 			l := &fxevent.SlogLogger{Logger: logger}
 			l.UseLogLevel(slog.LevelDebug)
 			return l
 		}),
-		fx.Supply(cfg, logger),
+		fx.Supply(cfg, logger, flow),
 		fx.Supply(redis.Config{URL: cfg.RedisURL, Tenant: cfg.Tenant, RateWindow: cfg.RateWindow}),
 		fx.Supply(bot.Config{
 			Channels:   cfg.Channels,
@@ -49,7 +55,6 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 		fx.Provide(
 			http.NewServeMux,
 			NewServer,
-			loadFlow,
 			conversation.NewEngine,
 			fx.Annotate(conversation.NewRuleExtractor, fx.As(new(conversation.Extractor))),
 			fx.Annotate(bot.NewTemplateSummarizer, fx.As(new(bot.Summarizer))),

@@ -101,11 +101,8 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.SetOutput(usage)
 	values := map[string]*string{}
 	for _, s := range settings() {
-		v := s.def
-		if e := getenv(s.env); e != "" {
-			v = e
-		}
-		values[s.env] = fs.String(s.flag, v, fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
+		// The flag's own default stays empty so --help shows the built-in default once.
+		values[s.env] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(usage, "escalation-bot: a last-resort line from vehicle owners to executives, over chat.\n\n")
@@ -114,6 +111,20 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, s := range settings() {
+		if set[s.flag] {
+			continue
+		}
+		*values[s.env] = s.def
+		if e := getenv(s.env); e != "" {
+			*values[s.env] = e
+		}
 	}
 	for _, s := range settings() {
 		if err := s.set(&c, strings.TrimSpace(*values[s.env])); err != nil {

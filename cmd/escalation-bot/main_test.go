@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"escalation-bot/xtest/redistest"
+
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		check   func(Config) bool
+		wantErr string
+	}{
+		{"defaults", nil, nil, func(c Config) bool {
+			return c.HTTPAddr == "127.0.0.1:8080" && c.RedisURL == "" && c.Tenant == "default" && c.PlaygroundOn(0) &&
+				!c.PlaygroundOn(1) && c.SessionTTL == 168*time.Hour && c.RateLimit == 30 && len(c.Channels) == 1
+		}, ""},
+		{"env", map[string]string{"HTTP_ADDR": ":9090", "ESCALATION_CHANNELS": "web:a, slack:C1", "PLAYGROUND": "FALSE"}, nil,
+			func(c Config) bool { return c.HTTPAddr == ":9090" && len(c.Channels) == 2 && !c.PlaygroundOn(0) }, ""},
+		{"flag wins over env", map[string]string{"HTTP_ADDR": ":9090"}, []string{"--http-addr", ":7070"},
+			func(c Config) bool { return c.HTTPAddr == ":7070" }, ""},
+		{"bad duration", map[string]string{"SESSION_TTL": "forever"}, nil, nil, "SESSION_TTL"},
+		{"bad channel", map[string]string{"ESCALATION_CHANNELS": "C0123"}, nil, nil, "platform:id"},
+		{"unknown platform", map[string]string{"ESCALATION_CHANNELS": "teams:x"}, nil, nil, "unknown platform"},
+		{"bad playground", map[string]string{"PLAYGROUND": "maybe"}, nil, nil, "PLAYGROUND"},
+		{"bad tenant", map[string]string{"REDIS_TENANT": "a{b}"}, nil, nil, "REDIS_TENANT"},
+		{"bad rate", map[string]string{"RATE_LIMIT": "0"}, nil, nil, "RATE_LIMIT"},
+		{"bad log level", map[string]string{"LOG_LEVEL": "loud"}, nil, nil, "LOG_LEVEL"},
+		{"unknown flag", nil, []string{"--nope"}, nil, "nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadConfig(tt.args, env(tt.env), io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one naming %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(c) {
+				t.Fatalf("config = %+v", c)
+			}
+		})
+	}
+}
+
+func TestHelpListsEveryVariable(t *testing.T) {
+	var out bytes.Buffer
+	_, err := LoadConfig([]string{"--help"}, env(nil), &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err = %v", err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings() {
+		if !strings.Contains(out.String(), s.env) || !strings.Contains(out.String(), "-"+s.flag) {
+			t.Errorf("--help lacks %s / -%s", s.env, s.flag)
+		}
+		if !strings.Contains(string(readme), "`"+s.env+"`") {
+			t.Errorf("README does not document %s", s.env)
+		}
+	}
+}
+
+func TestSecretsAreNotEchoed(t *testing.T) {
+	_, err := LoadConfig(nil, env(map[string]string{"REDIS_URL": "redis://user:hunter2@127.0.0.1:1", "SESSION_TTL": "x"}), io.Discard)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("err = %v", err)
+	}
+	cfg, _ := LoadConfig(nil, env(map[string]string{"REDIS_URL": "redis://user:hunter2@127.0.0.1:1"}), io.Discard)
+	var logs bytes.Buffer
+	app := fx.New(Options(cfg, slog.New(slog.NewTextHandler(&logs, nil))), fx.StartTimeout(10*time.Second))
+	err = app.Start(context.Background())
+	if err == nil {
+		app.Stop(context.Background())
+		t.Fatal("started with an unreachable Redis")
+	}
+	if strings.Contains(err.Error()+logs.String(), "hunter2") {
+		t.Fatalf("password echoed: %v\n%s", err, logs.String())
+	}
+}
+
+func TestStartupErrors(t *testing.T) {
+	dir := t.TempDir()
+	badFlow := filepath.Join(dir, "flow.yaml")
+	os.WriteFile(badFlow, []byte("name: x\ngreeting: hi\nemergency_advice: call 112\nsteps:\n  - id: a\n    label: A\n    kind: banana\n    prompt: hi\n"), 0o600)
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"malformed REDIS_URL", map[string]string{"REDIS_URL": "mysql://localhost"}, []string{"REDIS_URL"}},
+		{"unreachable Redis", map[string]string{"REDIS_URL": "redis://127.0.0.1:1"}, []string{"127.0.0.1:1", "not reachable"}},
+		{"malformed flow file", map[string]string{"FLOW_FILE": badFlow}, []string{"flow.yaml:7", "banana"}},
+		{"missing flow file", map[string]string{"FLOW_FILE": filepath.Join(dir, "none.yaml")}, []string{"none.yaml"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env["HTTP_ADDR"] = "127.0.0.1:0"
+			cfg, err := LoadConfig(nil, env(tt.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			app := fx.New(Options(cfg, slog.New(slog.DiscardHandler)), fx.StartTimeout(10*time.Second))
+			if err == nil {
+				err = app.Err()
+			}
+			if err == nil {
+				err = app.Start(context.Background())
+				defer app.Stop(context.Background())
+			}
+			if err == nil {
+				t.Fatal("started")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Fatalf("error does not name %q: %v", w, err)
+				}
+			}
+		})
+	}
+}
+
+// The whole program, as main builds it, over a real Redis: health, readiness and a case
+// through the playground API.
+func TestEndToEnd(t *testing.T) {
+	rds := redistest.New(t)
+	cfg, err := LoadConfig(nil, env(map[string]string{
+		"HTTP_ADDR":    "127.0.0.1:0",
+		"REDIS_URL":    redistest.URL(t),
+		"REDIS_TENANT": rds.Tenant,
+	}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *Server
+	app := fxtest.New(t, Options(cfg, slog.New(slog.DiscardHandler)), fx.Populate(&srv))
+	app.RequireStart()
+	defer app.RequireStop()
+	base := "http://" + srv.Addr()
+
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	post := func(path string, body any, out any) int {
+		b, _ := json.Marshal(body)
+		resp, err := http.Post(base+path, "application/json", bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if out != nil {
+			json.NewDecoder(resp.Body).Decode(out)
+		}
+		return resp.StatusCode
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Fatalf("healthz = %d", code)
+	}
+	if code, body := get("/readyz"); code != 200 || !strings.Contains(body, `"redis":"ok"`) {
+		t.Fatalf("readyz = %d %s", code, body)
+	}
+	if code, body := get("/"); code != 200 || !strings.Contains(body, "<html") {
+		t.Fatalf("playground page = %d", code)
+	}
+
+	steps := []map[string]string{
+		{"text": "hello"}, {"action": "choose", "value": "understood"},
+		{"text": "SR-1"}, {"text": "Model Y"}, {"text": "2022"}, {"text": "1HGCM82633A004352"},
+		{"text": "30000 km"}, {"text": "Lyon, France"}, {"text": "software"}, {"text": "yes"},
+		{"text": "The screen goes black every morning and service could not reproduce it twice."},
+		{"text": "last month"}, {"text": "A fix that lasts."}, {"action": "submit"},
+	}
+	var last struct {
+		Replies []struct{ Text string } `json:"replies"`
+	}
+	for _, s := range steps {
+		path := "/api/owners/zoe/messages"
+		if s["action"] != "" {
+			path = "/api/owners/zoe/actions"
+		}
+		if code := post(path, s, &last); code != 200 {
+			t.Fatalf("%v → %d", s, code)
+		}
+	}
+	var channel struct {
+		Cases []struct {
+			ID, Status string
+		} `json:"cases"`
+	}
+	if code, body := get("/api/channel"); code != 200 || json.Unmarshal([]byte(body), &channel) != nil || len(channel.Cases) != 1 {
+		t.Fatalf("channel = %d %s (last replies %+v)", code, body, last)
+	}
+	id := channel.Cases[0].ID
+	var claim struct {
+		Card struct {
+			Status    string `json:"status"`
+			ClaimedBy string `json:"claimed_by"`
+		} `json:"card"`
+	}
+	if code := post("/api/execs/dana/actions", map[string]string{"action": "claim", "case": id}, &claim); code != 200 || claim.Card.ClaimedBy != "dana" {
+		t.Fatalf("claim = %d %+v", code, claim)
+	}
+	var errBody struct{ Error string }
+	if code := post("/api/execs/eve/actions", map[string]string{"action": "claim", "case": id}, &errBody); code != 409 || !strings.Contains(errBody.Error, "dana") {
+		t.Fatalf("second claim = %d %+v", code, errBody)
+	}
+	var cmd struct{ Text string }
+	if code := post("/api/execs/mod/commands", map[string]string{"text": "/escalations stats"}, &cmd); code != 200 || !strings.Contains(cmd.Text, "claimed 1") {
+		t.Fatalf("stats = %d %q", code, cmd.Text)
+	}
+	fmt.Fprint(io.Discard, id)
+}
