@@ -55,6 +55,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		Sessions:   h.sessions,
 		Cases:      h.cases,
 		Moderation: redis.NewModeration(rds.Client, rcfg),
+		Due:        redis.NewDueQueue(rds.Client, rcfg),
 		Summarizer: bot.NewTemplateSummarizer(),
 		Messengers: []bot.Messenger{h.msgr},
 		Clock:      h.clock,
@@ -218,6 +219,12 @@ func (r *recorder) PostThread(_ context.Context, channel, ref string, msg bot.Th
 	defer r.mu.Unlock()
 	r.threads[ref] = append(r.threads[ref], msg)
 	return nil
+}
+
+func (r *recorder) setFailing(v bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failing = v
 }
 
 func (r *recorder) card(id string) (bot.Card, bool) {

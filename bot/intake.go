@@ -4,14 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
+	"time"
 
 	"escalation-bot/conversation"
 )
 
-// maxAttempts bounds the optimistic-concurrency retries of one turn; a conflict means another
-// event for the same owner won the race, so a few retries always suffice in practice.
-const maxAttempts = 8
+// maxAttempts bounds the optimistic-concurrency retries of one turn. A conflict means another
+// event for the same owner won the race; each round has a winner, so with the jittered pause
+// between attempts even a burst of a few dozen events on one session gets through.
+const maxAttempts = 32
+
+// backoff waits a little before a retry, longer after each conflict, so that the events of a
+// burst spread out instead of colliding again.
+func backoff(ctx context.Context, attempt int) {
+	d := time.Duration(1+rand.IntN(1+min(attempt, 10)*2)) * time.Millisecond
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
 
 // OwnerEvent is what an owner did in the DM: wrote text or pressed a button.
 type OwnerEvent struct {
@@ -29,7 +42,12 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversatio
 	var extracted map[string]string
 	extractedOnce := false
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		turn, err := s.sessions.Load(ctx, ev.Owner, ev.ID)
+		load := s.sessions.Load
+		if attempt > 0 {
+			backoff(ctx, attempt)
+			load = s.sessions.Reload
+		}
+		turn, err := load(ctx, ev.Owner, ev.ID)
 		if err != nil {
 			return nil, fmt.Errorf("load session of %s: %w", ev.Owner, err)
 		}
@@ -111,6 +129,7 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversatio
 			return nil, fmt.Errorf("save session of %s: %w", ev.Owner, err)
 		}
 		if created != nil && len(created.Posts) < len(s.cfg.Channels) {
+			s.schedulePost(ctx, *created)
 			s.postCase(ctx, *created)
 		}
 		return res.Replies, nil

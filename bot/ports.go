@@ -49,6 +49,8 @@ type SessionStore interface {
 	// Load reads the owner's session and the gates of a turn (dedupe, block, pause, rate) in one
 	// round trip. eventID may be empty.
 	Load(ctx context.Context, owner Identity, eventID string) (Turn, error)
+	// Reload is Load for a retry after ErrConflict: the event is not counted again.
+	Reload(ctx context.Context, owner Identity, eventID string) (Turn, error)
 	// Save writes s only if the stored version is still s.Version, bumps the version, refreshes
 	// the idle TTL and marks eventID seen, atomically. It returns ErrConflict when the session
 	// changed meanwhile, ErrDuplicateEvent when eventID was handled meanwhile.
@@ -109,3 +111,23 @@ type Clock interface{ Now() time.Time }
 type SystemClock struct{}
 
 func (SystemClock) Now() time.Time { return time.Now() }
+
+// DueItem is work to do later: re-post a card that a platform refused, remind an executive.
+type DueItem struct {
+	Kind    string    `json:"kind"` // DuePostCard
+	CaseID  string    `json:"case"`
+	At      time.Time `json:"at"`
+	Attempt int       `json:"attempt,omitempty"`
+}
+
+// Due item kinds.
+const (
+	DuePostCard = "post_card" // post the case card to every escalation channel that lacks it
+)
+
+// DueQueue keeps due items where every replica sees them and survives restarts. TakeDue
+// removes what it returns, atomically, so one replica handles each item.
+type DueQueue interface {
+	Schedule(ctx context.Context, item DueItem) error
+	TakeDue(ctx context.Context, now time.Time, limit int) ([]DueItem, error)
+}

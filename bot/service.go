@@ -56,6 +56,7 @@ type Service struct {
 	sessions   SessionStore
 	cases      CaseStore
 	moderation Moderation
+	due        DueQueue
 	summarizer Summarizer
 	messengers map[string]Messenger
 	clock      Clock
@@ -72,6 +73,7 @@ type Params struct {
 	Sessions   SessionStore
 	Cases      CaseStore
 	Moderation Moderation
+	Due        DueQueue `optional:"true"`
 	Summarizer Summarizer
 	Messengers []Messenger `group:"messengers"`
 	Clock      Clock
@@ -87,6 +89,7 @@ func NewService(p Params) *Service {
 		sessions:   p.Sessions,
 		cases:      p.Cases,
 		moderation: p.Moderation,
+		due:        p.Due,
 		summarizer: p.Summarizer,
 		messengers: make(map[string]Messenger),
 		clock:      p.Clock,
@@ -110,6 +113,7 @@ func NewService(p Params) *Service {
 // Module provides the service and the template summarizer as the default Summarizer.
 var Module = fx.Module("bot",
 	fx.Provide(NewService),
+	fx.Invoke(startDueWorker),
 )
 
 // Channels returns the configured escalation channels.
@@ -137,8 +141,9 @@ func (s *Service) tellOwner(ctx context.Context, owner Identity, replies ...conv
 	}
 }
 
-// postCase posts the card to every escalation channel it is not in yet.
-func (s *Service) postCase(ctx context.Context, c Case) Case {
+// postCase posts the card to every escalation channel it is not in yet and returns in how
+// many it is still missing.
+func (s *Service) postCase(ctx context.Context, c Case) (missing int) {
 	card := CardOf(c)
 	for _, ch := range s.cfg.Channels {
 		if posted(c, ch) {
@@ -146,21 +151,24 @@ func (s *Service) postCase(ctx context.Context, c Case) Case {
 		}
 		m, id, ok := s.messenger(ch)
 		if !ok {
+			// A channel of a platform that is not configured can never be posted to.
 			s.log.WarnContext(ctx, "no messenger for escalation channel", "channel", ch)
 			continue
 		}
 		ref, err := m.PostCard(ctx, id, card)
 		if err != nil {
 			s.log.ErrorContext(ctx, "post case card", "case", c.ID, "channel", ch, "err", err)
+			missing++
 			continue
 		}
 		p := Post{Channel: ch, Ref: ref}
 		if err := s.cases.AddPost(ctx, c.ID, p); err != nil {
 			s.log.ErrorContext(ctx, "record case post", "case", c.ID, "channel", ch, "err", err)
+			missing++
 		}
 		c.Posts = append(c.Posts, p)
 	}
-	return c
+	return missing
 }
 
 func posted(c Case, channel string) bool {

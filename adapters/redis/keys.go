@@ -22,6 +22,7 @@
 //	esc:{<tenant>}:block:<identity>  block JSON, with PXAT when the block expires
 //	esc:{<tenant>}:blocks            set of blocked identities, for listing
 //	esc:{<tenant>}:pause             pause JSON; absent when intake runs
+//	esc:{<tenant>}:due               sorted set of due items (JSON), score = due time in ms
 //
 // All times stored as scalars are Unix milliseconds.
 package redis
@@ -77,6 +78,7 @@ func (k Keys) Block(user bot.Identity) string { return k.prefix + "block:" + str
 func (k Keys) Blocks() string { return k.prefix + "blocks" }
 
 // Pause is the intake pause switch.
+func (k Keys) Due() string   { return k.prefix + "due" }
 func (k Keys) Pause() string { return k.prefix + "pause" }
 
 // Status is the sorted set of the cases in status s: "cases:open", "cases:claimed", ...

@@ -19,10 +19,13 @@ var (
 	casePostLua string
 	//go:embed case_audit.lua
 	caseAuditLua string
+	//go:embed due_take.lua
+	dueTakeLua string
 
 	sessionSave    = goredis.NewScript(sessionSaveLua)
 	caseCreate     = goredis.NewScript(caseCreateLua)
 	caseTransition = goredis.NewScript(caseTransitionLua)
 	casePost       = goredis.NewScript(casePostLua)
 	caseAudit      = goredis.NewScript(caseAuditLua)
+	dueTake        = goredis.NewScript(dueTakeLua)
 )

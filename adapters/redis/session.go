@@ -33,12 +33,24 @@ func NewSessionStore(rdb goredis.UniversalClient, cfg Config) *SessionStore {
 // Load reads the owner's session and the gates of a turn in one round trip. It also counts
 // the event in the owner's rate window, so Turn.Recent includes this event.
 func (s *SessionStore) Load(ctx context.Context, owner bot.Identity, eventID string) (bot.Turn, error) {
+	return s.load(ctx, owner, eventID, true)
+}
+
+// Reload is Load for a retry of the same event after a conflict: it does not count the event
+// again, so a burst that collides does not eat the owner's rate budget.
+func (s *SessionStore) Reload(ctx context.Context, owner bot.Identity, eventID string) (bot.Turn, error) {
+	return s.load(ctx, owner, eventID, false)
+}
+
+func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID string, count bool) (bot.Turn, error) {
 	var (
 		conv  *goredis.SliceCmd
 		seen  *goredis.IntCmd
 		block *goredis.StringCmd
 		pause *goredis.StringCmd
 		rate  *goredis.IntCmd
+		// recent reads the counter without counting (Reload).
+		recent *goredis.StringCmd
 	)
 	// MULTI rather than a plain pipeline: the INCR and its PEXPIRE NX must not be split by a
 	// crash, or the counter would never expire. Every key shares the tenant's slot.
@@ -49,6 +61,10 @@ func (s *SessionStore) Load(ctx context.Context, owner bot.Identity, eventID str
 		}
 		block = p.Get(ctx, s.keys.Block(owner))
 		pause = p.Get(ctx, s.keys.Pause())
+		if !count {
+			recent = p.Get(ctx, s.keys.Rate(owner))
+			return nil
+		}
 		rate = p.Incr(ctx, s.keys.Rate(owner))
 		// go-redis has ExpireNX (seconds) but no PExpireNX; the window may be sub-second.
 		p.Do(ctx, "pexpire", s.keys.Rate(owner), s.cfg.RateWindow.Milliseconds(), "nx")
@@ -64,7 +80,12 @@ func (s *SessionStore) Load(ctx context.Context, owner bot.Identity, eventID str
 		}
 	}
 
-	turn := bot.Turn{Session: conversation.Session{Owner: string(owner)}, Recent: rate.Val()}
+	turn := bot.Turn{Session: conversation.Session{Owner: string(owner)}}
+	if rate != nil {
+		turn.Recent = rate.Val()
+	} else {
+		turn.Recent, _ = strconv.ParseInt(recent.Val(), 10, 64) // absent: 0
+	}
 	if seen != nil {
 		turn.Seen = seen.Val() == 1
 	}

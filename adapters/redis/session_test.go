@@ -288,3 +288,24 @@ func TestSessionRoundTrips(t *testing.T) {
 		}
 	})
 }
+
+// A retry after a conflict reads the rate counter without counting the event again.
+func TestReloadDoesNotCount(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		if turn, err := s.sessions.Reload(ctx, owner, ""); err != nil || turn.Recent != 0 {
+			t.Fatalf("Reload before any event: %+v %v", turn, err)
+		}
+		if n, _ := s.rdb.Exists(ctx, s.keys.Rate(owner)).Result(); n != 0 {
+			t.Fatal("Reload created the rate key")
+		}
+		s.sessions.Load(ctx, owner, "")
+		for range 3 {
+			turn, err := s.sessions.Reload(ctx, owner, "")
+			if err != nil || turn.Recent != 1 {
+				t.Fatalf("Reload: Recent %d %v, want 1", turn.Recent, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.uber.org/fx"
+)
+
+// firstPostRetry is when a card post is checked again after submission. The check is
+// scheduled before the first attempt, so a crash between creating the case and posting its
+// card still gets the card posted.
+const firstPostRetry = time.Minute
+
+// maxPostRetry caps the backoff between attempts to post a card a platform refuses.
+const maxPostRetry = 10 * time.Minute
+
+// RunDue handles the items that are due now and returns how many it took.
+func (s *Service) RunDue(ctx context.Context) (int, error) {
+	if s.due == nil {
+		return 0, nil
+	}
+	items, err := s.due.TakeDue(ctx, s.clock.Now(), 50)
+	if err != nil {
+		return 0, err
+	}
+	for _, it := range items {
+		if err := s.runDueItem(ctx, it); err != nil {
+			s.log.ErrorContext(ctx, "due item", "kind", it.Kind, "case", it.CaseID, "attempt", it.Attempt, "err", err)
+			s.retry(ctx, it)
+		}
+	}
+	return len(items), nil
+}
+
+func (s *Service) runDueItem(ctx context.Context, it DueItem) error {
+	switch it.Kind {
+	case DuePostCard:
+		c, err := s.cases.Get(ctx, it.CaseID)
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("get %s: %w", it.CaseID, err)
+		}
+		if missing := s.postCase(ctx, c); missing > 0 {
+			return fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
+		}
+		return nil
+	}
+	s.log.WarnContext(ctx, "unknown due item dropped", "kind", it.Kind, "case", it.CaseID)
+	return nil
+}
+
+// retry schedules the item again with exponential backoff.
+func (s *Service) retry(ctx context.Context, it DueItem) {
+	it.Attempt++
+	delay := firstPostRetry / 4 << min(it.Attempt, 10)
+	it.At = s.clock.Now().Add(min(delay, maxPostRetry))
+	if err := s.due.Schedule(ctx, it); err != nil {
+		s.log.ErrorContext(ctx, "reschedule due item", "kind", it.Kind, "case", it.CaseID, "err", err)
+	}
+}
+
+// schedulePost makes sure the card of c gets posted even if this process stops now.
+func (s *Service) schedulePost(ctx context.Context, c Case) {
+	if s.due == nil {
+		return
+	}
+	it := DueItem{Kind: DuePostCard, CaseID: c.ID, At: s.clock.Now().Add(firstPostRetry)}
+	if err := s.due.Schedule(ctx, it); err != nil {
+		s.log.ErrorContext(ctx, "schedule card post check", "case", c.ID, "err", err)
+	}
+}
+
+// dueWorker polls the due queue while the app runs.
+type dueWorker struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// startDueWorker runs RunDue every interval between the app's start and stop.
+func startDueWorker(lc fx.Lifecycle, s *Service) {
+	w := &dueWorker{}
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error {
+			ctx, cancel := context.WithCancel(context.Background())
+			w.cancel = cancel
+			w.wg.Go(func() {
+				t := time.NewTicker(time.Second)
+				defer t.Stop()
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case <-t.C:
+						if _, err := s.RunDue(ctx); err != nil && ctx.Err() == nil {
+							s.log.WarnContext(ctx, "due queue", "err", err)
+						}
+					}
+				}
+			})
+			return nil
+		},
+		OnStop: func(context.Context) error {
+			w.cancel()
+			w.wg.Wait()
+			return nil
+		},
+	})
+}
