@@ -12,16 +12,17 @@ import (
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // matches reports whether the actor is named by any entry of a permission list:
-// an identity, a role ("role:123", "group:S1"), a platform wildcard ("web:*") or "*".
+// an identity, a role ("role:123", "group:S1"), a platform wildcard ("web:*"), an identity
+// with wildcard segments ("slack:*:U123", any workspace) or "*".
 func (a Actor) matches(list []string) bool {
 	for _, entry := range list {
 		entry = strings.TrimSpace(entry)
 		switch {
 		case entry == "*":
 			return true
-		case strings.HasSuffix(entry, ":*") && a.ID.Platform() == strings.TrimSuffix(entry, ":*"):
+		case strings.HasSuffix(entry, ":*") && strings.Count(entry, ":") == 1 && a.ID.Platform() == strings.TrimSuffix(entry, ":*"):
 			return true
-		case Identity(entry) == a.ID:
+		case segmentsMatch(entry, string(a.ID)):
 			return true
 		}
 		for _, r := range a.Roles {
@@ -31,6 +32,20 @@ func (a Actor) matches(list []string) bool {
 		}
 	}
 	return false
+}
+
+// segmentsMatch compares colon-separated segments, "*" matching any one segment.
+func segmentsMatch(pattern, id string) bool {
+	p, s := strings.Split(pattern, ":"), strings.Split(id, ":")
+	if len(p) != len(s) {
+		return false
+	}
+	for i := range p {
+		if p[i] != "*" && p[i] != s[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // CanClaim reports whether the actor may claim cases.
@@ -55,6 +70,34 @@ func (s *Service) ExecAction(ctx context.Context, a Actor, action, id, note stri
 		return s.Resolve(ctx, a, id, note)
 	}
 	return Card{}, Errorf(CodeInvalid, "Unknown action %q: use claim, release, reply or resolve.", action)
+}
+
+// Check tells whether the actor may run an executive action on the case now, without running
+// it: adapters ask before they open a form (a Slack or Discord modal) for Reply or Resolve.
+func (s *Service) Check(ctx context.Context, a Actor, action, id string) error {
+	c, err := s.getCase(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch action {
+	case ActionClaim:
+		if !s.CanClaim(a) {
+			return Errorf(CodeForbidden, "Only executives of the escalation line may claim cases.")
+		}
+		if c.Status != StatusOpen {
+			return s.refusal(c, Transition{Actor: a.ID, To: StatusClaimed})
+		}
+	case ActionRelease, ActionReply, ActionResolve:
+		if c.Status != StatusClaimed {
+			return Errorf(CodeConflict, "%s is %s; claim it first.", c.ID, c.Status)
+		}
+		if c.ClaimedBy != a.ID && !s.IsModerator(a) {
+			return Errorf(CodeForbidden, "%s is claimed by %s; only they or a moderator can do that.", c.ID, c.ClaimedByName)
+		}
+	default:
+		return Errorf(CodeInvalid, "Unknown action %q: use claim, release, reply or resolve.", action)
+	}
+	return nil
 }
 
 // Claim gives the case to the actor. Exactly one of many concurrent claims wins; the others get
