@@ -75,12 +75,15 @@ type Case struct {
 	ClaimedByName string    `json:"claimed_by_name,omitempty"`
 	ClaimedAt     time.Time `json:"claimed_at,omitzero"`
 	// Note is the resolution note or the close reason, whichever ended the case last.
-	Note     string    `json:"note,omitempty"`
-	EndedAt  time.Time `json:"ended_at,omitzero"`
-	EndedBy  Identity  `json:"ended_by,omitempty"`
-	Posts    []Post    `json:"posts,omitempty"`
-	Messages int       `json:"messages,omitempty"` // relayed messages, both ways
-	LastExec time.Time `json:"last_exec,omitzero"` // last message from the claimer to the owner
+	Note    string    `json:"note,omitempty"`
+	EndedAt time.Time `json:"ended_at,omitzero"`
+	EndedBy Identity  `json:"ended_by,omitempty"`
+	Posts   []Post    `json:"posts,omitempty"`
+	// Watchers are other owners who reported the same vehicle while the case was open; they
+	// are told of status changes.
+	Watchers []Identity `json:"watchers,omitempty"`
+	Messages int        `json:"messages,omitempty"` // relayed messages, both ways
+	LastExec time.Time  `json:"last_exec,omitzero"` // last message from the claimer to the owner
 }
 
 // Answer returns the value of one intake answer, or "".
@@ -108,6 +111,10 @@ type Transition struct {
 	ClaimerName string
 	Note        string
 	Action      string // audit verb: claim, release, resolve, close, reopen, assign
+	// OnlyClaimer, when set, makes the transition happen only while the case is claimed by
+	// that identity (checked in the same atomic step as the status), so a permission checked
+	// before cannot go stale: the store returns the current case with ErrNotClaimer.
+	OnlyClaimer Identity
 }
 
 // AuditEntry is one line of a case's history.
@@ -118,6 +125,8 @@ type AuditEntry struct {
 	Name   string    `json:"name"`
 	Action string    `json:"action"` // created, claim, release, resolve, close, reopen, assign, owner_message, exec_message, attach
 	Text   string    `json:"text,omitempty"`
+	// EventID, when set, makes the append happen at most once for that platform event.
+	EventID string `json:"-"`
 }
 
 // Block keeps a user away from the line until it expires.

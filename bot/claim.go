@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"escalation-bot/conversation"
@@ -115,7 +116,17 @@ func (s *Service) Claim(ctx context.Context, a Actor, id string) (Card, error) {
 // Assign gives the case to a user, claimed or not (moderators only).
 func (s *Service) Assign(ctx context.Context, a Actor, id string, to Identity, toName string) (Card, error) {
 	if !s.IsModerator(a) {
-		return Card{}, errNotModerator
+		return Card{}, errNotModerator()
+	}
+	if _, name, _ := strings.Cut(string(to), ":"); strings.Trim(name, ":*") == "" || toName == "" {
+		return Card{}, Errorf(CodeInvalid, "Assign to whom? Name an executive, e.g. %s assign %s @dana", CommandPrefix, NormalizeCaseID(id))
+	}
+	c, err := s.getCase(ctx, id)
+	if err != nil {
+		return Card{}, err
+	}
+	if c.Owner == to || slices.Contains(c.Watchers, to) {
+		return Card{}, Errorf(CodeInvalid, "%s reported %s; assign it to an executive instead.", toName, c.ID)
 	}
 	return s.transition(ctx, a, id, Transition{
 		From: []Status{StatusOpen, StatusClaimed}, To: StatusClaimed, Action: "assign",
@@ -125,10 +136,17 @@ func (s *Service) Assign(ctx context.Context, a Actor, id string, to Identity, t
 
 // Release gives a claimed case back to the channel (its claimer or a moderator).
 func (s *Service) Release(ctx context.Context, a Actor, id string) (Card, error) {
-	if err := s.mayHandle(ctx, a, id); err != nil {
-		return Card{}, err
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusOpen, Action: "release", OnlyClaimer: s.onlyClaimer(a)})
+}
+
+// onlyClaimer limits a transition to the actor's own claim, unless the actor moderates; the
+// store checks it atomically with the status, so a claim that changes hands in between
+// cannot be released or resolved by the wrong person.
+func (s *Service) onlyClaimer(a Actor) Identity {
+	if s.IsModerator(a) {
+		return ""
 	}
-	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusOpen, Action: "release"})
+	return a.ID
 }
 
 // Resolve ends a claimed case with a note the owner reads (its claimer or a moderator).
@@ -137,16 +155,13 @@ func (s *Service) Resolve(ctx context.Context, a Actor, id, note string) (Card, 
 	if note == "" {
 		return Card{}, Errorf(CodeInvalid, "Please add a short resolution note; the owner will read it.")
 	}
-	if err := s.mayHandle(ctx, a, id); err != nil {
-		return Card{}, err
-	}
-	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusResolved, Action: "resolve", Note: Truncate(note, 2000)})
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusResolved, Action: "resolve", Note: Truncate(note, 2000), OnlyClaimer: s.onlyClaimer(a)})
 }
 
 // Close ends an open or claimed case with a reason (moderators only).
 func (s *Service) Close(ctx context.Context, a Actor, id, reason string) (Card, error) {
 	if !s.IsModerator(a) {
-		return Card{}, errNotModerator
+		return Card{}, errNotModerator()
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
@@ -158,28 +173,21 @@ func (s *Service) Close(ctx context.Context, a Actor, id, reason string) (Card, 
 // Reopen brings a resolved or closed case back to open (moderators only).
 func (s *Service) Reopen(ctx context.Context, a Actor, id string) (Card, error) {
 	if !s.IsModerator(a) {
-		return Card{}, errNotModerator
+		return Card{}, errNotModerator()
 	}
 	return s.transition(ctx, a, id, Transition{From: []Status{StatusResolved, StatusClosed}, To: StatusOpen, Action: "reopen"})
 }
 
-var errNotModerator = Errorf(CodeForbidden, "Only moderators of the escalation line may do that.")
-
-// mayHandle allows the claimer and moderators.
-func (s *Service) mayHandle(ctx context.Context, a Actor, id string) error {
-	c, err := s.getCase(ctx, id)
-	if err != nil {
-		return err
-	}
-	if c.Status == StatusClaimed && c.ClaimedBy != a.ID && !s.IsModerator(a) {
-		return Errorf(CodeForbidden, "%s is claimed by %s; only they or a moderator can do that.", c.ID, c.ClaimedByName)
-	}
-	return nil
+func errNotModerator() error {
+	return Errorf(CodeForbidden, "Only moderators of the escalation line may do that.")
 }
 
 // transition runs one status change and tells everyone who needs to know.
 func (s *Service) transition(ctx context.Context, a Actor, id string, t Transition) (Card, error) {
-	id = NormalizeCaseID(id)
+	id, err := ParseCaseID(id)
+	if err != nil {
+		return Card{}, err
+	}
 	t.Actor, t.Name, t.At = a.ID, a.Name, s.clock.Now()
 	c, err := s.cases.Transition(ctx, id, t)
 	switch {
@@ -187,6 +195,8 @@ func (s *Service) transition(ctx context.Context, a Actor, id string, t Transiti
 		return Card{}, Errorf(CodeNotFound, "There is no case %s.", id)
 	case errors.Is(err, ErrWrongStatus):
 		return Card{}, s.refusal(c, t)
+	case errors.Is(err, ErrNotClaimer):
+		return Card{}, Errorf(CodeForbidden, "%s is claimed by %s; only they or a moderator can do that.", c.ID, c.ClaimedByName)
 	case errors.Is(err, ErrOwnerHasOpenCase):
 		return Card{}, Errorf(CodeConflict, "%s cannot be reopened: its owner has another open case.", id)
 	case errors.Is(err, ErrVINHasOpenCase):
@@ -222,18 +232,24 @@ func (s *Service) refusal(c Case, t Transition) error {
 // afterTransition keeps the owner and the thread informed. The thread line is worded as
 // Thread rebuilds it from the audit stream, so a reloaded page reads the same.
 func (s *Service) afterTransition(ctx context.Context, c Case, t Transition) {
+	tell := func(r conversation.Reply) {
+		s.tellOwner(ctx, c.Owner, r)
+		for _, w := range c.Watchers {
+			s.tellOwner(ctx, w, r)
+		}
+	}
 	switch t.Action {
 	case "claim", "assign":
-		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
+		tell(conversation.Reply{Text: fmt.Sprintf(
 			"Good news: an executive, %s, is now looking at your case %s. They will write to you here.", c.ClaimedByName, c.ID)})
 	case "resolve":
-		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
+		tell(conversation.Reply{Text: fmt.Sprintf(
 			"Your case %s has been resolved by %s:\n%s\n\nThank you for your patience. If the problem comes back, write here to open a new case.", c.ID, t.Name, c.Note)})
 	case "close":
-		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
+		tell(conversation.Reply{Text: fmt.Sprintf(
 			"Your case %s has been closed: %s", c.ID, c.Note)})
 	case "reopen":
-		s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf(
+		tell(conversation.Reply{Text: fmt.Sprintf(
 			"Your case %s has been reopened; the team will be in touch here.", c.ID)})
 	}
 	s.thread(ctx, c, ThreadMessage{From: t.Name, Role: "bot", At: t.At,
@@ -258,7 +274,10 @@ func (s *Service) Reply(ctx context.Context, a Actor, id, text string) (Card, er
 	}
 	text = Truncate(text, 4000)
 	now := s.clock.Now()
-	if err := s.cases.AddAudit(ctx, c.ID, AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text}); err != nil {
+	switch err := s.cases.AddAudit(ctx, c.ID, AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text}); {
+	case errors.Is(err, ErrWrongStatus):
+		return Card{}, Errorf(CodeConflict, "%s has ended; the reply was not sent.", c.ID)
+	case err != nil:
 		return Card{}, fmt.Errorf("reply on %s: %w", c.ID, err)
 	}
 	s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf("%s (about %s):\n%s", a.Name, c.ID, text)})

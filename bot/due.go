@@ -2,9 +2,12 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
+
+	"escalation-bot/conversation"
 
 	"go.uber.org/fx"
 )
@@ -17,19 +20,27 @@ const firstPostRetry = time.Minute
 // maxPostRetry caps the backoff between attempts to post a card a platform refuses.
 const maxPostRetry = 10 * time.Minute
 
+// dueLease is how long a taken item stays hidden from other replicas; an item whose
+// handler died comes back after it.
+const dueLease = 2 * time.Minute
+
 // RunDue handles the items that are due now and returns how many it took.
 func (s *Service) RunDue(ctx context.Context) (int, error) {
 	if s.due == nil {
 		return 0, nil
 	}
-	items, err := s.due.TakeDue(ctx, s.clock.Now(), 50)
+	items, err := s.due.TakeDue(ctx, s.clock.Now(), dueLease, 50)
 	if err != nil {
 		return 0, err
 	}
 	for _, it := range items {
 		if err := s.runDueItem(ctx, it); err != nil {
-			s.log.ErrorContext(ctx, "due item", "kind", it.Kind, "case", it.CaseID, "attempt", it.Attempt, "err", err)
+			s.log.ErrorContext(ctx, "due item failed, will retry", "kind", it.Kind, "case", it.CaseID, "attempt", it.Attempt, "err", err)
 			s.retry(ctx, it)
+			continue
+		}
+		if err := s.due.Done(ctx, it); err != nil {
+			s.log.ErrorContext(ctx, "due item done", "kind", it.Kind, "case", it.CaseID, "err", err)
 		}
 	}
 	return len(items), nil
@@ -40,7 +51,7 @@ func (s *Service) runDueItem(ctx context.Context, it DueItem) error {
 	case DuePostCard:
 		c, err := s.cases.Get(ctx, it.CaseID)
 		if isNotFound(err) {
-			return nil
+			return s.recoverSubmission(ctx, it)
 		}
 		if err != nil {
 			return fmt.Errorf("get %s: %w", it.CaseID, err)
@@ -54,24 +65,51 @@ func (s *Service) runDueItem(ctx context.Context, it DueItem) error {
 	return nil
 }
 
+// recoverSubmission creates a case whose submission was committed but whose creation did not
+// happen (Redis failed, or the process stopped in between).
+func (s *Service) recoverSubmission(ctx context.Context, it DueItem) error {
+	if it.Owner == "" {
+		return nil
+	}
+	turn, err := s.sessions.Reload(ctx, it.Owner, "")
+	if err != nil {
+		return fmt.Errorf("session of %s: %w", it.Owner, err)
+	}
+	if !turn.Found || turn.Session.CaseID != it.CaseID || turn.Session.Stage != conversation.StageSubmitted {
+		return nil // the id was reserved but the submission did not commit, or went elsewhere
+	}
+	c, err := s.materialize(ctx, turn.Session, string(it.Owner))
+	switch {
+	case errors.Is(err, ErrOwnerHasOpenCase), errors.Is(err, ErrVINHasOpenCase):
+		s.repoint(ctx, it.Owner, it.CaseID, c.ID)
+		return nil
+	case err != nil:
+		return err
+	}
+	s.log.InfoContext(ctx, "submission recovered", "case", c.ID, "owner", it.Owner)
+	return nil
+}
+
 // retry schedules the item again with exponential backoff.
 func (s *Service) retry(ctx context.Context, it DueItem) {
-	it.Attempt++
-	delay := firstPostRetry / 4 << min(it.Attempt, 10)
-	it.At = s.clock.Now().Add(min(delay, maxPostRetry))
-	if err := s.due.Schedule(ctx, it); err != nil {
+	next := it
+	next.Attempt++
+	delay := firstPostRetry / 4 << min(next.Attempt, 10)
+	next.At = s.clock.Now().Add(min(delay, maxPostRetry))
+	if err := s.due.Reschedule(ctx, it, next); err != nil {
 		s.log.ErrorContext(ctx, "reschedule due item", "kind", it.Kind, "case", it.CaseID, "err", err)
 	}
 }
 
-// schedulePost makes sure the card of c gets posted even if this process stops now.
-func (s *Service) schedulePost(ctx context.Context, c Case) {
+// schedulePost queues the check that the card of a case gets posted, even if this process
+// stops right after.
+func (s *Service) schedulePost(ctx context.Context, id string, owner Identity) {
 	if s.due == nil {
 		return
 	}
-	it := DueItem{Kind: DuePostCard, CaseID: c.ID, At: s.clock.Now().Add(firstPostRetry)}
+	it := DueItem{Kind: DuePostCard, CaseID: id, Owner: owner, At: s.clock.Now().Add(firstPostRetry)}
 	if err := s.due.Schedule(ctx, it); err != nil {
-		s.log.ErrorContext(ctx, "schedule card post check", "case", c.ID, "err", err)
+		s.log.ErrorContext(ctx, "schedule card post check", "case", id, "err", err)
 	}
 }
 

@@ -54,6 +54,7 @@ func ErrorMessage(err error) string {
 var (
 	ErrNotFound         = errors.New("not found")
 	ErrWrongStatus      = errors.New("case is not in a status that allows this")
+	ErrNotClaimer       = errors.New("case is claimed by someone else")
 	ErrConflict         = errors.New("version conflict")
 	ErrDuplicateEvent   = errors.New("event already handled")
 	ErrOwnerHasOpenCase = errors.New("owner already has an open case")

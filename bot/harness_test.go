@@ -19,6 +19,7 @@ import (
 // harness is the case service over a real Redis, with a recording messenger standing in for
 // the platform: it records what the bot would have posted.
 type harness struct {
+	params   bot.Params
 	svc      *bot.Service
 	rds      *redistest.Redis
 	sessions *redis.SessionStore
@@ -48,7 +49,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		clock:    &clock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
 		engine:   conversation.NewEngine(flow),
 	}
-	h.svc = bot.NewService(bot.Params{
+	h.params = bot.Params{
 		Config:     cfg,
 		Engine:     h.engine,
 		Extractor:  conversation.NewRuleExtractor(flow),
@@ -60,8 +61,20 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		Messengers: []bot.Messenger{h.msgr},
 		Clock:      h.clock,
 		Logger:     slog.New(slog.DiscardHandler),
-	})
+	}
+	h.svc = bot.NewService(h.params)
 	return h
+}
+
+// rebuild makes the service anew with changed dependencies.
+func (h *harness) rebuild(t testing.TB, change func(*bot.Params)) {
+	t.Helper()
+	change(&h.params)
+	h.svc = bot.NewService(h.params)
+}
+
+func (h *harness) setSummarizer(t testing.TB, s bot.Summarizer) {
+	h.rebuild(t, func(p *bot.Params) { p.Summarizer = s })
 }
 
 // session reads the owner's session straight from Redis.

@@ -36,11 +36,21 @@ type OwnerEvent struct {
 	Value  string
 }
 
+// ownerTurn is what one owner event keeps across its optimistic-concurrency retries: work
+// that must happen at most once per event (extraction may call a model; a case id is reserved
+// once).
+type ownerTurn struct {
+	ev        OwnerEvent
+	extracted map[string]string
+	extractOK bool
+	caseID    string // reserved for a submission
+	scheduled bool   // the card-post check of caseID is queued
+}
+
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
 // event returns no replies and changes nothing.
 func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversation.Reply, error) {
-	var extracted map[string]string
-	extractedOnce := false
+	t := &ownerTurn{ev: ev}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		load := s.sessions.Load
 		if attempt > 0 {
@@ -51,90 +61,121 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversatio
 		if err != nil {
 			return nil, fmt.Errorf("load session of %s: %w", ev.Owner, err)
 		}
-		if turn.Seen {
-			return nil, nil
-		}
-		now := s.clock.Now()
-		if b := turn.Block; b != nil && (b.Until.IsZero() || b.Until.After(now)) {
-			return []conversation.Reply{blockedReply(*b)}, nil
-		}
-		if turn.Recent > s.cfg.RateLimit {
-			return []conversation.Reply{{Text: "You are sending messages faster than we can read them. Please wait a minute, then carry on; nothing you sent before is lost."}}, nil
-		}
-		sess := turn.Session
-		if turn.Found && sess.Stage == conversation.StageSubmitted && sess.CaseID != "" {
-			replies, err, done := s.relay(ctx, ev, sess)
-			if errors.Is(err, ErrConflict) {
-				continue
-			}
-			if done || err != nil {
-				return replies, err
-			}
-			// The case has ended: the owner starts over below.
-			turn.Found = false
-		}
-		if turn.Pause != nil {
-			return []conversation.Reply{pausedReply(*turn.Pause)}, nil
-		}
-
-		var res conversation.Result
-		if !turn.Found || sess.Stage == conversation.StageCancelled || sess.Stage == conversation.StageSubmitted {
-			res = s.engine.Start(string(ev.Owner), now)
-			res.Session.Version = sess.Version
-			greeting := res.Replies
-			if strings.TrimSpace(ev.Text) != "" {
-				if !extractedOnce {
-					extracted, extractedOnce = s.extract(ctx, ev.Text), true
-				}
-				if len(extracted) > 0 {
-					// Keep what the first message already said, so the owner is not asked again.
-					next := s.engine.Handle(res.Session, conversation.Input{Extracted: extracted}, now)
-					res.Session = next.Session
-					res.Replies = append(greeting, next.Replies...)
-				}
-			}
-		} else {
-			in := conversation.Input{Text: ev.Text, Action: ev.Action, Value: ev.Value}
-			if ev.Action == "" && strings.TrimSpace(ev.Text) != "" && sess.Stage == conversation.StageIntake {
-				if !extractedOnce {
-					extracted, extractedOnce = s.extract(ctx, ev.Text), true
-				}
-				in.Extracted = extracted
-			}
-			res = s.engine.Handle(sess, in, now)
-		}
-
-		var created *Case
-		switch res.Outcome {
-		case conversation.OutcomeSubmit:
-			c, replies, err := s.submit(ctx, ev, res.Session)
-			if err != nil {
-				return nil, err
-			}
-			res.Session.CaseID = c.ID
-			res.Replies = append(res.Replies, replies...)
-			created = &c
-		case conversation.OutcomeStatus:
-			res.Replies = append(res.Replies, s.intakeStatus(res.Session))
-		}
-
-		err = s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL)
+		replies, err := s.turn(ctx, t, turn)
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
-		if errors.Is(err, ErrDuplicateEvent) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("save session of %s: %w", ev.Owner, err)
-		}
-		if created != nil && len(created.Posts) < len(s.cfg.Channels) {
-			s.schedulePost(ctx, *created)
-			s.postCase(ctx, *created)
-		}
-		return res.Replies, nil
+		return replies, err
 	}
 	return nil, fmt.Errorf("session of %s: %w after %d attempts", ev.Owner, ErrConflict, maxAttempts)
+}
+
+// turn runs one attempt of an owner event over what Load read. ErrConflict means: read again
+// and retry.
+func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversation.Reply, error) {
+	ev := t.ev
+	if turn.Seen {
+		return nil, nil
+	}
+	now := s.clock.Now()
+	if b := turn.Block; b != nil && (b.Until.IsZero() || b.Until.After(now)) {
+		return []conversation.Reply{blockedReply(*b)}, nil
+	}
+	if turn.Recent > s.cfg.RateLimit {
+		return []conversation.Reply{{Text: "You are sending messages faster than we can read them. Please wait a minute, then carry on; nothing you sent before is lost."}}, nil
+	}
+	sess := turn.Session
+	if !turn.Found && turn.OpenCase != "" {
+		// The session expired while the case is still open: keep relaying to it.
+		sess = conversation.Session{Owner: string(ev.Owner), Stage: conversation.StageSubmitted, CaseID: turn.OpenCase}
+		turn.Found = true
+	}
+	if turn.Found && sess.Stage == conversation.StageSubmitted && sess.CaseID != "" {
+		replies, relayed, err := s.relay(ctx, ev, sess)
+		if relayed || err != nil {
+			return replies, err
+		}
+		// The case has ended: the owner starts over.
+		turn.Found = false
+	}
+	if turn.Pause != nil {
+		return []conversation.Reply{pausedReply(*turn.Pause)}, nil
+	}
+
+	res := s.step(ctx, t, turn, now)
+	switch res.Outcome {
+	case conversation.OutcomeSubmit:
+		if err := s.reserve(ctx, t); err != nil {
+			return nil, err
+		}
+		res.Session.CaseID = t.caseID
+	case conversation.OutcomeStatus:
+		res.Replies = append(res.Replies, s.intakeStatus(res.Session))
+	}
+
+	err := s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL)
+	switch {
+	case errors.Is(err, ErrConflict):
+		return nil, err
+	case errors.Is(err, ErrDuplicateEvent):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("save session of %s: %w", ev.Owner, err)
+	}
+	if res.Outcome == conversation.OutcomeSubmit {
+		// The submission is committed: from here on a failure delays the case, never loses it.
+		res.Replies = append(res.Replies, s.submit(ctx, ev, res.Session)...)
+	}
+	return res.Replies, nil
+}
+
+// step runs the dialogue engine: a new session for a newcomer, else one turn.
+func (s *Service) step(ctx context.Context, t *ownerTurn, turn Turn, now time.Time) conversation.Result {
+	sess, ev := turn.Session, t.ev
+	text := strings.TrimSpace(ev.Text)
+	if !turn.Found || sess.Stage == conversation.StageCancelled || sess.Stage == conversation.StageSubmitted {
+		res := s.engine.Start(string(ev.Owner), now)
+		res.Session.Version = sess.Version
+		if text != "" {
+			// Keep what the first message already said, so the owner is not asked again.
+			if fields := s.extractOnce(ctx, t); len(fields) > 0 {
+				next := s.engine.Handle(res.Session, conversation.Input{Extracted: fields}, now)
+				res.Session = next.Session
+				res.Replies = append(res.Replies, next.Replies...)
+			}
+		}
+		return res
+	}
+	in := conversation.Input{Text: ev.Text, Action: ev.Action, Value: ev.Value}
+	if ev.Action == "" && text != "" && sess.Stage == conversation.StageIntake {
+		in.Extracted = s.extractOnce(ctx, t)
+	}
+	return s.engine.Handle(sess, in, now)
+}
+
+func (s *Service) extractOnce(ctx context.Context, t *ownerTurn) map[string]string {
+	if !t.extractOK {
+		t.extracted, t.extractOK = s.extract(ctx, t.ev.Text), true
+	}
+	return t.extracted
+}
+
+// reserve takes a case id for the submission and queues the check that posts its card, both
+// before the session is committed, so a crash right after the commit still ends in a posted
+// case.
+func (s *Service) reserve(ctx context.Context, t *ownerTurn) error {
+	if t.caseID == "" {
+		id, err := s.cases.NextID(ctx)
+		if err != nil {
+			return fmt.Errorf("reserve case id for %s: %w", t.ev.Owner, err)
+		}
+		t.caseID = id
+	}
+	if !t.scheduled {
+		s.schedulePost(ctx, t.caseID, t.ev.Owner)
+		t.scheduled = true
+	}
+	return nil
 }
 
 // extract runs the extractor; a failure only means nothing is pre-filled.
@@ -150,49 +191,96 @@ func (s *Service) extract(ctx context.Context, text string) map[string]string {
 	return fields
 }
 
-// submit creates the case of a finished intake. A second submission by the same owner finds
+// submit creates the case of a committed submission (sess.CaseID is its reserved id), posts
+// its card and returns what the owner is told. A second submission by the same owner finds
 // the open case; a submission for a vehicle with an open case is attached to that case.
-func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.Session) (Case, []conversation.Reply, error) {
+func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.Session) []conversation.Reply {
+	c, err := s.materialize(ctx, sess, ownerName(ev))
+	switch {
+	case errors.Is(err, ErrOwnerHasOpenCase):
+		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
+		return []conversation.Reply{{Text: fmt.Sprintf(
+			"You already have an open case, %s. Anything you write here goes to the team handling it.", c.ID)}}
+	case errors.Is(err, ErrVINHasOpenCase):
+		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
+		return []conversation.Reply{{Text: fmt.Sprintf(
+			"This vehicle already has an open case, %s. I added your report to it; you will hear here when its status changes, and anything you write here goes to the team handling it.", c.ID)}}
+	case err != nil:
+		// The submission is committed and its post check is queued: the case will be created
+		// and posted by the next attempt, so the owner can rely on the id.
+		s.log.ErrorContext(ctx, "create case, will retry", "case", sess.CaseID, "owner", ev.Owner, "err", err)
+	}
+	return []conversation.Reply{{Text: fmt.Sprintf(
+		"Thank you. Your case is %s and it is now with the executive team. You will hear here when someone picks it up; anything you write here is added to the case.", sess.CaseID)}}
+}
+
+// materialize turns a submitted session into its case and posts the card. It is idempotent:
+// the due queue calls it again when a first attempt failed.
+func (s *Service) materialize(ctx context.Context, sess conversation.Session, name string) (Case, error) {
 	now := s.clock.Now()
+	owner := Identity(sess.Owner)
 	var answers []Answer
 	for _, f := range s.engine.Fields(sess) {
 		answers = append(answers, Answer{Key: f.Key, Label: f.Label, Value: Neutralize(f.Value)})
 	}
 	in := SummaryInput{Answers: answers, Safety: sess.Safety}
-	summary, err := s.summarizer.Summarize(ctx, in)
-	if err != nil {
-		s.log.WarnContext(ctx, "summarizer failed, using the template", "err", err)
-		summary = TemplateSummary(in)
-	}
 	c := Case{
+		ID:        sess.CaseID,
 		Status:    StatusOpen,
-		Owner:     ev.Owner,
-		OwnerName: Neutralize(ownerName(ev)),
+		Owner:     owner,
+		OwnerName: Neutralize(name),
 		VIN:       sess.Answers["vin"],
 		Answers:   answers,
-		Summary:   summary,
+		Summary:   s.summarize(ctx, in),
 		CreatedAt: now,
 		UpdatedAt: now,
 	}
 	created, err := s.cases.Create(ctx, c)
 	switch {
-	case errors.Is(err, ErrOwnerHasOpenCase):
-		return created, []conversation.Reply{{Text: fmt.Sprintf(
-			"You already have an open case, %s. Anything you write here goes to the team handling it.", created.ID)}}, nil
 	case errors.Is(err, ErrVINHasOpenCase):
-		text := Truncate(fmt.Sprintf("%s: %s", c.OwnerName, summary.Text), 1000)
-		if err := s.cases.AddAudit(ctx, created.ID, AuditEntry{At: now, Actor: ev.Owner, Name: c.OwnerName, Action: "attach", Text: text}); err != nil {
-			return Case{}, nil, fmt.Errorf("attach to %s: %w", created.ID, err)
+		text := Truncate(fmt.Sprintf("%s: %s", c.OwnerName, c.Summary.Text), 1000)
+		entry := AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "attach", Text: text, EventID: "attach:" + c.ID}
+		switch aerr := s.cases.AddAudit(ctx, created.ID, entry); {
+		case errors.Is(aerr, ErrDuplicateEvent):
+		case aerr != nil:
+			return Case{}, fmt.Errorf("attach %s to %s: %w", c.ID, created.ID, aerr)
+		default:
+			s.thread(ctx, created, ThreadMessage{From: c.OwnerName, Role: "owner", Text: describeAudit(entry)})
 		}
-		s.thread(ctx, created, ThreadMessage{From: c.OwnerName, Role: "owner", Text: "Another report for this vehicle: " + text})
-		return created, []conversation.Reply{{Text: fmt.Sprintf(
-			"This vehicle already has an open case, %s. I added your report to it, and anything you write here goes to the team handling it.", created.ID)}}, nil
+		return created, err
 	case err != nil:
-		return Case{}, nil, fmt.Errorf("create case for %s: %w", ev.Owner, err)
+		return created, err
 	}
-	s.log.InfoContext(ctx, "case created", "case", created.ID, "owner", ev.Owner, "severity", summary.Severity, "safety", summary.Safety)
-	return created, []conversation.Reply{{Text: fmt.Sprintf(
-		"Thank you. Your case is %s and it is now with the executive team. You will hear here when someone picks it up; anything you write here is added to the case.", created.ID)}}, nil
+	s.log.InfoContext(ctx, "case created", "case", created.ID, "owner", owner, "severity", created.Summary.Severity, "safety", created.Summary.Safety)
+	s.postCase(ctx, created)
+	return created, nil
+}
+
+// summarize runs the summarizer within its time budget; the template stands in on failure.
+func (s *Service) summarize(ctx context.Context, in SummaryInput) Summary {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.SummaryTimeout)
+	defer cancel()
+	sum, err := s.summarizer.Summarize(ctx, in)
+	if err != nil {
+		s.log.WarnContext(ctx, "summarizer failed, using the template", "err", err)
+		return TemplateSummary(in)
+	}
+	return sum
+}
+
+// repoint moves the owner's session from a reserved case id to the case it joined instead.
+func (s *Service) repoint(ctx context.Context, owner Identity, from, to string) {
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		turn, err := s.sessions.Reload(ctx, owner, "")
+		if err != nil || !turn.Found || turn.Session.CaseID != from {
+			return
+		}
+		turn.Session.CaseID = to
+		if err := s.sessions.Save(ctx, turn.Session, "", s.cfg.SessionTTL); !errors.Is(err, ErrConflict) {
+			return
+		}
+		backoff(ctx, attempt)
+	}
 }
 
 func ownerName(ev OwnerEvent) string {
@@ -202,39 +290,47 @@ func ownerName(ev OwnerEvent) string {
 	return string(ev.Owner)
 }
 
-// relay handles a message from an owner whose intake is done: it goes to the case. done is
-// false when the case has ended and the owner should start a new intake.
-func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Session) ([]conversation.Reply, error, bool) {
+// relay handles a message from an owner whose intake is done: it goes to the case. relayed
+// is false when the case has ended and the owner should start a new intake.
+func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Session) (replies []conversation.Reply, relayed bool, err error) {
 	c, err := s.cases.Get(ctx, sess.CaseID)
 	if err != nil && !isNotFound(err) {
-		return nil, fmt.Errorf("relay to %s: %w", sess.CaseID, err), true
+		return nil, true, fmt.Errorf("relay to %s: %w", sess.CaseID, err)
+	}
+	if isNotFound(err) && sess.UpdatedAt.After(s.clock.Now().Add(-time.Hour)) {
+		// Just submitted; the case is being created.
+		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is being filed; write again in a minute to add to it.", sess.CaseID)}}, true, nil
 	}
 	if err != nil || !c.Open() {
-		return nil, nil, false
+		return nil, false, nil
 	}
 	text := strings.TrimSpace(ev.Text)
-	isStatus := strings.EqualFold(text, "status") || (ev.Action == conversation.ActionControl && ev.Value == "status")
-	if text == "" && !isStatus {
-		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is %s. Write here to add anything to it.", c.ID, statusWords(c))}}, nil, true
+	if strings.EqualFold(text, "status") || (ev.Action == conversation.ActionControl && ev.Value == "status") {
+		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is %s.", c.ID, statusWords(c))}}, true, nil
 	}
-	// Saving first marks the event seen, so a replay cannot relay twice.
-	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL); err != nil {
-		if errors.Is(err, ErrDuplicateEvent) {
-			return nil, nil, true
-		}
-		return nil, err, true
-	}
-	if isStatus {
-		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is %s.", c.ID, statusWords(c))}}, nil, true
+	if text == "" {
+		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is %s. Write here to add anything to it.", c.ID, statusWords(c))}}, true, nil
 	}
 	now := s.clock.Now()
-	text = Truncate(Neutralize(text), 4000)
 	name := Neutralize(ownerName(ev))
-	if err := s.cases.AddAudit(ctx, c.ID, AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: text}); err != nil {
-		return nil, fmt.Errorf("relay to %s: %w", c.ID, err), true
+	entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(Neutralize(text), 4000), EventID: ev.ID}
+	// The audit append is the delivery: it is deduplicated by the event id and refused once
+	// the case has ended, in one atomic step, so a message is neither lost nor doubled.
+	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+	case errors.Is(err, ErrDuplicateEvent):
+		return nil, true, nil
+	case errors.Is(err, ErrWrongStatus):
+		return nil, false, nil
+	case err != nil:
+		return nil, true, fmt.Errorf("relay to %s: %w", c.ID, err)
 	}
-	s.thread(ctx, c, ThreadMessage{From: name, Role: "owner", Text: text, At: now})
-	return []conversation.Reply{{Text: fmt.Sprintf("Added to your case %s.", c.ID)}}, nil, true
+	s.thread(ctx, c, ThreadMessage{From: name, Role: "owner", Text: entry.Text, At: now})
+	// Saving keeps the relay session alive; the message is already delivered, so a conflict
+	// with another event needs no retry.
+	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
+		s.log.WarnContext(ctx, "refresh relay session", "owner", ev.Owner, "err", err)
+	}
+	return []conversation.Reply{{Text: fmt.Sprintf("Added to your case %s.", c.ID)}}, true, nil
 }
 
 func statusWords(c Case) string {

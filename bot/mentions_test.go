@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,8 @@ func TestNeutralize(t *testing.T) {
 	}{
 		{"hey @everyone look", []string{"@everyone"}},
 		{"@here now", []string{"@here"}},
+		{"@EVERYONE shouting", []string{"@EVERYONE"}},
+		{"<@everyone and <@here", []string{"@everyone", "@here"}},
 		{"<!channel> <!here> <!subteam^S0123>", []string{"<!channel>", "<!here>", "<!subteam"}},
 		{"ping <@U123> and <@!456> and <@&789>", []string{"<@U123>", "<@!456>", "<@&789>"}},
 		{"see <#C123|general>", []string{"<#C123"}},
@@ -29,4 +32,19 @@ func TestNeutralize(t *testing.T) {
 			t.Errorf("Neutralize(%q) changed the visible text: %q", tt.in, plain)
 		}
 	}
+}
+
+// live matches anything a platform would still treat as a mention or a link.
+var live = regexp.MustCompile(`(?i)@(everyone|here|channel)|<[@!#]|<http|<mailto`)
+
+func FuzzNeutralize(f *testing.F) {
+	for _, s := range []string{"@everyone", "<@everyone", "<<@@here", "<!channel>", "<@U1>", "<#C1>", "<http://x|y>", "@@everyone", "<\u200b@here"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := Neutralize(in)
+		if m := live.FindString(got); m != "" {
+			t.Fatalf("Neutralize(%q) = %q still has %q", in, got, m)
+		}
+	})
 }

@@ -91,7 +91,7 @@ func (s *Service) Command(ctx context.Context, a Actor, line string) (string, er
 			continue
 		}
 		if c.Moderator && !s.IsModerator(a) {
-			return "", errNotModerator
+			return "", errNotModerator()
 		}
 		args, err := splitArgs(c, strings.TrimSpace(strings.TrimPrefix(line, fields[0])))
 		if err != nil {
@@ -172,7 +172,11 @@ func (s *Service) cmdList(ctx context.Context, a Actor, args []string) (string, 
 	default:
 		return "", Errorf(CodeInvalid, "List what? Use open, claimed, mine, resolved, closed or all.")
 	}
-	cases, err := s.cases.List(ctx, 50, statuses...)
+	limit := 50
+	if filter == "mine" {
+		limit = 1000 // filtered below; an executive's own cases must not fall off the page
+	}
+	cases, err := s.cases.List(ctx, limit, statuses...)
 	if err != nil {
 		return "", fmt.Errorf("list %s: %w", filter, err)
 	}
@@ -184,6 +188,10 @@ func (s *Service) cmdList(ctx context.Context, a Actor, args []string) (string, 
 			continue
 		}
 		n++
+		if n > 50 {
+			fmt.Fprintf(&b, "… and more; use %s show <case> for one.\n", CommandPrefix)
+			break
+		}
 		fmt.Fprintf(&b, "%s · %s · %s%s · %s · %s\n", c.ID, statusLine(c), c.Summary.Severity, safetyMark(c), c.Summary.Title, ago(now, c.CreatedAt))
 	}
 	if n == 0 {

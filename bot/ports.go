@@ -10,9 +10,14 @@ import (
 // CaseStore keeps cases, their indexes and their audit streams.
 // Every status change goes through Transition, which checks the current status atomically.
 type CaseStore interface {
-	// Create gives c the next id (ESC-n) and stores it with its owner and VIN indexes, atomically.
-	// When the owner already has an open case it stores nothing and returns that case with
-	// ErrOwnerHasOpenCase; likewise ErrVINHasOpenCase when c.VIN has an open case.
+	// NextID reserves a case id (ESC-n) without creating the case, so the intake can commit
+	// the id to the owner's session before the case exists.
+	NextID(ctx context.Context) (string, error)
+	// Create stores c with its owner and VIN indexes, atomically. c.ID is a reserved id (or
+	// empty: the next id is taken). Creating an id that exists returns the stored case and no
+	// error, so a retried creation is harmless. When the owner already has another open case it
+	// stores nothing and returns that case with ErrOwnerHasOpenCase; likewise ErrVINHasOpenCase
+	// when c.VIN has another open case.
 	Create(ctx context.Context, c Case) (Case, error)
 	// Get returns the case or ErrNotFound.
 	Get(ctx context.Context, id string) (Case, error)
@@ -26,9 +31,13 @@ type CaseStore interface {
 	// OpenCaseOf returns the id of the owner's open case, or "".
 	OpenCaseOf(ctx context.Context, owner Identity) (string, error)
 	// AddPost records where the card was posted (one post per channel).
-	// AddAudit appends to the audit stream; owner_message and exec_message entries are also
-	// counted on the case.
 	AddPost(ctx context.Context, id string, p Post) error
+	// AddAudit appends to the audit stream, atomically with its checks:
+	//   - e.EventID set: an entry with the same event id is appended once (ErrDuplicateEvent after);
+	//   - owner_message, exec_message and attach need the case open or claimed, else
+	//     ErrWrongStatus and nothing is appended;
+	//   - owner_message and exec_message are counted on the case (Messages, LastExec);
+	//   - attach adds e.Actor to the case's Watchers.
 	AddAudit(ctx context.Context, id string, e AuditEntry) error
 	Audit(ctx context.Context, id string) ([]AuditEntry, error)
 	Stats(ctx context.Context) (Stats, error)
@@ -42,6 +51,9 @@ type Turn struct {
 	Block   *Block // the owner is blocked
 	Pause   *Pause // intake is paused
 	Recent  int64  // events from this owner in the current rate window, this one included
+	// OpenCase is the owner's open case, if any, so an owner whose session expired while the
+	// case is still open is relayed to it instead of starting over.
+	OpenCase string
 }
 
 // SessionStore keeps intake sessions with optimistic concurrency.
@@ -112,12 +124,14 @@ type SystemClock struct{}
 
 func (SystemClock) Now() time.Time { return time.Now() }
 
-// DueItem is work to do later: re-post a card that a platform refused, remind an executive.
+// DueItem is work to do later: post a card a platform refused, remind an executive.
+// Kind, CaseID, Owner and Attempt identify the item; At is when it is due.
 type DueItem struct {
 	Kind    string    `json:"kind"` // DuePostCard
 	CaseID  string    `json:"case"`
-	At      time.Time `json:"at"`
+	Owner   Identity  `json:"owner,omitempty"`
 	Attempt int       `json:"attempt,omitempty"`
+	At      time.Time `json:"-"`
 }
 
 // Due item kinds.
@@ -125,9 +139,15 @@ const (
 	DuePostCard = "post_card" // post the case card to every escalation channel that lacks it
 )
 
-// DueQueue keeps due items where every replica sees them and survives restarts. TakeDue
-// removes what it returns, atomically, so one replica handles each item.
+// DueQueue keeps due items where every replica sees them and survives restarts.
 type DueQueue interface {
+	// Schedule adds the item at item.At; the same item (Kind, CaseID, Owner, Attempt) is kept once.
 	Schedule(ctx context.Context, item DueItem) error
-	TakeDue(ctx context.Context, now time.Time, limit int) ([]DueItem, error)
+	// TakeDue leases up to limit items due at now: they stay queued but are hidden until
+	// now+lease, atomically, so one replica handles each, and an item whose handler died
+	// comes back after the lease.
+	TakeDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]DueItem, error)
+	// Done removes a handled item; Reschedule replaces it with next (e.g. Attempt+1, later At).
+	Done(ctx context.Context, item DueItem) error
+	Reschedule(ctx context.Context, item, next DueItem) error
 }

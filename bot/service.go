@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -25,6 +26,8 @@ type Config struct {
 	Claimers []string
 	// Moderators may run moderator commands and act on any case, in the same notation.
 	Moderators []string
+	// SummaryTimeout bounds the summarizer; past it the template summary is used.
+	SummaryTimeout time.Duration
 }
 
 // Defaults fills the zero fields of c.
@@ -37,6 +40,9 @@ func (c Config) Defaults() Config {
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = 30
+	}
+	if c.SummaryTimeout == 0 {
+		c.SummaryTimeout = 20 * time.Second
 	}
 	return c
 }
@@ -280,7 +286,10 @@ func describeAudit(e AuditEntry) string {
 }
 
 func (s *Service) getCase(ctx context.Context, id string) (Case, error) {
-	id = NormalizeCaseID(id)
+	id, err := ParseCaseID(id)
+	if err != nil {
+		return Case{}, err
+	}
 	c, err := s.cases.Get(ctx, id)
 	if err != nil {
 		if isNotFound(err) {
@@ -289,6 +298,17 @@ func (s *Service) getCase(ctx context.Context, id string) (Case, error) {
 		return Case{}, fmt.Errorf("get case %s: %w", id, err)
 	}
 	return c, nil
+}
+
+var caseIDPattern = regexp.MustCompile(`^ESC-[0-9]{1,12}$`)
+
+// ParseCaseID normalizes a case id a person typed and refuses what cannot be one.
+func ParseCaseID(id string) (string, error) {
+	norm := NormalizeCaseID(id)
+	if !caseIDPattern.MatchString(norm) {
+		return "", Errorf(CodeNotFound, "There is no case %q; case ids look like ESC-1042.", Truncate(strings.TrimSpace(id), 20))
+	}
+	return norm, nil
 }
 
 // NormalizeCaseID accepts "esc-1042", "1042" and "ESC-1042".

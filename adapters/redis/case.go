@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,13 +22,31 @@ import (
 type CaseStore struct {
 	rdb  goredis.UniversalClient
 	keys Keys
+	cfg  Config
 }
 
 var _ bot.CaseStore = (*CaseStore)(nil)
 
 // NewCaseStore returns a case store over rdb.
 func NewCaseStore(rdb goredis.UniversalClient, cfg Config) *CaseStore {
-	return &CaseStore{rdb: rdb, keys: NewKeys(cfg.withDefaults().Tenant)}
+	cfg = cfg.withDefaults()
+	return &CaseStore{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg}
+}
+
+// AuditLimit is the most entries Audit returns: the newest ones.
+const AuditLimit = 500
+
+// caseID is the form of a case id: ESC-1001.
+var caseID = regexp.MustCompile(`^ESC-[0-9]{1,12}$`)
+
+// NextID reserves the next case id (ESC-1001, ESC-1002, ...) without creating the case. A
+// reserved id that is never created is a gap in the numbering, nothing more.
+func (s *CaseStore) NextID(ctx context.Context) (string, error) {
+	n, err := s.rdb.Incr(ctx, s.keys.Seq()).Result()
+	if err != nil {
+		return "", fmt.Errorf("next case id: %w", err)
+	}
+	return fmt.Sprintf("ESC-%d", 1000+n), nil
 }
 
 // caseDoc is the part of a case that no script reads or writes, kept as one JSON field.
@@ -38,12 +57,17 @@ type caseDoc struct {
 	CreatedAt time.Time    `json:"created_at"`
 }
 
-// Create stores c as a new open case with the next id (ESC-1001, ESC-1002, ...). When the owner
-// or the VIN already has an open case it stores nothing and returns that case with
-// ErrOwnerHasOpenCase or ErrVINHasOpenCase.
+// Create stores c as a new open case under c.ID, a reserved id (see NextID); when c.ID is empty
+// it reserves the next id first, one more round trip. When case c.ID exists already it returns
+// the stored case and no error, so a retried creation is harmless. When the owner or the VIN
+// has another open case it stores nothing and returns that case with ErrOwnerHasOpenCase or
+// ErrVINHasOpenCase; the reserved id stays unused.
 func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 	if c.Owner == "" {
 		return bot.Case{}, errors.New("create case: no owner")
+	}
+	if c.ID != "" && !caseID.MatchString(c.ID) {
+		return bot.Case{}, fmt.Errorf("create case for %s: id %q is not of the form ESC-n", c.Owner, c.ID)
 	}
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = time.Now()
@@ -59,35 +83,55 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 	if err != nil {
 		return bot.Case{}, fmt.Errorf("create case for %s: %w", c.Owner, err)
 	}
-	posts := []byte("[]") // never "null": case_post.lua appends to it
-	if len(c.Posts) > 0 {
-		if posts, err = json.Marshal(c.Posts); err != nil {
+	// Never "null": case_post.lua and case_audit.lua append to these arrays.
+	posts, err := jsonArray(c.Posts)
+	if err != nil {
+		return bot.Case{}, fmt.Errorf("create case for %s: %w", c.Owner, err)
+	}
+	watchers, err := jsonArray(c.Watchers)
+	if err != nil {
+		return bot.Case{}, fmt.Errorf("create case for %s: %w", c.Owner, err)
+	}
+	if c.ID == "" {
+		if c.ID, err = s.NextID(ctx); err != nil {
 			return bot.Case{}, fmt.Errorf("create case for %s: %w", c.Owner, err)
 		}
 	}
-	keys := []string{s.keys.Seq(), s.keys.Status(bot.StatusOpen), s.keys.Owner(c.Owner)}
+	keys := []string{s.keys.Case(c.ID), s.keys.Audit(c.ID), s.keys.Status(bot.StatusOpen), s.keys.Owner(c.Owner)}
 	if c.VIN != "" {
 		keys = append(keys, s.keys.VIN(c.VIN))
 	}
 	reply, err := caseCreate.Run(ctx, s.rdb, keys,
-		s.keys.Prefix(), string(c.Owner), c.VIN, created, doc, posts, c.OwnerName).StringSlice()
+		s.keys.Prefix(), c.ID, string(c.Owner), c.VIN, created, doc, posts, watchers, c.OwnerName).StringSlice()
 	if err != nil {
-		return bot.Case{}, fmt.Errorf("create case for %s: %w", c.Owner, err)
+		return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
 	}
-	if len(reply) != 2 {
-		return bot.Case{}, fmt.Errorf("create case for %s: unexpected reply %q", c.Owner, reply)
-	}
-	switch outcome, id := reply[0], reply[1]; outcome {
+	switch reply[0] {
 	case "ok":
-		c.ID = id
 		return c, nil
+	case "exists":
+		stored, err := decodeCase(c.ID, pairs(reply[1:]))
+		if err != nil {
+			return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
+		}
+		return stored, nil
 	case "owner":
+		id := reply[1]
 		return s.existing(ctx, id, fmt.Errorf("create case for %s: the owner has open case %s: %w", c.Owner, id, bot.ErrOwnerHasOpenCase))
 	case "vin":
+		id := reply[1]
 		return s.existing(ctx, id, fmt.Errorf("create case for %s: VIN %s has open case %s: %w", c.Owner, c.VIN, id, bot.ErrVINHasOpenCase))
 	default:
-		return bot.Case{}, fmt.Errorf("create case for %s: unexpected reply %q", c.Owner, reply)
+		return bot.Case{}, fmt.Errorf("create case %s for %s: unexpected reply %q", c.ID, c.Owner, reply)
 	}
+}
+
+// jsonArray encodes a slice as JSON, empty or nil as [].
+func jsonArray[T any](v []T) ([]byte, error) {
+	if len(v) == 0 {
+		return []byte("[]"), nil
+	}
+	return json.Marshal(v)
 }
 
 // existing returns the case that refused an operation, together with the refusal.
@@ -117,8 +161,16 @@ func (s *CaseStore) Get(ctx context.Context, id string) (bot.Case, error) {
 
 // Transition moves the case from one of t.From to t.To and appends the audit entry, atomically.
 // It returns the updated case, or the unchanged case with ErrWrongStatus when the case is in
-// another status; a reopen that would give the owner (or the VIN) a second open case returns
-// ErrOwnerHasOpenCase (or ErrVINHasOpenCase) with the other case's id in the message.
+// another status, or with ErrNotClaimer when t.OnlyClaimer is set and is not the claimer (the
+// status is checked first). A reopen that would give the owner (or the VIN) a second open case
+// returns ErrOwnerHasOpenCase (or ErrVINHasOpenCase) with the other case's id in the message.
+//
+// Moving to open (reopen, release) clears the note, the end (EndedAt, EndedBy) and the claim;
+// moving to claimed from resolved or closed clears the note and the end. Resolve and close
+// keep the claim fields: ClaimedBy stays the record of who had the case.
+//
+// It costs two round trips: the owner and VIN are read first, so the script receives their
+// index keys, and the script checks they did not change meanwhile.
 func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition) (bot.Case, error) {
 	action := cmp.Or(t.Action, string(t.To))
 	if !validStatus(t.To) {
@@ -147,14 +199,29 @@ func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition)
 		text = "assigned to " + cmp.Or(claimerName, string(claimer))
 	}
 
-	keys := []string{s.keys.Case(id), s.keys.Audit(id),
-		s.keys.Status(bot.StatusOpen), s.keys.Status(bot.StatusClaimed),
-		s.keys.Status(bot.StatusResolved), s.keys.Status(bot.StatusClosed)}
-	reply, err := caseTransition.Run(ctx, s.rdb, keys,
-		s.keys.Prefix(), id, strings.Join(from, ","), string(t.To), at.UnixMilli(),
-		string(t.Actor), t.Name, string(claimer), claimerName, t.Note, action, text).StringSlice()
-	if err != nil {
-		return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
+	var reply []string
+	for range transitionAttempts {
+		owner, vin, err := s.ownerAndVIN(ctx, id)
+		if err != nil {
+			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
+		}
+		keys := []string{s.keys.Case(id), s.keys.Audit(id),
+			s.keys.Status(bot.StatusOpen), s.keys.Status(bot.StatusClaimed),
+			s.keys.Status(bot.StatusResolved), s.keys.Status(bot.StatusClosed),
+			s.keys.Owner(owner)}
+		if vin != "" {
+			keys = append(keys, s.keys.VIN(vin))
+		}
+		reply, err = caseTransition.Run(ctx, s.rdb, keys,
+			s.keys.Prefix(), id, strings.Join(from, ","), string(t.To), at.UnixMilli(),
+			string(t.Actor), t.Name, string(claimer), claimerName, t.Note, action, text,
+			string(owner), vin, string(t.OnlyClaimer)).StringSlice()
+		if err != nil {
+			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
+		}
+		if reply[0] != "moved" {
+			break
+		}
 	}
 	switch reply[0] {
 	case "ok":
@@ -163,21 +230,46 @@ func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition)
 			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
 		}
 		return c, nil
-	case "wrong":
+	case "wrong", "notclaimer":
 		c, err := decodeCase(id, pairs(reply[1:]))
 		if err != nil {
 			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
 		}
-		return c, fmt.Errorf("%s %s: %s: %w", action, id, describe(c), bot.ErrWrongStatus)
+		refusal := bot.ErrWrongStatus
+		if reply[0] == "notclaimer" {
+			refusal = bot.ErrNotClaimer
+		}
+		return c, fmt.Errorf("%s %s: %s: %w", action, id, describe(c), refusal)
 	case "owner":
 		return s.existing(ctx, id, fmt.Errorf("%s %s: the owner has open case %s: %w", action, id, reply[1], bot.ErrOwnerHasOpenCase))
 	case "vin":
 		return s.existing(ctx, id, fmt.Errorf("%s %s: the VIN has open case %s: %w", action, id, reply[1], bot.ErrVINHasOpenCase))
 	case "missing":
 		return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, bot.ErrNotFound)
+	case "moved":
+		return bot.Case{}, fmt.Errorf("%s %s: the owner or VIN of the case changed during %d attempts", action, id, transitionAttempts)
 	default:
 		return bot.Case{}, fmt.Errorf("%s %s: unexpected reply %q", action, id, reply)
 	}
+}
+
+// transitionAttempts bounds the tries of a transition whose case changed owner or VIN between
+// the read and the script. Nothing changes them during a case's life, so even one retry means
+// something else writes the hash.
+const transitionAttempts = 3
+
+// ownerAndVIN reads the fields that name a case's index keys, or returns ErrNotFound.
+func (s *CaseStore) ownerAndVIN(ctx context.Context, id string) (bot.Identity, string, error) {
+	vals, err := s.rdb.HMGet(ctx, s.keys.Case(id), "status", "owner", "vin").Result()
+	if err != nil {
+		return "", "", err
+	}
+	if vals[0] == nil {
+		return "", "", bot.ErrNotFound
+	}
+	owner, _ := vals[1].(string)
+	vin, _ := vals[2].(string)
+	return bot.Identity(owner), vin, nil
 }
 
 // describe says where a case stands, for errors: "case is claimed by Dana (slack:T1:U2)".
@@ -287,27 +379,52 @@ func (s *CaseStore) AddPost(ctx context.Context, id string, p bot.Post) error {
 	return nil
 }
 
-// AddAudit appends e to the case's history; owner_message and exec_message also count as
-// relayed messages, and exec_message sets LastExec.
+// AddAudit appends e to the case's history, in one script with its checks and effects:
+//   - e.EventID set: an event id already appended returns ErrDuplicateEvent (it is remembered
+//     for Config.DedupeTTL);
+//   - owner_message, exec_message and attach need the case open or claimed, else
+//     ErrWrongStatus, and neither the entry nor the event id is recorded;
+//   - owner_message and exec_message count as relayed messages; exec_message sets LastExec;
+//   - attach adds e.Actor to the case's Watchers, once.
+//
+// A missing case returns ErrNotFound.
 func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) error {
 	at := e.At
 	if at.IsZero() {
 		at = time.Now()
 	}
-	err := caseAudit.Run(ctx, s.rdb, []string{s.keys.Case(id), s.keys.Audit(id)},
-		at.UnixMilli(), string(e.Actor), e.Name, e.Action, e.Text).Err()
-	if errors.Is(err, goredis.Nil) {
-		return fmt.Errorf("audit %s of %s: %w", e.Action, id, bot.ErrNotFound)
+	keys := []string{s.keys.Case(id), s.keys.Audit(id)}
+	if e.EventID != "" {
+		keys = append(keys, s.keys.SeenAudit(e.EventID))
 	}
+	reply, err := caseAudit.Run(ctx, s.rdb, keys,
+		at.UnixMilli(), string(e.Actor), e.Name, e.Action, e.Text, s.cfg.DedupeTTL.Milliseconds()).StringSlice()
 	if err != nil {
 		return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
 	}
-	return nil
+	switch reply[0] {
+	case "ok":
+		return nil
+	case "missing":
+		return fmt.Errorf("audit %s of %s: %w", e.Action, id, bot.ErrNotFound)
+	case "duplicate":
+		return fmt.Errorf("audit %s of %s: event %s: %w", e.Action, id, e.EventID, bot.ErrDuplicateEvent)
+	case "wrong":
+		c, err := decodeCase(id, pairs(reply[1:]))
+		if err != nil {
+			return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
+		}
+		return fmt.Errorf("audit %s of %s: %s: %w", e.Action, id, describe(c), bot.ErrWrongStatus)
+	default:
+		return fmt.Errorf("audit %s of %s: unexpected reply %q", e.Action, id, reply)
+	}
 }
 
-// Audit returns the case's history, oldest first.
+// Audit returns the case's history, oldest first: the newest AuditLimit entries only, so a
+// long-running case cannot make one call read an unbounded stream. The stream itself keeps
+// every entry.
 func (s *CaseStore) Audit(ctx context.Context, id string) ([]bot.AuditEntry, error) {
-	msgs, err := s.rdb.XRange(ctx, s.keys.Audit(id), "-", "+").Result()
+	msgs, err := s.rdb.XRevRangeN(ctx, s.keys.Audit(id), "+", "-", AuditLimit).Result()
 	if err != nil {
 		return nil, fmt.Errorf("audit of %s: %w", id, err)
 	}
@@ -315,6 +432,7 @@ func (s *CaseStore) Audit(ctx context.Context, id string) ([]bot.AuditEntry, err
 		// Every case has its "created" entry, so an empty stream means no case.
 		return nil, fmt.Errorf("audit of %s: %w", id, bot.ErrNotFound)
 	}
+	slices.Reverse(msgs)
 	entries := make([]bot.AuditEntry, 0, len(msgs))
 	for _, m := range msgs {
 		field := func(name string) string { v, _ := m.Values[name].(string); return v }
@@ -388,6 +506,11 @@ func decodeCase(id string, h map[string]string) (bot.Case, error) {
 	if p := h["posts"]; p != "" && p != "[]" && p != "{}" {
 		if err := json.Unmarshal([]byte(p), &c.Posts); err != nil {
 			return bot.Case{}, fmt.Errorf("posts: %w", err)
+		}
+	}
+	if w := h["watchers"]; w != "" && w != "[]" && w != "{}" {
+		if err := json.Unmarshal([]byte(w), &c.Watchers); err != nil {
+			return bot.Case{}, fmt.Errorf("watchers: %w", err)
 		}
 	}
 	if d := h["doc"]; d != "" {

@@ -1,25 +1,66 @@
--- case_audit: append one line to a case's history and count relayed messages.
+-- case_audit: append one line to a case's history, with the checks and counters it implies.
 --
 -- KEYS[1]  esc:{t}:case:<id>
 -- KEYS[2]  esc:{t}:audit:<id>
+-- KEYS[3]  esc:{t}:seen:audit:<event id>  optional: absent when the entry has no event id
 -- ARGV[1]  at, Unix ms
 -- ARGV[2]  actor identity
 -- ARGV[3]  actor display name
--- ARGV[4]  action (owner_message and exec_message count as relayed messages)
+-- ARGV[4]  action
 -- ARGV[5]  text
+-- ARGV[6]  how long the event id stays seen, in ms
 --
--- Returns the stream id of the entry, or false when there is no case.
--- Guarantees: the entry and the message counters (messages, last_exec) change together.
+-- Returns {"ok", stream id}; {"missing"} when there is no case; {"duplicate"} when the event
+-- id was appended already; {"wrong", field, value, ...} with the hash when the action needs an
+-- open or claimed case and the case is neither.
+-- Guarantees: the checks, the seen mark, the entry and the case fields change together or not
+-- at all. The order is: case exists, event not seen, status; so a refused entry leaves no seen
+-- mark behind and a replayed event is reported as a duplicate whatever the status is now.
+-- owner_message and exec_message count as relayed messages (messages) and exec_message sets
+-- last_exec; attach adds the actor to the watchers JSON array, once.
 
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return false
+local needsOpen = {owner_message = true, exec_message = true, attach = true}
+local action, at = ARGV[4], ARGV[1]
+
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then
+  return {'missing'}
 end
+if KEYS[3] and redis.call('EXISTS', KEYS[3]) == 1 then
+  return {'duplicate'}
+end
+if needsOpen[action] and status ~= 'open' and status ~= 'claimed' then
+  local reply = redis.call('HGETALL', KEYS[1])
+  table.insert(reply, 1, 'wrong')
+  return reply
+end
+if KEYS[3] then
+  redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
+end
+
 local id = redis.call('XADD', KEYS[2], '*',
-  'at', ARGV[1], 'actor', ARGV[2], 'name', ARGV[3], 'action', ARGV[4], 'text', ARGV[5])
-if ARGV[4] == 'owner_message' or ARGV[4] == 'exec_message' then
+  'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5])
+if action == 'owner_message' or action == 'exec_message' then
   redis.call('HINCRBY', KEYS[1], 'messages', 1)
 end
-if ARGV[4] == 'exec_message' then
-  redis.call('HSET', KEYS[1], 'last_exec', ARGV[1])
+if action == 'exec_message' then
+  redis.call('HSET', KEYS[1], 'last_exec', at)
 end
-return id
+if action == 'attach' then
+  local raw = redis.call('HGET', KEYS[1], 'watchers')
+  local watchers = {}
+  if raw and raw ~= '' then
+    watchers = cjson.decode(raw)
+  end
+  local known = false
+  for _, w in ipairs(watchers) do
+    if w == ARGV[2] then
+      known = true
+    end
+  end
+  if not known then
+    table.insert(watchers, ARGV[2])
+    redis.call('HSET', KEYS[1], 'watchers', cjson.encode(watchers))
+  end
+end
+return {'ok', id}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/xtest/redistest"
@@ -106,10 +108,16 @@ func TestCaseCreateDuplicates(t *testing.T) {
 		if !errors.Is(err, bot.ErrVINHasOpenCase) || got.ID != first.ID || got.Owner != owner {
 			t.Errorf("second case of the VIN: %+v, %v; want %s, ErrVINHasOpenCase", got, err, first.ID)
 		}
-		// Refusals use up no id and store nothing.
+		// Refusals store nothing. Without a preset id Create reserves one first, so the ids of
+		// the refused creations (ESC-1002, ESC-1003) stay unused: a gap, nothing more.
 		next := mustCreate(t, s, newCase("discord:99", "", t0))
-		if next.ID != "ESC-1002" {
-			t.Errorf("next id = %s, want ESC-1002", next.ID)
+		if next.ID != "ESC-1004" {
+			t.Errorf("next id = %s, want ESC-1004", next.ID)
+		}
+		for _, id := range []string{"ESC-1002", "ESC-1003"} {
+			if _, err := s.cases.Get(ctx, id); !errors.Is(err, bot.ErrNotFound) {
+				t.Errorf("refused %s: Get = %v, want ErrNotFound", id, err)
+			}
 		}
 		if st, _ := s.cases.Stats(ctx); st.Open != 2 || st.Total != 2 {
 			t.Errorf("stats = %+v, want 2 open", st)
@@ -209,8 +217,8 @@ func TestCaseTransitions(t *testing.T) {
 						t.Errorf("%s: claimed by %s (%s) at %s, want %s (%s) at %s", name, got.ClaimedBy, got.ClaimedByName, got.ClaimedAt, claimer, claimerName, when)
 					}
 				case bot.StatusOpen:
-					if got.ClaimedBy != "" || got.ClaimedByName != "" || !got.ClaimedAt.IsZero() || !got.EndedAt.IsZero() || got.EndedBy != "" {
-						t.Errorf("%s: open case keeps claim or end fields: %+v", name, got)
+					if got.ClaimedBy != "" || got.ClaimedByName != "" || !got.ClaimedAt.IsZero() || !got.EndedAt.IsZero() || got.EndedBy != "" || got.Note != "" {
+						t.Errorf("%s: open case keeps claim, note or end fields: %+v", name, got)
 					}
 				default:
 					if got.Note != tr.Note || got.EndedBy != tr.Actor || !got.EndedAt.Equal(when) {
@@ -495,4 +503,430 @@ func TestCaseStats(t *testing.T) {
 			t.Errorf("Stats = %+v, want %+v", got, want)
 		}
 	})
+}
+
+func TestCaseNextID(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		var ids []string
+		for range 3 {
+			id, err := s.cases.NextID(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		if !slices.Equal(ids, []string{"ESC-1001", "ESC-1002", "ESC-1003"}) {
+			t.Fatalf("NextID = %v", ids)
+		}
+		// Reserving creates nothing; creating a reserved id takes no other id.
+		if _, err := s.cases.Get(ctx, ids[0]); !errors.Is(err, bot.ErrNotFound) {
+			t.Errorf("reserved id is a case: %v", err)
+		}
+		in := newCase(owner, "", t0)
+		in.ID = ids[1]
+		if c := mustCreate(t, s, in); c.ID != ids[1] {
+			t.Errorf("created %s, want the reserved %s", c.ID, ids[1])
+		}
+		if c := mustCreate(t, s, newCase("web:other", "", t0)); c.ID != "ESC-1004" {
+			t.Errorf("next created %s, want ESC-1004", c.ID)
+		}
+	})
+}
+
+func TestCaseCreateReservedID(t *testing.T) {
+	const vin = "5YJ3E1EA2KF317000"
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, s stores) // before the creation of ESC-1500 by owner
+		id      string
+		wantErr error // nil: no error
+		invalid bool  // an error that is none of the sentinels
+		want    func(t *testing.T, s stores, got bot.Case)
+	}{
+		{name: "new", id: "ESC-1500"},
+		{name: "retried", id: "ESC-1500", prepare: func(t *testing.T, s stores) {
+			in := newCase(owner, vin, t0)
+			in.ID = "ESC-1500"
+			mustCreate(t, s, in)
+		}},
+		{name: "retried after a claim", id: "ESC-1500", prepare: func(t *testing.T, s stores) {
+			in := newCase(owner, vin, t0)
+			in.ID = "ESC-1500"
+			mustCreate(t, s, in)
+			if _, err := s.cases.Transition(context.Background(), in.ID, claim); err != nil {
+				t.Fatal(err)
+			}
+		}, want: func(t *testing.T, s stores, got bot.Case) {
+			if got.Status != bot.StatusClaimed || got.ClaimedBy != claim.Actor {
+				t.Errorf("returned %s claimed by %q, want the stored claimed case", got.Status, got.ClaimedBy)
+			}
+		}},
+		{name: "retried after the case ended and the owner opened another", id: "ESC-1500", prepare: func(t *testing.T, s stores) {
+			in := newCase(owner, vin, t0)
+			in.ID = "ESC-1500"
+			mustCreate(t, s, in)
+			if _, err := s.cases.Transition(context.Background(), in.ID, closeT); err != nil {
+				t.Fatal(err)
+			}
+			mustCreate(t, s, newCase(owner, vin, t0))
+		}, want: func(t *testing.T, s stores, got bot.Case) {
+			if got.ID != "ESC-1500" || got.Status != bot.StatusClosed {
+				t.Errorf("returned %s %s, want the stored closed ESC-1500", got.ID, got.Status)
+			}
+		}},
+		{name: "owner has another case", id: "ESC-1500", wantErr: bot.ErrOwnerHasOpenCase, prepare: func(t *testing.T, s stores) {
+			mustCreate(t, s, newCase(owner, "", t0))
+		}},
+		{name: "VIN has another case", id: "ESC-1500", wantErr: bot.ErrVINHasOpenCase, prepare: func(t *testing.T, s stores) {
+			mustCreate(t, s, newCase("web:someone", vin, t0))
+		}},
+		{name: "no number", id: "ESC-", invalid: true},
+		{name: "lower case", id: "esc-1500", invalid: true},
+		{name: "not a number", id: "ESC-15x0", invalid: true},
+		{name: "13 digits", id: "ESC-1234567890123", invalid: true},
+		{name: "trailing space", id: "ESC-1500 ", invalid: true},
+		{name: "key injection", id: "ESC-1}:x", invalid: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+				ctx := context.Background()
+				s := newStores(r, redis.Config{})
+				if tt.prepare != nil {
+					tt.prepare(t, s)
+				}
+				before, _ := s.cases.Stats(ctx)
+				auditBefore, _ := s.cases.Audit(ctx, tt.id)
+				in := newCase(owner, vin, t0)
+				in.ID = tt.id
+				got, err := s.cases.Create(ctx, in)
+				switch {
+				case tt.invalid:
+					if err == nil || errors.Is(err, bot.ErrNotFound) {
+						t.Fatalf("Create(%q) = %v, want a refusal of the id", tt.id, err)
+					}
+				case tt.wantErr != nil:
+					if !errors.Is(err, tt.wantErr) || got.ID == tt.id || got.ID == "" {
+						t.Fatalf("Create = %s, %v; want the other case and %v", got.ID, err, tt.wantErr)
+					}
+				case err != nil:
+					t.Fatal(err)
+				default:
+					if got.ID != tt.id {
+						t.Errorf("created %s, want %s", got.ID, tt.id)
+					}
+					if stored := mustGet(t, s, tt.id); !sameCase(stored, got) {
+						t.Errorf("returned %+v\nstored %+v", got, stored)
+					}
+					if a := auditActions(t, s, tt.id); a[0] != "created" || len(a) != max(1, len(auditBefore)) {
+						t.Errorf("audit = %v: one created entry, none added by a retry", a)
+					}
+					if tt.want != nil {
+						tt.want(t, s, got)
+					}
+				}
+				if err != nil || tt.prepare != nil {
+					// Refused or retried: nothing new stored.
+					if after, _ := s.cases.Stats(ctx); after != before {
+						t.Errorf("stats %+v, were %+v", after, before)
+					}
+				}
+				if err != nil {
+					if _, err := s.cases.Get(ctx, tt.id); !errors.Is(err, bot.ErrNotFound) {
+						t.Errorf("refused %q: Get = %v, want ErrNotFound", tt.id, err)
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestCaseTransitionOnlyClaimer(t *testing.T) {
+	dana, eve := claim.Actor, bot.Identity("slack:T1:EVE")
+	only := func(tr bot.Transition, who bot.Identity) bot.Transition {
+		tr.OnlyClaimer = who
+		return tr
+	}
+	releaseAny := bot.Transition{From: []bot.Status{bot.StatusOpen, bot.StatusClaimed}, To: bot.StatusOpen, Action: "release", Actor: dana}
+	tests := []struct {
+		name    string
+		from    bot.Status // claimed means claimed by Dana
+		tr      bot.Transition
+		wantErr error
+	}{
+		{"claimer resolves", bot.StatusClaimed, only(resolve, dana), nil},
+		{"claimer releases", bot.StatusClaimed, only(release, dana), nil},
+		{"another resolves", bot.StatusClaimed, only(resolve, eve), bot.ErrNotClaimer},
+		{"another releases", bot.StatusClaimed, only(release, eve), bot.ErrNotClaimer},
+		{"unclaimed case", bot.StatusOpen, only(releaseAny, dana), bot.ErrNotClaimer},
+		{"wrong status first", bot.StatusResolved, only(resolve, eve), bot.ErrWrongStatus},
+		{"no restriction", bot.StatusClaimed, resolve, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+				ctx := context.Background()
+				s := newStores(r, redis.Config{})
+				before := caseIn(t, s, tt.from, owner, "VIN00000000000001")
+				auditBefore := auditActions(t, s, before.ID)
+				got, err := s.cases.Transition(ctx, before.ID, at(tt.tr, t0.Add(time.Hour)))
+				if tt.wantErr == nil {
+					if err != nil || got.Status != tt.tr.To {
+						t.Fatalf("Transition = %s, %v; want %s", got.Status, err, tt.tr.To)
+					}
+					return
+				}
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("Transition: %v, want %v", err, tt.wantErr)
+				}
+				if !strings.Contains(err.Error(), before.ID) {
+					t.Errorf("error %q does not name the case", err)
+				}
+				if !sameCase(got, before) {
+					t.Errorf("returned %+v, want the current case %+v", got, before)
+				}
+				if after := mustGet(t, s, before.ID); !sameCase(after, before) {
+					t.Errorf("refused, yet the case changed: %+v", after)
+				}
+				if a := auditActions(t, s, before.ID); !slices.Equal(a, auditBefore) {
+					t.Errorf("refused, yet audit is %v", a)
+				}
+			})
+		})
+	}
+}
+
+// Resolve or close keep the claimer for the record; a reopen starts clean, with no old note.
+func TestCaseEndAndReopenFields(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		for _, end := range []bot.Transition{resolve, closeT} {
+			c := caseIn(t, s, bot.StatusClaimed, bot.Identity("web:"+end.Action), "")
+			ended, err := s.cases.Transition(ctx, c.ID, at(end, t0.Add(time.Hour)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ended.ClaimedBy != claim.Actor || ended.ClaimedByName != claim.Name || !ended.ClaimedAt.Equal(c.ClaimedAt) {
+				t.Errorf("%s: claim fields %q %q %s, want Dana's kept", end.Action, ended.ClaimedBy, ended.ClaimedByName, ended.ClaimedAt)
+			}
+			if ended.Note != end.Note || ended.EndedBy != end.Actor {
+				t.Errorf("%s: note %q by %s", end.Action, ended.Note, ended.EndedBy)
+			}
+			if _, err := s.cases.Transition(ctx, c.ID, at(reopen, t0.Add(2*time.Hour))); err != nil {
+				t.Fatal(err)
+			}
+			got := mustGet(t, s, c.ID)
+			if got.Status != bot.StatusOpen || got.Note != "" || !got.EndedAt.IsZero() || got.EndedBy != "" ||
+				got.ClaimedBy != "" || got.ClaimedByName != "" || !got.ClaimedAt.IsZero() {
+				t.Errorf("reopened after %s: %+v, want no note, end or claim", end.Action, got)
+			}
+		}
+		// Reopening straight into a claim also drops the old note and end.
+		c := caseIn(t, s, bot.StatusResolved, "web:reclaim", "")
+		reclaim := bot.Transition{From: []bot.Status{bot.StatusResolved}, To: bot.StatusClaimed, Action: "assign", Actor: "slack:T1:MOD", Claimer: "slack:T1:EVE"}
+		got, err := s.cases.Transition(ctx, c.ID, reclaim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Note != "" || !got.EndedAt.IsZero() || got.EndedBy != "" || got.ClaimedBy != "slack:T1:EVE" {
+			t.Errorf("reclaimed: %+v, want claimed by Eve without note or end", got)
+		}
+	})
+}
+
+func TestCaseAddAuditChecks(t *testing.T) {
+	const eve = bot.Identity("web:eve")
+	entry := func(action, event string) bot.AuditEntry {
+		return bot.AuditEntry{At: t0.Add(time.Hour), Actor: eve, Name: "Eve", Action: action, Text: "x", EventID: event}
+	}
+	tests := []struct {
+		name      string
+		status    bot.Status
+		before    []bot.AuditEntry // added first, each must succeed
+		resolve   bool             // then the case is resolved
+		add       bot.AuditEntry
+		wantErr   error
+		appended  bool
+		messages  int
+		watchers  []bot.Identity
+		seenAfter bool // the event id is marked seen afterwards
+	}{
+		{name: "owner message", status: bot.StatusOpen, add: entry("owner_message", "ev-1"), appended: true, messages: 1, seenAfter: true},
+		{name: "owner message replayed", status: bot.StatusOpen, before: []bot.AuditEntry{entry("owner_message", "ev-1")},
+			add: entry("owner_message", "ev-1"), wantErr: bot.ErrDuplicateEvent, messages: 1, seenAfter: true},
+		{name: "replayed after the case ended", status: bot.StatusClaimed, before: []bot.AuditEntry{entry("owner_message", "ev-1")}, resolve: true,
+			add: entry("owner_message", "ev-1"), wantErr: bot.ErrDuplicateEvent, messages: 1, seenAfter: true},
+		{name: "another event", status: bot.StatusClaimed, before: []bot.AuditEntry{entry("exec_message", "ev-1")},
+			add: entry("exec_message", "ev-2"), appended: true, messages: 2, seenAfter: true},
+		{name: "no event id: never deduplicated", status: bot.StatusClaimed, before: []bot.AuditEntry{entry("exec_message", "")},
+			add: entry("exec_message", ""), appended: true, messages: 2},
+		{name: "owner message to a resolved case", status: bot.StatusResolved, add: entry("owner_message", "ev-1"), wantErr: bot.ErrWrongStatus},
+		{name: "exec message to a closed case", status: bot.StatusClosed, add: entry("exec_message", "ev-1"), wantErr: bot.ErrWrongStatus},
+		{name: "attach to a closed case", status: bot.StatusClosed, add: entry("attach", "ev-1"), wantErr: bot.ErrWrongStatus},
+		{name: "attach", status: bot.StatusOpen, add: entry("attach", "ev-1"), appended: true, watchers: []bot.Identity{eve}, seenAfter: true},
+		{name: "attach twice", status: bot.StatusClaimed, before: []bot.AuditEntry{entry("attach", "ev-0")},
+			add: entry("attach", "ev-1"), appended: true, watchers: []bot.Identity{eve}, seenAfter: true},
+		{name: "two watchers", status: bot.StatusClaimed, before: []bot.AuditEntry{{Actor: "web:ann", Action: "attach"}},
+			add: entry("attach", ""), appended: true, watchers: []bot.Identity{"web:ann", eve}},
+		{name: "other actions on an ended case", status: bot.StatusClosed, add: entry("note", ""), appended: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+				ctx := context.Background()
+				s := newStores(r, redis.Config{DedupeTTL: time.Hour})
+				c := caseIn(t, s, tt.status, owner, "")
+				for _, e := range tt.before {
+					if err := s.cases.AddAudit(ctx, c.ID, e); err != nil {
+						t.Fatalf("set up %s: %v", e.Action, err)
+					}
+				}
+				if tt.resolve {
+					if _, err := s.cases.Transition(ctx, c.ID, resolve); err != nil {
+						t.Fatal(err)
+					}
+				}
+				auditBefore := auditActions(t, s, c.ID)
+				err := s.cases.AddAudit(ctx, c.ID, tt.add)
+				if tt.wantErr == nil && err != nil || !errors.Is(err, tt.wantErr) {
+					t.Fatalf("AddAudit: %v, want %v", err, tt.wantErr)
+				}
+				if err != nil && !strings.Contains(err.Error(), c.ID) {
+					t.Errorf("error %q does not name the case", err)
+				}
+				a := auditActions(t, s, c.ID)
+				if appended := len(a) == len(auditBefore)+1 && a[len(a)-1] == tt.add.Action; appended != tt.appended || len(a) > len(auditBefore)+1 {
+					t.Errorf("audit %v after %v, want appended: %v", a, auditBefore, tt.appended)
+				}
+				got := mustGet(t, s, c.ID)
+				if got.Messages != tt.messages || !slices.Equal(got.Watchers, tt.watchers) {
+					t.Errorf("messages %d, watchers %v; want %d, %v", got.Messages, got.Watchers, tt.messages, tt.watchers)
+				}
+				if tt.add.EventID != "" {
+					seen := s.rdb.Exists(ctx, s.keys.SeenAudit(tt.add.EventID)).Val() == 1
+					if seen != tt.seenAfter {
+						t.Errorf("event %s seen: %v, want %v", tt.add.EventID, seen, tt.seenAfter)
+					}
+					if seen {
+						if d := pttl(t, s.rdb, s.keys.SeenAudit(tt.add.EventID)); d <= 0 || d > time.Hour {
+							t.Errorf("seen mark TTL = %s, want up to DedupeTTL", d)
+						}
+					}
+				}
+			})
+		})
+	}
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		s := newStores(r, redis.Config{})
+		err := s.cases.AddAudit(context.Background(), "ESC-9999", entry("attach", "ev-1"))
+		if !errors.Is(err, bot.ErrNotFound) {
+			t.Errorf("AddAudit to an unknown case: %v, want ErrNotFound", err)
+		}
+		if n := s.rdb.Exists(context.Background(), s.keys.SeenAudit("ev-1")).Val(); n != 0 {
+			t.Error("AddAudit to an unknown case left a seen mark")
+		}
+	})
+}
+
+// Audit returns the newest AuditLimit entries, oldest first.
+func TestCaseAuditLimit(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		c := mustCreate(t, s, newCase(owner, "", t0))
+		const extra = 20
+		_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for i := range redis.AuditLimit + extra - 1 { // with "created": AuditLimit + extra
+				p.XAdd(ctx, &goredis.XAddArgs{Stream: s.keys.Audit(c.ID), Values: []any{
+					"at", t0.UnixMilli(), "actor", string(owner), "name", "", "action", "owner_message", "text", fmt.Sprint(i + 1)}})
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries, err := s.cases.Audit(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != redis.AuditLimit {
+			t.Fatalf("%d entries, want %d", len(entries), redis.AuditLimit)
+		}
+		first, last := entries[0], entries[len(entries)-1]
+		if first.Text != fmt.Sprint(extra) || last.Text != fmt.Sprint(redis.AuditLimit+extra-1) {
+			t.Errorf("entries %s..%s, want %d..%d", first.Text, last.Text, extra, redis.AuditLimit+extra-1)
+		}
+		if first.ID >= last.ID {
+			t.Errorf("not oldest first: %s, then %s", first.ID, last.ID)
+		}
+	})
+}
+
+// changeOwnerHook rewrites a case's owner field just before each of the first n scripts run,
+// as if something else wrote the hash between Transition's read and its script.
+type changeOwnerHook struct {
+	rdb  goredis.UniversalClient
+	key  string
+	n    int
+	runs int
+}
+
+func (h *changeOwnerHook) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (h *changeOwnerHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return next
+}
+
+func (h *changeOwnerHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		if name := cmd.Name(); (name == "evalsha" || name == "eval") && h.runs < h.n {
+			h.runs++
+			if err := h.rdb.HSet(ctx, h.key, "owner", fmt.Sprintf("web:moved-%d", h.runs)).Err(); err != nil {
+				return err
+			}
+		}
+		return next(ctx, cmd)
+	}
+}
+
+// The script refuses index keys that no longer match the hash; Transition reads again and
+// retries a few times, then gives up without writing.
+func TestCaseTransitionOwnerChanged(t *testing.T) {
+	tests := []struct {
+		changes int
+		ok      bool
+	}{{1, true}, {2, true}, {3, false}}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.changes), func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+				ctx := context.Background()
+				s := newStores(r, redis.Config{})
+				c := caseIn(t, s, bot.StatusClaimed, owner, "")
+				other := goredis.NewClient(r.Client.(*goredis.Client).Options())
+				defer other.Close()
+				other.AddHook(&changeOwnerHook{rdb: r.Client, key: s.keys.Case(c.ID), n: tt.changes})
+				cases := redis.NewCaseStore(other, s.cfg)
+				got, err := cases.Transition(ctx, c.ID, resolve)
+				if !tt.ok {
+					if err == nil || errors.Is(err, bot.ErrWrongStatus) {
+						t.Fatalf("Transition = %v, want a failure after retries", err)
+					}
+					if after := mustGet(t, s, c.ID); after.Status != bot.StatusClaimed {
+						t.Errorf("failed, yet the case is %s", after.Status)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				moved := bot.Identity(fmt.Sprintf("web:moved-%d", tt.changes))
+				if got.Status != bot.StatusResolved || got.Owner != moved {
+					t.Errorf("resolved %s of %s, want resolved of %s", got.Status, got.Owner, moved)
+				}
+			})
+		})
+	}
 }

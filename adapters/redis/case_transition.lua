@@ -7,6 +7,8 @@
 -- KEYS[4]  esc:{t}:cases:claimed
 -- KEYS[5]  esc:{t}:cases:resolved
 -- KEYS[6]  esc:{t}:cases:closed
+-- KEYS[7]  esc:{t}:owner:<owner>    the owner the caller read from the hash
+-- KEYS[8]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN
 -- ARGV[1]  key prefix "esc:{t}:"
 -- ARGV[2]  case id
 -- ARGV[3]  statuses allowed now, comma separated
@@ -19,15 +21,24 @@
 -- ARGV[10] note (to resolved or closed)
 -- ARGV[11] audit action
 -- ARGV[12] audit text
+-- ARGV[13] owner the caller read (KEYS[7] is its index)
+-- ARGV[14] VIN the caller read, or "" (KEYS[8] is its index)
+-- ARGV[15] only claimer: when not "", the case must be claimed by this identity
 --
--- Returns {"ok", field, value, ...} with the updated hash; {"wrong", field, value, ...} with the
--- unchanged hash when the status is not allowed; {"owner", id} or {"vin", id} when a reopen
--- would give the owner or the vehicle a second open case; {"missing"} when there is no case.
--- Guarantees: the status check, the change, the move between the status sets, the index
--- update and the audit entry happen together or not at all, so of N concurrent claims exactly
--- one succeeds. The owner and VIN index keys are built here from ARGV[1] and the owner and vin
--- fields of the hash, which the caller cannot know without reading first; they share the hash
--- tag of KEYS, so the script stays in one Cluster slot.
+-- Returns {"ok", field, value, ...} with the updated hash; {"wrong", field, value, ...} with
+-- the unchanged hash when the status is not allowed; {"notclaimer", field, value, ...} with the
+-- unchanged hash when ARGV[15] is set and is not the claimer; {"owner", id} or {"vin", id}
+-- when a reopen would give the owner or the vehicle a second open case; {"moved"} when the
+-- owner or VIN of the hash is no longer what the caller read (nothing written: read again and
+-- retry); {"missing"} when there is no case.
+-- Guarantees: the checks (status first, then the claimer), the change, the move between the
+-- status sets, the index update and the audit entry happen together or not at all, so of N
+-- concurrent claims exactly one succeeds. To open (reopen, release) clears the note, the end
+-- and the claim; to claimed from an ended status clears the note and the end; resolve and
+-- close set the note and the end and keep the claim fields, as the record of who had the
+-- case. The only keys built here are the case hashes of the ids the indexes hold
+-- (ARGV[1] .. "case:" .. id), which the caller cannot know without reading first; they share
+-- the hash tag of KEYS, so the script stays in one Cluster slot.
 
 local setOf = {open = KEYS[3], claimed = KEYS[4], resolved = KEYS[5], closed = KEYS[6]}
 local to = ARGV[4]
@@ -39,6 +50,16 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {'missing'}
 end
+local stored = redis.call('HMGET', KEYS[1], 'owner', 'vin')
+if (stored[1] or '') ~= ARGV[13] or (stored[2] or '') ~= ARGV[14] then
+  return {'moved'}
+end
+
+local function refuse(outcome)
+  local reply = redis.call('HGETALL', KEYS[1])
+  table.insert(reply, 1, outcome)
+  return reply
+end
 
 local allowed = false
 for s in string.gmatch(ARGV[3], '[^,]+') do
@@ -47,18 +68,14 @@ for s in string.gmatch(ARGV[3], '[^,]+') do
   end
 end
 if not allowed then
-  local reply = redis.call('HGETALL', KEYS[1])
-  table.insert(reply, 1, 'wrong')
-  return reply
+  return refuse('wrong')
+end
+if ARGV[15] ~= '' and redis.call('HGET', KEYS[1], 'claimed_by') ~= ARGV[15] then
+  return refuse('notclaimer')
 end
 
 local id, at = ARGV[2], ARGV[5]
-local ownerKey = ARGV[1] .. 'owner:' .. (redis.call('HGET', KEYS[1], 'owner') or '')
-local vin = redis.call('HGET', KEYS[1], 'vin') or ''
-local vinKey = nil
-if vin ~= '' then
-  vinKey = ARGV[1] .. 'vin:' .. vin
-end
+local ownerKey, vinKey = KEYS[7], KEYS[8]
 local wasOpen = status == 'open' or status == 'claimed'
 local willBeOpen = to == 'open' or to == 'claimed'
 
@@ -84,7 +101,6 @@ if willBeOpen and not wasOpen then
     redis.call('SET', vinKey, id)
   end
   redis.call('SET', ownerKey, id)
-  redis.call('HDEL', KEYS[1], 'ended_at', 'ended_by')
 elseif wasOpen and not willBeOpen then
   -- the case ends and frees its indexes, if they are still its own
   if redis.call('GET', ownerKey) == id then
@@ -95,6 +111,10 @@ elseif wasOpen and not willBeOpen then
   end
 end
 
+if willBeOpen then
+  -- an open case has no resolution note and no end: a reopened card must not show them
+  redis.call('HDEL', KEYS[1], 'note', 'ended_at', 'ended_by')
+end
 if to == 'claimed' then
   redis.call('HSET', KEYS[1], 'claimed_by', ARGV[8], 'claimed_by_name', ARGV[9], 'claimed_at', at)
 elseif to == 'open' then

@@ -73,14 +73,8 @@ func open(rawURL string, logger *slog.Logger) (*connection, error) {
 		if errors.As(err, &uerr) {
 			err = uerr.Err // url.Error repeats the URL, password and all
 		}
-		msg := err.Error()
-		if user := userinfo(rawURL); user != "" {
-			// A malformed URL may be split anywhere, so scrub every piece of the secret.
-			msg = strings.ReplaceAll(msg, user, "xxxxx")
-			if _, password, ok := strings.Cut(user, ":"); ok && password != "" {
-				msg = strings.ReplaceAll(msg, password, "xxxxx")
-			}
-		}
+		// A malformed URL may be split anywhere, so scrub every piece of the secrets.
+		msg := scrub(err.Error(), rawURL)
 		return nil, fmt.Errorf("REDIS_URL %q is not a Redis URL: %s", redacted, msg)
 	}
 	client := opts()
@@ -279,18 +273,73 @@ func userinfo(rawURL string) string {
 	return rest[:at]
 }
 
-// redactURL hides the password of a URL (or the whole userinfo when it has no user part),
-// so the URL can go into logs and errors.
+// redactURL hides the secrets of a URL, so the URL can go into logs and errors: the password
+// (or the whole userinfo when it has no user part) and the values of secret query options
+// (see secretOption).
 func redactURL(rawURL string) string {
-	user := userinfo(rawURL)
-	if user == "" {
-		return rawURL
+	// The query first: its values may hold an @ that userinfo would take for the end of a
+	// password. A ? inside a password leaves no "option=" behind, so nothing is changed there.
+	redacted := rawURL
+	if base, query, ok := strings.Cut(rawURL, "?"); ok {
+		query, fragment, hasFragment := strings.Cut(query, "#")
+		options := strings.Split(query, "&")
+		for i, o := range options {
+			if name, _, ok := strings.Cut(o, "="); ok && secretOption(name) {
+				options[i] = name + "=xxxxx"
+			}
+		}
+		redacted = base + "?" + strings.Join(options, "&")
+		if hasFragment {
+			redacted += "#" + fragment
+		}
 	}
-	shown := "xxxxx"
-	if name, _, ok := strings.Cut(user, ":"); ok && name != "" && !strings.ContainsAny(name, "/?#") {
-		shown = name + ":xxxxx"
+	if user := userinfo(redacted); user != "" {
+		shown := "xxxxx"
+		if name, _, ok := strings.Cut(user, ":"); ok && name != "" && !strings.ContainsAny(name, "/?#") {
+			shown = name + ":xxxxx"
+		}
+		redacted = strings.Replace(redacted, user+"@", shown+"@", 1)
 	}
-	return strings.Replace(rawURL, user+"@", shown+"@", 1)
+	return redacted
+}
+
+// secretOption reports whether a query option of a URL holds a secret: pass, or any name with
+// password, secret or token in it (sentinel_password, auth_token, ...), in any case.
+func secretOption(name string) bool {
+	if n, err := url.QueryUnescape(name); err == nil {
+		name = n
+	}
+	name = strings.ToLower(name)
+	return name == "pass" || strings.Contains(name, "password") || strings.Contains(name, "secret") || strings.Contains(name, "token")
+}
+
+// scrub replaces in s every secret of rawURL: its userinfo, its password, and the values of
+// its secret query options, as written and unescaped.
+func scrub(s, rawURL string) string {
+	var secrets []string
+	if user := userinfo(rawURL); user != "" {
+		secrets = append(secrets, user)
+		if _, password, ok := strings.Cut(user, ":"); ok {
+			secrets = append(secrets, password)
+		}
+	}
+	if _, query, ok := strings.Cut(rawURL, "?"); ok {
+		query, _, _ = strings.Cut(query, "#")
+		for o := range strings.SplitSeq(query, "&") {
+			if name, value, ok := strings.Cut(o, "="); ok && secretOption(name) {
+				secrets = append(secrets, value)
+				if v, err := url.QueryUnescape(value); err == nil {
+					secrets = append(secrets, v)
+				}
+			}
+		}
+	}
+	for _, secret := range secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "xxxxx")
+		}
+	}
+	return s
 }
 
 // Health reports whether Redis answers, for /readyz.

@@ -26,6 +26,10 @@ func TestNewClientMalformedURL(t *testing.T) {
 		"redis-sentinel://user:secret@s1,s2",
 		"redis-cluster://user:secret@n1,n2/mymaster",
 		"redis-cluster://n1,n2?route_randomly=true",
+		"redis://h/0?password=secret",
+		"redis://h/0?pool_size=many&token=secret",
+		"redis-cluster://n1,n2?password=secret",
+		"redis-sentinel://s1/m?db=1&sentinel_password=sec%72et",
 	} {
 		_, _, err := redis.NewClient(context.Background(), url, slog.New(slog.DiscardHandler))
 		if err == nil {

@@ -12,7 +12,9 @@ import (
 	"escalation-bot/bot"
 )
 
-// DueQueue is the due-item queue: a sorted set by due time.
+// DueQueue is the due-item queue: a sorted set whose members identify the items (the JSON of
+// kind, case, owner and attempt) and whose scores say when they are due, or when the lease of
+// a taken item ends.
 type DueQueue struct {
 	rdb  goredis.UniversalClient
 	keys Keys
@@ -26,32 +28,105 @@ func NewDueQueue(rdb goredis.UniversalClient, cfg Config) *DueQueue {
 	return &DueQueue{rdb: rdb, keys: NewKeys(cfg.Tenant)}
 }
 
-// Schedule adds the item at item.At. The same item scheduled twice is kept once.
+// dueMember is what identifies an item in the set. It is this package's own type so that the
+// encoding, and with it Done and Reschedule finding the member, does not depend on the tags of
+// bot.DueItem; encoding/json writes the fields in this order, so equal items give equal members.
+type dueMember struct {
+	Kind    string       `json:"kind"`
+	CaseID  string       `json:"case"`
+	Owner   bot.Identity `json:"owner,omitempty"`
+	Attempt int          `json:"attempt,omitempty"`
+}
+
+func encodeDue(item bot.DueItem) string {
+	// Strings and an int: Marshal cannot fail.
+	data, _ := json.Marshal(dueMember{Kind: item.Kind, CaseID: item.CaseID, Owner: item.Owner, Attempt: item.Attempt})
+	return string(data)
+}
+
+// Schedule adds the item at item.At. The same item scheduled again is kept once, at the later
+// call's time.
 func (q *DueQueue) Schedule(ctx context.Context, item bot.DueItem) error {
-	data, err := json.Marshal(item)
-	if err != nil {
-		return fmt.Errorf("schedule %s %s: %w", item.Kind, item.CaseID, err)
-	}
-	if err := q.rdb.ZAdd(ctx, q.keys.Due(), goredis.Z{Score: float64(item.At.UnixMilli()), Member: data}).Err(); err != nil {
+	z := goredis.Z{Score: float64(item.At.UnixMilli()), Member: encodeDue(item)}
+	if err := q.rdb.ZAdd(ctx, q.keys.Due(), z).Err(); err != nil {
 		return fmt.Errorf("schedule %s %s: %w", item.Kind, item.CaseID, err)
 	}
 	return nil
 }
 
-// TakeDue removes and returns up to limit items due at now.
-func (q *DueQueue) TakeDue(ctx context.Context, now time.Time, limit int) ([]bot.DueItem, error) {
-	raw, err := dueTake.Run(ctx, q.rdb, []string{q.keys.Due()}, strconv.FormatInt(now.UnixMilli(), 10), limit).StringSlice()
+// TakeDue leases up to limit items due at now, in due order, with At set to when each was due.
+// They stay queued with now+lease as their due time, so no other caller takes them meanwhile
+// and they come back if the caller calls neither Done nor Reschedule. A member that does not
+// decode is removed; one written by an older version (with its due time inside) is rewritten
+// in the current form, so that Done and Reschedule find it.
+func (q *DueQueue) TakeDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]bot.DueItem, error) {
+	if lease < time.Millisecond {
+		return nil, fmt.Errorf("take due items: lease %s is shorter than 1ms", lease)
+	}
+	if limit <= 0 {
+		return []bot.DueItem{}, nil
+	}
+	until := now.Add(lease).UnixMilli()
+	raw, err := dueTake.Run(ctx, q.rdb, []string{q.keys.Due()}, now.UnixMilli(), until, limit).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("take due items: %w", err)
 	}
-	items := make([]bot.DueItem, 0, len(raw))
-	for _, r := range raw {
-		var it bot.DueItem
-		if err := json.Unmarshal([]byte(r), &it); err != nil {
-			// A member that does not decode is dropped rather than taken forever.
+	items := make([]bot.DueItem, 0, len(raw)/2)
+	var drop []any
+	rewrite := map[string]string{} // member as stored -> member in the current form
+	for i := 0; i+1 < len(raw); i += 2 {
+		member := raw[i]
+		var m dueMember
+		score, err := strconv.ParseFloat(raw[i+1], 64)
+		if err == nil {
+			err = json.Unmarshal([]byte(member), &m)
+		}
+		if err != nil {
+			drop = append(drop, member)
 			continue
 		}
-		items = append(items, it)
+		item := bot.DueItem{Kind: m.Kind, CaseID: m.CaseID, Owner: m.Owner, Attempt: m.Attempt, At: time.UnixMilli(int64(score))}
+		if current := encodeDue(item); current != member {
+			rewrite[member] = current
+		}
+		items = append(items, item)
+	}
+	if len(drop) > 0 || len(rewrite) > 0 {
+		_, err := q.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+			if len(drop) > 0 {
+				p.ZRem(ctx, q.keys.Due(), drop...)
+			}
+			for stored, current := range rewrite {
+				p.ZRem(ctx, q.keys.Due(), stored)
+				p.ZAdd(ctx, q.keys.Due(), goredis.Z{Score: float64(until), Member: current})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("take due items: clean up members: %w", err)
+		}
 	}
 	return items, nil
+}
+
+// Done removes a handled item. Removing an item that is not queued is not an error.
+func (q *DueQueue) Done(ctx context.Context, item bot.DueItem) error {
+	if err := q.rdb.ZRem(ctx, q.keys.Due(), encodeDue(item)).Err(); err != nil {
+		return fmt.Errorf("done %s %s: %w", item.Kind, item.CaseID, err)
+	}
+	return nil
+}
+
+// Reschedule replaces item with next, due at next.At, in one MULTI: the item is neither lost
+// nor doubled in between.
+func (q *DueQueue) Reschedule(ctx context.Context, item, next bot.DueItem) error {
+	_, err := q.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.ZRem(ctx, q.keys.Due(), encodeDue(item))
+		p.ZAdd(ctx, q.keys.Due(), goredis.Z{Score: float64(next.At.UnixMilli()), Member: encodeDue(next)})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reschedule %s %s: %w", item.Kind, item.CaseID, err)
+	}
+	return nil
 }

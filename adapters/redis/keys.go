@@ -8,7 +8,8 @@
 //	esc:{<tenant>}:conv:<identity>   hash {v: version, data: session JSON}, idle TTL per save
 //	esc:{<tenant>}:case:<id>         hash: status, claimed_by, claimed_by_name, claimed_at,
 //	                                 note, ended_at, ended_by, owner, vin, messages, last_exec,
-//	                                 updated_at, posts (JSON array), doc (JSON of the rest)
+//	                                 updated_at, posts and watchers (JSON arrays),
+//	                                 doc (JSON of the rest)
 //	esc:{<tenant>}:cases:seq         string, INCR gives the next ESC-n (n = 1000 + counter)
 //	esc:{<tenant>}:cases:open        sorted set of case ids, score = ms of entering the status
 //	esc:{<tenant>}:cases:claimed     "
@@ -18,11 +19,13 @@
 //	esc:{<tenant>}:vin:<vin>         string, id of the vehicle's open case
 //	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text}
 //	esc:{<tenant>}:seen:<event id>   "1" with PX DedupeTTL: the event was handled
+//	esc:{<tenant>}:seen:audit:<event id>  "1" with PX DedupeTTL: the event's audit entry exists
 //	esc:{<tenant>}:rate:<identity>   counter of events in the current window (PEXPIRE NX)
 //	esc:{<tenant>}:block:<identity>  block JSON, with PXAT when the block expires
 //	esc:{<tenant>}:blocks            set of blocked identities, for listing
 //	esc:{<tenant>}:pause             pause JSON; absent when intake runs
-//	esc:{<tenant>}:due               sorted set of due items (JSON), score = due time in ms
+//	esc:{<tenant>}:due               sorted set of due items (JSON of kind, case, owner,
+//	                                 attempt), score = due time in ms, or lease end once taken
 //
 // All times stored as scalars are Unix milliseconds.
 package redis
@@ -68,6 +71,10 @@ func (k Keys) Audit(id string) string { return k.prefix + "audit:" + id }
 // Seen marks a handled platform event.
 func (k Keys) Seen(eventID string) string { return k.prefix + "seen:" + eventID }
 
+// SeenAudit marks a platform event whose audit entry was appended. It is apart from Seen, so
+// an event both saved with a session and appended to a case is deduplicated once in each.
+func (k Keys) SeenAudit(eventID string) string { return k.prefix + "seen:audit:" + eventID }
+
 // Rate counts a user's events in the current window.
 func (k Keys) Rate(user bot.Identity) string { return k.prefix + "rate:" + string(user) }
 
@@ -78,8 +85,10 @@ func (k Keys) Block(user bot.Identity) string { return k.prefix + "block:" + str
 func (k Keys) Blocks() string { return k.prefix + "blocks" }
 
 // Pause is the intake pause switch.
-func (k Keys) Due() string   { return k.prefix + "due" }
 func (k Keys) Pause() string { return k.prefix + "pause" }
+
+// Due is the sorted set of due items.
+func (k Keys) Due() string { return k.prefix + "due" }
 
 // Status is the sorted set of the cases in status s: "cases:open", "cases:claimed", ...
 func (k Keys) Status(s bot.Status) string { return k.prefix + "cases:" + string(s) }

@@ -50,7 +50,8 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 		pause *goredis.StringCmd
 		rate  *goredis.IntCmd
 		// recent reads the counter without counting (Reload).
-		recent *goredis.StringCmd
+		recent   *goredis.StringCmd
+		openCase *goredis.StringCmd
 	)
 	// MULTI rather than a plain pipeline: the INCR and its PEXPIRE NX must not be split by a
 	// crash, or the counter would never expire. Every key shares the tenant's slot.
@@ -60,6 +61,7 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 			seen = p.Exists(ctx, s.keys.Seen(eventID))
 		}
 		block = p.Get(ctx, s.keys.Block(owner))
+		openCase = p.Get(ctx, s.keys.Owner(owner))
 		pause = p.Get(ctx, s.keys.Pause())
 		if !count {
 			recent = p.Get(ctx, s.keys.Rate(owner))
@@ -101,6 +103,7 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 		turn.Session.Version = version // the hash field is the truth; the JSON copy may lag
 		turn.Found = true
 	}
+	turn.OpenCase = openCase.Val() // "" when absent
 	if turn.Block, err = decodeOptional[bot.Block](block); err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: block: %w", owner, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -36,6 +37,9 @@ type Playground struct {
 	svc *bot.Service
 	hub *Hub
 	log *slog.Logger
+	// csrf refuses cross-site browser requests (Sec-Fetch-Site / Origin), so a page the
+	// developer visits cannot drive the playground.
+	csrf *http.CrossOriginProtection
 
 	mu      sync.Mutex
 	servers map[*http.Server]bool // servers whose shutdown already ends the event streams
@@ -46,19 +50,38 @@ func NewPlayground(svc *bot.Service, hub *Hub, logger *slog.Logger) *Playground 
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Playground{svc: svc, hub: hub, log: logger.With("adapter", "web"), servers: make(map[*http.Server]bool)}
+	return &Playground{svc: svc, hub: hub, log: logger.With("adapter", "web"), csrf: http.NewCrossOriginProtection(), servers: make(map[*http.Server]bool)}
 }
 
 // Register adds the page and the API to mux.
 func (p *Playground) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", p.page)
+	guard := func(h http.HandlerFunc) http.Handler { return localOnly(p.csrf.Handler(h)) }
+	mux.Handle("GET /{$}", guard(p.page))
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
-	mux.HandleFunc("POST /api/owners/{name}/messages", p.ownerMessage)
-	mux.HandleFunc("POST /api/owners/{name}/actions", p.ownerAction)
-	mux.HandleFunc("GET /api/channel", p.channel)
-	mux.HandleFunc("POST /api/execs/{name}/actions", p.execAction)
-	mux.HandleFunc("POST /api/execs/{name}/commands", p.execCommand)
-	mux.HandleFunc("GET /api/events", p.events)
+	mux.Handle("POST /api/owners/{name}/messages", guard(p.ownerMessage))
+	mux.Handle("POST /api/owners/{name}/actions", guard(p.ownerAction))
+	mux.Handle("GET /api/channel", guard(p.channel))
+	mux.Handle("POST /api/execs/{name}/actions", guard(p.execAction))
+	mux.Handle("POST /api/execs/{name}/commands", guard(p.execCommand))
+	mux.Handle("GET /api/events", guard(p.events))
+}
+
+// localOnly refuses requests whose Host is not localhost or a loopback address. The playground
+// has no login: it is for trying the bot on one's own machine, and a web page must not reach
+// it through DNS rebinding (a hostile name that resolves to 127.0.0.1).
+func localOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if hn, _, err := net.SplitHostPort(host); err == nil {
+			host = hn
+		}
+		host = strings.Trim(host, "[]")
+		if ip := net.ParseIP(host); (ip == nil || !ip.IsLoopback()) && !strings.EqualFold(host, "localhost") {
+			writeJSON(w, http.StatusForbidden, errorBody{Error: "The playground answers only on localhost: it has no login and is meant for trying the bot on your own machine."})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Card is a case as the playground API returns it.

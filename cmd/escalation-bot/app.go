@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 
 	"escalation-bot/adapters/redis"
@@ -69,6 +70,9 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 	if playground {
 		opts = append(opts, web.Module)
 		logger.Info("playground on", "url", "http://"+cfg.HTTPAddr)
+		if host, _, err := net.SplitHostPort(cfg.HTTPAddr); err == nil && !isLoopback(host) {
+			logger.Warn("the playground has no login and answers only requests for localhost; do not publish its port beyond this machine", "addr", cfg.HTTPAddr)
+		}
 	}
 	return fx.Options(opts...)
 }
@@ -76,6 +80,14 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 // NewApp builds the application.
 func NewApp(cfg Config, logger *slog.Logger) *fx.App {
 	return fx.New(Options(cfg, logger))
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func loadFlow(cfg Config) (*conversation.Flow, error) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -40,7 +42,7 @@ func settings() []setting {
 		{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of the HTTP server (health, playground, later Slack and metrics)",
 			func(c *Config, v string) error { c.HTTPAddr = v; return nil }},
 		{"REDIS_URL", "redis-url", "", "redis://, rediss://, unix://, redis-sentinel://h1,h2/master or redis-cluster://h1,h2; empty: embedded in-process Redis, nothing kept",
-			func(c *Config, v string) error { c.RedisURL = v; return nil }},
+			func(c *Config, v string) error { c.RedisURL = v; return checkRedisURL(v) }},
 		{"REDIS_TENANT", "tenant", "default", "name inside the key hash tag esc:{tenant}:…, so deployments can share a Redis",
 			func(c *Config, v string) error {
 				if strings.ContainsAny(v, "{}: ") || v == "" {
@@ -170,6 +172,39 @@ func checkChannels(chs []string) error {
 	return nil
 }
 
+// checkRedisURL refuses a REDIS_URL that cannot work before anything starts, so the error is
+// one line about the variable.
+func checkRedisURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return fmt.Errorf("not a URL")
+	}
+	switch u.Scheme {
+	case "unix":
+		if u.Path == "" {
+			return fmt.Errorf("a unix:// URL needs the socket path, e.g. unix:///run/redis.sock")
+		}
+		return nil
+	case "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster":
+	default:
+		return fmt.Errorf("unknown scheme %q: use redis://, rediss://, unix://, redis-sentinel:// or redis-cluster://", u.Scheme)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("no host, e.g. redis://127.0.0.1:6379/0")
+	}
+	for _, h := range strings.Split(u.Host, ",") {
+		if _, port, err := net.SplitHostPort(h); err == nil {
+			if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+				return fmt.Errorf("port %q of %q is not a number from 1 to 65535", port, u.Hostname())
+			}
+		}
+	}
+	return nil
+}
+
 func positive(v string, d *time.Duration) error {
 	x, err := time.ParseDuration(v)
 	if err != nil || x <= 0 {
@@ -179,14 +214,18 @@ func positive(v string, d *time.Duration) error {
 	return nil
 }
 
-// redact hides the password of a URL-like value in error messages.
+// redact hides credentials in a URL-like value shown in an error: the user info and the
+// whole query, where a password may also sit.
 func redact(v string) string {
 	scheme, rest, ok := strings.Cut(v, "://")
 	if !ok {
 		return v
 	}
 	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		return scheme + "://REDACTED@" + rest[at+1:]
+		rest = "REDACTED@" + rest[at+1:]
 	}
-	return v
+	if q := strings.Index(rest, "?"); q >= 0 {
+		rest = rest[:q] + "?REDACTED"
+	}
+	return scheme + "://" + rest
 }

@@ -91,14 +91,16 @@ func TestHelpListsEveryVariable(t *testing.T) {
 }
 
 func TestSecretsAreNotEchoed(t *testing.T) {
-	_, err := LoadConfig(nil, env(map[string]string{"REDIS_URL": "redis://user:hunter2@127.0.0.1:1", "SESSION_TTL": "x"}), io.Discard)
-	if err == nil || strings.Contains(err.Error(), "hunter2") {
-		t.Fatalf("err = %v", err)
+	for _, bad := range []string{"redis://user:hunter2@127.0.0.1:x", "redis://127.0.0.1:x/0?password=hunter2", "ftp://user:hunter2@h"} {
+		_, err := LoadConfig(nil, env(map[string]string{"REDIS_URL": bad}), io.Discard)
+		if err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Fatalf("REDIS_URL=%s: err = %v", bad, err)
+		}
 	}
 	cfg, _ := LoadConfig(nil, env(map[string]string{"REDIS_URL": "redis://user:hunter2@127.0.0.1:1"}), io.Discard)
 	var logs bytes.Buffer
 	app := fx.New(Options(cfg, slog.New(slog.NewTextHandler(&logs, nil))), fx.StartTimeout(10*time.Second))
-	err = app.Start(context.Background())
+	err := app.Start(context.Background())
 	if err == nil {
 		app.Stop(context.Background())
 		t.Fatal("started with an unreachable Redis")
@@ -117,7 +119,8 @@ func TestStartupErrors(t *testing.T) {
 		env  map[string]string
 		want []string
 	}{
-		{"malformed REDIS_URL", map[string]string{"REDIS_URL": "mysql://localhost"}, []string{"REDIS_URL"}},
+		{"unknown REDIS_URL scheme", map[string]string{"REDIS_URL": "mysql://localhost"}, []string{"REDIS_URL", "scheme"}},
+		{"REDIS_URL with a bad port", map[string]string{"REDIS_URL": "redis://u:pw@host:notaport"}, []string{"REDIS_URL", "port"}},
 		{"unreachable Redis", map[string]string{"REDIS_URL": "redis://127.0.0.1:1"}, []string{"127.0.0.1:1", "not reachable"}},
 		{"malformed flow file", map[string]string{"FLOW_FILE": badFlow}, []string{"flow.yaml:7", "banana"}},
 		{"missing flow file", map[string]string{"FLOW_FILE": filepath.Join(dir, "none.yaml")}, []string{"none.yaml"}},
@@ -126,19 +129,19 @@ func TestStartupErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.env["HTTP_ADDR"] = "127.0.0.1:0"
 			cfg, err := LoadConfig(nil, env(tt.env), io.Discard)
-			if err != nil {
-				t.Fatal(err)
-			}
-			app := fx.New(Options(cfg, slog.New(slog.DiscardHandler)), fx.StartTimeout(10*time.Second))
 			if err == nil {
+				app := fx.New(Options(cfg, slog.New(slog.DiscardHandler)), fx.StartTimeout(10*time.Second))
 				err = app.Err()
-			}
-			if err == nil {
-				err = app.Start(context.Background())
-				defer app.Stop(context.Background())
+				if err == nil {
+					err = app.Start(context.Background())
+					defer app.Stop(context.Background())
+				}
 			}
 			if err == nil {
 				t.Fatal("started")
+			}
+			if len(err.Error()) > 400 || strings.Contains(err.Error(), "pw@") {
+				t.Fatalf("error is not one clear line: %v", err)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {

@@ -26,8 +26,12 @@ func NewServer(lc fx.Lifecycle, cfg Config, mux *http.ServeMux, logger *slog.Log
 			Addr:              cfg.HTTPAddr,
 			Handler:           mux,
 			ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout:       2 * time.Minute,
-			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+			// Bounded reads and writes keep a slow client from holding a connection forever;
+			// the playground's event stream lifts the write deadline for itself.
+			ReadTimeout:  30 * time.Second,
+			WriteTimeout: 60 * time.Second,
+			IdleTimeout:  2 * time.Minute,
+			ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		},
 		log: logger,
 	}
