@@ -224,7 +224,7 @@ func (s *Service) cmdShow(ctx context.Context, _ Actor, args []string) (string, 
 	fmt.Fprintf(&b, "%s · %s · %s%s\n%s\n%s\n", c.ID, statusLine(c), c.Summary.Severity, safetyMark(c), c.Summary.Title, c.Summary.Text)
 	fmt.Fprintf(&b, "Owner: %s (%s), opened %s\n", c.OwnerName, c.Owner, ago(now, c.CreatedAt))
 	for _, ans := range c.Answers {
-		fmt.Fprintf(&b, "• %s: %s\n", ans.Label, Truncate(ans.Value, 300))
+		fmt.Fprintf(&b, "• %s: %s\n", ans.Label, Truncate(ans.Value, 1500))
 	}
 	if c.Note != "" {
 		fmt.Fprintf(&b, "Note: %s\n", c.Note)

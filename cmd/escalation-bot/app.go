@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"escalation-bot/adapters/redis"
+	"escalation-bot/adapters/slack"
 	"escalation-bot/adapters/web"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
@@ -30,8 +31,7 @@ func NewLogger(cfg Config, w io.Writer) *slog.Logger {
 
 // Options is the whole application; main and the end-to-end tests build the same thing.
 func Options(cfg Config, logger *slog.Logger) fx.Option {
-	platforms := 0 // chat platform adapters come with their own modules
-	playground := cfg.PlaygroundOn(platforms)
+	playground := cfg.PlaygroundOn(cfg.Platforms())
 	// The flow is read before fx so that an operator's mistake reads as one line, not a
 	// dependency chain.
 	flow, err := loadFlow(cfg)
@@ -50,8 +50,8 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			Channels:   cfg.Channels,
 			SessionTTL: cfg.SessionTTL,
 			RateLimit:  cfg.RateLimit,
-			Claimers:   cfg.Claimers,
-			Moderators: cfg.Moderators,
+			Claimers:   cfg.CoreClaimers(),
+			Moderators: cfg.CoreModerators(),
 		}),
 		fx.Provide(
 			http.NewServeMux,
@@ -66,6 +66,23 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 		bot.Module,
 		health.Module,
 		fx.Invoke(func(*Server) {}),
+	}
+	if cfg.Slack.On() {
+		opts = append(opts,
+			fx.Supply(slack.Config{
+				BotToken:      cfg.Slack.BotToken,
+				AppToken:      cfg.Slack.AppToken,
+				SigningSecret: cfg.Slack.SigningSecret,
+				APIURL:        cfg.Slack.APIURL,
+				Usergroups:    cfg.SlackUsergroups(),
+			}),
+			slack.Module,
+		)
+		mode := "http"
+		if cfg.Slack.AppToken != "" {
+			mode = "socket"
+		}
+		logger.Info("slack on", "mode", mode)
 	}
 	if playground {
 		opts = append(opts, web.Module)

@@ -28,13 +28,30 @@ type Config struct {
 	LogLevel      slog.Level
 	LogFormat     string
 	ShutdownAfter time.Duration
+
+	Slack           SlackConfig
+	ModeratorsSlack []string
+	ClaimersSlack   string
 }
+
+// SlackConfig is the Slack part of the configuration.
+type SlackConfig struct {
+	BotToken, AppToken, SigningSecret, APIURL string
+}
+
+// On reports whether Slack is configured.
+func (s SlackConfig) On() bool { return s.BotToken != "" }
 
 // setting is one configuration variable with its flag, default and description; the table
 // drives parsing, --help and the README alike.
 type setting struct {
 	env, flag, def, help string
 	set                  func(c *Config, v string) error
+}
+
+// secret reports whether a setting's value must never be shown back: tokens, secrets, keys.
+func (s setting) secret() bool {
+	return strings.HasSuffix(s.env, "_TOKEN") || strings.HasSuffix(s.env, "_SECRET") || strings.HasSuffix(s.env, "_KEY")
 }
 
 func settings() []setting {
@@ -62,9 +79,9 @@ func settings() []setting {
 			}},
 		{"FLOW_FILE", "flow-file", "", "YAML file that replaces the default intake flow",
 			func(c *Config, v string) error { c.FlowFile = v; return nil }},
-		{"ESCALATION_CHANNELS", "channels", "web:escalations", "comma-separated escalation channels, platform-qualified (web:escalations, slack:C0123ABC, discord:1234)",
+		{"ESCALATION_CHANNELS", "channels", "", "comma-separated escalation channels, platform-qualified (web:escalations, slack:C0123ABC, discord:1234); empty: web:escalations when the playground is on",
 			func(c *Config, v string) error { c.Channels = list(v); return checkChannels(c.Channels) }},
-		{"MODERATORS", "moderators", "web:*", "comma-separated moderators: identities (web:dana), roles (role:123) or platform wildcards (web:*)",
+		{"MODERATORS", "moderators", "", "comma-separated moderators: identities (web:dana), roles (role:123) or platform wildcards (web:*); empty: web:* (everyone in the playground) when the playground is on and no moderator is named",
 			func(c *Config, v string) error { c.Moderators = list(v); return nil }},
 		{"CLAIMERS", "claimers", "", "comma-separated users or roles who may claim cases; empty: anyone in the escalation channel",
 			func(c *Config, v string) error { c.Claimers = list(v); return nil }},
@@ -91,6 +108,21 @@ func settings() []setting {
 				c.LogFormat = v
 				return nil
 			}},
+		{"SLACK_BOT_TOKEN", "slack-bot-token", "", "Slack bot token (xoxb-…); turns the Slack adapter on",
+			func(c *Config, v string) error { c.Slack.BotToken = v; return prefixed(v, "xoxb-") }},
+		{"SLACK_APP_TOKEN", "slack-app-token", "", "Slack app-level token (xapp-…) with connections:write: Socket Mode",
+			func(c *Config, v string) error { c.Slack.AppToken = v; return prefixed(v, "xapp-") }},
+		{"SLACK_SIGNING_SECRET", "slack-signing-secret", "", "Slack signing secret: HTTP mode (POST /slack/events, /slack/interactions, /slack/commands) when there is no SLACK_APP_TOKEN",
+			func(c *Config, v string) error { c.Slack.SigningSecret = v; return nil }},
+		{"SLACK_API_URL", "slack-api-url", "", "base URL of the Slack Web API (a proxy or an enterprise host); empty: https://slack.com/api/",
+			func(c *Config, v string) error { c.Slack.APIURL = v; return checkHTTPURL(v) }},
+		{"MODERATORS_SLACK", "moderators-slack", "", "comma-separated Slack moderators: user ids (U…) and user groups (S…)",
+			func(c *Config, v string) error {
+				c.ModeratorsSlack = list(v)
+				return checkSlackIDs(c.ModeratorsSlack, "UWS")
+			}},
+		{"CLAIMERS_SLACK_USERGROUP", "claimers-slack-usergroup", "", "Slack user group (S…) whose members may claim cases; empty: anyone in the escalation channel",
+			func(c *Config, v string) error { c.ClaimersSlack = v; return checkSlackIDs(list(v), "S") }},
 		{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a graceful shutdown may take",
 			func(c *Config, v string) error { return positive(v, &c.ShutdownAfter) }},
 	}
@@ -130,10 +162,13 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 	}
 	for _, s := range settings() {
 		if err := s.set(&c, strings.TrimSpace(*values[s.env])); err != nil {
+			if s.secret() {
+				return Config{}, fmt.Errorf("%s: %w", s.env, err)
+			}
 			return Config{}, fmt.Errorf("%s=%q: %w", s.env, redact(*values[s.env]), err)
 		}
 	}
-	return c, nil
+	return c, c.check()
 }
 
 // PlaygroundOn decides whether the playground is served.
@@ -145,6 +180,106 @@ func (c Config) PlaygroundOn(platforms int) bool {
 		return false
 	}
 	return platforms == 0
+}
+
+// check looks at the settings together.
+func (c *Config) check() error {
+	if c.Slack.On() && c.Slack.AppToken == "" && c.Slack.SigningSecret == "" {
+		return fmt.Errorf("SLACK_BOT_TOKEN is set: also set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
+	}
+	if !c.Slack.On() && (c.Slack.AppToken != "" || c.Slack.SigningSecret != "") {
+		return fmt.Errorf("SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN")
+	}
+	if len(c.Moderators) == 0 && len(c.ModeratorsSlack) == 0 && c.PlaygroundOn(c.Platforms()) {
+		c.Moderators = []string{"web:*"}
+	}
+	if len(c.Channels) == 0 {
+		if !c.PlaygroundOn(c.Platforms()) {
+			return fmt.Errorf("ESCALATION_CHANNELS is empty: name the channel(s) where cases are posted, e.g. slack:C0123ABC")
+		}
+		c.Channels = []string{"web:escalations"}
+	}
+	for _, ch := range c.Channels {
+		switch platform, _, _ := strings.Cut(ch, ":"); {
+		case platform == "slack" && !c.Slack.On():
+			return fmt.Errorf("ESCALATION_CHANNELS names %s but Slack is not configured (SLACK_BOT_TOKEN)", ch)
+		case platform == "web" && !c.PlaygroundOn(c.Platforms()):
+			return fmt.Errorf("ESCALATION_CHANNELS names %s but the playground is off (PLAYGROUND)", ch)
+		case platform == "discord":
+			return fmt.Errorf("ESCALATION_CHANNELS names %s but this build has no Discord adapter", ch)
+		}
+	}
+	return nil
+}
+
+// Platforms counts the chat platforms configured.
+func (c Config) Platforms() int {
+	n := 0
+	if c.Slack.On() {
+		n++
+	}
+	return n
+}
+
+// CoreModerators is the core's moderator list: MODERATORS plus the Slack users and groups.
+func (c Config) CoreModerators() []string {
+	out := append([]string(nil), c.Moderators...)
+	for _, id := range c.ModeratorsSlack {
+		if strings.HasPrefix(id, "S") {
+			out = append(out, "group:"+id)
+		} else {
+			out = append(out, "slack:*:"+id)
+		}
+	}
+	return out
+}
+
+// CoreClaimers is the core's claimer list: CLAIMERS plus the Slack user group. An empty list
+// lets anyone in an escalation channel claim, so a Slack group alone restricts claims to it.
+func (c Config) CoreClaimers() []string {
+	out := append([]string(nil), c.Claimers...)
+	if c.ClaimersSlack != "" {
+		out = append(out, "group:"+c.ClaimersSlack)
+	}
+	return out
+}
+
+// SlackUsergroups are the user groups whose membership decides permissions.
+func (c Config) SlackUsergroups() []string {
+	var out []string
+	for _, id := range append(append([]string(nil), c.ModeratorsSlack...), c.ClaimersSlack) {
+		if strings.HasPrefix(id, "S") {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func prefixed(v, prefix string) error {
+	if v != "" && !strings.HasPrefix(v, prefix) {
+		return fmt.Errorf("does not look like a %s token; check you copied the right one", prefix)
+	}
+	return nil
+}
+
+func checkSlackIDs(ids []string, kinds string) error {
+	for _, id := range ids {
+		if len(id) < 2 || !strings.ContainsRune(kinds, rune(id[0])) || strings.ToUpper(id) != id {
+			return fmt.Errorf("%q is not a Slack id starting with one of %s (find it in the user's or group's profile)", id, strings.Join(strings.Split(kinds, ""), ", "))
+		}
+	}
+	return nil
+}
+
+func checkHTTPURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("must be an http(s) URL such as https://slack.com/api/")
+	}
+	return nil
 }
 
 func list(v string) []string {

@@ -38,8 +38,22 @@ func TestLoadConfig(t *testing.T) {
 			return c.HTTPAddr == "127.0.0.1:8080" && c.RedisURL == "" && c.Tenant == "default" && c.PlaygroundOn(0) &&
 				!c.PlaygroundOn(1) && c.SessionTTL == 168*time.Hour && c.RateLimit == 30 && len(c.Channels) == 1
 		}, ""},
-		{"env", map[string]string{"HTTP_ADDR": ":9090", "ESCALATION_CHANNELS": "web:a, slack:C1", "PLAYGROUND": "FALSE"}, nil,
-			func(c Config) bool { return c.HTTPAddr == ":9090" && len(c.Channels) == 2 && !c.PlaygroundOn(0) }, ""},
+		{"env", map[string]string{"HTTP_ADDR": ":9090", "ESCALATION_CHANNELS": "web:a, slack:C1", "PLAYGROUND": "true",
+			"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, nil,
+			func(c Config) bool { return c.HTTPAddr == ":9090" && len(c.Channels) == 2 && c.PlaygroundOn(c.Platforms()) }, ""},
+		{"slack turns the playground off", map[string]string{"ESCALATION_CHANNELS": "slack:C1", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, nil,
+			func(c Config) bool { return !c.PlaygroundOn(c.Platforms()) && c.Slack.On() }, ""},
+		{"slack permissions", map[string]string{"ESCALATION_CHANNELS": "slack:C1", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+			"MODERATORS_SLACK": "U01,S02", "CLAIMERS_SLACK_USERGROUP": "S03", "MODERATORS": ""}, nil,
+			func(c Config) bool {
+				return strings.Join(c.CoreModerators(), " ") == "slack:*:U01 group:S02" &&
+					strings.Join(c.CoreClaimers(), " ") == "group:S03" && strings.Join(c.SlackUsergroups(), " ") == "S02 S03"
+			}, ""},
+		{"slack without a mode", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "ESCALATION_CHANNELS": "slack:C1"}, nil, nil, "SLACK_APP_TOKEN"},
+		{"slack channel without slack", map[string]string{"ESCALATION_CHANNELS": "slack:C1"}, nil, nil, "Slack is not configured"},
+		{"no channel without playground", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, nil, nil, "ESCALATION_CHANNELS is empty"},
+		{"wrong token kind", map[string]string{"SLACK_BOT_TOKEN": "xapp-secret-value"}, nil, nil, "SLACK_BOT_TOKEN"},
+		{"bad slack id", map[string]string{"MODERATORS_SLACK": "dana"}, nil, nil, "MODERATORS_SLACK"},
 		{"flag wins over env", map[string]string{"HTTP_ADDR": ":9090"}, []string{"--http-addr", ":7070"},
 			func(c Config) bool { return c.HTTPAddr == ":7070" }, ""},
 		{"bad duration", map[string]string{"SESSION_TTL": "forever"}, nil, nil, "SESSION_TTL"},
@@ -91,6 +105,10 @@ func TestHelpListsEveryVariable(t *testing.T) {
 }
 
 func TestSecretsAreNotEchoed(t *testing.T) {
+	_, err := LoadConfig(nil, env(map[string]string{"SLACK_BOT_TOKEN": "xapp-hunter2"}), io.Discard)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("token echoed: %v", err)
+	}
 	for _, bad := range []string{"redis://user:hunter2@127.0.0.1:x", "redis://127.0.0.1:x/0?password=hunter2", "ftp://user:hunter2@h"} {
 		_, err := LoadConfig(nil, env(map[string]string{"REDIS_URL": bad}), io.Discard)
 		if err == nil || strings.Contains(err.Error(), "hunter2") {
@@ -100,7 +118,7 @@ func TestSecretsAreNotEchoed(t *testing.T) {
 	cfg, _ := LoadConfig(nil, env(map[string]string{"REDIS_URL": "redis://user:hunter2@127.0.0.1:1"}), io.Discard)
 	var logs bytes.Buffer
 	app := fx.New(Options(cfg, slog.New(slog.NewTextHandler(&logs, nil))), fx.StartTimeout(10*time.Second))
-	err := app.Start(context.Background())
+	err = app.Start(context.Background())
 	if err == nil {
 		app.Stop(context.Background())
 		t.Fatal("started with an unreachable Redis")

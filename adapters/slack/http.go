@@ -1,0 +1,122 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+
+	slackgo "github.com/slack-go/slack"
+)
+
+// maxBody bounds every request Slack sends; real payloads are a few KiB.
+const maxBody = 1 << 20
+
+// Register adds the Events API, interactivity and slash command endpoints to mux (HTTP mode).
+func (a *Adapter) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /slack/events", a.serveEvents)
+	mux.HandleFunc("POST /slack/interactions", a.serveInteractions)
+	mux.HandleFunc("POST /slack/commands", a.serveCommands)
+}
+
+// verified reads the body and checks Slack's v0 signature over it, with a timestamp at most
+// five minutes off. On failure it has answered, and nothing else happens.
+func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		} else {
+			http.Error(w, "unreadable request body", http.StatusBadRequest)
+		}
+		return nil, false
+	}
+	sv, err := slackgo.NewSecretsVerifier(r.Header, a.cfg.SigningSecret)
+	if err == nil {
+		_, _ = sv.Write(body) // an HMAC write does not fail
+		err = sv.Ensure()     // constant-time compare
+	}
+	if err != nil {
+		a.log.WarnContext(r.Context(), "slack request refused: signature check failed", "path", r.URL.Path, "reason", err, "remote", r.RemoteAddr)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
+}
+
+func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	var env eventEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		http.Error(w, "invalid JSON", http.StatusBadRequest)
+		return
+	}
+	switch env.Type {
+	case "url_verification":
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"challenge": env.Challenge})
+		return
+	case "event_callback":
+	default:
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	// Slack retries an event it thinks we missed; the first delivery was acked, so a retry is
+	// dropped here (and the core's dedupe catches any that slips through another way).
+	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+		a.log.DebugContext(r.Context(), "slack event retry dropped", "event_id", env.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	a.ack(w, a.jobs.Go("event", func(ctx context.Context) { a.handleEvent(ctx, env) }))
+}
+
+// ack answers a request whose work was handed over: an empty 200 (which also closes a
+// submitted modal), or 503 while stopping, so that Slack does not count it as delivered.
+func (a *Adapter) ack(w http.ResponseWriter, started bool) {
+	if !started {
+		http.Error(w, "stopping", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "invalid form", http.StatusBadRequest)
+		return
+	}
+	var ic slackgo.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &ic); err != nil {
+		http.Error(w, "invalid payload", http.StatusBadRequest)
+		return
+	}
+	a.ack(w, a.jobs.Go("interaction", func(ctx context.Context) { a.handleInteraction(ctx, ic) }))
+}
+
+func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	cmd, err := slackgo.SlashCommandParse(r)
+	if err != nil {
+		http.Error(w, "invalid form", http.StatusBadRequest)
+		return
+	}
+	// The answer goes to response_url after the work; an empty 200 shows nothing meanwhile.
+	a.ack(w, a.jobs.Go("command", func(ctx context.Context) { a.handleCommand(ctx, cmd) }))
+}

@@ -1,0 +1,103 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+
+	slackgo "github.com/slack-go/slack"
+)
+
+// Messenger delivers the core's messages on Slack: DMs to owners, case cards and their threads
+// in the escalation channels. It implements bot.Messenger for the platform "slack".
+type Messenger struct {
+	api *api
+	log *slog.Logger
+}
+
+var _ bot.Messenger = (*Messenger)(nil)
+
+// NewMessenger builds the Web API client of cfg. It makes no call: the adapter checks the
+// token when it starts.
+func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("adapter", Platform)
+	return &Messenger{api: newAPI(cfg, logger), log: logger}, nil
+}
+
+// Platform implements bot.Messenger.
+func (m *Messenger) Platform() string { return Platform }
+
+// SendToOwner writes the replies into the owner's DM with the bot, in order.
+func (m *Messenger) SendToOwner(ctx context.Context, owner bot.Identity, replies []conversation.Reply) error {
+	_, user, err := parseIdentity(owner)
+	if err != nil {
+		return err
+	}
+	if len(replies) == 0 {
+		return nil
+	}
+	channel, err := m.api.openDM(ctx, user)
+	if err != nil {
+		return fmt.Errorf("open DM with %s: %w", owner, err)
+	}
+	return m.sendReplies(ctx, channel, replies)
+}
+
+// sendReplies posts the replies into a channel, in order.
+func (m *Messenger) sendReplies(ctx context.Context, channel string, replies []conversation.Reply) error {
+	for _, r := range replies {
+		if _, err := m.api.post(ctx, channel, renderReply(r)); err != nil {
+			return fmt.Errorf("post to %s: %w", channel, err)
+		}
+	}
+	return nil
+}
+
+// PostCard posts the case card; the message ts is the reference for updates and the thread.
+func (m *Messenger) PostCard(ctx context.Context, channel string, card bot.Card) (string, error) {
+	ts, err := m.api.post(ctx, channel, renderCard(card))
+	if err != nil {
+		return "", fmt.Errorf("post card %s to %s: %w", card.ID, channel, err)
+	}
+	return ts, nil
+}
+
+// UpdateCard replaces the card in place.
+func (m *Messenger) UpdateCard(ctx context.Context, channel, ref string, card bot.Card) error {
+	if err := m.api.update(ctx, channel, ref, renderCard(card)); err != nil {
+		return fmt.Errorf("update card %s in %s: %w", card.ID, channel, err)
+	}
+	return nil
+}
+
+// PostThread writes a line in the card's thread.
+func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot.ThreadMessage) error {
+	if _, err := m.api.post(ctx, channel, renderThread(msg), slackgo.MsgOptionTS(ref)); err != nil {
+		return fmt.Errorf("post in thread of %s in %s: %w", msg.CaseID, channel, err)
+	}
+	return nil
+}
+
+// identity is the core's name of a Slack user.
+func identity(team, user string) bot.Identity {
+	return bot.Identity(Platform + ":" + team + ":" + user)
+}
+
+// parseIdentity splits "slack:<team>:<user>".
+func parseIdentity(id bot.Identity) (team, user string, err error) {
+	parts := strings.Split(string(id), ":")
+	if len(parts) != 3 || parts[0] != Platform || parts[2] == "" {
+		return "", "", fmt.Errorf("slack: %q is not a Slack identity (slack:<team>:<user>)", id)
+	}
+	return parts[1], parts[2], nil
+}

@@ -1,0 +1,464 @@
+package slack
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+
+	slackgo "github.com/slack-go/slack"
+)
+
+// Slack's Block Kit limits, in characters. Slack refuses a message that breaks one, so every
+// renderer stays under them by splitting or cutting with a marker.
+const (
+	maxSectionText = 3000 // text of a section block
+	maxBlocks      = 50   // blocks in a message
+	maxFallback    = 3000 // the top-level text we send (Slack allows 40,000; notifications show far less)
+	maxButtonText  = 75
+	maxButtonValue = 2000
+	maxActions     = 25    // elements in one actions block
+	maxFields      = 10    // fields in one section
+	maxFieldText   = 2000  // one field of a section
+	maxPlainText   = 3000  // a text-only ephemeral answer
+	maxCommandText = 39000 // a command answer (a long list or history); Slack's cap is 40,000
+	// longAnswer is where a case answer stops fitting a two-column field and gets its own section.
+	longAnswer = 300
+)
+
+// Action id prefixes of the buttons the adapter renders, parsed back in interactions.
+const (
+	ownerPrefix = "owner" // owner|<action>|<n>: an intake button in the DM
+	casePrefix  = "case"  // case|<action>: a case card button; the value is the case id
+)
+
+// message is a rendered Slack message: the blocks and the top-level text that notifications
+// and old clients show.
+type message struct {
+	Text   string
+	Blocks []slackgo.Block
+}
+
+func (m message) options() []slackgo.MsgOption {
+	return []slackgo.MsgOption{slackgo.MsgOptionText(m.Text, false), slackgo.MsgOptionBlocks(m.Blocks...)}
+}
+
+var (
+	escaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+)
+
+// escape makes text written by a person inert in mrkdwn: with &, < and > escaped it can form
+// no mention, channel link or URL, whatever the core let through.
+func escape(s string) string { return escaper.Replace(s) }
+
+// unescape turns Slack's inbound message text back into what the person typed: Slack sends
+// &, < and > as entities, and the core wants the text itself.
+func unescape(s string) string { return unescaper.Replace(s) }
+
+// escapedLen is the length of r once escaped.
+func escapedLen(r rune) int {
+	switch r {
+	case '&':
+		return 5
+	case '<', '>':
+		return 4
+	}
+	return 1
+}
+
+// fit escapes raw and cuts it to at most limit characters, ending with "…" when cut. It cuts
+// before escaping so that no entity is broken in half.
+func fit(raw string, limit int) string {
+	size := 0
+	for _, r := range raw {
+		size += escapedLen(r)
+	}
+	if size <= limit {
+		return escape(raw)
+	}
+	if limit < 1 {
+		return ""
+	}
+	size = 0
+	for i, r := range raw {
+		if size+escapedLen(r) > limit-1 {
+			return escape(strings.TrimRightFunc(raw[:i], isSpace)) + "…"
+		}
+		size += escapedLen(r)
+	}
+	return escape(raw)
+}
+
+// fitPlain cuts plain_text (buttons, titles) to limit characters; plain_text is not parsed for
+// mentions, so it is not escaped.
+func fitPlain(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRightFunc(string(r[:limit-1]), isSpace) + "…"
+}
+
+func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' }
+
+// split escapes raw text and cuts it into pieces of at most limit characters, at a line break
+// or a space when one is in the second half of a piece. Every cut is marked with "…" on both
+// sides, so a reader sees where a piece continues.
+func split(raw string, limit int) []string {
+	raw = strings.TrimSpace(raw)
+	budget := limit - 2 // room for the markers
+	var out []string
+	rs := []rune(raw)
+	for len(rs) > 0 {
+		n, size := 0, 0
+		for n < len(rs) && size+escapedLen(rs[n]) <= budget {
+			size += escapedLen(rs[n])
+			n++
+		}
+		if n < len(rs) {
+			if i := lastBreak(rs[:n]); i > n/2 {
+				n = i + 1
+			}
+		}
+		n = max(n, 1) // always move on, even with a limit too small for one character
+		piece := strings.TrimSpace(escape(string(rs[:n])))
+		rs = rs[n:]
+		if piece == "" {
+			continue
+		}
+		if len(out) > 0 {
+			piece = "…" + piece
+		}
+		if len(strings.TrimSpace(string(rs))) > 0 {
+			piece += "…"
+		}
+		out = append(out, piece)
+	}
+	return out
+}
+
+// lastBreak is the index of the last line break in rs, else of the last space, else -1.
+func lastBreak(rs []rune) int {
+	space := -1
+	for i := len(rs) - 1; i >= 0; i-- {
+		switch rs[i] {
+		case '\n':
+			return i
+		case ' ':
+			if space < 0 {
+				space = i
+			}
+		}
+	}
+	return space
+}
+
+func mrkdwn(text string) *slackgo.TextBlockObject {
+	// verbatim: Slack would otherwise link-ify channel names and parse some mentions itself.
+	return slackgo.NewTextBlockObject(slackgo.MarkdownType, text, false, true)
+}
+
+func plain(text string) *slackgo.TextBlockObject {
+	return slackgo.NewTextBlockObject(slackgo.PlainTextType, text, true, false)
+}
+
+func section(text string) slackgo.Block {
+	return slackgo.NewSectionBlock(mrkdwn(text), nil, nil)
+}
+
+// sections renders a heading (mrkdwn, already safe) and a person's text as one or more
+// sections within Slack's limit.
+func sections(heading, raw string) []slackgo.Block {
+	if strings.TrimSpace(raw) == "" {
+		if heading == "" {
+			return nil
+		}
+		return []slackgo.Block{section(heading)}
+	}
+	pieces := split(raw, maxSectionText-utf8.RuneCountInString(heading))
+	blocks := make([]slackgo.Block, len(pieces))
+	for i, p := range pieces {
+		if i == 0 {
+			p = heading + p
+		}
+		blocks[i] = section(p)
+	}
+	return blocks
+}
+
+// fieldSections lays out short labelled values two by two, at most ten to a section.
+func fieldSections(fields []*slackgo.TextBlockObject) []slackgo.Block {
+	var blocks []slackgo.Block
+	for len(fields) > 0 {
+		n := min(len(fields), maxFields)
+		blocks = append(blocks, slackgo.NewSectionBlock(nil, fields[:n], nil))
+		fields = fields[n:]
+	}
+	return blocks
+}
+
+// field is one labelled value of a fields section.
+func field(label, raw string) *slackgo.TextBlockObject {
+	heading := "*" + fit(label, 100) + "*\n"
+	return mrkdwn(heading + fit(raw, maxFieldText-utf8.RuneCountInString(heading)))
+}
+
+func button(actionID, value, label string) *slackgo.ButtonBlockElement {
+	return slackgo.NewButtonBlockElement(actionID, cutRunes(value, maxButtonValue), plain(fitPlain(label, maxButtonText)))
+}
+
+// cutRunes cuts a button value to limit characters; values are the core's ids and choice
+// keys, far shorter, so this only guards against a Slack error.
+func cutRunes(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	return string([]rune(s)[:limit])
+}
+
+// actionBlocks puts buttons into actions blocks of at most 25 elements each.
+func actionBlocks(buttons []*slackgo.ButtonBlockElement) []slackgo.Block {
+	var blocks []slackgo.Block
+	for len(buttons) > 0 {
+		n := min(len(buttons), maxActions)
+		elems := make([]slackgo.BlockElement, n)
+		for i, b := range buttons[:n] {
+			elems[i] = b
+		}
+		blocks = append(blocks, slackgo.NewActionBlock("", elems...))
+		buttons = buttons[n:]
+	}
+	return blocks
+}
+
+// layout caps a message at 50 blocks: the body is cut with a marker, the buttons at the end
+// (tail) are kept, since a card without its buttons cannot be worked.
+func layout(body, tail []slackgo.Block, marker string) []slackgo.Block {
+	if len(tail) > maxBlocks-1 {
+		tail = tail[:maxBlocks-1]
+	}
+	room := maxBlocks - len(tail)
+	if len(body) > room {
+		body = append(body[:room-1:room-1], section(marker))
+	}
+	return append(body, tail...)
+}
+
+// fallback is the top-level text of a message with blocks; Slack wants one for notifications.
+func fallback(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "Message from the escalation line"
+	}
+	return fit(raw, maxFallback)
+}
+
+// ownerActionID names an intake button; n keeps action ids unique within a message, as Slack
+// requires, when two buttons share an action (choices).
+func ownerActionID(action string, n int) string {
+	return ownerPrefix + "|" + action + "|" + strconv.Itoa(n)
+}
+
+func caseActionID(action string) string { return casePrefix + "|" + action }
+
+// renderReply renders one message of the intake dialogue for the owner's DM. The review card
+// (a reply with fields) shows each answer with its Edit button beside it.
+func renderReply(r conversation.Reply) message {
+	var body []slackgo.Block
+	heading := ""
+	if r.Emergency {
+		heading = ":rotating_light: *Please read this first*\n"
+	}
+	body = append(body, sections(heading, r.Text)...)
+
+	used := make([]bool, len(r.Buttons))
+	for _, f := range r.Fields {
+		text := "*" + fit(f.Label, 100) + "*\n"
+		text += fit(f.Value, maxSectionText-utf8.RuneCountInString(text))
+		var accessory *slackgo.Accessory
+		for i, b := range r.Buttons {
+			if !used[i] && b.Action == conversation.ActionEdit && b.Value == f.Key {
+				used[i] = true
+				accessory = slackgo.NewAccessory(button(ownerActionID(b.Action, i), b.Value, b.Label))
+				break
+			}
+		}
+		body = append(body, slackgo.NewSectionBlock(mrkdwn(text), nil, accessory))
+	}
+
+	var buttons []*slackgo.ButtonBlockElement
+	for i, b := range r.Buttons {
+		if used[i] {
+			continue
+		}
+		el := button(ownerActionID(b.Action, i), b.Value, b.Label)
+		if b.Action == conversation.ActionSubmit {
+			el = el.WithStyle(slackgo.StylePrimary)
+		}
+		buttons = append(buttons, el)
+	}
+	return message{
+		Text:   fallback(r.Text),
+		Blocks: layout(body, actionBlocks(buttons), "… (shortened: the message was too long for Slack)"),
+	}
+}
+
+// renderText renders plain text from the bot as sections, for ephemeral answers and DMs.
+func renderText(raw string) message {
+	return message{Text: fallback(raw), Blocks: layout(sections("", raw), nil, "… (truncated)")}
+}
+
+// stamp is how the card shows a moment: absolute and in UTC, since executives may sit anywhere.
+func stamp(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") }
+
+// renderCard renders a case card for the escalation channel: what an executive needs to decide,
+// then the answers, then the buttons its status allows.
+func renderCard(c bot.Card) message {
+	title := c.Title
+	if strings.TrimSpace(title) == "" {
+		title = "(no title)"
+	}
+	head := "*" + fit(c.ID, 40) + "* · " + fit(title, 200)
+	if c.Safety {
+		head = ":warning: " + head
+	}
+	body := []slackgo.Block{section(head)}
+
+	status := string(c.Status)
+	facts := []*slackgo.TextBlockObject{
+		field("Status", status),
+		field("Severity", string(c.Severity)),
+		field("Safe to drive", safetyWords(c.Safety)),
+		field("Owner", c.Owner),
+	}
+	if c.ClaimedByName != "" || c.ClaimedBy != "" {
+		who := c.ClaimedByName
+		if who == "" {
+			who = string(c.ClaimedBy)
+		}
+		if !c.ClaimedAt.IsZero() {
+			who += ", " + stamp(c.ClaimedAt)
+		}
+		facts = append(facts, field("Claimed by", who))
+	}
+	if c.Category != "" {
+		facts = append(facts, field("Category", c.Category))
+	}
+	if !c.CreatedAt.IsZero() {
+		facts = append(facts, field("Opened", stamp(c.CreatedAt)))
+	}
+	body = append(body, fieldSections(facts)...)
+
+	body = append(body, sections("*Summary*\n", c.Summary)...)
+	if c.Ask != "" {
+		body = append(body, sections("*The owner asks for*\n", c.Ask)...)
+	}
+	if len(c.KeyFacts) > 0 {
+		body = append(body, sections("*Key facts*\n", "• "+strings.Join(c.KeyFacts, "\n• "))...)
+	}
+
+	var short []*slackgo.TextBlockObject
+	var long []slackgo.Block
+	for _, a := range c.Fields {
+		if utf8.RuneCountInString(a.Value) <= longAnswer && !strings.Contains(a.Value, "\n") {
+			short = append(short, field(a.Label, a.Value))
+			continue
+		}
+		long = append(long, sections("*"+fit(a.Label, 100)+"*\n", a.Value)...)
+	}
+	body = append(body, fieldSections(short)...)
+	body = append(body, long...)
+
+	if c.Note != "" {
+		body = append(body, sections("*"+noteLabel(c.Status)+"*\n", c.Note)...)
+	}
+	if c.Automatic {
+		body = append(body, slackgo.NewContextBlock("", mrkdwn("Summary written from the owner's answers by the template, not by a model.")))
+	}
+
+	var buttons []*slackgo.ButtonBlockElement
+	for _, b := range c.Buttons {
+		el := button(caseActionID(b.Action), b.Value, b.Label)
+		if b.Action == bot.ActionClaim || b.Action == bot.ActionResolve {
+			el = el.WithStyle(slackgo.StylePrimary)
+		}
+		buttons = append(buttons, el)
+	}
+	marker := fmt.Sprintf("… (truncated, see /escalations show %s)", fit(c.ID, 40))
+	text := fmt.Sprintf("%s · %s · %s: %s", c.ID, c.Status, c.Severity, title)
+	return message{Text: fallback(text), Blocks: layout(body, actionBlocks(buttons), marker)}
+}
+
+func safetyWords(safety bool) string {
+	if safety {
+		return "NO: safety-critical"
+	}
+	return "yes"
+}
+
+func noteLabel(s bot.Status) string {
+	switch s {
+	case bot.StatusResolved:
+		return "Resolution"
+	case bot.StatusClosed:
+		return "Closed because"
+	}
+	return "Note"
+}
+
+// renderThread renders one line under a case card.
+func renderThread(m bot.ThreadMessage) message {
+	from := m.From
+	if from == "" {
+		from = "someone"
+	}
+	var heading string
+	switch m.Role {
+	case "owner":
+		heading = "*" + fit(from, 100) + "* (owner):\n"
+	case "executive":
+		heading = "*" + fit(from, 100) + "* (executive):\n"
+	default:
+		heading = ":information_source: "
+	}
+	return message{
+		Text:   fallback(from + ": " + m.Text),
+		Blocks: layout(sections(heading, m.Text), nil, fmt.Sprintf("… (truncated, see /escalations show %s)", fit(m.CaseID, 40))),
+	}
+}
+
+// maxModalTitle is Slack's limit for a modal's title and buttons.
+const maxModalTitle = 24
+
+// renderModal is the form of Reply (a message to the owner) or Resolve (the resolution note).
+func renderModal(action, caseID string) slackgo.ModalViewRequest {
+	title, label, submit, hint, limit := "Reply on "+caseID, "Your message to the owner", "Send",
+		"The owner reads this in their DM with the bot.", 3000
+	if action == bot.ActionResolve {
+		title, label, submit, hint, limit = "Resolve "+caseID, "Resolution note", "Resolve",
+			"The owner reads this note; the case is then resolved.", 2000
+	}
+	input := slackgo.NewPlainTextInputBlockElement(nil, modalActionID).WithMultiline(true).WithMaxLength(limit)
+	return slackgo.ModalViewRequest{
+		Type:            slackgo.VTModal,
+		CallbackID:      caseActionID(action),
+		PrivateMetadata: caseID,
+		Title:           plain(fitPlain(title, maxModalTitle)),
+		Submit:          plain(submit),
+		Close:           plain("Cancel"),
+		Blocks: slackgo.Blocks{BlockSet: []slackgo.Block{
+			slackgo.NewInputBlock(modalBlockID, plain(label), plain(hint), input),
+		}},
+	}
+}
+
+// Where the modal keeps its text, read back from view_submission.
+const (
+	modalBlockID  = "note"
+	modalActionID = "text"
+)
