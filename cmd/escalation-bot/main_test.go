@@ -40,7 +40,9 @@ func TestLoadConfig(t *testing.T) {
 		}, ""},
 		{"env", map[string]string{"HTTP_ADDR": ":9090", "ESCALATION_CHANNELS": "web:a, slack:C1", "PLAYGROUND": "true",
 			"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, nil,
-			func(c Config) bool { return c.HTTPAddr == ":9090" && len(c.Channels) == 2 && c.PlaygroundOn(c.Platforms()) }, ""},
+			func(c Config) bool {
+				return c.HTTPAddr == ":9090" && len(c.Channels) == 2 && c.PlaygroundOn(c.Platforms())
+			}, ""},
 		{"slack turns the playground off", map[string]string{"ESCALATION_CHANNELS": "slack:C1", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, nil,
 			func(c Config) bool { return !c.PlaygroundOn(c.Platforms()) && c.Slack.On() }, ""},
 		{"slack permissions", map[string]string{"ESCALATION_CHANNELS": "slack:C1", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
