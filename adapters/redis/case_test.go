@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -859,10 +860,26 @@ func TestCaseAuditLimit(t *testing.T) {
 		if first.Text != fmt.Sprint(extra) || last.Text != fmt.Sprint(redis.AuditLimit+extra-1) {
 			t.Errorf("entries %s..%s, want %d..%d", first.Text, last.Text, extra, redis.AuditLimit+extra-1)
 		}
-		if first.ID >= last.ID {
-			t.Errorf("not oldest first: %s, then %s", first.ID, last.ID)
+		for i := 1; i < len(entries); i++ {
+			if streamIDLess(entries[i].ID, entries[i-1].ID) {
+				t.Fatalf("not oldest first: %s, then %s", entries[i-1].ID, entries[i].ID)
+			}
 		}
 	})
+}
+
+// streamIDLess orders Redis stream ids ("ms-seq") numerically, as Redis does.
+func streamIDLess(a, b string) bool {
+	am, as, _ := strings.Cut(a, "-")
+	bm, bs, _ := strings.Cut(b, "-")
+	an, _ := strconv.ParseInt(am, 10, 64)
+	bn, _ := strconv.ParseInt(bm, 10, 64)
+	if an != bn {
+		return an < bn
+	}
+	aseq, _ := strconv.ParseInt(as, 10, 64)
+	bseq, _ := strconv.ParseInt(bs, 10, 64)
+	return aseq < bseq
 }
 
 // changeOwnerHook rewrites a case's owner field just before each of the first n scripts run,

@@ -68,7 +68,7 @@ func open(rawURL string, logger *slog.Logger) (*connection, error) {
 	}
 	opts, addr, err := parseURL(rawURL)
 	if err != nil {
-		redacted := redactURL(rawURL)
+		redacted := RedactURL(rawURL)
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
 			err = uerr.Err // url.Error repeats the URL, password and all
@@ -273,10 +273,10 @@ func userinfo(rawURL string) string {
 	return rest[:at]
 }
 
-// redactURL hides the secrets of a URL, so the URL can go into logs and errors: the password
+// RedactURL hides the secrets of a URL, so the URL can go into logs and errors: the password
 // (or the whole userinfo when it has no user part) and the values of secret query options
 // (see secretOption).
-func redactURL(rawURL string) string {
+func RedactURL(rawURL string) string {
 	// The query first: its values may hold an @ that userinfo would take for the end of a
 	// password. A ? inside a password leaves no "option=" behind, so nothing is changed there.
 	redacted := rawURL

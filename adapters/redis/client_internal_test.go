@@ -59,8 +59,8 @@ func TestRedactURL(t *testing.T) {
 		"redis-cluster://n1,n2?password=s3cret&db=0":             "redis-cluster://n1,n2?password=xxxxx&db=0",
 		"redis://h?client_name=passenger&passport=x":             "redis://h?client_name=passenger&passport=x",
 	} {
-		if got := redactURL(in); got != want {
-			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		if got := RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"escalation-bot/adapters/redis"
+
 	"flag"
 	"fmt"
 	"io"
@@ -165,7 +167,7 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 			if s.secret() {
 				return Config{}, fmt.Errorf("%s: %w", s.env, err)
 			}
-			return Config{}, fmt.Errorf("%s=%q: %w", s.env, redact(*values[s.env]), err)
+			return Config{}, fmt.Errorf("%s=%q: %w", s.env, redis.RedactURL(*values[s.env]), err)
 		}
 	}
 	return c, c.check()
@@ -347,20 +349,4 @@ func positive(v string, d *time.Duration) error {
 	}
 	*d = x
 	return nil
-}
-
-// redact hides credentials in a URL-like value shown in an error: the user info and the
-// whole query, where a password may also sit.
-func redact(v string) string {
-	scheme, rest, ok := strings.Cut(v, "://")
-	if !ok {
-		return v
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		rest = "REDACTED@" + rest[at+1:]
-	}
-	if q := strings.Index(rest, "?"); q >= 0 {
-		rest = rest[:q] + "?REDACTED"
-	}
-	return scheme + "://" + rest
 }
