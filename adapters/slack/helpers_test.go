@@ -58,6 +58,7 @@ type env struct {
 	cases    *redisstore.CaseStore
 	srv      *httptest.Server // HTTP mode
 	socket   bool
+	params   bot.Params // what svc was built from, to build another instance (a restart)
 	seq      atomic.Int64
 }
 
@@ -129,7 +130,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		cases:    redisstore.NewCaseStore(r.Client, rcfg),
 		socket:   ec.socket,
 	}
-	e.svc = bot.NewService(bot.Params{
+	e.params = bot.Params{
 		Config:     ec.bot,
 		Engine:     conversation.NewEngine(flow),
 		Extractor:  conversation.NewRuleExtractor(flow),
@@ -139,7 +140,8 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Due:        redisstore.NewDueQueue(r.Client, rcfg),
 		Messengers: append([]bot.Messenger{m}, ec.messengers...),
 		Logger:     logger,
-	})
+	}
+	e.svc = bot.NewService(e.params)
 	e.adapter = NewAdapter(cfg, e.svc, m, logger)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()

@@ -1,0 +1,67 @@
+package slack
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+)
+
+// laterClock is the wall clock moved forward, as seen by an instance that runs later.
+type laterClock struct{ by time.Duration }
+
+func (c laterClock) Now() time.Time { return time.Now().Add(c.by) }
+
+// A card Slack refuses is posted later by the due queue, by whichever instance runs then: the
+// case is never lost, not even across a restart.
+func TestCardPostRetriedAfterSlackOutage(t *testing.T) {
+	e := newEnv(t)
+	// Answer everything but the submit, then make Slack refuse the next post: the card's.
+	e.dm(owner1, "hello")
+	e.press(owner1, conversation.ActionChoose, "understood")
+	for range 30 {
+		s := e.session(owner1)
+		if s.Stage == conversation.StageReview {
+			break
+		}
+		e.dm(owner1, answers[s.Step])
+	}
+	e.fake.FailNext("chat.postMessage", 1, http.StatusInternalServerError, 0)
+	e.press(owner1, conversation.ActionSubmit, "")
+	id := e.session(owner1).CaseID
+	e.waitShown("chat.postMessage", dmOf(owner1), "Your case is "+id)
+	for _, c := range e.posts(escChannel) {
+		if strings.Contains(c.Form.Get("blocks"), id) && c.Err == "" {
+			t.Fatalf("card posted although Slack refused it")
+		}
+	}
+
+	// A restarted instance, a few minutes later, runs the due queue.
+	p := e.params
+	p.Clock = laterClock{by: 3 * time.Minute}
+	later := bot.NewService(p)
+	n, err := later.RunDue(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("RunDue = %d, %v", n, err)
+	}
+	e.waitShown("chat.postMessage", escChannel, "*"+id+"*")
+	if c := e.getCase(id); len(c.Posts) != 1 || c.Posts[0].Channel != "slack:"+escChannel {
+		t.Fatalf("posts = %+v", c.Posts)
+	}
+	// Once posted, later checks post nothing twice.
+	p.Clock = laterClock{by: time.Hour}
+	bot.NewService(p).RunDue(context.Background())
+	cards := 0
+	for _, c := range e.posts(escChannel) {
+		if c.Err == "" && strings.Contains(c.Form.Get("blocks"), "*"+id+"*") {
+			cards++
+		}
+	}
+	if cards != 1 {
+		t.Fatalf("card posted %d times", cards)
+	}
+}
