@@ -102,6 +102,13 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		return []conversation.Reply{pausedReply(*turn.Pause)}, nil
 	}
 
+	if turn.Found && strings.TrimSpace(ev.Text) == "" && ev.Action == "" {
+		// An owner who comes back without saying anything (/escalate again, an empty message)
+		// gets the question we are waiting for; nothing changes.
+		if prompt := s.engine.Prompt(sess, now); len(prompt) > 0 {
+			return append([]conversation.Reply{{Text: "Let's carry on where we were:"}}, prompt...), nil
+		}
+	}
 	res := s.step(ctx, t, turn, now)
 	switch res.Outcome {
 	case conversation.OutcomeSubmit:

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 
+	"escalation-bot/adapters/discord"
 	"escalation-bot/adapters/redis"
 	"escalation-bot/adapters/slack"
 	"escalation-bot/adapters/web"
@@ -83,6 +84,21 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			mode = "socket"
 		}
 		logger.Info("slack on", "mode", mode)
+	}
+	if cfg.Discord.On() {
+		opts = append(opts,
+			fx.Supply(discord.Config{
+				Token:              cfg.Discord.Token,
+				APIURL:             cfg.Discord.APIURL,
+				ShardID:            cfg.Discord.ShardID,
+				ShardCount:         cfg.Discord.ShardCount,
+				GuildIDs:           cfg.Discord.GuildIDs,
+				OwnerRoleIDs:       cfg.Discord.OwnerRoleIDs,
+				OwnerMinMemberDays: cfg.Discord.OwnerMinMemberDays,
+			}),
+			discord.Module,
+		)
+		logger.Info("discord on", "shard", cfg.Discord.ShardID, "shards", cfg.Discord.ShardCount)
 	}
 	if playground {
 		opts = append(opts, web.Module)

@@ -31,6 +31,7 @@ type Config struct {
 	LogFormat     string
 	ShutdownAfter time.Duration
 
+	Discord         DiscordConfig
 	Slack           SlackConfig
 	ModeratorsSlack []string
 	ClaimersSlack   string
@@ -40,6 +41,18 @@ type Config struct {
 type SlackConfig struct {
 	BotToken, AppToken, SigningSecret, APIURL string
 }
+
+// DiscordConfig is the Discord part of the configuration.
+type DiscordConfig struct {
+	Token, APIURL                    string
+	ShardID, ShardCount              int
+	GuildIDs, OwnerRoleIDs           []string
+	ModeratorRoleIDs, ClaimerRoleIDs []string
+	OwnerMinMemberDays               int
+}
+
+// On reports whether Discord is configured.
+func (d DiscordConfig) On() bool { return d.Token != "" }
 
 // On reports whether Slack is configured.
 func (s SlackConfig) On() bool { return s.BotToken != "" }
@@ -125,6 +138,33 @@ func settings() []setting {
 			}},
 		{"CLAIMERS_SLACK_USERGROUP", "claimers-slack-usergroup", "", "Slack user group (S…) whose members may claim cases; empty: anyone in the escalation channel",
 			func(c *Config, v string) error { c.ClaimersSlack = v; return checkSlackIDs(list(v), "S") }},
+		{"DISCORD_BOT_TOKEN", "discord-bot-token", "", "Discord bot token; turns the Discord adapter on",
+			func(c *Config, v string) error { c.Discord.Token = v; return nil }},
+		{"DISCORD_API_URL", "discord-api-url", "", "base URL of the Discord REST API (a REST proxy); the gateway URL comes from the API; empty: https://discord.com",
+			func(c *Config, v string) error { c.Discord.APIURL = v; return checkHTTPURL(v) }},
+		{"DISCORD_SHARD_ID", "discord-shard-id", "0", "the shard this replica runs (0 to DISCORD_SHARD_COUNT-1)",
+			func(c *Config, v string) error { return whole(v, &c.Discord.ShardID) }},
+		{"DISCORD_SHARD_COUNT", "discord-shard-count", "1", "how many shards the replicas run together",
+			func(c *Config, v string) error { return whole(v, &c.Discord.ShardCount) }},
+		{"DISCORD_GUILD_IDS", "discord-guild-ids", "", "comma-separated server ids: commands are registered there (at once) and owners are checked there; empty: commands are global",
+			func(c *Config, v string) error { c.Discord.GuildIDs = list(v); return snowflakes(c.Discord.GuildIDs) }},
+		{"MODERATOR_ROLE_IDS", "moderator-role-ids", "", "comma-separated Discord role ids whose members moderate (members with Manage Server always do)",
+			func(c *Config, v string) error {
+				c.Discord.ModeratorRoleIDs = list(v)
+				return snowflakes(c.Discord.ModeratorRoleIDs)
+			}},
+		{"CLAIMER_ROLE_IDS", "claimer-role-ids", "", "comma-separated Discord role ids whose members may claim cases; empty: anyone in the escalation channel",
+			func(c *Config, v string) error {
+				c.Discord.ClaimerRoleIDs = list(v)
+				return snowflakes(c.Discord.ClaimerRoleIDs)
+			}},
+		{"OWNER_ROLE_IDS", "owner-role-ids", "", "comma-separated Discord role ids an owner needs (in one of DISCORD_GUILD_IDS) to open a case; empty: anyone",
+			func(c *Config, v string) error {
+				c.Discord.OwnerRoleIDs = list(v)
+				return snowflakes(c.Discord.OwnerRoleIDs)
+			}},
+		{"OWNER_MIN_MEMBER_DAYS", "owner-min-member-days", "0", "days an owner must have been a member of the server to open a case; 0: no minimum",
+			func(c *Config, v string) error { return whole(v, &c.Discord.OwnerMinMemberDays) }},
 		{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a graceful shutdown may take",
 			func(c *Config, v string) error { return positive(v, &c.ShutdownAfter) }},
 	}
@@ -192,6 +232,12 @@ func (c *Config) check() error {
 	if !c.Slack.On() && (c.Slack.AppToken != "" || c.Slack.SigningSecret != "") {
 		return fmt.Errorf("SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN")
 	}
+	if c.Discord.On() && c.Discord.ShardID >= c.Discord.ShardCount {
+		return fmt.Errorf("DISCORD_SHARD_ID %d must be below DISCORD_SHARD_COUNT %d", c.Discord.ShardID, c.Discord.ShardCount)
+	}
+	if (len(c.Discord.OwnerRoleIDs) > 0 || c.Discord.OwnerMinMemberDays > 0) && len(c.Discord.GuildIDs) == 0 {
+		return fmt.Errorf("OWNER_ROLE_IDS and OWNER_MIN_MEMBER_DAYS need DISCORD_GUILD_IDS: the servers where owners are checked")
+	}
 	if len(c.Moderators) == 0 && len(c.ModeratorsSlack) == 0 && c.PlaygroundOn(c.Platforms()) {
 		c.Moderators = []string{"web:*"}
 	}
@@ -207,8 +253,8 @@ func (c *Config) check() error {
 			return fmt.Errorf("ESCALATION_CHANNELS names %s but Slack is not configured (SLACK_BOT_TOKEN)", ch)
 		case platform == "web" && !c.PlaygroundOn(c.Platforms()):
 			return fmt.Errorf("ESCALATION_CHANNELS names %s but the playground is off (PLAYGROUND)", ch)
-		case platform == "discord":
-			return fmt.Errorf("ESCALATION_CHANNELS names %s but this build has no Discord adapter", ch)
+		case platform == "discord" && !c.Discord.On():
+			return fmt.Errorf("ESCALATION_CHANNELS names %s but Discord is not configured (DISCORD_BOT_TOKEN)", ch)
 		}
 	}
 	return nil
@@ -220,12 +266,22 @@ func (c Config) Platforms() int {
 	if c.Slack.On() {
 		n++
 	}
+	if c.Discord.On() {
+		n++
+	}
 	return n
 }
 
 // CoreModerators is the core's moderator list: MODERATORS plus the Slack users and groups.
 func (c Config) CoreModerators() []string {
 	out := append([]string(nil), c.Moderators...)
+	if c.Discord.On() {
+		// Members who may manage the server moderate, as Discord's own default suggests.
+		out = append(out, "perm:manage_guild")
+		for _, id := range c.Discord.ModeratorRoleIDs {
+			out = append(out, "role:"+id)
+		}
+	}
 	for _, id := range c.ModeratorsSlack {
 		if strings.HasPrefix(id, "S") {
 			out = append(out, "group:"+id)
@@ -243,6 +299,9 @@ func (c Config) CoreClaimers() []string {
 	if c.ClaimersSlack != "" {
 		out = append(out, "group:"+c.ClaimersSlack)
 	}
+	for _, id := range c.Discord.ClaimerRoleIDs {
+		out = append(out, "role:"+id)
+	}
 	return out
 }
 
@@ -255,6 +314,24 @@ func (c Config) SlackUsergroups() []string {
 		}
 	}
 	return out
+}
+
+func whole(v string, n *int) error {
+	x, err := strconv.Atoi(v)
+	if err != nil || x < 0 {
+		return fmt.Errorf("must be a whole number, 0 or more")
+	}
+	*n = x
+	return nil
+}
+
+func snowflakes(ids []string) error {
+	for _, id := range ids {
+		if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+			return fmt.Errorf("%q is not a Discord id (digits only; turn on Developer Mode and use Copy ID)", id)
+		}
+	}
+	return nil
 }
 
 func prefixed(v, prefix string) error {

@@ -56,6 +56,16 @@ func TestLoadConfig(t *testing.T) {
 		{"no channel without playground", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, nil, nil, "ESCALATION_CHANNELS is empty"},
 		{"wrong token kind", map[string]string{"SLACK_BOT_TOKEN": "xapp-secret-value"}, nil, nil, "SLACK_BOT_TOKEN"},
 		{"bad slack id", map[string]string{"MODERATORS_SLACK": "dana"}, nil, nil, "MODERATORS_SLACK"},
+		{"discord permissions", map[string]string{"ESCALATION_CHANNELS": "discord:42", "DISCORD_BOT_TOKEN": "t",
+			"MODERATOR_ROLE_IDS": "7", "CLAIMER_ROLE_IDS": "8,9"}, nil,
+			func(c Config) bool {
+				return !c.PlaygroundOn(c.Platforms()) && strings.Join(c.CoreModerators(), " ") == "perm:manage_guild role:7" &&
+					strings.Join(c.CoreClaimers(), " ") == "role:8 role:9"
+			}, ""},
+		{"discord channel without discord", map[string]string{"ESCALATION_CHANNELS": "discord:42"}, nil, nil, "Discord is not configured"},
+		{"bad shard", map[string]string{"DISCORD_BOT_TOKEN": "t", "ESCALATION_CHANNELS": "discord:42", "DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "2"}, nil, nil, "DISCORD_SHARD_ID"},
+		{"owner roles need guilds", map[string]string{"DISCORD_BOT_TOKEN": "t", "ESCALATION_CHANNELS": "discord:42", "OWNER_ROLE_IDS": "5"}, nil, nil, "DISCORD_GUILD_IDS"},
+		{"bad role id", map[string]string{"CLAIMER_ROLE_IDS": "admins"}, nil, nil, "CLAIMER_ROLE_IDS"},
 		{"flag wins over env", map[string]string{"HTTP_ADDR": ":9090"}, []string{"--http-addr", ":7070"},
 			func(c Config) bool { return c.HTTPAddr == ":7070" }, ""},
 		{"bad duration", map[string]string{"SESSION_TTL": "forever"}, nil, nil, "SESSION_TTL"},
@@ -111,13 +121,26 @@ func TestSecretsAreNotEchoed(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("token echoed: %v", err)
 	}
+	// A refused Discord token stops the start without showing it.
+	cfg, err := LoadConfig(nil, env(map[string]string{"DISCORD_BOT_TOKEN": "hunter2-discord", "ESCALATION_CHANNELS": "discord:42", "HTTP_ADDR": "127.0.0.1:0", "DISCORD_API_URL": "http://127.0.0.1:1"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dlogs bytes.Buffer
+	dapp := fx.New(Options(cfg, slog.New(slog.NewTextHandler(&dlogs, nil))), fx.StartTimeout(15*time.Second))
+	if err := dapp.Start(context.Background()); err == nil {
+		dapp.Stop(context.Background())
+		t.Fatal("started with an unreachable Discord")
+	} else if strings.Contains(err.Error()+dlogs.String(), "hunter2") {
+		t.Fatalf("Discord token echoed: %v\n%s", err, dlogs.String())
+	}
 	for _, bad := range []string{"redis://user:hunter2@127.0.0.1:x", "redis://127.0.0.1:x/0?password=hunter2", "ftp://user:hunter2@h"} {
 		_, err := LoadConfig(nil, env(map[string]string{"REDIS_URL": bad}), io.Discard)
 		if err == nil || strings.Contains(err.Error(), "hunter2") {
 			t.Fatalf("REDIS_URL=%s: err = %v", bad, err)
 		}
 	}
-	cfg, _ := LoadConfig(nil, env(map[string]string{"REDIS_URL": "redis://user:hunter2@127.0.0.1:1"}), io.Discard)
+	cfg, _ = LoadConfig(nil, env(map[string]string{"REDIS_URL": "redis://user:hunter2@127.0.0.1:1"}), io.Discard)
 	var logs bytes.Buffer
 	app := fx.New(Options(cfg, slog.New(slog.NewTextHandler(&logs, nil))), fx.StartTimeout(10*time.Second))
 	err = app.Start(context.Background())

@@ -1,0 +1,415 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// onInteractionCreate takes a slash command, a context-menu command, a click or a modal. Every
+// path answers Discord within its 3 s first (deferred, a modal, or a short refusal), then does
+// the work.
+func (a *Adapter) onInteractionCreate(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	if i == nil || interactionUser(i) == nil {
+		return
+	}
+	// A resumed gateway session may deliver an interaction again; it can be answered only
+	// once, and its work must run once.
+	if !a.seen.add(i.ID, true) {
+		a.log.Debug("replayed discord interaction dropped", "interaction", i.ID)
+		return
+	}
+	started := true
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		started = a.jobs.Go("command", func(ctx context.Context) { a.command(ctx, i) })
+	case discordgo.InteractionMessageComponent:
+		started = a.component(i)
+	case discordgo.InteractionModalSubmit:
+		started = a.jobs.Go("modal", func(ctx context.Context) { a.modalSubmit(ctx, i) })
+	default:
+		a.log.Debug("discord interaction ignored", "type", i.Type)
+	}
+	if !started {
+		a.log.Warn("discord interaction dropped: the adapter is stopping", "interaction", i.ID)
+	}
+}
+
+// component routes a click: an owner's intake button or select menu, or a case card button.
+func (a *Adapter) component(i *discordgo.Interaction) bool {
+	data := i.MessageComponentData()
+	parts := strings.SplitN(data.CustomID, "|", 3)
+	if len(parts) != 3 {
+		a.log.Debug("discord component ignored", "custom_id", data.CustomID)
+		return true
+	}
+	switch parts[0] {
+	case ownerPrefix:
+		user := interactionUser(i)
+		// The acknowledgement goes first and alone: the turn may wait behind the owner's
+		// previous one, the 3 s do not.
+		if !a.jobs.Go("ack", func(ctx context.Context) { a.deferUpdate(ctx, i) }) {
+			return false
+		}
+		return a.jobs.GoAfter(string(identity(user.ID)), "owner click", func(ctx context.Context) {
+			a.ownerClick(ctx, i, parts[1], parts[2], data)
+		})
+	case casePrefix:
+		return a.jobs.Go("case action", func(ctx context.Context) { a.caseAction(ctx, i, parts[1], parts[2]) })
+	}
+	a.log.Debug("discord component ignored", "custom_id", data.CustomID)
+	return true
+}
+
+// ownerClick runs an intake button or select menu as an owner event.
+func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, action, value string, data discordgo.MessageComponentInteractionData) {
+	user := interactionUser(i)
+	owner := identity(user.ID)
+	if i.GuildID == "" {
+		a.msgr.rememberDM(user.ID, i.ChannelID)
+	}
+	if data.ComponentType == discordgo.SelectMenuComponent {
+		if len(data.Values) == 0 {
+			return
+		}
+		value = data.Values[0]
+	}
+	if strings.HasPrefix(value, hashMark) {
+		v, ok := a.resolveValue(value)
+		if !ok {
+			a.answer(ctx, owner, i.ChannelID, []conversation.Reply{{Text: "That button belongs to an older question. Please type your answer instead."}}, nil)
+			return
+		}
+		value = v
+	}
+	a.ownerTurn(ctx, i.ChannelID, i.GuildID, i.Member, bot.OwnerEvent{
+		ID:     eventID(i.ID),
+		Owner:  owner,
+		Name:   userName(user),
+		Action: action,
+		Value:  value,
+	})
+}
+
+// resolveValue finds the value whose hash a button carried (see hashMark) among the values a
+// button of the flow can hold: choice values, step ids (edit buttons) and the engine's own.
+func (a *Adapter) resolveValue(hashed string) (string, bool) {
+	candidates := []string{conversation.OtherValue, conversation.UnitKm, conversation.UnitMi, "yes", "no"}
+	for _, st := range a.svc.Engine().Flow().Steps {
+		candidates = append(candidates, st.ID)
+		for _, c := range st.Choices {
+			candidates = append(candidates, c.Value)
+		}
+	}
+	for _, v := range candidates {
+		if hashValue(v) == hashed {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// caseAction runs a case card button. Claim and Release are acknowledged at once and run;
+// Reply and Resolve answer with a modal for the text, after asking the core whether the
+// actor may.
+func (a *Adapter) caseAction(ctx context.Context, i *discordgo.Interaction, action, caseID string) {
+	actor := a.actor(i)
+	var err error
+	switch action {
+	case bot.ActionClaim, bot.ActionRelease:
+		if !a.deferUpdate(ctx, i) {
+			return
+		}
+		// The core edits the card through UpdateCard; only a refusal is said here.
+		if action == bot.ActionClaim {
+			_, err = a.svc.Claim(ctx, actor, caseID)
+		} else {
+			_, err = a.svc.Release(ctx, actor, caseID)
+		}
+		if err != nil {
+			a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
+			a.followup(ctx, i, bot.ErrorMessage(err))
+		}
+	case bot.ActionReply, bot.ActionResolve:
+		if err = a.svc.Check(ctx, actor, action, caseID); err != nil {
+			a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
+			a.respondText(ctx, i, bot.ErrorMessage(err))
+			return
+		}
+		a.respond(ctx, i, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseModal,
+			Data: renderModal(action, bot.NormalizeCaseID(caseID)),
+		})
+	default:
+		a.log.DebugContext(ctx, "unknown case action", "action", action)
+	}
+}
+
+// modalSubmit runs the Reply or Resolve modal and tells the executive the outcome.
+func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
+	data := i.ModalSubmitData()
+	parts := strings.SplitN(data.CustomID, "|", 3)
+	if len(parts) != 3 || parts[0] != casePrefix {
+		a.log.DebugContext(ctx, "discord modal ignored", "custom_id", data.CustomID)
+		return
+	}
+	if !a.deferEphemeral(ctx, i) {
+		return
+	}
+	action, caseID, text := parts[1], parts[2], modalText(data)
+	actor := a.actor(i)
+	var card bot.Card
+	var err error
+	var done string
+	switch action {
+	case bot.ActionReply:
+		card, err = a.svc.Reply(ctx, actor, caseID, text)
+		done = "Sent to the owner of %s."
+	case bot.ActionResolve:
+		card, err = a.svc.Resolve(ctx, actor, caseID, text)
+		done = "%s is resolved; the owner was told."
+	default:
+		return
+	}
+	out := fmt.Sprintf(done, card.ID)
+	if err != nil {
+		a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
+		out = bot.ErrorMessage(err)
+	}
+	a.followup(ctx, i, out)
+}
+
+// modalText is the text of the modal's input.
+func modalText(data discordgo.ModalSubmitInteractionData) string {
+	for _, c := range data.Components {
+		row, ok := c.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, rc := range row.Components {
+			if in, ok := rc.(*discordgo.TextInput); ok && in.CustomID == modalInputID {
+				return in.Value
+			}
+		}
+	}
+	return ""
+}
+
+// command runs the application commands.
+func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction) {
+	data := i.ApplicationCommandData()
+	switch {
+	case data.CommandType == discordgo.MessageApplicationCommand && data.Name == inviteCommand:
+		a.invite(ctx, i, data)
+	case data.Name == escalateCommand:
+		a.escalate(ctx, i)
+	case data.Name == escalationsCommand:
+		a.moderate(ctx, i, data)
+	default:
+		a.respondText(ctx, i, fmt.Sprintf("This bot does not know that command. Try /%s or %s help.", escalateCommand, bot.CommandPrefix))
+	}
+}
+
+// escalate is /escalate: it starts (or resumes) the owner's intake in their DM and says so
+// where they typed it, to them only.
+func (a *Adapter) escalate(ctx context.Context, i *discordgo.Interaction) {
+	if !a.deferEphemeral(ctx, i) {
+		return
+	}
+	user := interactionUser(i)
+	owner := identity(user.ID)
+	if refusal := a.gate(ctx, owner, i.GuildID, i.Member); refusal != "" {
+		a.followup(ctx, i, refusal)
+		return
+	}
+	err := a.startIntake(ctx, user, eventID(i.ID), "")
+	text := dmSent
+	if err != nil {
+		a.logError(ctx, "start intake", err, "owner", owner)
+		text = dmFailure(err)
+	}
+	a.followup(ctx, i, text)
+}
+
+// inviteText opens the DM of a member a moderator invited.
+const inviteText = "Hello! A moderator of our community server thinks our executive escalation line can help with the issue you posted about. " +
+	"I'll ask a few questions here, and your answers go to the executive team. You can type cancel at any time."
+
+// invite is the "Escalate for this member" message command: a moderator invites the author
+// of a post to the intake. The moderator vouches for them, so the owner restrictions do not
+// apply.
+func (a *Adapter) invite(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+	if !a.deferEphemeral(ctx, i) {
+		return
+	}
+	actor := a.actor(i)
+	if !a.svc.IsModerator(actor) {
+		a.log.InfoContext(ctx, "invite refused: not a moderator", "actor", actor.ID)
+		a.followup(ctx, i, "Only moderators of the escalation line may do that.")
+		return
+	}
+	var target *discordgo.Message
+	if data.Resolved != nil {
+		target = data.Resolved.Messages[data.TargetID]
+	}
+	switch {
+	case target == nil || target.Author == nil:
+		a.followup(ctx, i, "I could not read that message; please try again.")
+		return
+	case target.Author.Bot || target.Author.System:
+		a.followup(ctx, i, "That message was written by a bot; invite a person instead.")
+		return
+	}
+	err := a.startIntake(ctx, target.Author, eventID(i.ID), inviteText)
+	name := userName(target.Author)
+	text := fmt.Sprintf("I've invited %s to the escalation line in a direct message.", name)
+	if err != nil {
+		a.logError(ctx, "invite member", err, "actor", actor.ID, "owner", identity(target.Author.ID))
+		text = dmFailure(err)
+		if restCode(err) == discordgo.ErrCodeCannotSendMessagesToThisUser {
+			text = fmt.Sprintf("I could not send %s a direct message: they do not accept direct messages from this server.", name)
+		}
+	}
+	a.followup(ctx, i, text)
+}
+
+// startIntake opens the user's DM, writes greeting first when set, and runs an empty owner
+// event there: the intake starts, or the owner is reminded where it stopped.
+func (a *Adapter) startIntake(ctx context.Context, user *discordgo.User, id, greeting string) error {
+	owner := identity(user.ID)
+	channel, err := a.msgr.dmChannel(ctx, user.ID)
+	if err != nil {
+		return fmt.Errorf("open DM with %s: %w", owner, err)
+	}
+	replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: userName(user)})
+	if err != nil {
+		return err
+	}
+	if greeting != "" && len(replies) > 0 {
+		replies = append([]conversation.Reply{{Text: greeting}}, replies...)
+	}
+	return a.msgr.sendReplies(ctx, channel, replies)
+}
+
+// dmFailure explains why an intake could not start in the DM.
+func dmFailure(err error) string {
+	if restCode(err) == discordgo.ErrCodeCannotSendMessagesToThisUser {
+		return "I could not send you a direct message. Please allow direct messages from this server's members (server menu → Privacy Settings), then try again."
+	}
+	return bot.ErrorMessage(err)
+}
+
+// moderate is /escalations <sub> …: the options become the command line the core parses.
+func (a *Adapter) moderate(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+	if !a.deferEphemeral(ctx, i) {
+		return
+	}
+	actor := a.actor(i)
+	line := commandLine(a.svc.Commands(), data)
+	out, err := a.svc.Command(ctx, actor, line)
+	if err != nil {
+		a.logError(ctx, "moderator command refused", err, "actor", actor.ID, "command", firstWord(strings.TrimPrefix(line, bot.CommandPrefix)))
+		out = bot.ErrorMessage(err)
+	}
+	a.followup(ctx, i, out)
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// actor is the person behind an executive or moderator action. Their roles come from the
+// interaction's member, which Discord fills in servers; without one (a DM) there are none, so
+// nothing is granted that a role would grant.
+func (a *Adapter) actor(i *discordgo.Interaction) bot.Actor {
+	user := interactionUser(i)
+	act := bot.Actor{ID: identity(user.ID), Name: userName(user)}
+	if m := i.Member; m != nil {
+		if strings.TrimSpace(m.Nick) != "" {
+			act.Name = m.Nick
+		}
+		for _, r := range m.Roles {
+			act.Roles = append(act.Roles, "role:"+r)
+		}
+		// Administrator implies Manage Server; Discord's permissions field already holds the
+		// member's permissions in the channel.
+		if m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+			act.Roles = append(act.Roles, permManageGuild)
+		}
+	}
+	return act
+}
+
+// permManageGuild is the role name of members with Manage Server, for the core's Moderators.
+const permManageGuild = "perm:manage_guild"
+
+// interactionUser is who triggered the interaction: the member's user in a server, the user
+// in a DM.
+func interactionUser(i *discordgo.Interaction) *discordgo.User {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User
+	}
+	return i.User
+}
+
+// respond sends the initial response. A failure means the interaction is gone (answered,
+// expired): its work is not done, so nothing happens that the person was not told about.
+func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, r *discordgo.InteractionResponse) bool {
+	if err := a.dg.InteractionRespond(i, r, discordgo.WithContext(ctx)); err != nil {
+		a.log.WarnContext(ctx, "answer discord interaction", "interaction", i.ID, "type", r.Type, "code", restCode(err), "err", err)
+		return false
+	}
+	return true
+}
+
+// deferUpdate acknowledges a click without changing its message.
+func (a *Adapter) deferUpdate(ctx context.Context, i *discordgo.Interaction) bool {
+	return a.respond(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+}
+
+// deferEphemeral acknowledges with "thinking…" that only the person sees; followups answer.
+func (a *Adapter) deferEphemeral(ctx context.Context, i *discordgo.Interaction) bool {
+	return a.respond(ctx, i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+	})
+}
+
+// respondText answers at once with text only the person sees.
+func (a *Adapter) respondText(ctx context.Context, i *discordgo.Interaction, text string) bool {
+	return a.respond(ctx, i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{
+			Content:         answerPieces(text)[0],
+			Flags:           discordgo.MessageFlagsEphemeral,
+			AllowedMentions: noMentions(),
+		},
+	})
+}
+
+// followup sends text only the person sees, after the interaction was acknowledged.
+func (a *Adapter) followup(ctx context.Context, i *discordgo.Interaction, text string) {
+	for _, p := range answerPieces(text) {
+		_, err := a.dg.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+			Content:         p,
+			Flags:           discordgo.MessageFlagsEphemeral,
+			AllowedMentions: noMentions(),
+		}, discordgo.WithContext(ctx))
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				a.log.WarnContext(ctx, "discord followup failed", "interaction", i.ID, "err", err)
+			}
+			return
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+const (
+	dmTTL      = 24 * time.Hour
+	threadTTL  = 24 * time.Hour
+	cacheSize  = 10000
+	archiveMax = 10080 // minutes: a case thread stays visible for a week without activity
+)
+
+// Messenger delivers the core's messages on Discord: DMs to owners, case cards and their
+// threads in the escalation channels. It implements bot.Messenger for the platform "discord".
+type Messenger struct {
+	dg        *discordgo.Session
+	transport *http.Transport
+	log       *slog.Logger
+
+	dms     *cache[string] // user id → DM channel id
+	threads *cache[bool]   // card message id → its thread exists
+}
+
+var _ bot.Messenger = (*Messenger)(nil)
+
+// NewMessenger builds the REST client of cfg. It makes no call: the adapter checks the token
+// when it starts.
+func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	dg, tr, err := newSession(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Messenger{
+		dg:        dg,
+		transport: tr,
+		log:       logger.With("adapter", Platform),
+		dms:       newCache[string](dmTTL, cacheSize),
+		threads:   newCache[bool](threadTTL, cacheSize),
+	}, nil
+}
+
+// Platform implements bot.Messenger.
+func (m *Messenger) Platform() string { return Platform }
+
+// SendToOwner writes the replies into the owner's DM with the bot, in order.
+func (m *Messenger) SendToOwner(ctx context.Context, owner bot.Identity, replies []conversation.Reply) error {
+	user, err := parseIdentity(owner)
+	if err != nil {
+		return err
+	}
+	if len(replies) == 0 {
+		return nil
+	}
+	channel, err := m.dmChannel(ctx, user)
+	if err != nil {
+		return fmt.Errorf("open DM with %s: %w", owner, err)
+	}
+	return m.sendReplies(ctx, channel, replies)
+}
+
+// sendReplies posts the replies into a channel, in order.
+func (m *Messenger) sendReplies(ctx context.Context, channel string, replies []conversation.Reply) error {
+	for _, r := range replies {
+		if _, err := m.send(ctx, channel, renderReply(r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// send posts the messages in order and returns the id of the first one.
+func (m *Messenger) send(ctx context.Context, channel string, msgs []*discordgo.MessageSend) (string, error) {
+	first := ""
+	for _, msg := range msgs {
+		sent, err := m.dg.ChannelMessageSendComplex(channel, msg, discordgo.WithContext(ctx))
+		if err != nil {
+			return "", fmt.Errorf("send to channel %s: %w", channel, err)
+		}
+		if first == "" {
+			first = sent.ID
+		}
+	}
+	return first, nil
+}
+
+// PostCard posts the case card; the message id is the reference for updates and the thread.
+// An error (the channel is gone, Discord is down) goes back to the core, whose due queue
+// posts the card again later.
+func (m *Messenger) PostCard(ctx context.Context, channel string, card bot.Card) (string, error) {
+	embed, components := renderCard(card)
+	msg, err := m.dg.ChannelMessageSendComplex(channel, &discordgo.MessageSend{
+		Embeds:          []*discordgo.MessageEmbed{embed},
+		Components:      components,
+		AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", fmt.Errorf("post card %s to channel %s: %w", card.ID, channel, err)
+	}
+	return msg.ID, nil
+}
+
+// UpdateCard replaces the card in place.
+func (m *Messenger) UpdateCard(ctx context.Context, channel, ref string, card bot.Card) error {
+	embed, components := renderCard(card)
+	embeds := []*discordgo.MessageEmbed{embed}
+	content := ""
+	_, err := m.dg.ChannelMessageEditComplex(&discordgo.MessageEdit{
+		ID:              ref,
+		Channel:         channel,
+		Content:         &content,
+		Embeds:          &embeds,
+		Components:      &components,
+		AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("update card %s in channel %s: %w", card.ID, channel, err)
+	}
+	return nil
+}
+
+// PostThread writes a line in the thread under the card. A thread started from a message has
+// the message's id as its channel id, so the reference is enough to find it; the thread is
+// started on first use.
+func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot.ThreadMessage) error {
+	if err := m.ensureThread(ctx, channel, ref, msg.CaseID); err != nil {
+		return fmt.Errorf("start thread of %s in channel %s: %w", msg.CaseID, channel, err)
+	}
+	if _, err := m.send(ctx, ref, renderThread(msg)); err != nil {
+		return fmt.Errorf("post in thread of %s: %w", msg.CaseID, err)
+	}
+	return nil
+}
+
+// ensureThread starts the thread under a card once. Another replica (or an earlier run) may
+// have started it: Discord then answers 160004, which is as good as success.
+func (m *Messenger) ensureThread(ctx context.Context, channel, ref, caseID string) error {
+	if _, ok := m.threads.get(ref); ok {
+		return nil
+	}
+	_, err := m.dg.MessageThreadStartComplex(channel, ref, &discordgo.ThreadStart{
+		Name:                threadName(caseID),
+		AutoArchiveDuration: archiveMax,
+	}, discordgo.WithContext(ctx))
+	if err != nil && restCode(err) != discordgo.ErrCodeThreadAlreadyCreatedForThisMessage {
+		return err
+	}
+	m.threads.put(ref, true)
+	return nil
+}
+
+// dmChannel returns the DM channel between the bot and the user.
+func (m *Messenger) dmChannel(ctx context.Context, user string) (string, error) {
+	if ch, ok := m.dms.get(user); ok {
+		return ch, nil
+	}
+	ch, err := m.dg.UserChannelCreate(user, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	m.dms.put(user, ch.ID)
+	return ch.ID, nil
+}
+
+// rememberDM records the DM channel an owner wrote from, which saves a call later.
+func (m *Messenger) rememberDM(user, channel string) {
+	if user != "" && channel != "" {
+		m.dms.put(user, channel)
+	}
+}
+
+// restCode is the JSON error code of a Discord REST error, or 0.
+func restCode(err error) int {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Message != nil {
+		return re.Message.Code
+	}
+	return 0
+}
+
+// restStatus is the HTTP status of a Discord REST error, or 0.
+func restStatus(err error) int {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.StatusCode
+	}
+	return 0
+}
+
+// identity is the core's name of a Discord user.
+func identity(user string) bot.Identity { return bot.Identity(Platform + ":" + user) }
+
+// parseIdentity returns the user id of "discord:<user>".
+func parseIdentity(id bot.Identity) (string, error) {
+	user, ok := strings.CutPrefix(string(id), Platform+":")
+	if !ok || !snowflake.MatchString(user) {
+		return "", fmt.Errorf("discord: %q is not a Discord identity (discord:<user id>)", id)
+	}
+	return user, nil
+}

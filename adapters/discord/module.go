@@ -1,0 +1,48 @@
+package discord
+
+import (
+	"log/slog"
+
+	"escalation-bot/bot"
+	"escalation-bot/health"
+
+	"go.uber.org/fx"
+)
+
+// Module provides the Messenger as the core's "discord" messenger and the readiness check,
+// and runs the adapter: on start the token is checked, the gateway opened and the commands
+// registered; on stop the gateway is closed and the work in flight waited for. It needs
+// Config, *bot.Service and *slog.Logger, and uses bot.SessionStore when there is one.
+var Module = fx.Module("discord",
+	fx.Provide(
+		NewMessenger,
+		fx.Annotate(
+			func(m *Messenger) bot.Messenger { return m },
+			fx.ResultTags(`group:"messengers"`),
+		),
+		newAdapter,
+		fx.Annotate(
+			func(a *Adapter) health.Check { return a.Check() },
+			fx.ResultTags(`group:"readiness"`),
+		),
+	),
+	fx.Invoke(run),
+)
+
+type adapterParams struct {
+	fx.In
+
+	Config    Config
+	Service   *bot.Service
+	Messenger *Messenger
+	Sessions  bot.SessionStore `optional:"true"`
+	Logger    *slog.Logger
+}
+
+func newAdapter(p adapterParams) *Adapter {
+	return NewAdapter(p.Config, p.Service, p.Messenger, p.Sessions, p.Logger)
+}
+
+func run(lc fx.Lifecycle, a *Adapter) {
+	lc.Append(fx.Hook{OnStart: a.Start, OnStop: a.Stop})
+}
