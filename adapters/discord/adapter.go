@@ -15,6 +15,8 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/health"
+	"escalation-bot/jobs"
+	"escalation-bot/ttlcache"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -27,6 +29,9 @@ const (
 	maxReconnectWait = 2 * time.Minute
 )
 
+// jobTimeout bounds the work of one gateway event.
+const jobTimeout = 30 * time.Second
+
 // Adapter turns gateway events (DMs, interactions) into calls of the core and answers through
 // the Messenger.
 type Adapter struct {
@@ -36,16 +41,16 @@ type Adapter struct {
 	dg       *discordgo.Session
 	sessions bot.SessionStore // optional: lets the owner restrictions spare owners mid-intake
 	log      *slog.Logger
-	jobs     *jobs
+	jobs     *jobs.Runner
 
 	botID    atomic.Value // string: the bot's user id, from GET /users/@me
 	appID    atomic.Value // string: the application id, from READY (the bot's id until then)
 	ready    atomic.Bool  // READY or RESUMED received and the connection is up
 	stopping atomic.Bool
 
-	seen      *cache[bool]    // interaction ids handled, so a replayed one is not answered twice
-	members   *cache[*member] // guild/user → membership (nil: not a member)
-	roleNames *cache[map[string]string]
+	seen      *ttlcache.Cache[bool]    // interaction ids handled, so a replayed one is not answered twice
+	members   *ttlcache.Cache[*member] // guild/user → membership (nil: not a member)
+	roleNames *ttlcache.Cache[map[string]string]
 
 	disconnected chan struct{} // a Disconnect event for the supervisor
 
@@ -71,10 +76,10 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.Session
 		dg:           m.dg,
 		sessions:     sessions,
 		log:          logger,
-		jobs:         newJobs(jobTimeout, logger),
-		seen:         newCache[bool](seenTTL, cacheSize),
-		members:      newCache[*member](memberTTL, cacheSize),
-		roleNames:    newCache[map[string]string](roleTTL, 100),
+		jobs:         jobs.New(Platform, jobTimeout, logger),
+		seen:         ttlcache.New[bool](seenTTL, cacheSize),
+		members:      ttlcache.New[*member](memberTTL, cacheSize),
+		roleNames:    ttlcache.New[map[string]string](roleTTL, 100),
 		disconnected: make(chan struct{}, 1),
 	}
 	a.botID.Store("")

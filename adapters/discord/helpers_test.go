@@ -203,7 +203,7 @@ func (e *env) settle(seq int64) {
 	e.t.Helper()
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
-		if e.seq.Load() >= seq && e.adapter.jobs.idle() {
+		if e.seq.Load() >= seq && e.adapter.jobs.Idle() {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)

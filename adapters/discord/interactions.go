@@ -22,7 +22,7 @@ func (a *Adapter) onInteractionCreate(_ *discordgo.Session, ic *discordgo.Intera
 	}
 	// A resumed gateway session may deliver an interaction again; it can be answered only
 	// once, and its work must run once.
-	if !a.seen.add(i.ID, true) {
+	if !a.seen.Add(i.ID, true) {
 		a.log.Debug("replayed discord interaction dropped", "interaction", i.ID)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/ttlcache"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -29,8 +30,8 @@ type Messenger struct {
 	transport *http.Transport
 	log       *slog.Logger
 
-	dms     *cache[string] // user id → DM channel id
-	threads *cache[bool]   // card message id → its thread exists
+	dms     *ttlcache.Cache[string] // user id → DM channel id
+	threads *ttlcache.Cache[bool]   // card message id → its thread exists
 }
 
 var _ bot.Messenger = (*Messenger)(nil)
@@ -52,8 +53,8 @@ func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
 		dg:        dg,
 		transport: tr,
 		log:       logger.With("adapter", Platform),
-		dms:       newCache[string](dmTTL, cacheSize),
-		threads:   newCache[bool](threadTTL, cacheSize),
+		dms:       ttlcache.New[string](dmTTL, cacheSize),
+		threads:   ttlcache.New[bool](threadTTL, cacheSize),
 	}, nil
 }
 
@@ -152,7 +153,7 @@ func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot
 // ensureThread starts the thread under a card once. Another replica (or an earlier run) may
 // have started it: Discord then answers 160004, which is as good as success.
 func (m *Messenger) ensureThread(ctx context.Context, channel, ref, caseID string) error {
-	if _, ok := m.threads.get(ref); ok {
+	if _, ok := m.threads.Get(ref); ok {
 		return nil
 	}
 	_, err := m.dg.MessageThreadStartComplex(channel, ref, &discordgo.ThreadStart{
@@ -162,27 +163,27 @@ func (m *Messenger) ensureThread(ctx context.Context, channel, ref, caseID strin
 	if err != nil && restCode(err) != discordgo.ErrCodeThreadAlreadyCreatedForThisMessage {
 		return err
 	}
-	m.threads.put(ref, true)
+	m.threads.Put(ref, true)
 	return nil
 }
 
 // dmChannel returns the DM channel between the bot and the user.
 func (m *Messenger) dmChannel(ctx context.Context, user string) (string, error) {
-	if ch, ok := m.dms.get(user); ok {
+	if ch, ok := m.dms.Get(user); ok {
 		return ch, nil
 	}
 	ch, err := m.dg.UserChannelCreate(user, discordgo.WithContext(ctx))
 	if err != nil {
 		return "", err
 	}
-	m.dms.put(user, ch.ID)
+	m.dms.Put(user, ch.ID)
 	return ch.ID, nil
 }
 
 // rememberDM records the DM channel an owner wrote from, which saves a call later.
 func (m *Messenger) rememberDM(user, channel string) {
 	if user != "" && channel != "" {
-		m.dms.put(user, channel)
+		m.dms.Put(user, channel)
 	}
 }
 

@@ -181,25 +181,25 @@ func plural(n int, one, many string) string {
 // member reads a server membership: nil when the user is not a member.
 func (a *Adapter) member(ctx context.Context, guild, user string) (*member, error) {
 	key := guild + "/" + user
-	if m, ok := a.members.get(key); ok {
+	if m, ok := a.members.Get(key); ok {
 		return m, nil
 	}
 	gm, err := a.dg.GuildMember(guild, user, discordgo.WithContext(ctx))
 	switch {
 	case restCode(err) == discordgo.ErrCodeUnknownMember || restCode(err) == discordgo.ErrCodeUnknownUser:
-		a.members.put(key, nil)
+		a.members.Put(key, nil)
 		return nil, nil
 	case err != nil:
 		return nil, err
 	}
 	m := &member{guild: guild, roles: gm.Roles, joinedAt: gm.JoinedAt}
-	a.members.put(key, m)
+	a.members.Put(key, m)
 	return m, nil
 }
 
 // roleList names the owner roles, "A or B", as the server calls them.
 func (a *Adapter) roleList(ctx context.Context, guild string) string {
-	names, ok := a.roleNames.get(guild)
+	names, ok := a.roleNames.Get(guild)
 	if !ok {
 		roles, err := a.dg.GuildRoles(guild, discordgo.WithContext(ctx))
 		if err != nil {
@@ -209,7 +209,7 @@ func (a *Adapter) roleList(ctx context.Context, guild string) string {
 			for _, r := range roles {
 				names[r.ID] = r.Name
 			}
-			a.roleNames.put(guild, names)
+			a.roleNames.Put(guild, names)
 		}
 	}
 	var out []string

@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/health"
+	"escalation-bot/jobs"
 
 	slackgo "github.com/slack-go/slack"
 )
@@ -27,6 +29,9 @@ const (
 // dmSent is what an owner sees where they typed /escalate or mentioned the bot.
 const dmSent = "I've sent you a direct message to start."
 
+// jobTimeout bounds the work of one Slack request after its ack.
+const jobTimeout = 30 * time.Second
+
 // Adapter turns Slack events, interactions and slash commands into calls of the core, in
 // Socket Mode or over HTTP, and answers through the Messenger.
 type Adapter struct {
@@ -35,7 +40,7 @@ type Adapter struct {
 	msgr *Messenger
 	api  *api
 	log  *slog.Logger
-	jobs *jobs
+	jobs *jobs.Runner
 
 	botUser atomic.Value // string: the bot's own user id, from auth.test
 	ready   atomic.Bool  // HTTP mode: auth.test passed; Socket Mode: connected
@@ -51,7 +56,7 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, logger *slog.Logger)
 		logger = slog.Default()
 	}
 	logger = logger.With("adapter", Platform)
-	a := &Adapter{cfg: cfg, svc: svc, msgr: m, api: m.api, log: logger, jobs: newJobs(jobTimeout, logger)}
+	a := &Adapter{cfg: cfg, svc: svc, msgr: m, api: m.api, log: logger, jobs: jobs.New(Platform, jobTimeout, logger)}
 	a.botUser.Store("")
 	return a
 }

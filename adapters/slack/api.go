@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
+
+	"escalation-bot/ttlcache"
 
 	slackgo "github.com/slack-go/slack"
 )
@@ -33,9 +34,9 @@ type api struct {
 	http   *http.Client
 	log    *slog.Logger
 
-	names   *cache[string]
-	dms     *cache[string]
-	members *cache[map[string]bool]
+	names   *ttlcache.Cache[string]
+	dms     *ttlcache.Cache[string]
+	members *ttlcache.Cache[map[string]bool]
 }
 
 func newAPI(cfg Config, logger *slog.Logger) *api {
@@ -48,9 +49,9 @@ func newAPI(cfg Config, logger *slog.Logger) *api {
 		client:  slackgo.New(cfg.BotToken, opts...),
 		http:    hc,
 		log:     logger,
-		names:   newCache[string](nameTTL, cacheSize),
-		dms:     newCache[string](dmTTL, cacheSize),
-		members: newCache[map[string]bool](membersTTL, 1000),
+		names:   ttlcache.New[string](nameTTL, cacheSize),
+		dms:     ttlcache.New[string](dmTTL, cacheSize),
+		members: ttlcache.New[map[string]bool](membersTTL, 1000),
 	}
 }
 
@@ -125,7 +126,7 @@ func (a *api) respond(ctx context.Context, responseURL, text string) error {
 
 // openDM returns the DM channel between the bot and the user.
 func (a *api) openDM(ctx context.Context, user string) (string, error) {
-	if ch, ok := a.dms.get(user); ok {
+	if ch, ok := a.dms.Get(user); ok {
 		return ch, nil
 	}
 	var ch *slackgo.Channel
@@ -137,21 +138,21 @@ func (a *api) openDM(ctx context.Context, user string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	a.dms.put(user, ch.ID)
+	a.dms.Put(user, ch.ID)
 	return ch.ID, nil
 }
 
 // rememberDM records the DM channel an owner wrote from, which saves conversations.open later.
 func (a *api) rememberDM(user, channel string) {
 	if user != "" && channel != "" {
-		a.dms.put(user, channel)
+		a.dms.Put(user, channel)
 	}
 }
 
 // userName returns how the user is shown: their display name, else real name, else user name,
 // else fallback (the name a payload carried), else the id.
 func (a *api) userName(ctx context.Context, user, fallback string) string {
-	if name, ok := a.names.get(user); ok {
+	if name, ok := a.names.Get(user); ok {
 		return name
 	}
 	var u *slackgo.User
@@ -168,14 +169,14 @@ func (a *api) userName(ctx context.Context, user, fallback string) string {
 		return user
 	}
 	name := firstNonEmpty(u.Profile.DisplayName, u.RealName, u.Profile.RealName, u.Name, fallback, user)
-	a.names.put(user, name)
+	a.names.Put(user, name)
 	return name
 }
 
 // inGroup reports whether the user belongs to the user group. A failed lookup reports false:
 // a permission that cannot be checked is not granted.
 func (a *api) inGroup(ctx context.Context, group, user string) bool {
-	members, ok := a.members.get(group)
+	members, ok := a.members.Get(group)
 	if !ok {
 		var ids []string
 		err := a.call(ctx, "usergroups.users.list", func(ctx context.Context) error {
@@ -191,7 +192,7 @@ func (a *api) inGroup(ctx context.Context, group, user string) bool {
 		for _, id := range ids {
 			members[id] = true
 		}
-		a.members.put(group, members)
+		a.members.Put(group, members)
 	}
 	return members[user]
 }
@@ -210,54 +211,4 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-// cache is a small map with expiry and a size bound, safe for concurrent use.
-type cache[V any] struct {
-	ttl time.Duration
-	max int
-
-	mu    sync.Mutex
-	items map[string]cacheItem[V]
-}
-
-type cacheItem[V any] struct {
-	value   V
-	expires time.Time
-}
-
-func newCache[V any](ttl time.Duration, size int) *cache[V] {
-	return &cache[V]{ttl: ttl, max: size, items: make(map[string]cacheItem[V])}
-}
-
-func (c *cache[V]) get(key string) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	it, ok := c.items[key]
-	if !ok || time.Now().After(it.expires) {
-		var zero V
-		return zero, false
-	}
-	return it.value, true
-}
-
-func (c *cache[V]) put(key string, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := time.Now()
-	if len(c.items) >= c.max {
-		for k, it := range c.items {
-			if now.After(it.expires) {
-				delete(c.items, k)
-			}
-		}
-		// Still full: drop any entry; it is only a cache.
-		for k := range c.items {
-			if len(c.items) < c.max {
-				break
-			}
-			delete(c.items, k)
-		}
-	}
-	c.items[key] = cacheItem[V]{value: v, expires: now.Add(c.ttl)}
 }

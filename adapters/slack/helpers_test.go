@@ -211,11 +211,13 @@ func (e *env) settle() {
 			map[string]any{"type": "message", "subtype": "channel_join", "channel": "C0", "user": "U0", "ts": e.ts()}))
 		e.fake.WaitAck(e.t, id, 5*time.Second)
 	}
-	// Holding the lock keeps new jobs from starting (Add) while Wait runs.
-	j := e.adapter.jobs
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.wg.Wait()
+	deadline := time.Now().Add(20 * time.Second)
+	for !e.adapter.jobs.Idle() {
+		if time.Now().After(deadline) {
+			e.t.Fatal("the adapter's jobs did not finish")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // deliver sends an Events API callback the way the env's mode does.

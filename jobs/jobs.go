@@ -1,4 +1,7 @@
-package discord
+// Package jobs runs the work that chat adapters hand off after acknowledging a platform:
+// Slack and Discord want an answer within 3 seconds, so the answer comes first and the work
+// (Redis, the platform's API) runs here, bounded in time and awaited on shutdown.
+package jobs
 
 import (
 	"context"
@@ -9,18 +12,15 @@ import (
 	"time"
 )
 
-// jobTimeout bounds the work of one gateway event.
-const jobTimeout = 30 * time.Second
-
-// jobs runs the work of gateway events in the background, so the gateway's read loop never
-// waits for REST or Redis and an interaction is answered within its 3 s. Work keyed by an
-// owner runs in arrival order (two quick messages are answered in the order they were
-// written); other work runs at once. Stop lets the work in flight finish while the stop
-// allows, then cancels the rest and waits for it, so no goroutine outlives the adapter.
-type jobs struct {
+// Runner runs jobs in the background. Work keyed by an owner runs in arrival order (two
+// quick messages are answered in the order they were written); other work runs at once.
+// Stop lets the work in flight finish while the stop allows, then cancels the rest and waits
+// for it, so no goroutine outlives the adapter.
+type Runner struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	timeout time.Duration
+	name    string // the adapter, for logs
 	log     *slog.Logger
 
 	mu      sync.Mutex
@@ -30,20 +30,24 @@ type jobs struct {
 	wg      sync.WaitGroup
 }
 
-func newJobs(timeout time.Duration, logger *slog.Logger) *jobs {
+// New returns a runner whose jobs get timeout each; name says whose jobs they are in logs.
+func New(name string, timeout time.Duration, logger *slog.Logger) *Runner {
+	if logger == nil {
+		logger = slog.Default()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &jobs{ctx: ctx, cancel: cancel, timeout: timeout, log: logger, lanes: make(map[string]chan struct{})}
+	return &Runner{ctx: ctx, cancel: cancel, timeout: timeout, name: name, log: logger, lanes: make(map[string]chan struct{})}
 }
 
 // Go runs fn in a goroutine with its own timeout. Once stopping it runs nothing and returns
 // false.
-func (j *jobs) Go(name string, fn func(ctx context.Context)) bool {
+func (j *Runner) Go(name string, fn func(ctx context.Context)) bool {
 	return j.GoAfter("", name, fn)
 }
 
 // GoAfter runs fn once the previous job with the same key has finished; an empty key waits
 // for nothing. Once stopping it runs nothing and returns false.
-func (j *jobs) GoAfter(key, name string, fn func(ctx context.Context)) bool {
+func (j *Runner) GoAfter(key, name string, fn func(ctx context.Context)) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.stopped {
@@ -71,7 +75,7 @@ func (j *jobs) GoAfter(key, name string, fn func(ctx context.Context)) bool {
 		defer func() {
 			// One malformed payload must not take the process down.
 			if r := recover(); r != nil {
-				j.log.ErrorContext(ctx, "discord job panicked", "job", name, "panic", r, "stack", string(debug.Stack()))
+				j.log.ErrorContext(ctx, "job panicked", "adapter", j.name, "job", name, "panic", r, "stack", string(debug.Stack()))
 			}
 		}()
 		fn(ctx)
@@ -79,7 +83,7 @@ func (j *jobs) GoAfter(key, name string, fn func(ctx context.Context)) bool {
 	return true
 }
 
-func (j *jobs) finish(key string, done chan struct{}) {
+func (j *Runner) finish(key string, done chan struct{}) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.running--
@@ -91,8 +95,8 @@ func (j *jobs) finish(key string, done chan struct{}) {
 	}
 }
 
-// idle reports whether no job is running or waiting.
-func (j *jobs) idle() bool {
+// Idle reports whether no job is running or waiting.
+func (j *Runner) Idle() bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.running == 0
@@ -103,7 +107,7 @@ const stopGrace = 2 * time.Second
 
 // Stop refuses new jobs, waits for the running ones until ctx ends, then cancels what is left
 // and waits a little more for it to return.
-func (j *jobs) Stop(ctx context.Context) error {
+func (j *Runner) Stop(ctx context.Context) error {
 	j.mu.Lock()
 	j.stopped = true
 	j.mu.Unlock()
