@@ -264,16 +264,37 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 }
 
 // summarize runs the summarizer within its time budget; the template stands in on failure.
+// A model may raise a case's severity but never lower it below the keyword triage, nor clear
+// a safety flag the owner's answers set; and nothing it writes may ping anyone.
 func (s *Service) summarize(ctx context.Context, in SummaryInput) Summary {
+	tmpl := TemplateSummary(in)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.SummaryTimeout)
 	defer cancel()
 	sum, err := s.summarizer.Summarize(ctx, in)
 	if err != nil {
 		s.log.WarnContext(ctx, "summarizer failed, using the template", "err", err)
-		return TemplateSummary(in)
+		return tmpl
+	}
+	if sum.Automatic {
+		return sum
+	}
+	sum.Safety = sum.Safety || tmpl.Safety
+	if severityRank[sum.Severity] < severityRank[tmpl.Severity] {
+		sum.Severity = tmpl.Severity
+	}
+	sum.Title = Truncate(Neutralize(sum.Title), MaxTitle)
+	sum.Text = Truncate(Neutralize(sum.Text), MaxSummary)
+	sum.Ask = Neutralize(sum.Ask)
+	for i, f := range sum.KeyFacts {
+		sum.KeyFacts[i] = Neutralize(f)
+	}
+	if sum.Category == "" {
+		sum.Category = tmpl.Category
 	}
 	return sum
 }
+
+var severityRank = map[Severity]int{SeverityLow: 1, SeverityMedium: 2, SeverityHigh: 3, SeverityCritical: 4}
 
 // repoint moves the owner's session from a reserved case id to the case it joined instead.
 func (s *Service) repoint(ctx context.Context, owner Identity, from, to string) {

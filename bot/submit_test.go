@@ -229,3 +229,33 @@ func TestAssignAndCaseIDValidation(t *testing.T) {
 		t.Fatalf("60,000-digit id: %d-byte message, code %s", len(bot.ErrorMessage(err)), bot.ErrorCode(err))
 	}
 }
+
+// modelSummarizer answers like a model that tries to play a safety case down and to ping.
+type modelSummarizer struct{}
+
+func (modelSummarizer) Summarize(context.Context, bot.SummaryInput) (bot.Summary, error) {
+	return bot.Summary{Title: "Minor squeak @everyone", Text: "Nothing urgent <!channel>", Category: "body",
+		Severity: bot.SeverityLow, Safety: false, KeyFacts: []string{"ping <@U1>"}}, nil
+}
+
+// A model's summary cannot lower the keyword triage or clear a safety flag, and cannot ping.
+func TestModelSummaryCannotClearSafety(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	h.setSummarizer(t, modelSummarizer{})
+	id := h.intake(t, "web:wes", true, map[string]string{"safe": "no",
+		"description": "The brakes failed on the highway and the pedal went to the floor twice."})
+	c, err := h.cases.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Summary.Safety || c.Summary.Severity != bot.SeverityCritical || c.Summary.Automatic {
+		t.Fatalf("summary = %+v", c.Summary)
+	}
+	for _, s := range append([]string{c.Summary.Title, c.Summary.Text}, c.Summary.KeyFacts...) {
+		for _, b := range []string{"@everyone", "<!channel>", "<@U1>"} {
+			if strings.Contains(s, b) {
+				t.Fatalf("live mention %q in %q", b, s)
+			}
+		}
+	}
+}
