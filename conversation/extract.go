@@ -62,16 +62,27 @@ func NewRuleExtractor(f *Flow) *RuleExtractor {
 	return x
 }
 
-// modelRegexp matches a model label as whole words, with or without spaces: "Model 3", "model3", "Model-3".
+// modelRegexp matches a model label as whole words: "Model 3", "model3", "Model-3". Before a
+// word that starts with a letter a separator is required, so "models" is not "Model S".
 func modelRegexp(label string) *regexp.Regexp {
 	words := strings.Fields(label)
 	if len(words) == 0 {
 		return nil
 	}
+	var b strings.Builder
+	b.WriteString(`(?i)\b`)
 	for i, w := range words {
-		words[i] = regexp.QuoteMeta(w)
+		if i > 0 {
+			if w[0] >= '0' && w[0] <= '9' {
+				b.WriteString(`[\s_-]*`)
+			} else {
+				b.WriteString(`[\s_-]+`)
+			}
+		}
+		b.WriteString(regexp.QuoteMeta(w))
 	}
-	return regexp.MustCompile(`(?i)\b` + strings.Join(words, `[\s_-]*`) + `\b`)
+	b.WriteString(`\b`)
+	return regexp.MustCompile(b.String())
 }
 
 // Extract implements Extractor. It never fails except when ctx is done.
