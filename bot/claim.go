@@ -49,9 +49,33 @@ func segmentsMatch(pattern, id string) bool {
 	return true
 }
 
-// CanClaim reports whether the actor may claim cases.
+// CanClaim reports whether the actor may claim cases. Claimer lists are per platform: an
+// entry about Slack ("group:S1", "slack:*:U1") restricts Slack users only, so naming a Slack
+// user group does not lock Discord or the playground out. On a platform the list says nothing
+// about, anyone who can see the escalation channel may claim.
 func (s *Service) CanClaim(a Actor) bool {
-	return len(s.cfg.Claimers) == 0 || a.matches(s.cfg.Claimers) || s.IsModerator(a)
+	var relevant []string
+	for _, e := range s.cfg.Claimers {
+		if p := entryPlatform(e); p == "" || p == a.ID.Platform() {
+			relevant = append(relevant, e)
+		}
+	}
+	return len(relevant) == 0 || a.matches(relevant) || s.IsModerator(a)
+}
+
+// entryPlatform is the platform a permission entry is about, or "" for every platform.
+// Roles are Discord's ("role:", "perm:") and user groups Slack's ("group:").
+func entryPlatform(entry string) string {
+	kind, _, _ := strings.Cut(strings.TrimSpace(entry), ":")
+	switch kind {
+	case "*":
+		return ""
+	case "role", "perm":
+		return "discord"
+	case "group":
+		return "slack"
+	}
+	return kind
 }
 
 // IsModerator reports whether the actor may run moderator commands.

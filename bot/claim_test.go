@@ -79,7 +79,7 @@ func TestTransitionsAndPermissions(t *testing.T) {
 	id := h.intake(t, "web:owner", true, nil)
 	dana := bot.Actor{ID: "web:dana", Name: "Dana"}
 	eve := bot.Actor{ID: "web:eve", Name: "Eve"}
-	roleExec := bot.Actor{ID: "web:ron", Name: "Ron", Roles: []string{"role:execs"}}
+	roleExec := bot.Actor{ID: "discord:77", Name: "Ron", Roles: []string{"role:execs"}}
 	stranger := bot.Actor{ID: "web:zed", Name: "Zed"}
 	mod := bot.Actor{ID: "web:mod", Name: "Mod"}
 

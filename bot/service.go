@@ -186,18 +186,33 @@ func posted(c Case, channel string) bool {
 	return false
 }
 
-// refreshCards updates the card in place everywhere it was posted.
+// refreshCards updates the card in place everywhere it was posted. A platform may deliver an
+// older edit after a newer one (a 429 makes one wait), so after its edits it reads the case
+// again and edits once more while what it showed is no longer the case's state: the last
+// writer always shows the latest state.
 func (s *Service) refreshCards(ctx context.Context, c Case) {
-	card := CardOf(c)
-	for _, p := range c.Posts {
-		m, id, ok := s.messenger(p.Channel)
-		if !ok {
-			continue
+	for range 3 {
+		card := CardOf(c)
+		for _, p := range c.Posts {
+			m, id, ok := s.messenger(p.Channel)
+			if !ok {
+				continue
+			}
+			if err := m.UpdateCard(ctx, id, p.Ref, card); err != nil {
+				s.log.ErrorContext(ctx, "update case card", "case", c.ID, "channel", p.Channel, "err", err)
+			}
 		}
-		if err := m.UpdateCard(ctx, id, p.Ref, card); err != nil {
-			s.log.ErrorContext(ctx, "update case card", "case", c.ID, "channel", p.Channel, "err", err)
+		latest, err := s.cases.Get(ctx, c.ID)
+		if err != nil || sameCard(latest, c) {
+			return
 		}
+		c = latest
 	}
+}
+
+// sameCard reports whether two states of a case render the same status line and buttons.
+func sameCard(a, b Case) bool {
+	return a.Status == b.Status && a.ClaimedBy == b.ClaimedBy && a.Note == b.Note && len(a.Posts) == len(b.Posts)
 }
 
 // thread writes a line under the card everywhere it was posted.
