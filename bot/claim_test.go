@@ -175,3 +175,26 @@ func TestRedisDown(t *testing.T) {
 		t.Fatalf("case after outage: %+v %v", c, err)
 	}
 }
+
+// An edit that arrives after a newer one does not leave the card stale.
+func TestCardShowsLatestStateAfterOutOfOrderEdits(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	ctx := context.Background()
+	id := h.intake(t, "web:owner", true, nil)
+	dana := bot.Actor{ID: "web:dana", Name: "Dana"}
+	h.msgr.mu.Lock()
+	h.msgr.onUpdate = func() {
+		// While the claim's edit is on its way, Dana releases the case.
+		if _, err := h.svc.Release(ctx, dana, id); err != nil {
+			t.Error(err)
+		}
+	}
+	h.msgr.mu.Unlock()
+	if _, err := h.svc.Claim(ctx, dana, id); err != nil {
+		t.Fatal(err)
+	}
+	card, _ := h.msgr.card(id)
+	if card.Status != bot.StatusOpen || len(card.Buttons) != 1 || card.Buttons[0].Action != bot.ActionClaim {
+		t.Fatalf("card shows %s with %+v; the case is open", card.Status, card.Buttons)
+	}
+}

@@ -192,6 +192,9 @@ type recorder struct {
 	updates int
 	threads map[string][]bot.ThreadMessage // by ref
 	failing bool
+	// onUpdate runs inside UpdateCard before the card is stored, once: it stands for another
+	// transition landing while this edit is on its way.
+	onUpdate func()
 }
 
 func newRecorder() *recorder {
@@ -220,6 +223,13 @@ func (r *recorder) PostCard(_ context.Context, channel string, card bot.Card) (s
 }
 
 func (r *recorder) UpdateCard(_ context.Context, channel, ref string, card bot.Card) error {
+	r.mu.Lock()
+	hook := r.onUpdate
+	r.onUpdate = nil
+	r.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.updates++
