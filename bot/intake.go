@@ -154,10 +154,21 @@ func (s *Service) step(ctx context.Context, t *ownerTurn, turn Turn, now time.Ti
 		return res
 	}
 	in := conversation.Input{Text: ev.Text, Action: ev.Action, Value: ev.Value}
-	if ev.Action == "" && text != "" && sess.Stage == conversation.StageIntake {
+	if ev.Action == "" && text != "" && sess.Stage == conversation.StageIntake && extractable(sess) {
 		in.Extracted = s.extractOnce(ctx, t)
 	}
 	return s.engine.Handle(sess, in, now)
+}
+
+// extractable reports whether the session still lacks a field free text often carries; once
+// they are answered, reading every later answer for them (a model call) is wasted time.
+func extractable(sess conversation.Session) bool {
+	for _, k := range []string{"model", "year", "vin", "odometer"} {
+		if _, ok := sess.Answers[k]; !ok {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Service) extractOnce(ctx context.Context, t *ownerTurn) map[string]string {
@@ -190,6 +201,10 @@ func (s *Service) extract(ctx context.Context, text string) map[string]string {
 	if s.extractor == nil {
 		return nil
 	}
+	// The owner waits for this turn: extraction gets a short budget, and a miss only means
+	// nothing is pre-filled.
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ExtractTimeout)
+	defer cancel()
 	fields, err := s.extractor.Extract(ctx, text)
 	if err != nil {
 		s.log.WarnContext(ctx, "extract fields", "err", err)

@@ -28,6 +28,8 @@ type Config struct {
 	Moderators []string
 	// SummaryTimeout bounds the summarizer; past it the template summary is used.
 	SummaryTimeout time.Duration
+	// ExtractTimeout bounds reading fields from an owner's message, inside the owner's turn.
+	ExtractTimeout time.Duration
 }
 
 // Defaults fills the zero fields of c.
@@ -43,6 +45,9 @@ func (c Config) Defaults() Config {
 	}
 	if c.SummaryTimeout == 0 {
 		c.SummaryTimeout = 20 * time.Second
+	}
+	if c.ExtractTimeout == 0 {
+		c.ExtractTimeout = 5 * time.Second
 	}
 	return c
 }

@@ -68,7 +68,7 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.Session
 	if logger == nil {
 		logger = slog.Default()
 	}
-	logger = logger.With("adapter", Platform)
+	logger = redactLogger(logger).With("adapter", Platform)
 	a := &Adapter{
 		cfg:          cfg,
 		svc:          svc,
@@ -257,7 +257,7 @@ func (a *Adapter) onRateLimit(_ *discordgo.Session, r *discordgo.RateLimit) {
 	if r.TooManyRequests != nil {
 		wait = r.TooManyRequests.RetryAfter
 	}
-	a.log.Warn("discord rate limit, waiting", "url", r.URL, "retry_after", wait)
+	a.log.Warn("discord rate limit, waiting", "url", redactTokens(r.URL), "retry_after", wait)
 }
 
 // Check is the readiness probe: the gateway is connected and READY (or RESUMED).

@@ -440,8 +440,12 @@ func TestCommandsRegistered(t *testing.T) {
 		if n := len(e.fake.Calls("PUT /applications/*/guilds/" + guild + "/commands")); n != 1 {
 			t.Errorf("guild overwrites = %d", n)
 		}
-		if n := len(e.fake.Calls("PUT /applications/*/commands$")); n != 0 {
-			t.Errorf("global overwrites = %d", n)
+		// Stale global commands of an earlier run without DISCORD_GUILD_IDS are removed.
+		if global := e.fake.Calls("PUT /applications/*/commands$"); len(global) != 1 || strings.TrimSpace(string(global[0].Body)) != "[]" {
+			t.Errorf("global overwrites = %v, want one with []", global)
+		}
+		if n := len(e.fake.Commands("")); n != 0 {
+			t.Errorf("global commands = %d, want none", n)
 		}
 		var cmds []discordgo.ApplicationCommand
 		for _, raw := range e.fake.Commands(guild) {

@@ -31,8 +31,24 @@ var commandName = regexp.MustCompile(`^[-_\p{Ll}\p{N}]{1,32}$`)
 
 // registerCommands writes the commands with one bulk overwrite per scope: to each configured
 // server (visible at once), else globally. Overwriting is idempotent, so every start (and
-// every replica) may do it; commands of an older version disappear.
+// every replica) may do it; commands of an older version disappear. With servers configured
+// the global commands are overwritten with none, so that those of an earlier run without
+// DISCORD_GUILD_IDS do not linger in every server the bot is in.
 func (a *Adapter) registerCommands(ctx context.Context) error {
+	if err := a.overwriteCommands(ctx); err != nil {
+		return err
+	}
+	if len(a.cfg.GuildIDs) == 0 {
+		return nil
+	}
+	app := a.appID.Load().(string)
+	if _, err := a.dg.ApplicationCommandBulkOverwrite(app, "", []*discordgo.ApplicationCommand{}, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: could not remove the global commands (the servers of DISCORD_GUILD_IDS have their own): %w", err)
+	}
+	return nil
+}
+
+func (a *Adapter) overwriteCommands(ctx context.Context) error {
 	app := a.appID.Load().(string)
 	scopes := a.cfg.GuildIDs
 	if len(scopes) == 0 {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -22,7 +23,7 @@ type Config struct {
 	Token               string   // DISCORD_BOT_TOKEN
 	APIURL              string   // DISCORD_API_URL: REST base (a REST proxy, tests); empty: Discord's
 	ShardID, ShardCount int      // DISCORD_SHARD_ID / DISCORD_SHARD_COUNT (one shard per replica)
-	GuildIDs            []string // DISCORD_GUILD_IDS: register commands there (fast), else globally
+	GuildIDs            []string // DISCORD_GUILD_IDS: the servers served; only their roles and memberships count
 	OwnerRoleIDs        []string // OWNER_ROLE_IDS: only members with one of these roles may open a case
 	OwnerMinMemberDays  int      // OWNER_MIN_MEMBER_DAYS: minimum server membership age to open a case
 }
@@ -41,6 +42,9 @@ func (c Config) Validate() error {
 	}
 	if c.OwnerMinMemberDays < 0 {
 		errs = append(errs, fmt.Errorf("discord: OWNER_MIN_MEMBER_DAYS %d is negative", c.OwnerMinMemberDays))
+	}
+	if c.ownerRestricted() && len(c.GuildIDs) == 0 {
+		errs = append(errs, errors.New("discord: OWNER_ROLE_IDS and OWNER_MIN_MEMBER_DAYS need DISCORD_GUILD_IDS, the servers whose memberships count"))
 	}
 	if _, err := c.apiBase(); err != nil {
 		errs = append(errs, err)
@@ -61,6 +65,12 @@ func (c Config) Validate() error {
 // token is the bot token without the "Bot " prefix an operator may have copied with it.
 func (c Config) token() string {
 	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(c.Token), "Bot "))
+}
+
+// configuredGuild reports whether guild is one of DISCORD_GUILD_IDS: the only servers whose
+// roles, permissions and memberships the adapter trusts.
+func (c Config) configuredGuild(guild string) bool {
+	return guild != "" && slices.Contains(c.GuildIDs, guild)
 }
 
 // shards is the shard count discordgo identifies with.

@@ -21,6 +21,7 @@ func TestConfigValidate(t *testing.T) {
 		{"bad URL", func(c *Config) { c.APIURL = "ftp://x" }, "DISCORD_API_URL"},
 		{"bad guild id", func(c *Config) { c.GuildIDs = []string{"general"} }, "DISCORD_GUILD_IDS"},
 		{"bad role id", func(c *Config) { c.OwnerRoleIDs = []string{"<@&1>"} }, "OWNER_ROLE_IDS"},
+		{"restrictions without servers", func(c *Config) { c.GuildIDs = nil }, "need DISCORD_GUILD_IDS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,10 +1,13 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -73,6 +76,8 @@ type envConfig struct {
 	messengers []bot.Messenger
 	setup      func(*fakediscord.Server)
 	clock      bot.Clock
+	logs       io.Writer                                 // every log line, at debug level
+	transport  func(http.RoundTripper) http.RoundTripper // wraps the REST client's transport
 }
 
 type option func(*envConfig)
@@ -88,6 +93,32 @@ func withMessenger(m bot.Messenger) option {
 }
 
 func withClock(c bot.Clock) option { return func(ec *envConfig) { ec.clock = c } }
+
+// withLogs sends every log line, debug included, to w instead of the test output.
+func withLogs(w io.Writer) option { return func(ec *envConfig) { ec.logs = w } }
+
+// withTransport wraps the REST client's transport before the adapter starts.
+func withTransport(f func(http.RoundTripper) http.RoundTripper) option {
+	return func(ec *envConfig) { ec.transport = f }
+}
+
+// syncBuffer is a bytes.Buffer safe for the adapter's goroutines to log into.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
 
 // testClock is the wall clock, moved forward on demand.
 type testClock struct {
@@ -137,9 +168,15 @@ func newEnv(t *testing.T, opts ...option) *env {
 	}
 	r := redistest.New(t)
 	logger := testLogger(t)
+	if ec.logs != nil {
+		logger = slog.New(slog.NewTextHandler(ec.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	m, err := NewMessenger(ec.cfg, logger)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if ec.transport != nil {
+		m.dg.Client.Transport = ec.transport(m.dg.Client.Transport)
 	}
 	rcfg := redisstore.Config{Tenant: r.Tenant}
 	flow := ec.flow

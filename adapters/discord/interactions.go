@@ -52,6 +52,10 @@ func (a *Adapter) component(i *discordgo.Interaction) bool {
 	}
 	switch parts[0] {
 	case ownerPrefix:
+		// Intake buttons are only ever shown in the owner's DM.
+		if i.GuildID != "" {
+			return a.refuse("owner click outside a DM", i, "This button works only in your direct messages with the bot.")
+		}
 		user := interactionUser(i)
 		// The acknowledgement goes first and alone: the turn may wait behind the owner's
 		// previous one, the 3 s do not.
@@ -62,10 +66,37 @@ func (a *Adapter) component(i *discordgo.Interaction) bool {
 			a.ownerClick(ctx, i, parts[1], parts[2], data)
 		})
 	case casePrefix:
+		if !a.caseChannel(i) {
+			return a.refuse("case action outside an escalation channel", i, caseElsewhere)
+		}
 		return a.jobs.Go("case action", func(ctx context.Context) { a.caseAction(ctx, i, parts[1], parts[2]) })
 	}
 	a.log.Debug("discord component ignored", "custom_id", data.CustomID)
 	return true
+}
+
+// caseElsewhere refuses a case button or modal that does not come from a case card.
+const caseElsewhere = "Case buttons work only on the case cards in the escalation channel."
+
+// caseChannel reports whether a case button or modal comes from where case cards are: an
+// escalation channel of the core's (ESCALATION_CHANNELS), or a channel or card thread the
+// Messenger posted or updated a card in. Never from a DM.
+func (a *Adapter) caseChannel(i *discordgo.Interaction) bool {
+	if i.GuildID == "" || i.ChannelID == "" {
+		return false
+	}
+	for _, ch := range a.svc.Channels() {
+		if id, ok := strings.CutPrefix(ch, Platform+":"); ok && id == i.ChannelID {
+			return true
+		}
+	}
+	return a.msgr.holdsCard(i.ChannelID)
+}
+
+// refuse answers an interaction, only to the person, with text and does nothing else.
+func (a *Adapter) refuse(what string, i *discordgo.Interaction, text string) bool {
+	a.log.Info("discord interaction refused: "+what, "interaction", i.ID, "guild", i.GuildID, "channel", i.ChannelID, "user", interactionUser(i).ID)
+	return a.jobs.Go("refusal", func(ctx context.Context) { a.respondText(ctx, i, text) })
 }
 
 // ownerClick runs an intake button or select menu as an owner event.
@@ -160,6 +191,11 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
 		a.log.DebugContext(ctx, "discord modal ignored", "custom_id", data.CustomID)
 		return
 	}
+	if !a.caseChannel(i) {
+		a.log.InfoContext(ctx, "discord interaction refused: case modal outside an escalation channel", "interaction", i.ID, "guild", i.GuildID, "channel", i.ChannelID)
+		a.respondText(ctx, i, caseElsewhere)
+		return
+	}
 	if !a.deferEphemeral(ctx, i) {
 		return
 	}
@@ -246,6 +282,9 @@ const inviteText = "Hello! A moderator of our community server thinks our execut
 // of a post to the intake. The moderator vouches for them, so the owner restrictions do not
 // apply.
 func (a *Adapter) invite(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+	if a.foreignGuild(ctx, i) {
+		return
+	}
 	if !a.deferEphemeral(ctx, i) {
 		return
 	}
@@ -308,6 +347,9 @@ func dmFailure(err error) string {
 
 // moderate is /escalations <sub> …: the options become the command line the core parses.
 func (a *Adapter) moderate(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+	if a.foreignGuild(ctx, i) {
+		return
+	}
 	if !a.deferEphemeral(ctx, i) {
 		return
 	}
@@ -321,6 +363,21 @@ func (a *Adapter) moderate(ctx context.Context, i *discordgo.Interaction, data d
 	a.followup(ctx, i, out)
 }
 
+// notSetUp answers a moderator command from a server the bot does not serve.
+const notSetUp = "This bot is not set up for this server."
+
+// foreignGuild refuses, ephemerally, a moderator command from a server that is not one of
+// DISCORD_GUILD_IDS, and reports whether it did. With DISCORD_GUILD_IDS empty no server is
+// trusted for roles (see actor), and the command runs for the identities the core names.
+func (a *Adapter) foreignGuild(ctx context.Context, i *discordgo.Interaction) bool {
+	if i.GuildID == "" || len(a.cfg.GuildIDs) == 0 || a.cfg.configuredGuild(i.GuildID) {
+		return false
+	}
+	a.log.InfoContext(ctx, "discord command from a server that is not configured refused", "guild", i.GuildID, "user", interactionUser(i).ID)
+	a.respondText(ctx, i, notSetUp)
+	return true
+}
+
 func firstWord(s string) string {
 	if f := strings.Fields(s); len(f) > 0 {
 		return f[0]
@@ -329,14 +386,20 @@ func firstWord(s string) string {
 }
 
 // actor is the person behind an executive or moderator action. Their roles come from the
-// interaction's member, which Discord fills in servers; without one (a DM) there are none, so
-// nothing is granted that a role would grant.
+// interaction's member, which Discord fills in servers, and count only in a server of
+// DISCORD_GUILD_IDS: anyone can add the bot to a server of their own (when it is public) and
+// hold Manage Server or any role there. Without a configured server (a DM, another server,
+// no DISCORD_GUILD_IDS) nothing is granted that a role would grant; the core still matches
+// the identity ("discord:<user id>").
 func (a *Adapter) actor(i *discordgo.Interaction) bot.Actor {
 	user := interactionUser(i)
 	act := bot.Actor{ID: identity(user.ID), Name: userName(user)}
 	if m := i.Member; m != nil {
 		if strings.TrimSpace(m.Nick) != "" {
 			act.Name = m.Nick
+		}
+		if !a.cfg.configuredGuild(i.GuildID) {
+			return act
 		}
 		for _, r := range m.Roles {
 			act.Roles = append(act.Roles, "role:"+r)

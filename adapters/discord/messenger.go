@@ -21,6 +21,9 @@ const (
 	threadTTL  = 24 * time.Hour
 	cacheSize  = 10000
 	archiveMax = 10080 // minutes: a case thread stays visible for a week without activity
+	// cardTTL is how long a channel that holds a case card (or a card's thread) is remembered
+	// as a place case buttons may come from; each card update renews it.
+	cardTTL = 30 * 24 * time.Hour
 )
 
 // Messenger delivers the core's messages on Discord: DMs to owners, case cards and their
@@ -32,6 +35,7 @@ type Messenger struct {
 
 	dms     *ttlcache.Cache[string] // user id → DM channel id
 	threads *ttlcache.Cache[bool]   // card message id → its thread exists
+	cards   *ttlcache.Cache[bool]   // channels holding a card, and card threads (card message ids)
 }
 
 var _ bot.Messenger = (*Messenger)(nil)
@@ -52,9 +56,10 @@ func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
 	return &Messenger{
 		dg:        dg,
 		transport: tr,
-		log:       logger.With("adapter", Platform),
+		log:       redactLogger(logger).With("adapter", Platform),
 		dms:       ttlcache.New[string](dmTTL, cacheSize),
 		threads:   ttlcache.New[bool](threadTTL, cacheSize),
+		cards:     ttlcache.New[bool](cardTTL, cacheSize),
 	}, nil
 }
 
@@ -115,6 +120,7 @@ func (m *Messenger) PostCard(ctx context.Context, channel string, card bot.Card)
 	if err != nil {
 		return "", fmt.Errorf("post card %s to channel %s: %w", card.ID, channel, err)
 	}
+	m.rememberCard(channel, msg.ID)
 	return msg.ID, nil
 }
 
@@ -134,7 +140,22 @@ func (m *Messenger) UpdateCard(ctx context.Context, channel, ref string, card bo
 	if err != nil {
 		return fmt.Errorf("update card %s in channel %s: %w", card.ID, channel, err)
 	}
+	m.rememberCard(channel, ref)
 	return nil
+}
+
+// rememberCard records where a card is: its channel, and its thread, whose channel id is the
+// card's message id.
+func (m *Messenger) rememberCard(channel, ref string) {
+	m.cards.Put(channel, true)
+	m.cards.Put(ref, true)
+}
+
+// holdsCard reports whether channel is one the Messenger posted or updated a card in, or the
+// thread of such a card.
+func (m *Messenger) holdsCard(channel string) bool {
+	_, ok := m.cards.Get(channel)
+	return ok
 }
 
 // PostThread writes a line in the thread under the card. A thread started from a message has

@@ -101,17 +101,19 @@ type member struct {
 	joinedAt time.Time
 }
 
-// admission checks the restrictions against the member of the interaction's server, or
-// against the owner's membership in the configured servers (a DM has no server), and
+// admission checks the restrictions against the member of the interaction's server when that
+// server is one of DISCORD_GUILD_IDS, else (a DM, another server, whose roles and join date
+// anyone who owns it can set) against the owner's membership in the configured servers, and
 // explains a refusal: which role is missing, or how many more days to wait.
 func (a *Adapter) admission(ctx context.Context, user, guildID string, m *discordgo.Member) string {
 	var found []*member
 	lookupFailed := false
 	switch {
-	case m != nil && guildID != "":
+	case m != nil && a.cfg.configuredGuild(guildID):
 		found = append(found, &member{guild: guildID, roles: m.Roles, joinedAt: m.JoinedAt})
 	case len(a.cfg.GuildIDs) == 0:
-		return "Please start with /escalate in our community server, so I can check that this line is open to you."
+		// Config.Validate refuses restrictions without servers; never trust a server here.
+		return "Sorry, this line cannot check server memberships yet, so it cannot open new cases. Please try again later."
 	default:
 		for _, g := range a.cfg.GuildIDs {
 			mem, err := a.member(ctx, g, user)

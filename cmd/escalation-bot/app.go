@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"escalation-bot/adapters/discord"
+	"escalation-bot/adapters/openai"
 	"escalation-bot/adapters/redis"
 	"escalation-bot/adapters/slack"
 	"escalation-bot/adapters/web"
@@ -50,16 +52,16 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 		fx.Supply(bot.Config{
 			Channels:   cfg.Channels,
 			SessionTTL: cfg.SessionTTL,
-			RateLimit:  cfg.RateLimit,
-			Claimers:   cfg.CoreClaimers(),
-			Moderators: cfg.CoreModerators(),
+			// The model's own budget covers its retries; the core's is the last word.
+			SummaryTimeout: cfg.OpenAI.Timeout + 5*time.Second,
+			RateLimit:      cfg.RateLimit,
+			Claimers:       cfg.CoreClaimers(),
+			Moderators:     cfg.CoreModerators(),
 		}),
 		fx.Provide(
 			http.NewServeMux,
 			NewServer,
 			conversation.NewEngine,
-			fx.Annotate(conversation.NewRuleExtractor, fx.As(new(conversation.Extractor))),
-			fx.Annotate(bot.NewTemplateSummarizer, fx.As(new(bot.Summarizer))),
 			fx.Annotate(func() bot.SystemClock { return bot.SystemClock{} }, fx.As(new(bot.Clock))),
 			fx.Annotate(redisCheck, fx.ResultTags(`group:"readiness"`)),
 		),
@@ -67,6 +69,24 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 		bot.Module,
 		health.Module,
 		fx.Invoke(func(*Server) {}),
+	}
+	if cfg.OpenAI.On() {
+		opts = append(opts,
+			fx.Supply(openai.Config{
+				APIKey:    cfg.OpenAI.APIKey,
+				BaseURL:   cfg.OpenAI.BaseURL,
+				Model:     cfg.OpenAI.Model,
+				Timeout:   cfg.OpenAI.Timeout,
+				RedactPII: cfg.OpenAI.RedactPII,
+			}),
+			openai.Module,
+		)
+	} else {
+		// No model: the deterministic template and the rule extractor.
+		opts = append(opts, fx.Provide(
+			fx.Annotate(conversation.NewRuleExtractor, fx.As(new(conversation.Extractor))),
+			fx.Annotate(bot.NewTemplateSummarizer, fx.As(new(bot.Summarizer))),
+		))
 	}
 	if cfg.Slack.On() {
 		opts = append(opts,

@@ -31,6 +31,7 @@ type Config struct {
 	LogFormat     string
 	ShutdownAfter time.Duration
 
+	OpenAI          OpenAIConfig
 	Discord         DiscordConfig
 	Slack           SlackConfig
 	ModeratorsSlack []string
@@ -41,6 +42,16 @@ type Config struct {
 type SlackConfig struct {
 	BotToken, AppToken, SigningSecret, APIURL string
 }
+
+// OpenAIConfig is the language-model part of the configuration.
+type OpenAIConfig struct {
+	APIKey, BaseURL, Model string
+	Timeout                time.Duration
+	RedactPII              bool
+}
+
+// On reports whether summaries and extraction use a model.
+func (o OpenAIConfig) On() bool { return o.APIKey != "" }
 
 // DiscordConfig is the Discord part of the configuration.
 type DiscordConfig struct {
@@ -165,6 +176,23 @@ func settings() []setting {
 			}},
 		{"OWNER_MIN_MEMBER_DAYS", "owner-min-member-days", "0", "days an owner must have been a member of the server to open a case; 0: no minimum",
 			func(c *Config, v string) error { return whole(v, &c.Discord.OwnerMinMemberDays) }},
+		{"OPENAI_API_KEY", "openai-api-key", "", "API key of an OpenAI-compatible server; turns on model summaries and field extraction (else the template and the rules)",
+			func(c *Config, v string) error { c.OpenAI.APIKey = v; return nil }},
+		{"OPENAI_BASE_URL", "openai-base-url", "", "base URL of an OpenAI-compatible API (Azure OpenAI, vLLM, Ollama: http://localhost:11434/v1); empty: https://api.openai.com/v1",
+			func(c *Config, v string) error { c.OpenAI.BaseURL = v; return checkHTTPURL(v) }},
+		{"OPENAI_MODEL", "openai-model", "gpt-4o-mini", "model (or Azure deployment) name",
+			func(c *Config, v string) error { c.OpenAI.Model = v; return nil }},
+		{"OPENAI_TIMEOUT", "openai-timeout", "15s", "whole budget of one summary or extraction, retries included; past it the template and the rules are used",
+			func(c *Config, v string) error { return positive(v, &c.OpenAI.Timeout) }},
+		{"REDACT_PII", "redact-pii", "true", "replace e-mail addresses and phone numbers in owner text before it leaves for the model",
+			func(c *Config, v string) error {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("use true or false")
+				}
+				c.OpenAI.RedactPII = b
+				return nil
+			}},
 		{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a graceful shutdown may take",
 			func(c *Config, v string) error { return positive(v, &c.ShutdownAfter) }},
 	}
@@ -356,7 +384,7 @@ func checkHTTPURL(v string) error {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("must be an http(s) URL such as https://slack.com/api/")
+		return fmt.Errorf("must be an http:// or https:// URL")
 	}
 	return nil
 }

@@ -66,6 +66,13 @@ func TestLoadConfig(t *testing.T) {
 		{"bad shard", map[string]string{"DISCORD_BOT_TOKEN": "t", "ESCALATION_CHANNELS": "discord:42", "DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "2"}, nil, nil, "DISCORD_SHARD_ID"},
 		{"owner roles need guilds", map[string]string{"DISCORD_BOT_TOKEN": "t", "ESCALATION_CHANNELS": "discord:42", "OWNER_ROLE_IDS": "5"}, nil, nil, "DISCORD_GUILD_IDS"},
 		{"bad role id", map[string]string{"CLAIMER_ROLE_IDS": "admins"}, nil, nil, "CLAIMER_ROLE_IDS"},
+		{"openai", map[string]string{"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": "http://localhost:11434/v1", "OPENAI_TIMEOUT": "5s"}, nil,
+			func(c Config) bool {
+				return c.OpenAI.On() && c.OpenAI.RedactPII && c.OpenAI.Timeout == 5*time.Second && c.OpenAI.Model == "gpt-4o-mini"
+			}, ""},
+		{"redaction off", map[string]string{"REDACT_PII": "false"}, nil, func(c Config) bool { return !c.OpenAI.RedactPII }, ""},
+		{"bad redact", map[string]string{"REDACT_PII": "maybe"}, nil, nil, "REDACT_PII"},
+		{"bad openai url", map[string]string{"OPENAI_BASE_URL": "localhost:11434"}, nil, nil, "OPENAI_BASE_URL"},
 		{"flag wins over env", map[string]string{"HTTP_ADDR": ":9090"}, []string{"--http-addr", ":7070"},
 			func(c Config) bool { return c.HTTPAddr == ":7070" }, ""},
 		{"bad duration", map[string]string{"SESSION_TTL": "forever"}, nil, nil, "SESSION_TTL"},

@@ -1,0 +1,73 @@
+package openai
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"testing"
+	"unicode/utf8"
+
+	"escalation-bot/conversation"
+)
+
+// story is an owner's first message with the fields a careful person would take from it, in
+// the form the flow stores them. A VIN that fails its check digit is not among them. The
+// stories are the conversation package's, where the rule extractor is scored on them.
+type story struct {
+	Name   string            `json:"id"`
+	Text   string            `json:"text"`
+	Fields map[string]string `json:"expect"`
+}
+
+func loadStories(t *testing.T) []story {
+	t.Helper()
+	data, err := os.ReadFile("../../conversation/testdata/stories.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stories []story
+	if err := json.Unmarshal(data, &stories); err != nil {
+		t.Fatal(err)
+	}
+	if len(stories) < 20 {
+		t.Fatalf("%d stories, want at least 20", len(stories))
+	}
+	return stories
+}
+
+// answer: validation must keep every one of them, except where the rules read the field and win.
+func TestStoriesCarefulAnswersPassValidation(t *testing.T) {
+	rules := conversation.NewRuleExtractor(conversation.DefaultFlow())
+	for _, s := range loadStories(t) {
+		if utf8.RuneCountInString(s.Text) < MinModelText {
+			continue // short answers never reach the model
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			m := map[string]any{}
+			for _, k := range []string{"model", "year", "vin", "odometer", "location", "category", "description", "outcome"} {
+				m[k] = map[string]any{"value": s.Fields[k], "confidence": 0.0}
+				if s.Fields[k] != "" {
+					m[k] = map[string]any{"value": s.Fields[k], "confidence": 0.9}
+				}
+			}
+			srv := newFake(t, replies(answer(mustJSON(m))))
+			x, _ := newExtractor(t, srv.config())
+			got, err := x.Extract(context.Background(), s.Text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromRules, _ := rules.Extract(context.Background(), s.Text)
+			for k, want := range s.Fields {
+				if r, ok := fromRules[k]; ok {
+					want = r
+				}
+				if got[k] != want {
+					t.Errorf("%s = %q, want %q", k, got[k], want)
+				}
+			}
+			if st := x.Stats(); st.Dropped != 0 {
+				t.Errorf("%d careful values dropped", st.Dropped)
+			}
+		})
+	}
+}
