@@ -10,9 +10,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -202,45 +205,97 @@ func TestStartupErrors(t *testing.T) {
 	}
 }
 
-// The whole program, as main builds it, over a real Redis: health, readiness and a case
-// through the playground API.
-func TestEndToEnd(t *testing.T) {
+// app is the whole program as main builds it, over a real Redis, with a tiny HTTP client.
+type app struct {
+	t      *testing.T
+	base   string
+	tenant string
+}
+
+func startApp(t *testing.T, vars map[string]string) *app {
+	t.Helper()
 	rds := redistest.New(t)
-	cfg, err := LoadConfig(nil, env(map[string]string{
-		"HTTP_ADDR":    "127.0.0.1:0",
-		"REDIS_URL":    redistest.URL(t),
-		"REDIS_TENANT": rds.Tenant,
-	}), io.Discard)
+	all := map[string]string{"HTTP_ADDR": "127.0.0.1:0", "REDIS_URL": redistest.URL(t), "REDIS_TENANT": rds.Tenant}
+	for k, v := range vars {
+		all[k] = v
+	}
+	cfg, err := LoadConfig(nil, env(all), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var srv *Server
-	app := fxtest.New(t, Options(cfg, slog.New(slog.DiscardHandler)), fx.Populate(&srv))
-	app.RequireStart()
-	defer app.RequireStop()
-	base := "http://" + srv.Addr()
+	fxa := fxtest.New(t, Options(cfg, slog.New(slog.DiscardHandler)), fx.Populate(&srv))
+	fxa.RequireStart()
+	t.Cleanup(fxa.RequireStop)
+	return &app{t: t, base: "http://" + srv.Addr(), tenant: all["REDIS_TENANT"]}
+}
 
-	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+func (a *app) get(path string) (int, string) {
+	resp, err := http.Get(a.base + path)
+	if err != nil {
+		a.t.Fatal(err)
 	}
-	post := func(path string, body any, out any) int {
-		b, _ := json.Marshal(body)
-		resp, err := http.Post(base+path, "application/json", bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if out != nil {
-			json.NewDecoder(resp.Body).Decode(out)
-		}
-		return resp.StatusCode
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (a *app) post(path string, body any, out any) int {
+	b, _ := json.Marshal(body)
+	resp, err := http.Post(a.base+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		a.t.Fatal(err)
 	}
+	defer resp.Body.Close()
+	if out != nil {
+		json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
+
+// intakeSteps answer the default flow from hello to submit.
+var intakeSteps = []map[string]string{
+	{"text": "hello"}, {"action": "choose", "value": "understood"},
+	{"text": "SR-1"}, {"text": "Model Y"}, {"text": "2022"}, {"text": "1HGCM82633A004352"},
+	{"text": "30000 km"}, {"text": "Lyon, France"}, {"text": "software"}, {"text": "yes"},
+	{"text": "The screen goes black every morning and service could not reproduce it twice."},
+	{"text": "last month"}, {"text": "A fix that lasts."}, {"action": "submit"},
+}
+
+// intake walks a playground owner through the default flow to a submitted case.
+func (a *app) intake(owner string) {
+	for _, s := range intakeSteps {
+		path := "/api/owners/" + owner + "/messages"
+		if s["action"] != "" {
+			path = "/api/owners/" + owner + "/actions"
+		}
+		if code := a.post(path, s, nil); code != 200 {
+			a.t.Fatalf("%v → %d", s, code)
+		}
+	}
+}
+
+type channelCard struct {
+	ID, Status, Title, Severity string
+	Automatic                   bool
+}
+
+func (a *app) cards() []channelCard {
+	var channel struct {
+		Cases []channelCard `json:"cases"`
+	}
+	code, body := a.get("/api/channel")
+	if code != 200 || json.Unmarshal([]byte(body), &channel) != nil {
+		a.t.Fatalf("channel = %d %s", code, body)
+	}
+	return channel.Cases
+}
+
+// The whole program, as main builds it, over a real Redis: health, readiness and a case
+// through the playground API.
+func TestEndToEnd(t *testing.T) {
+	a := startApp(t, nil)
+	get, post := a.get, a.post
 	if code, _ := get("/healthz"); code != 200 {
 		t.Fatalf("healthz = %d", code)
 	}
@@ -251,34 +306,12 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("playground page = %d", code)
 	}
 
-	steps := []map[string]string{
-		{"text": "hello"}, {"action": "choose", "value": "understood"},
-		{"text": "SR-1"}, {"text": "Model Y"}, {"text": "2022"}, {"text": "1HGCM82633A004352"},
-		{"text": "30000 km"}, {"text": "Lyon, France"}, {"text": "software"}, {"text": "yes"},
-		{"text": "The screen goes black every morning and service could not reproduce it twice."},
-		{"text": "last month"}, {"text": "A fix that lasts."}, {"action": "submit"},
+	a.intake("zoe")
+	cases := a.cards()
+	if len(cases) != 1 || !cases[0].Automatic {
+		t.Fatalf("cases = %+v", cases)
 	}
-	var last struct {
-		Replies []struct{ Text string } `json:"replies"`
-	}
-	for _, s := range steps {
-		path := "/api/owners/zoe/messages"
-		if s["action"] != "" {
-			path = "/api/owners/zoe/actions"
-		}
-		if code := post(path, s, &last); code != 200 {
-			t.Fatalf("%v → %d", s, code)
-		}
-	}
-	var channel struct {
-		Cases []struct {
-			ID, Status string
-		} `json:"cases"`
-	}
-	if code, body := get("/api/channel"); code != 200 || json.Unmarshal([]byte(body), &channel) != nil || len(channel.Cases) != 1 {
-		t.Fatalf("channel = %d %s (last replies %+v)", code, body, last)
-	}
-	id := channel.Cases[0].ID
+	id := cases[0].ID
 	var claim struct {
 		Card struct {
 			Status    string `json:"status"`
@@ -296,5 +329,73 @@ func TestEndToEnd(t *testing.T) {
 	if code := post("/api/execs/mod/commands", map[string]string{"text": "/escalations stats"}, &cmd); code != 200 || !strings.Contains(cmd.Text, "claimed 1") {
 		t.Fatalf("stats = %d %q", code, cmd.Text)
 	}
-	fmt.Fprint(io.Discard, id)
+}
+
+// With OPENAI_API_KEY the case is summarized by the model, here a local OpenAI-compatible
+// server reached through the real go-openai client.
+func TestEndToEndWithModel(t *testing.T) {
+	summary := `{"title":"Model Y screen goes black every morning","summary":"The centre screen of a 2022 Model Y goes black every morning; service could not reproduce it.","category":"software","severity":"medium","safety":false,"key_facts":[{"fact":"Screen goes black daily","quote":"The screen goes black every morning"}],"ask":"A fix that lasts."}`
+	var calls atomic.Int32
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.Header.Get("Authorization") != "Bearer sk-test" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"id": "c1", "object": "chat.completion", "model": "m",
+			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant", "content": summary}}}})
+	}))
+	defer model.Close()
+	a := startApp(t, map[string]string{"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": model.URL + "/v1", "OPENAI_TIMEOUT": "5s"})
+	a.intake("zoe")
+	cases := a.cards()
+	if len(cases) != 1 || cases[0].Automatic || cases[0].Title != "Model Y screen goes black every morning" {
+		t.Fatalf("cases = %+v (model called %d times)", cases, calls.Load())
+	}
+}
+
+// Two replicas over one Redis: an owner's turns alternate between them, both post the same
+// case, and executives clicking on both at once produce one claim.
+func TestTwoReplicas(t *testing.T) {
+	one := startApp(t, nil)
+	tenant := one.tenant
+	two := startApp(t, map[string]string{"REDIS_TENANT": tenant})
+	for i, s := range intakeSteps {
+		r := []*app{one, two}[i%2]
+		path := "/api/owners/zoe/messages"
+		if s["action"] != "" {
+			path = "/api/owners/zoe/actions"
+		}
+		if code := r.post(path, s, nil); code != 200 {
+			t.Fatalf("step %d on replica %d → %d", i, i%2+1, code)
+		}
+	}
+	a, b := one.cards(), two.cards()
+	if len(a) != 1 || len(b) != 1 || a[0].ID != b[0].ID {
+		t.Fatalf("replicas see %+v and %+v", a, b)
+	}
+	var wg sync.WaitGroup
+	codes := make(chan int, 20)
+	for i := range 20 {
+		wg.Go(func() {
+			r := []*app{one, two}[i%2]
+			codes <- r.post(fmt.Sprintf("/api/execs/exec%d/actions", i), map[string]string{"action": "claim", "case": a[0].ID}, nil)
+		})
+	}
+	wg.Wait()
+	close(codes)
+	won := 0
+	for c := range codes {
+		switch c {
+		case 200:
+			won++
+		case 409:
+		default:
+			t.Fatalf("claim answered %d", c)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d claims won across two replicas, want 1", won)
+	}
 }
