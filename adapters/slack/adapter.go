@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -162,6 +163,50 @@ func eventID(id string) string {
 	return Platform + ":" + id
 }
 
+// The work of a request runs in a job. An owner's work (DMs, intake buttons, /escalate, a
+// mention) is keyed by the owner and runs in arrival order, so two messages typed quickly are
+// applied in the order they were written; everything else runs at once. Each returns false
+// once the adapter is stopping, and then nothing runs.
+
+func (a *Adapter) goEvent(env eventEnvelope) bool {
+	return a.jobs.GoAfter(eventKey(env), "event", func(ctx context.Context) { a.handleEvent(ctx, env) })
+}
+
+func (a *Adapter) goInteraction(ic slackgo.InteractionCallback) bool {
+	return a.jobs.GoAfter(interactionKey(ic), "interaction", func(ctx context.Context) { a.handleInteraction(ctx, ic) })
+}
+
+func (a *Adapter) goCommand(cmd slackgo.SlashCommand) bool {
+	key := ""
+	if cmd.Command == commandEscalate {
+		key = string(identity(cmd.TeamID, cmd.UserID))
+	}
+	return a.jobs.GoAfter(key, "command", func(ctx context.Context) { a.handleCommand(ctx, cmd) })
+}
+
+// eventKey is the owner an event comes from, as handleEvent names them; "" when none.
+func eventKey(env eventEnvelope) string {
+	var ev innerEvent
+	if json.Unmarshal(env.Event, &ev) != nil || ev.User == "" {
+		return ""
+	}
+	return string(identity(firstNonEmpty(ev.UserTeam, ev.Team, env.TeamID), ev.User))
+}
+
+// interactionKey is the owner behind an intake button click; "" for anything else (case
+// buttons and modals must not wait: a trigger_id lasts 3 s).
+func interactionKey(ic slackgo.InteractionCallback) string {
+	if ic.Type != slackgo.InteractionTypeBlockActions {
+		return ""
+	}
+	for _, act := range ic.ActionCallback.BlockActions {
+		if strings.HasPrefix(act.ActionID, ownerPrefix+"|") {
+			return string(identity(userTeam(ic), ic.User.ID))
+		}
+	}
+	return ""
+}
+
 // handleEvent runs one Events API callback.
 func (a *Adapter) handleEvent(ctx context.Context, env eventEnvelope) {
 	var ev innerEvent
@@ -282,6 +327,11 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 	channel := firstNonEmpty(ic.Container.ChannelID, ic.Channel.ID)
 	switch {
 	case len(parts) == 3 && parts[0] == ownerPrefix:
+		// Intake buttons are rendered only in the owner's DM with the bot.
+		if !isDM(channel) {
+			a.refuseAction(ctx, ic, channel, act.ActionID, notInDM)
+			return
+		}
 		owner := identity(userTeam(ic), ic.User.ID)
 		a.api.rememberDM(ic.User.ID, channel)
 		replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{
@@ -294,11 +344,46 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 		})
 		a.answerOwner(ctx, owner, channel, replies, err)
 	case len(parts) == 2 && parts[0] == casePrefix:
+		// Case cards are posted only in the escalation channels.
+		if !a.escalationChannel(channel) {
+			a.refuseAction(ctx, ic, channel, act.ActionID, notInEscalationChannel)
+			return
+		}
 		a.caseAction(ctx, ic, parts[1], act.Value, channel)
 	default:
 		a.log.DebugContext(ctx, "slack action ignored", "action_id", act.ActionID)
 	}
 }
+
+// What someone is told when a button arrives from where it was never shown.
+const (
+	notInDM                = "These buttons work only in your direct message with the bot."
+	notInEscalationChannel = "Case buttons work only in an escalation channel."
+)
+
+// isDM reports whether a channel id is a direct message (Slack's DM ids start with "D").
+func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
+
+// escalationChannel reports whether the channel is one of the configured escalation channels,
+// the only places case cards are posted.
+func (a *Adapter) escalationChannel(channel string) bool {
+	return channel != "" && !isDM(channel) && slices.Contains(a.svc.Channels(), Platform+":"+channel)
+}
+
+// refuseAction tells the clicker, privately, that a button does not work where it came from.
+func (a *Adapter) refuseAction(ctx context.Context, ic slackgo.InteractionCallback, channel, actionID, text string) {
+	a.log.InfoContext(ctx, "slack action refused: wrong channel", "action_id", actionID, "channel", channel, "user", ic.User.ID)
+	if channel == "" {
+		return
+	}
+	if err := a.api.ephemeral(ctx, channel, ic.User.ID, text); err != nil {
+		a.log.ErrorContext(ctx, "tell user the action was refused", "user", ic.User.ID, "err", err)
+	}
+}
+
+// precheckBudget bounds what runs before views.open: the trigger_id expires 3 s after the
+// click, and the modal must open within them.
+const precheckBudget = 1500 * time.Millisecond
 
 // caseAction runs a case card button. Claim and Release act at once; Reply and Resolve open a
 // modal for the text, after asking the core whether the actor may.
@@ -314,10 +399,13 @@ func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback
 		_, err = a.svc.Release(ctx, actor, caseID)
 	case bot.ActionReply, bot.ActionResolve:
 		// The trigger id expires 3 s after the click, so the modal opens before anything slow:
-		// the check needs no display name.
-		actor = bot.Actor{ID: identity(userTeam(ic), ic.User.ID), Name: payloadName(ic.User), Roles: a.roles(ctx, ic.User.ID)}
-		if err = a.svc.Check(ctx, actor, action, caseID); err == nil {
-			err = a.api.openView(ctx, ic.TriggerID, renderModal(action, bot.NormalizeCaseID(caseID)))
+		// the check needs no display name, and it has a budget.
+		actor = bot.Actor{ID: identity(userTeam(ic), ic.User.ID), Name: payloadName(ic.User)}
+		if err = a.precheck(ctx, &actor, ic.User.ID, action, caseID); err == nil {
+			if verr := a.api.openView(ctx, ic.TriggerID, renderModal(action, bot.NormalizeCaseID(caseID))); verr != nil {
+				a.log.WarnContext(ctx, "slack modal not opened", "case", caseID, "action", action, "err", verr)
+				err = bot.Errorf(bot.CodeUnavailable, "Slack did not open the form in time. Please click the button again.")
+			}
 		}
 	default:
 		a.log.DebugContext(ctx, "unknown case action", "action", action)
@@ -330,6 +418,39 @@ func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback
 	if err := a.api.ephemeral(ctx, channel, ic.User.ID, bot.ErrorMessage(err)); err != nil {
 		a.log.ErrorContext(ctx, "tell executive", "actor", actor.ID, "err", err)
 	}
+}
+
+// precheck asks the core, within precheckBudget, whether the actor may Reply or Resolve before
+// the modal opens. User group memberships come from the cache or one lookup that does not wait
+// out a 429. Only a refusal the check is sure of is returned: when it is not answered in time,
+// or refuses for want of a membership that could not be read, the modal opens anyway, since
+// the core checks again, with every role, on submit.
+func (a *Adapter) precheck(ctx context.Context, actor *bot.Actor, user, action, caseID string) error {
+	ctx, cancel := context.WithTimeout(ctx, precheckBudget)
+	defer cancel()
+	// The lookups get part of the budget, so that the check itself still runs after a slow one.
+	lookupCtx, cancelLookup := context.WithTimeout(ctx, precheckBudget*2/3)
+	defer cancelLookup()
+	complete := true
+	for _, g := range a.cfg.Usergroups {
+		member, known := a.api.membership(lookupCtx, g, user, false)
+		if member {
+			actor.Roles = append(actor.Roles, "group:"+g)
+		}
+		complete = complete && known
+	}
+	err := a.svc.Check(ctx, *actor, action, caseID)
+	switch {
+	case err == nil:
+		return nil
+	case bot.ErrorCode(err) == bot.CodeInternal:
+		a.log.WarnContext(ctx, "case pre-check not answered; opening the form anyway", "case", caseID, "action", action, "err", err)
+		return nil
+	case bot.ErrorCode(err) == bot.CodeForbidden && !complete:
+		a.log.InfoContext(ctx, "case pre-check without every user group; opening the form anyway", "case", caseID, "action", action)
+		return nil
+	}
+	return err
 }
 
 // viewSubmission runs the Reply or Resolve modal. The modal is closed by the ack, so a refusal
@@ -359,9 +480,10 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 		return
 	}
 	a.logError(ctx, "case "+parts[1]+" refused", err, "case", caseID, "actor", actor.ID)
+	// The modal is gone: what they typed goes back to them with the refusal, so nothing is lost.
 	channel, derr := a.api.openDM(ctx, ic.User.ID)
 	if derr == nil {
-		_, derr = a.api.post(ctx, channel, renderText(bot.ErrorMessage(err)))
+		_, derr = a.api.post(ctx, channel, renderRefusedText(bot.ErrorMessage(err), text))
 	}
 	if derr != nil {
 		a.log.ErrorContext(ctx, "tell executive", "actor", actor.ID, "err", derr)

@@ -134,8 +134,8 @@ func TestConcurrentClaims(t *testing.T) {
 	}
 }
 
-// TestDuplicateEvents: Slack's retry (X-Slack-Retry-Num) and a second delivery of the same
-// event id make one turn.
+// TestDuplicateEvents: Slack's retry (X-Slack-Retry-Num) of a handled event and a second
+// delivery of the same event id are processed, and deduplicated by event id: one turn.
 func TestDuplicateEvents(t *testing.T) {
 	e := newEnv(t)
 	ts := e.ts()

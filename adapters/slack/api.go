@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
 	"time"
 
 	"escalation-bot/ttlcache"
@@ -58,10 +61,20 @@ func newAPI(cfg Config, logger *slog.Logger) *api {
 // call runs one Web API call and runs it again after the wait Slack asks for when it answers
 // 429, a few times, for as long as ctx allows.
 func (a *api) call(ctx context.Context, method string, fn func(context.Context) error) error {
+	return a.attempts(ctx, method, maxAttempts, fn)
+}
+
+// once runs one Web API call once: for what cannot wait (a lookup before views.open) or cannot
+// succeed a second time (views.open with the same trigger_id).
+func (a *api) once(ctx context.Context, method string, fn func(context.Context) error) error {
+	return a.attempts(ctx, method, 1, fn)
+}
+
+func (a *api) attempts(ctx context.Context, method string, n int, fn func(context.Context) error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
 		wait, limited := retryAfter(err)
-		if !limited || attempt >= maxAttempts {
+		if !limited || attempt >= n {
 			if err != nil {
 				return fmt.Errorf("slack %s: %w", method, err)
 			}
@@ -116,12 +129,44 @@ func (a *api) ephemeral(ctx context.Context, channel, user, text string) error {
 	})
 }
 
-// respond answers a slash command through its response_url, visible to the caller only.
+// respond answers a slash command through its response_url, visible to the caller only. The
+// response_url is a secret (whoever holds it can post as the app for 30 minutes), so the error
+// names only its host and kind.
 func (a *api) respond(ctx context.Context, responseURL, text string) error {
 	msg := &slackgo.WebhookMessage{ResponseType: slackgo.ResponseTypeEphemeral, Text: fit(text, maxCommandText)}
-	return a.call(ctx, "response_url", func(ctx context.Context) error {
+	err := a.call(ctx, "response_url", func(ctx context.Context) error {
 		return slackgo.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, msg)
 	})
+	if err == nil {
+		return nil
+	}
+	// A new error, not a wrapper: whatever unwraps or formats it finds no URL.
+	return errors.New(redactURLs(strings.ReplaceAll(err.Error(), responseURL, redactHook(responseURL))))
+}
+
+// urlPattern finds URLs in error text (net/http quotes the URL it failed on).
+var urlPattern = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]+`)
+
+// redactURLs replaces every URL in s with redactHook's form of it.
+func redactURLs(s string) string { return urlPattern.ReplaceAllStringFunc(s, redactHook) }
+
+// redactHook shows a hooks URL (https://hooks.slack.com/commands/T…/…/…) as its host and the
+// first segment of its path, "hooks.slack.com/commands/…": enough to tell which kind of URL
+// failed, without the tokens that make it usable.
+func redactHook(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "[redacted URL]"
+	}
+	first, rest, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")
+	out := u.Scheme + "://" + u.Host
+	if first != "" {
+		out += "/" + first
+	}
+	if rest != "" || u.RawQuery != "" {
+		out += "/…"
+	}
+	return out
 }
 
 // openDM returns the DM channel between the bot and the user.
@@ -176,17 +221,28 @@ func (a *api) userName(ctx context.Context, user, fallback string) string {
 // inGroup reports whether the user belongs to the user group. A failed lookup reports false:
 // a permission that cannot be checked is not granted.
 func (a *api) inGroup(ctx context.Context, group, user string) bool {
+	member, _ := a.membership(ctx, group, user, true)
+	return member
+}
+
+// membership reports whether the user belongs to the user group, and whether that is known: a
+// failed lookup is not. With wait false the lookup is tried once, without waiting out a 429.
+func (a *api) membership(ctx context.Context, group, user string, wait bool) (member, known bool) {
 	members, ok := a.members.Get(group)
 	if !ok {
 		var ids []string
-		err := a.call(ctx, "usergroups.users.list", func(ctx context.Context) error {
+		run := a.call
+		if !wait {
+			run = a.once
+		}
+		err := run(ctx, "usergroups.users.list", func(ctx context.Context) error {
 			var err error
 			ids, err = a.client.GetUserGroupMembersContext(ctx, group)
 			return err
 		})
 		if err != nil {
 			a.log.WarnContext(ctx, "user group lookup failed; no permission from it", "group", group, "err", err)
-			return false
+			return false, false
 		}
 		members = make(map[string]bool, len(ids))
 		for _, id := range ids {
@@ -194,11 +250,18 @@ func (a *api) inGroup(ctx context.Context, group, user string) bool {
 		}
 		a.members.Put(group, members)
 	}
-	return members[user]
+	return members[user], true
 }
 
+// viewTimeout bounds views.open: its trigger_id expires 3 s after the click anyway.
+const viewTimeout = 3 * time.Second
+
+// openView opens a modal, once: Slack accepts a trigger_id for one views.open within 3 s of the
+// click, so after a 429 or a timeout a second try cannot succeed.
 func (a *api) openView(ctx context.Context, triggerID string, view slackgo.ModalViewRequest) error {
-	return a.call(ctx, "views.open", func(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, viewTimeout)
+	defer cancel()
+	return a.once(ctx, "views.open", func(ctx context.Context) error {
 		_, err := a.client.OpenViewContext(ctx, triggerID, view)
 		return err
 	})

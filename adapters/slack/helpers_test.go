@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -69,6 +70,7 @@ type envConfig struct {
 	messengers []bot.Messenger
 	fake       *fakeslack.Server
 	setup      func(*fakeslack.Server)
+	logs       *logBuffer
 }
 
 type option func(*envConfig)
@@ -89,6 +91,39 @@ func withMessenger(m bot.Messenger) option {
 
 // beforeStart changes the fake Slack before the adapter starts.
 func beforeStart(f func(*fakeslack.Server)) option { return func(c *envConfig) { c.setup = f } }
+
+// captureLogs sends everything the adapter and the core log, at every level, to buf.
+func captureLogs(buf *logBuffer) option { return func(c *envConfig) { c.logs = buf } }
+
+// logBuffer collects log output; safe for concurrent use.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor waits until the log shows s.
+func (l *logBuffer) waitFor(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(l.String(), s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log never showed %q:\n%s", s, l.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
 
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -113,6 +148,9 @@ func newEnv(t *testing.T, opts ...option) *env {
 		ec.setup(fake)
 	}
 	logger := testLogger(t)
+	if ec.logs != nil {
+		logger = slog.New(slog.NewTextHandler(ec.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	cfg := Config{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: fake.APIURL(), Usergroups: ec.usergroups}
 	if ec.socket {
 		cfg.AppToken = "xapp-test"

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -68,14 +67,13 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	// Slack retries an event it thinks we missed; the first delivery was acked, so a retry is
-	// dropped here (and the core's dedupe catches any that slips through another way).
+	// Slack retries an event exactly when it did not see the first delivery acknowledged (a 503
+	// while stopping, a timeout, a reset), so a retry may be the only delivery: it runs like any
+	// event, and the core's dedupe by event id makes a retry of a handled event change nothing.
 	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
-		a.log.DebugContext(r.Context(), "slack event retry dropped", "event_id", env.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
-		w.WriteHeader(http.StatusOK)
-		return
+		a.log.DebugContext(r.Context(), "slack event retry", "event_id", env.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 	}
-	a.ack(w, a.jobs.Go("event", func(ctx context.Context) { a.handleEvent(ctx, env) }))
+	a.ack(w, a.goEvent(env))
 }
 
 // ack answers a request whose work was handed over: an empty 200 (which also closes a
@@ -103,7 +101,7 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid payload", http.StatusBadRequest)
 		return
 	}
-	a.ack(w, a.jobs.Go("interaction", func(ctx context.Context) { a.handleInteraction(ctx, ic) }))
+	a.ack(w, a.goInteraction(ic))
 }
 
 func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
@@ -118,5 +116,5 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The answer goes to response_url after the work; an empty 200 shows nothing meanwhile.
-	a.ack(w, a.jobs.Go("command", func(ctx context.Context) { a.handleCommand(ctx, cmd) }))
+	a.ack(w, a.goCommand(cmd))
 }

@@ -313,6 +313,16 @@ func renderText(raw string) message {
 	return message{Text: fallback(raw), Blocks: layout(sections("", raw), nil, "… (truncated)")}
 }
 
+// renderRefusedText tells an executive that a modal submission was refused and gives them back
+// what they typed, which the closed modal no longer holds.
+func renderRefusedText(refusal, typed string) message {
+	body := sections("", refusal)
+	if strings.TrimSpace(typed) != "" {
+		body = append(body, sections("*What you wrote* (not used; copy it to try again):\n", typed)...)
+	}
+	return message{Text: fallback(refusal), Blocks: layout(body, nil, "… (truncated)")}
+}
+
 // stamp is how the card shows a moment: absolute and in UTC, since executives may sit anywhere.
 func stamp(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") }
 

@@ -109,43 +109,47 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	if evt.Request == nil {
 		return
 	}
-	// Ack at once: Slack redelivers an envelope it did not see acked within 3 s, so an ack
-	// that cannot be queued by then is given up (the core dedupes the redelivery).
+	// The job is reserved first and the envelope acked after: once the adapter is stopping no
+	// job starts, and an envelope left unacked is redelivered by Slack (to another connection
+	// or instance) instead of being acked and lost.
+	if !a.startEnvelope(ctx, evt) {
+		a.log.WarnContext(ctx, "slack envelope not acked: the adapter is stopping", "envelope", evt.Request.EnvelopeID)
+		return
+	}
+	// Slack redelivers an envelope it did not see acked within 3 s, so an ack that cannot be
+	// queued by then is given up (the core dedupes the redelivery).
 	ackCtx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
 	if err := client.AckCtx(ackCtx, evt.Request.EnvelopeID, nil); err != nil {
 		a.log.WarnContext(ctx, "slack socket mode ack failed", "envelope", evt.Request.EnvelopeID, "err", err)
 	}
-	cancel()
-	var started bool
+}
+
+// startEnvelope hands the work of an envelope to a job. It reports false only when the job
+// was refused (the adapter is stopping); an envelope with nothing to do is reported started,
+// so that it is acked and not redelivered.
+func (a *Adapter) startEnvelope(ctx context.Context, evt socketmode.Event) bool {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
 		var env eventEnvelope
 		if err := json.Unmarshal(evt.Request.Payload, &env); err != nil {
 			a.log.WarnContext(ctx, "unreadable slack event envelope", "envelope", evt.Request.EnvelopeID, "err", err)
-			return
+			return true
 		}
 		if env.Type != "event_callback" {
-			return
+			return true
 		}
-		started = a.jobs.Go("event", func(ctx context.Context) { a.handleEvent(ctx, env) })
+		return a.goEvent(env)
 	case socketmode.EventTypeInteractive:
-		ic, ok := evt.Data.(slackgo.InteractionCallback)
-		if !ok {
-			return
+		if ic, ok := evt.Data.(slackgo.InteractionCallback); ok {
+			return a.goInteraction(ic)
 		}
-		started = a.jobs.Go("interaction", func(ctx context.Context) { a.handleInteraction(ctx, ic) })
 	case socketmode.EventTypeSlashCommand:
-		cmd, ok := evt.Data.(slackgo.SlashCommand)
-		if !ok {
-			return
+		if cmd, ok := evt.Data.(slackgo.SlashCommand); ok {
+			return a.goCommand(cmd)
 		}
-		started = a.jobs.Go("command", func(ctx context.Context) { a.handleCommand(ctx, cmd) })
-	default:
-		return
 	}
-	if !started {
-		a.log.WarnContext(ctx, "slack envelope dropped: the adapter is stopping", "envelope", evt.Request.EnvelopeID)
-	}
+	return true
 }
 
 // describe turns a socket mode event's data into log text.

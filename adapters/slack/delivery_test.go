@@ -1,0 +1,162 @@
+package slack
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"escalation-bot/conversation"
+	"escalation-bot/xtest/fakeslack"
+)
+
+// TestRetryOfUnseenEventIsProcessed: Slack retries an event exactly when it did not see the
+// first delivery acked (a 503 while stopping, a timeout), so a retry may be the only delivery:
+// it is processed like any event. A second retry of it changes nothing.
+func TestRetryOfUnseenEventIsProcessed(t *testing.T) {
+	e := newEnv(t)
+	body := fakeslack.EventCallback(team, "EvRetryOnly", fakeslack.MessageIM(owner1, dmOf(owner1), "hello", e.ts()))
+	retry := func(n string) {
+		t.Helper()
+		h := fakeslack.Sign(testSecret, time.Now(), body)
+		h.Set("X-Slack-Retry-Num", n)
+		h.Set("X-Slack-Retry-Reason", "http_error")
+		if status, out := e.post("/slack/events", body, h); status != http.StatusOK {
+			t.Fatalf("retry %s answered %d %s", n, status, out)
+		}
+		e.settle()
+	}
+	retry("1")
+	e.waitShown("chat.postMessage", dmOf(owner1), "escalation assistant")
+	posts, s := len(e.posts(dmOf(owner1))), e.session(owner1)
+	if s.Version != 1 {
+		t.Fatalf("session version %d after the retry, want 1 (one turn)", s.Version)
+	}
+
+	retry("2")
+	if got := len(e.posts(dmOf(owner1))); got != posts {
+		t.Errorf("DM posts = %d after a retry of a handled event, want %d", got, posts)
+	}
+	if v := e.session(owner1).Version; v != s.Version {
+		t.Errorf("a retry of a handled event ran a turn: version %d, was %d", v, s.Version)
+	}
+}
+
+// TestSocketEnvelopeNotAckedWhileStopping: once the jobs are stopping, an envelope is not acked,
+// so Slack redelivers it (to another connection) instead of counting it as delivered.
+func TestSocketEnvelopeNotAckedWhileStopping(t *testing.T) {
+	logs := &logBuffer{}
+	e := newEnv(t, socketMode, captureLogs(logs))
+	e.fake.WaitSocketConnections(t, 1, 5*time.Second)
+	if err := e.adapter.jobs.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		typ     string
+		payload any
+	}{
+		{"events_api", fakeslack.EventCallback(team, "EvLate", fakeslack.MessageIM(owner1, dmOf(owner1), "hello", e.ts()))},
+		{"interactive", fakeslack.BlockActionsPayload(team, dana, "dana", escChannel, e.ts(), "trig-late", fakeslack.Action{ActionID: "case|claim", Value: "ESC-1"})},
+		{"slash_commands", fakeslack.SlashCommandPayload(team, mod, "mo", "C1", "/escalations", "stats", "trig-late-cmd", e.fake.ResponseURL("trig-late-cmd"))},
+	} {
+		id := e.fake.SendEnvelope(t, tt.typ, tt.payload)
+		// The adapter logs the envelope once it has decided about it.
+		logs.waitFor(t, "envelope="+id)
+		if _, acked := e.fake.Acked(id); acked {
+			t.Errorf("%s envelope acked while stopping: Slack would not redeliver it", tt.typ)
+		}
+	}
+	if n := len(e.fake.Calls("chat.postMessage")); n != 0 {
+		t.Errorf("work ran while stopping: %d posts", n)
+	}
+}
+
+// TestOwnerMessagesRunInOrder: five DMs delivered back to back, without waiting for the work of
+// one before the next arrives, are applied and answered in the order they were written: the
+// session and the questions asked are those of the same answers given one at a time.
+func TestOwnerMessagesRunInOrder(t *testing.T) {
+	for name, opts := range map[string][]option{"http": nil, "socket mode": {socketMode}} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, opts...)
+			// The five steps after the consent, in flow order, and their answers.
+			var steps, texts []string
+			for _, st := range conversation.DefaultFlow().Steps {
+				if a, ok := answers[st.ID]; ok && len(steps) < 5 {
+					steps, texts = append(steps, st.ID), append(texts, a)
+				}
+			}
+			start := func(user string) {
+				e.dm(user, "hello")
+				e.press(user, conversation.ActionChoose, "understood")
+				if s := e.session(user); s.Step != steps[0] {
+					t.Fatalf("after the consent %s is at step %q, want %q", user, s.Step, steps[0])
+				}
+			}
+
+			// Eve answers one message at a time: the reference.
+			start(eve)
+			before := len(e.posts(dmOf(eve)))
+			for _, text := range texts {
+				e.dm(eve, text)
+			}
+			want := e.session(eve)
+
+			// Alice types the same answers quickly: all five arrive before any is worked on.
+			start(owner1)
+			beforeAlice := len(e.posts(dmOf(owner1)))
+			for _, text := range texts {
+				ts := e.ts()
+				body := fakeslack.EventCallback(team, "Ev"+ts, fakeslack.MessageIM(owner1, dmOf(owner1), text, ts))
+				if e.socket {
+					e.fake.SendEnvelope(t, "events_api", body)
+				} else {
+					e.signed("/slack/events", body)
+				}
+			}
+			e.settle()
+			got := e.session(owner1)
+
+			if got.Step != want.Step || got.Turns != want.Turns {
+				t.Errorf("quick answers left step %q after %d turns; one at a time: step %q after %d", got.Step, got.Turns, want.Step, want.Turns)
+			}
+			for _, st := range steps {
+				if got.Answers[st] != want.Answers[st] {
+					t.Errorf("step %s: answer %q, one at a time %q", st, got.Answers[st], want.Answers[st])
+				}
+			}
+			if !slices.Equal(got.History, want.History) {
+				t.Errorf("history %v, one at a time %v", got.History, want.History)
+			}
+			// The questions came in the same order: each answer landed on the next step.
+			asked := func(user string, from int) []string {
+				var out []string
+				for _, c := range e.posts(dmOf(user))[from:] {
+					out = append(out, strings.ReplaceAll(c.Form.Get("text"), user, ""))
+				}
+				return out
+			}
+			if a, w := asked(owner1, beforeAlice), asked(eve, before); !slices.Equal(a, w) {
+				t.Errorf("answers to the quick messages:\n  %q\none at a time:\n  %q", a, w)
+			}
+		})
+	}
+}
+
+// TestStoppedJobsRefuseHTTPRetry: a retry that arrives while stopping gets 503 like any event,
+// so that Slack tries again later.
+func TestStoppedJobsRefuseHTTPRetry(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := e.adapter.jobs.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	body := fakeslack.EventCallback(team, "EvRetryLate", fakeslack.MessageIM(owner1, dmOf(owner1), "hello", e.ts()))
+	h := fakeslack.Sign(testSecret, time.Now(), body)
+	h.Set("X-Slack-Retry-Num", "1")
+	if status, _ := e.post("/slack/events", body, h); status != http.StatusServiceUnavailable {
+		t.Errorf("status %d, want 503", status)
+	}
+}
