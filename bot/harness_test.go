@@ -13,6 +13,7 @@ import (
 	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/intaketest"
 	"escalation-bot/xtest/redistest"
 )
 
@@ -111,23 +112,10 @@ func name(id bot.Identity) string {
 }
 
 // validVIN has a correct ISO 3779 check digit.
-const validVIN = "1HGCM82633A004352"
+const validVIN = intaketest.ValidVIN
 
 // answers is what a typical owner types at each step of the default flow.
-var answers = map[string]string{
-	"ticket":         "SR-20931",
-	"model":          "Model 3",
-	"year":           "2019",
-	"vin":            validVIN,
-	"odometer":       "45,000 miles",
-	"location":       "Austin, Texas, USA",
-	"category":       "2",
-	"service_center": "Austin North",
-	"safe":           "yes",
-	"description":    "The car stopped charging three weeks ago and the service center has had it since without a fix.",
-	"started":        "about three weeks ago",
-	"outcome":        "A working car, or a loaner until it is fixed.",
-}
+var answers = intaketest.Answers()
 
 // intake walks the owner through the whole default flow up to the review card; with submit it
 // also submits, and returns the case id.

@@ -18,6 +18,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakediscord"
+	"escalation-bot/xtest/intaketest"
 	"escalation-bot/xtest/redistest"
 
 	"github.com/bwmarrin/discordgo"
@@ -42,20 +43,7 @@ var names = map[string]string{alice: "Alice", dana: "Dana", eve: "Eve", mod: "Mo
 func dmOf(user string) string { return "5" + user[1:] }
 
 // answers is what a typical owner types at each step of the default flow.
-var answers = map[string]string{
-	"ticket":         "SR-20931",
-	"model":          "Model 3",
-	"year":           "2019",
-	"vin":            "1HGCM82633A004352",
-	"odometer":       "45,000 miles",
-	"location":       "Austin, Texas, USA",
-	"category":       "2",
-	"service_center": "Austin North",
-	"safe":           "yes",
-	"description":    "The car stopped charging three weeks ago and the service center has had it since without a fix.",
-	"started":        "about three weeks ago",
-	"outcome":        "A working car, or a loaner until it is fixed.",
-}
+var answers = intaketest.Answers()
 
 // env is the adapter over the real core and a real Redis, talking to a fake Discord through
 // the real discordgo client.
