@@ -36,6 +36,9 @@ func TestPlaygroundRefusesCrossSiteAndForeignHosts(t *testing.T) {
 			if rec.Code != tt.want {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.want, rec.Body)
 			}
+			if !strings.HasPrefix(rec.Body.String(), `{"error":`) {
+				t.Fatalf("body is not a JSON error: %s", rec.Body)
+			}
 		})
 	}
 }

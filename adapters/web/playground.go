@@ -50,7 +50,11 @@ func NewPlayground(svc *bot.Service, hub *Hub, logger *slog.Logger) *Playground 
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Playground{svc: svc, hub: hub, log: logger.With("adapter", "web"), csrf: http.NewCrossOriginProtection(), servers: make(map[*http.Server]bool)}
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusForbidden, errorBody{Error: "Cross-site requests are refused: use the playground page itself."})
+	}))
+	return &Playground{svc: svc, hub: hub, log: logger.With("adapter", "web"), csrf: csrf, servers: make(map[*http.Server]bool)}
 }
 
 // Register adds the page and the API to mux.
