@@ -144,8 +144,9 @@ func (s *Service) step(ctx context.Context, t *ownerTurn, turn Turn, now time.Ti
 		res := s.engine.Start(string(ev.Owner), now)
 		res.Session.Version = sess.Version
 		if text != "" {
-			// Keep what the first message already said, so the owner is not asked again.
-			if fields := s.extractOnce(ctx, t); len(fields) > 0 {
+			// Keep what the first message already said, so the owner is not asked again. The
+			// owner has not consented yet, so only the rules read it: nothing leaves for a model.
+			if fields := s.extractWith(ctx, t, s.rules); len(fields) > 0 {
 				next := s.engine.Handle(res.Session, conversation.Input{Extracted: fields}, now)
 				res.Session = next.Session
 				res.Replies = append(res.Replies, next.Replies...)
@@ -154,16 +155,16 @@ func (s *Service) step(ctx context.Context, t *ownerTurn, turn Turn, now time.Ti
 		return res
 	}
 	in := conversation.Input{Text: ev.Text, Action: ev.Action, Value: ev.Value}
-	if ev.Action == "" && text != "" && sess.Stage == conversation.StageIntake && extractable(sess) {
-		in.Extracted = s.extractOnce(ctx, t)
+	if ev.Action == "" && text != "" && sess.Stage == conversation.StageIntake && s.extractable(sess) {
+		in.Extracted = s.extractWith(ctx, t, s.extractor)
 	}
 	return s.engine.Handle(sess, in, now)
 }
 
 // extractable reports whether the session still lacks a field free text often carries; once
 // they are answered, reading every later answer for them (a model call) is wasted time.
-func extractable(sess conversation.Session) bool {
-	for _, k := range []string{"model", "year", "vin", "odometer"} {
+func (s *Service) extractable(sess conversation.Session) bool {
+	for _, k := range s.extractKeys {
 		if _, ok := sess.Answers[k]; !ok {
 			return true
 		}
@@ -171,9 +172,9 @@ func extractable(sess conversation.Session) bool {
 	return false
 }
 
-func (s *Service) extractOnce(ctx context.Context, t *ownerTurn) map[string]string {
+func (s *Service) extractWith(ctx context.Context, t *ownerTurn, x conversation.Extractor) map[string]string {
 	if !t.extractOK {
-		t.extracted, t.extractOK = s.extract(ctx, t.ev.Text), true
+		t.extracted, t.extractOK = s.extract(ctx, x, t.ev.Text), true
 	}
 	return t.extracted
 }
@@ -196,16 +197,16 @@ func (s *Service) reserve(ctx context.Context, t *ownerTurn) error {
 	return nil
 }
 
-// extract runs the extractor; a failure only means nothing is pre-filled.
-func (s *Service) extract(ctx context.Context, text string) map[string]string {
-	if s.extractor == nil {
+// extract runs an extractor; a failure only means nothing is pre-filled.
+func (s *Service) extract(ctx context.Context, x conversation.Extractor, text string) map[string]string {
+	if x == nil {
 		return nil
 	}
 	// The owner waits for this turn: extraction gets a short budget, and a miss only means
 	// nothing is pre-filled.
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ExtractTimeout)
 	defer cancel()
-	fields, err := s.extractor.Extract(ctx, text)
+	fields, err := x.Extract(ctx, text)
 	if err != nil {
 		s.log.WarnContext(ctx, "extract fields", "err", err)
 		return nil
@@ -283,7 +284,13 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 // a safety flag the owner's answers set; and nothing it writes may ping anyone.
 func (s *Service) summarize(ctx context.Context, in SummaryInput) Summary {
 	tmpl := TemplateSummary(in)
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.SummaryTimeout)
+	budget := s.cfg.SummaryTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		// Leave the caller (a platform job with its own deadline) time to create and post the
+		// case after the summary.
+		budget = min(budget, max(time.Until(dl)-5*time.Second, time.Second))
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	sum, err := s.summarizer.Summarize(ctx, in)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,17 +62,21 @@ type Actor struct {
 
 // Service is the case service: it runs intake turns, creates cases, claims, relays and moderates.
 type Service struct {
-	cfg        Config
-	engine     *conversation.Engine
-	extractor  conversation.Extractor
-	sessions   SessionStore
-	cases      CaseStore
-	moderation Moderation
-	due        DueQueue
-	summarizer Summarizer
-	messengers map[string]Messenger
-	clock      Clock
-	log        *slog.Logger
+	cfg       Config
+	engine    *conversation.Engine
+	extractor conversation.Extractor
+	// rules read an owner's first message, before consent: nothing leaves for a model then.
+	rules *conversation.RuleExtractor
+	// extractKeys are the flow's steps that free text often answers.
+	extractKeys []string
+	sessions    SessionStore
+	cases       CaseStore
+	moderation  Moderation
+	due         DueQueue
+	summarizer  Summarizer
+	messengers  map[string]Messenger
+	clock       Clock
+	log         *slog.Logger
 }
 
 // Params are the service's dependencies, as fx provides them.
@@ -114,6 +119,14 @@ func NewService(p Params) *Service {
 	}
 	if s.summarizer == nil {
 		s.summarizer = NewTemplateSummarizer()
+	}
+	if s.engine != nil {
+		s.rules = conversation.NewRuleExtractor(s.engine.Flow())
+		for _, st := range s.engine.Flow().Steps {
+			if slices.Contains([]string{"model", "year", "vin", "odometer"}, st.ID) {
+				s.extractKeys = append(s.extractKeys, st.ID)
+			}
+		}
 	}
 	for _, m := range p.Messengers {
 		s.messengers[m.Platform()] = m

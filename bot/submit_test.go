@@ -259,3 +259,46 @@ func TestModelSummaryCannotClearSafety(t *testing.T) {
 		}
 	}
 }
+
+// spyExtractor stands for a model: it records what it was given.
+type spyExtractor struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+func (s *spyExtractor) Extract(_ context.Context, text string) (map[string]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.texts = append(s.texts, text)
+	return nil, nil
+}
+
+// Before the owner consents, their first message is read by the rules only; the configured
+// extractor (a model) sees text only after consent, and only while fields it could fill are open.
+func TestNoModelBeforeConsent(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	spy := &spyExtractor{}
+	h.rebuild(t, func(p *bot.Params) { p.Extractor = spy })
+	owner := bot.Identity("web:xena")
+	h.say(t, owner, "My 2019 Model 3 "+validVIN+" has not charged since Tuesday, call me on 512 555 0142")
+	if len(spy.texts) != 0 {
+		t.Fatalf("the first message went to the extractor before consent: %q", spy.texts)
+	}
+	h.press(t, owner, conversation.ActionChoose, "understood")
+	h.press(t, owner, conversation.ActionConfirm, "yes")
+	if s := h.session(t, owner); s.Answers["vin"] != validVIN {
+		t.Fatalf("the rules did not pre-fill the first message: %v", s.Answers)
+	}
+	h.say(t, owner, "SR-1") // ticket: odometer is still open, so the extractor reads it
+	if len(spy.texts) != 1 {
+		t.Fatalf("extractor calls after consent = %q", spy.texts)
+	}
+	for s := h.session(t, owner); s.Stage == conversation.StageIntake && s.Step != "description"; s = h.session(t, owner) {
+		h.say(t, owner, answers[s.Step])
+	}
+	before := len(spy.texts)
+	h.say(t, owner, answers["description"])
+	if len(spy.texts) != before {
+		t.Fatal("the description went to the extractor although every field it fills is answered")
+	}
+}

@@ -17,8 +17,9 @@ func DefaultFlow() *Flow {
 				Prompt: "Before we start: this line is a last resort for problems that normal service has not " +
 					"solved; please use service and Roadside Assistance first. I will ask about your vehicle " +
 					"(model, year, VIN, odometer), where you are and what happened. Your answers and your chat " +
-					"name are shared with the executive escalations team and the staff they assign, and nothing " +
-					"is sent until you submit the summary at the end.",
+					"name are shared with the executive escalations team and the staff they assign; nothing " +
+					"reaches them until you submit the summary at the end. An automated assistant may read " +
+					"your answers to fill in details and write the summary.",
 				Kind:    KindConsent,
 				Choices: []Choice{{Value: "understood", Label: "I understand"}},
 			},

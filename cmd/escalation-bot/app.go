@@ -54,6 +54,8 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			SessionTTL: cfg.SessionTTL,
 			// The model's own budget covers its retries; the core's is the last word.
 			SummaryTimeout: cfg.OpenAI.Timeout + 5*time.Second,
+			// Extraction runs while the owner waits for the next question.
+			ExtractTimeout: min(cfg.OpenAI.Timeout, 5*time.Second),
 			RateLimit:      cfg.RateLimit,
 			Claimers:       cfg.CoreClaimers(),
 			Moderators:     cfg.CoreModerators(),

@@ -182,8 +182,16 @@ func settings() []setting {
 			func(c *Config, v string) error { c.OpenAI.BaseURL = v; return checkHTTPURL(v) }},
 		{"OPENAI_MODEL", "openai-model", "gpt-4o-mini", "model (or Azure deployment) name",
 			func(c *Config, v string) error { c.OpenAI.Model = v; return nil }},
-		{"OPENAI_TIMEOUT", "openai-timeout", "15s", "whole budget of one summary or extraction, retries included; past it the template and the rules are used",
-			func(c *Config, v string) error { return positive(v, &c.OpenAI.Timeout) }},
+		{"OPENAI_TIMEOUT", "openai-timeout", "15s", "whole budget of one summary, retries included (at most 20s, so a platform's request still ends in time); extraction inside an owner's turn gets at most 5s; past it the template and the rules are used",
+			func(c *Config, v string) error {
+				if err := positive(v, &c.OpenAI.Timeout); err != nil {
+					return err
+				}
+				if c.OpenAI.Timeout > 20*time.Second {
+					return fmt.Errorf("at most 20s: a summary runs inside the work of one platform request")
+				}
+				return nil
+			}},
 		{"REDACT_PII", "redact-pii", "true", "replace e-mail addresses and phone numbers in owner text before it leaves for the model",
 			func(c *Config, v string) error {
 				b, err := strconv.ParseBool(v)

@@ -75,6 +75,7 @@ func TestLoadConfig(t *testing.T) {
 			}, ""},
 		{"redaction off", map[string]string{"REDACT_PII": "false"}, nil, func(c Config) bool { return !c.OpenAI.RedactPII }, ""},
 		{"bad redact", map[string]string{"REDACT_PII": "maybe"}, nil, nil, "REDACT_PII"},
+		{"openai timeout too long", map[string]string{"OPENAI_TIMEOUT": "45s"}, nil, nil, "OPENAI_TIMEOUT"},
 		{"bad openai url", map[string]string{"OPENAI_BASE_URL": "localhost:11434"}, nil, nil, "OPENAI_BASE_URL"},
 		{"flag wins over env", map[string]string{"HTTP_ADDR": ":9090"}, []string{"--http-addr", ":7070"},
 			func(c Config) bool { return c.HTTPAddr == ":7070" }, ""},
