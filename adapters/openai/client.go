@@ -279,13 +279,11 @@ func statusOf(err error) int {
 	return 0
 }
 
-// schemaRefused reports a server that does not take response_format json_schema: vLLM and
-// older servers answer 422, others 400 naming the parameter.
+// schemaRefused reports a server that does not take response_format json_schema: a 400 or a
+// 422 (vLLM, older servers) whose body names response_format or json_schema. A 422 about
+// anything else is an ordinary failure, not a reason to drop the schema.
 func schemaRefused(err error, status int) bool {
-	if status == http.StatusUnprocessableEntity {
-		return true
-	}
-	if status != http.StatusBadRequest {
+	if status != http.StatusBadRequest && status != http.StatusUnprocessableEntity {
 		return false
 	}
 	text := strings.ToLower(err.Error())

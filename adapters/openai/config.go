@@ -9,7 +9,9 @@ package openai
 
 import (
 	"fmt"
+	"net"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -63,7 +65,20 @@ func (c Config) Validate() error {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("OPENAI_BASE_URL %s must be an http:// or https:// URL such as https://api.openai.com/v1", u.Redacted())
 	}
+	if u.Scheme == "http" && !loopback(u.Hostname()) {
+		// The API key and the owners' text would cross the network in clear.
+		return fmt.Errorf("OPENAI_BASE_URL %s must use https:// for a remote host; http:// is only for a server on this machine (localhost, 127.0.0.0/8, ::1)", u.Redacted())
+	}
 	return nil
+}
+
+// loopback reports localhost, an address in 127.0.0.0/8 or ::1.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // endpoint is the base URL for logs: scheme, host and path, never credentials or a query.

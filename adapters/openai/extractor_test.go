@@ -48,10 +48,10 @@ func TestExtractKeepsConfidentValidFields(t *testing.T) {
 		"model":       {"Model 3", 0.95},
 		"year":        {"2019", 0.9},
 		"vin":         {"5YJ3E1EA2KF317001", 0.99}, // wrong check digit: never returned
-		"odometer":    {"45,000 miles", 0.8},
-		"location":    {"Austin, Texas", 0.65}, // below the threshold
+		"odometer":    {"45,000 miles", 0.8},       // not in the message
+		"location":    {"Austin, Texas", 0.65},     // below the threshold
 		"category":    {"battery", 0.9},
-		"description": {"The car stopped charging since last Tuesday and service could not fix it.", 0.9},
+		"description": {"has stopped charging since last Tuesday.", 0.9},
 		"outcome":     {"a refund", 0.3},
 	}.answer()))
 	x, _ := newExtractor(t, srv.config())
@@ -63,19 +63,71 @@ func TestExtractKeepsConfidentValidFields(t *testing.T) {
 	want := map[string]string{
 		"model":       "model_3",
 		"year":        "2019",
-		"odometer":    "45000 mi",
 		"category":    "battery",
-		"description": "The car stopped charging since last Tuesday and service could not fix it.",
+		"description": "has stopped charging since last Tuesday.",
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
-	if st := x.Stats(); st.OK != 1 || st.Dropped != 3 {
-		t.Errorf("stats %+v, want the VIN, location and outcome dropped", st)
+	if st := x.Stats(); st.OK != 1 || st.Dropped != 4 {
+		t.Errorf("stats %+v, want the VIN, odometer, location and outcome dropped", st)
 	}
 	req := srv.requests()[0]
 	if req.format() != "json_schema" || req.ResponseFormat.JSONSchema.Name != "intake_fields" {
 		t.Errorf("response format %s", req.raw)
+	}
+}
+
+// TestExtractDropsACorrectedVIN: the owner wrote a VIN with a wrong check digit; a model that
+// "fixes" it returns a valid VIN the owner never wrote, which must not be filled in.
+func TestExtractDropsACorrectedVIN(t *testing.T) {
+	srv := newFake(t, replies(fields{
+		"vin":         {"5YJ3E1EA9MF812345", 0.99}, // the owner wrote ...EA3MF...
+		"description": {"Charge port door won't open, tried the app", 0.9},
+		"location":    {"Raleigh, North Carolina", 0.9}, // the owner wrote "Raleigh NC"
+	}.answer()))
+	x, _ := newExtractor(t, srv.config())
+	got, err := x.Extract(context.Background(), "My VIN is 5YJ3E1EA3MF812345 (typed from the registration card). "+
+		"Charge port door won't open, tried the app. I live in Raleigh NC.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"description": "Charge port door won't open, tried the app"}; !maps.Equal(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	if st := x.Stats(); st.Dropped != 2 {
+		t.Errorf("stats %+v, want the corrected VIN and the expanded location dropped", st)
+	}
+}
+
+func TestGrounded(t *testing.T) {
+	for _, tc := range []struct {
+		name, kind, raw, v, text string
+		want                     bool
+	}{
+		{"VIN as written", conversation.KindVIN, "5YJ3E1EA2KF317000", "5YJ3E1EA2KF317000", "vin 5YJ3E1EA2KF317000 thanks", true},
+		{"VIN lower case with separators", conversation.KindVIN, "5yj3e1ea2-kf317000", "5YJ3E1EA2KF317000", "vin 5yj3 e1ea2-kf317000", true},
+		{"corrected VIN", conversation.KindVIN, "5YJ3E1EA9MF812345", "5YJ3E1EA9MF812345", "VIN 5YJ3E1EA3MF812345", false},
+		{"year", conversation.KindYear, "2019", "2019", "my 2019 Model 3", true},
+		{"year 'YY", conversation.KindYear, "2019", "2019", "my '19 Model 3", true},
+		{"year ’YY", conversation.KindYear, "2021", "2021", "a ’21 Model Y", true},
+		{"year inside a number", conversation.KindYear, "2019", "2019", "order 1201934", false},
+		{"year from the purchase date", conversation.KindYear, "2020", "2020", "bought new in March, 2019 build", false},
+		{"odometer with a comma", conversation.KindOdometer, "45,000 miles", "45000 mi", "45,000 miles on it", true},
+		{"odometer with a space", conversation.KindOdometer, "72000 km", "72000 km", "72 000 km", true},
+		{"odometer in thousands", conversation.KindOdometer, "27.5k miles", "27500 mi", "odo 27.5k miles", true},
+		{"odometer invented", conversation.KindOdometer, "45000 mi", "45000 mi", "lots of miles", false},
+		{"location verbatim", conversation.KindText, "Austin, Texas.", "Austin, Texas.", "I'm in AUSTIN,  Texas and", true},
+		{"location expanded", conversation.KindText, "Austin, Texas", "Austin, Texas", "austin tx", false},
+		{"description paraphrased", conversation.KindText, "The car will not charge.", "The car will not charge.", "it wont charge", false},
+		{"description with typographic quote", conversation.KindText, "won’t charge", "won’t charge", "it won't charge", true},
+		{"model inferred", conversation.KindChoice, "Model 3", "model_3", "my 3", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := grounded(tc.kind, tc.raw, tc.v, tc.text); got != tc.want {
+				t.Errorf("grounded(%s, %q in %q) = %v, want %v", tc.kind, tc.raw, tc.text, got, tc.want)
+			}
+		})
 	}
 }
 

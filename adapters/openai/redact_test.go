@@ -34,7 +34,27 @@ func TestRedact(t *testing.T) {
 		{"date", "since 2024-03-15 and 03/15/2024", "since 2024-03-15 and 03/15/2024"},
 		{"short number", "+1 555", "+1 555"},
 		{"amount", "charged $1,234.56 twice", "charged $1,234.56 twice"},
-		{"not a plan number", "serial 1234567890", "serial 1234567890"},
+		{"labelled serial", "serial 1234567890, order no. 51255501422", "serial 1234567890, order no. 51255501422"},
+		{"UK London", "ring 020 7946 0958 after six", "ring [phone] after six"},
+		{"UK mobile", "mobile 07700 900123.", "mobile [phone]."},
+		{"France pairs national", "06 12 34 56 78", "[phone]"},
+		{"00 prefix", "0044 20 7946 0958", "[phone]"},
+		{"en dashes", "512–555–0142", "[phone]"},
+		{"no-break spaces", "+1 512 555 0142 now", "[phone] now"},
+		{"extension", "512-555-0142x12 or 512-555-0143 ext. 7", "[phone] or [phone]"},
+		{"glued to a word", "call5125550142", "call[phone]"},
+		{"bare digits", "text 1234567890 anytime", "text [phone] anytime"},
+		{"slashes", "0171/1234567", "[phone]"},
+		{"Unicode e-mail", "jürgen@müller.de", "[email]"},
+		{"fullwidth at", "jane＠example.com", "[email]"},
+		{"spaced at", "jane.doe @ example.com", "[email]"},
+		{"neutralized at", "jane@\u200bhere.com", "[email]"},
+		{"spaced odometer", "72 000 km or 123 456 78 km", "72 000 km or 123 456 78 km"},
+		{"years in a row", "2019 2020 2021", "2019 2020 2021"},
+		{"date range", "2024-03-15 2024-04-01", "2024-03-15 2024-04-01"},
+		{"VIN then odometer", "5YJ3E1EA2KF317000 45000 mi", "5YJ3E1EA2KF317000 45000 mi"},
+		{"lower-case VIN", "vin 5yj3e1ea2kf317000", "vin 5yj3e1ea2kf317000"},
+		{"16 digits cut at a group", "1111-2222-3333-4444-5555", "[phone]-4444-5555"},
 		{"empty", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,7 +66,7 @@ func TestRedact(t *testing.T) {
 }
 
 func FuzzRedact(f *testing.F) {
-	for _, s := range []string{"+44 20 7946 0958", "a@b.co", "(512) 555-0142", "5YJ3E1EA2KF317000", "ü+1 2"} {
+	for _, s := range []string{"+44 20 7946 0958", "a@b.co", "(512) 555-0142", "5YJ3E1EA2KF317000", "ü+1 2", "1111-2222-3333-4444-5555", "call5125550142", "jane＠example.com"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -71,6 +91,10 @@ func TestClean(t *testing.T) {
 		{"bare URL", "go to https://x.example/a?b=c now", "go to [link] now"},
 		{"www", "go to www.x.example/a", "go to [link]"},
 		{"control characters", "a\x00b\x1bc\u2028d\ne", "abcd\ne"},
+		{"format characters", "a\u200bb\u202ec\u2066d\ufeffe\u00adf", "abcdef"},
+		{"URL glued to an underscore", "_https://evil.example/login_", "_[link]"},
+		{"URL glued to a digit", "1https://evil.example", "1[link]"},
+		{"www glued to a word", "seewww.evil.example", "see[link]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := clean(tc.in); got != tc.want {

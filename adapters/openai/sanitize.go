@@ -17,16 +17,18 @@ var (
 	// Markdown's [label](https://x), which Discord renders as a masked link.
 	markdownPattern = regexp.MustCompile(`(?i)\[([^\[\]]*)\]\(\s*<?(?:https?|ftp|mailto|tel):[^()\s]*(?:\([^()\s]*\))?[^()\s]*\s*\)`)
 	// Bare URLs, which both platforms turn into links.
-	urlPattern = regexp.MustCompile(`(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>"'()\[\]]+`)
+	// No \b before the scheme: "_https://x" and "1https://x" are links to a platform too.
+	urlPattern = regexp.MustCompile(`(?i)(?:(?:https?|ftp)://|www\.)[^\s<>"'()\[\]]+`)
 )
 
 // clean makes text the model wrote safe to post: links become their label or [link], since a
 // model that read an owner's message may repeat a link planted in it and an executive should
 // not meet it as something to click; mentions are neutralized as for owner text; control
-// characters other than newlines and tabs go.
+// characters other than newlines and tabs go, and so do format characters (zero-width spaces,
+// bidi overrides), which can hide text or make an empty field look filled.
 func clean(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029') {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029') {
 			return -1
 		}
 		return r
@@ -42,6 +44,17 @@ func clean(s string) string {
 	// After the labels are out, a label that was itself a URL is caught here.
 	s = urlPattern.ReplaceAllString(s, LinkPlaceholder)
 	return strings.TrimSpace(bot.Neutralize(s))
+}
+
+// dropFormat removes format characters (Unicode category Cf: zero-width spaces and joiners,
+// bidi overrides, the soft hyphen) from text the model wrote.
+func dropFormat(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // oneLine joins the lines of s with spaces, for a title.

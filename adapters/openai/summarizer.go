@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sashabaranov/go-openai/jsonschema"
 
@@ -20,7 +22,11 @@ const (
 	maxFacts     = 8
 	maxFactRunes = 200
 	maxAskRunes  = 300
-	minQuote     = 3 // runes; a shorter quote proves nothing
+	// A quote shorter than minQuoteWords words or minQuoteRunes runes proves nothing.
+	minQuoteWords = 3
+	minQuoteRunes = 12
+	// minContentLetters is the length of a content word that a fact must share with its quote.
+	minContentLetters = 4
 )
 
 // severities are the values a model may give, in rising order.
@@ -38,6 +44,7 @@ var severities = []string{
 type Summarizer struct {
 	llm        *llm
 	redact     bool
+	kinds      map[string]string // step id -> kind, to redact free text only
 	categories []conversation.Choice
 	system     string
 	schema     *jsonschema.Definition
@@ -50,7 +57,7 @@ func NewSummarizer(cfg Config, flow *conversation.Flow, log *slog.Logger) (*Summ
 	if err != nil {
 		return nil, err
 	}
-	s := &Summarizer{llm: l, redact: cfg.RedactPII, categories: categoriesOf(flow)}
+	s := &Summarizer{llm: l, redact: cfg.RedactPII, kinds: kindsOf(flow), categories: categoriesOf(flow)}
 	s.schema = summarySchema(s.categories)
 	s.system = summarySystem(s.categories, s.schema)
 	return s, nil
@@ -70,7 +77,7 @@ type summaryData struct {
 func (s *Summarizer) Summarize(ctx context.Context, in bot.SummaryInput) (bot.Summary, error) {
 	data := summaryData{Answers: make([]bot.Answer, 0, len(in.Answers)), UnsafeToDrive: in.Safety}
 	for _, a := range in.Answers {
-		if s.redact {
+		if s.redact && s.freeText(a.Key) {
 			a.Value = Redact(a.Value)
 		}
 		data.Answers = append(data.Answers, a)
@@ -100,6 +107,26 @@ func (s *Summarizer) Summarize(ctx context.Context, in bot.SummaryInput) (bot.Su
 		return bot.Summary{}, err
 	}
 	return sum, nil
+}
+
+// freeText reports an answer the owner wrote freely, which may carry an e-mail address or a
+// phone number: a KindText step, or a key the flow does not know. The ticket, VIN, odometer,
+// year and choices are sent as they are, so that redaction cannot mangle them.
+func (s *Summarizer) freeText(key string) bool {
+	kind, ok := s.kinds[key]
+	return !ok || kind == conversation.KindText
+}
+
+// kindsOf maps the step ids of flow (nil: the default flow) to their kinds.
+func kindsOf(flow *conversation.Flow) map[string]string {
+	if flow == nil {
+		flow = conversation.DefaultFlow()
+	}
+	kinds := make(map[string]string, len(flow.Steps))
+	for _, st := range flow.Steps {
+		kinds[st.ID] = st.Kind
+	}
+	return kinds
 }
 
 // summaryAnswer is the model's answer; pointers tell a missing field from an empty one.
@@ -134,16 +161,17 @@ func (s *Summarizer) validate(a summaryAnswer, answers []bot.Answer) (sum bot.Su
 		slices.Sort(missing)
 		return bot.Summary{}, 0, fmt.Errorf("summary lacks %s", strings.Join(missing, ", "))
 	}
+	// clean drops format characters first, so a title of zero-width spaces is empty.
 	title := bot.Truncate(clean(oneLine(*a.Title)), bot.MaxTitle)
 	text := bot.Truncate(clean(*a.Summary), bot.MaxSummary)
 	if title == "" || text == "" {
 		return bot.Summary{}, 0, errors.New("summary has an empty title or text")
 	}
-	category, ok := choiceOf(s.categories, *a.Category)
+	category, ok := choiceOf(s.categories, dropFormat(*a.Category))
 	if !ok {
 		return bot.Summary{}, 0, fmt.Errorf("summary category %q is not one of the flow's", *a.Category)
 	}
-	severity := strings.ToLower(strings.TrimSpace(*a.Severity))
+	severity := strings.ToLower(strings.TrimSpace(dropFormat(*a.Severity)))
 	if !slices.Contains(severities, severity) {
 		return bot.Summary{}, 0, fmt.Errorf("summary severity %q is not one of %s", *a.Severity, strings.Join(severities, ", "))
 	}
@@ -156,9 +184,9 @@ func (s *Summarizer) validate(a summaryAnswer, answers []bot.Answer) (sum bot.Su
 	for _, f := range *a.KeyFacts {
 		fact, quote := "", ""
 		if f.Fact != nil && f.Quote != nil {
-			fact, quote = clean(oneLine(*f.Fact)), strings.Trim(oneLine(*f.Quote), ` "'“”‘’`)
+			fact, quote = clean(oneLine(*f.Fact)), strings.Trim(oneLine(dropFormat(*f.Quote)), ` "'“”‘’`)
 		}
-		if len(facts) == maxFacts || fact == "" || !quoted(quote, owner) {
+		if len(facts) == maxFacts || fact == "" || !quoted(quote, owner) || !sharesContentWord(fact, quote) {
 			dropped++
 			continue
 		}
@@ -176,11 +204,12 @@ func (s *Summarizer) validate(a summaryAnswer, answers []bot.Answer) (sum bot.Su
 	}, dropped, nil
 }
 
-// quoted reports whether quote appears in one of the owner's answers, ignoring case, spacing,
-// typographic quotes and the zero-width spaces of neutralized mentions.
+// quoted reports whether quote, of at least minQuoteWords words and minQuoteRunes runes,
+// appears in one of the owner's answers, ignoring case, spacing, typographic quotes and format
+// characters such as the zero-width spaces of neutralized mentions.
 func quoted(quote string, owner []string) bool {
 	q := comparable(quote)
-	if len([]rune(q)) < minQuote {
+	if utf8.RuneCountInString(q) < minQuoteRunes || len(strings.Fields(q)) < minQuoteWords {
 		return false
 	}
 	for _, o := range owner {
@@ -191,10 +220,50 @@ func quoted(quote string, owner []string) bool {
 	return false
 }
 
-var quoteFolder = strings.NewReplacer("\u200b", "", "’", "'", "‘", "'", "“", `"`, "”", `"`)
+var quoteFolder = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`)
 
 func comparable(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(quoteFolder.Replace(s))), " ")
+	return strings.Join(strings.Fields(strings.ToLower(quoteFolder.Replace(dropFormat(s)))), " ")
+}
+
+// sharesContentWord reports whether fact and quote have a word of at least minContentLetters
+// letters in common, ignoring case and common function words: a quote that shares none does
+// not back the fact, however exactly it was copied.
+func sharesContentWord(fact, quote string) bool {
+	words := contentWords(quote)
+	for w := range contentWords(fact) {
+		if words[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func contentWords(s string) map[string]bool {
+	words := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(dropFormat(s)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		letters := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters >= minContentLetters && !functionWords[w] {
+			words[w] = true
+		}
+	}
+	return words
+}
+
+// functionWords are words of four letters or more that carry no content.
+var functionWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`about above after again against also been before being below between both could does doing down during each from further have having here into just more most once only other over same should some such than that their them then there these they this those through under until very were what when where which while will with would your yours`) {
+		functionWords[w] = true
+	}
 }
 
 // categoriesOf returns the choices of the flow's "category" step.
