@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -88,24 +87,6 @@ func withLogs(w io.Writer) option { return func(ec *envConfig) { ec.logs = w } }
 // withTransport wraps the REST client's transport before the adapter starts.
 func withTransport(f func(http.RoundTripper) http.RoundTripper) option {
 	return func(ec *envConfig) { ec.transport = f }
-}
-
-// syncBuffer is a bytes.Buffer safe for the adapter's goroutines to log into.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // testClock is the wall clock, moved forward on demand.

@@ -16,6 +16,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakediscord"
+	"escalation-bot/xtest/logtest"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -229,7 +230,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // callback the connection fails (*url.Error prints the URL) and one Discord refuses leave no
 // interaction token in the log; the paths show "…" in its place.
 func TestNoInteractionTokenInLogs(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	var failCallback atomic.Bool
 	e := newEnv(t, withLogs(logs), withTransport(func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {

@@ -12,9 +12,10 @@ import (
 	"github.com/sashabaranov/go-openai/jsonschema"
 
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/logtest"
 )
 
-func newExtractor(t *testing.T, cfg Config) (*Extractor, *logBuffer) {
+func newExtractor(t *testing.T, cfg Config) (*Extractor, *logtest.Buffer) {
 	t.Helper()
 	log, buf := newLogger()
 	flow := conversation.DefaultFlow()

@@ -12,6 +12,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/logtest"
 )
 
 func caseInput() bot.SummaryInput {
@@ -44,7 +45,7 @@ func goodSummary() map[string]any {
 	}
 }
 
-func newSummarizer(t *testing.T, cfg Config) (*Summarizer, *logBuffer) {
+func newSummarizer(t *testing.T, cfg Config) (*Summarizer, *logtest.Buffer) {
 	t.Helper()
 	log, buf := newLogger()
 	s, err := NewSummarizer(cfg, conversation.DefaultFlow(), log)

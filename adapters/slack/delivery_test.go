@@ -10,6 +10,7 @@ import (
 
 	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/logtest"
 )
 
 // TestRetryOfUnseenEventIsProcessed: Slack retries an event exactly when it did not see the
@@ -47,7 +48,7 @@ func TestRetryOfUnseenEventIsProcessed(t *testing.T) {
 // TestSocketEnvelopeNotAckedWhileStopping: once the jobs are stopping, an envelope is not acked,
 // so Slack redelivers it (to another connection) instead of counting it as delivered.
 func TestSocketEnvelopeNotAckedWhileStopping(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &logtest.Buffer{}
 	e := newEnv(t, socketMode, captureLogs(logs))
 	e.fake.WaitSocketConnections(t, 1, 5*time.Second)
 	if err := e.adapter.jobs.Stop(t.Context()); err != nil {
@@ -63,7 +64,7 @@ func TestSocketEnvelopeNotAckedWhileStopping(t *testing.T) {
 	} {
 		id := e.fake.SendEnvelope(t, tt.typ, tt.payload)
 		// The adapter logs the envelope once it has decided about it.
-		logs.waitFor(t, "envelope="+id)
+		logs.WaitFor(t, "envelope="+id)
 		if _, acked := e.fake.Acked(id); acked {
 			t.Errorf("%s envelope acked while stopping: Slack would not redeliver it", tt.typ)
 		}

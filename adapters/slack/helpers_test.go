@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakeslack"
 	"escalation-bot/xtest/intaketest"
+	"escalation-bot/xtest/logtest"
 	"escalation-bot/xtest/redistest"
 )
 
@@ -58,7 +58,7 @@ type envConfig struct {
 	messengers []bot.Messenger
 	fake       *fakeslack.Server
 	setup      func(*fakeslack.Server)
-	logs       *logBuffer
+	logs       *logtest.Buffer
 }
 
 type option func(*envConfig)
@@ -81,37 +81,7 @@ func withMessenger(m bot.Messenger) option {
 func beforeStart(f func(*fakeslack.Server)) option { return func(c *envConfig) { c.setup = f } }
 
 // captureLogs sends everything the adapter and the core log, at every level, to buf.
-func captureLogs(buf *logBuffer) option { return func(c *envConfig) { c.logs = buf } }
-
-// logBuffer collects log output; safe for concurrent use.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// waitFor waits until the log shows s.
-func (l *logBuffer) waitFor(t *testing.T, s string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(l.String(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the log never showed %q:\n%s", s, l.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
+func captureLogs(buf *logtest.Buffer) option { return func(c *envConfig) { c.logs = buf } }
 
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))

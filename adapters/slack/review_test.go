@@ -12,6 +12,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/logtest"
 )
 
 // claimAs gives the case to user straight through the core (no Slack lookups on the way).
@@ -77,7 +78,7 @@ func TestViewsOpenNotRetried(t *testing.T) {
 // TestResponseURLNotLogged: a response_url that cannot be reached is logged as its host and
 // "/commands/…", never with the tokens that make it usable.
 func TestResponseURLNotLogged(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &logtest.Buffer{}
 	e := newEnv(t, captureLogs(logs))
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close() // connections are refused: net/http puts the whole URL in the error
