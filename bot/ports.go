@@ -28,8 +28,6 @@ type CaseStore interface {
 	Transition(ctx context.Context, id string, t Transition) (Case, error)
 	// List returns cases with one of the statuses, newest first, at most limit.
 	List(ctx context.Context, limit int, statuses ...Status) ([]Case, error)
-	// OpenCaseOf returns the id of the owner's open case, or "".
-	OpenCaseOf(ctx context.Context, owner Identity) (string, error)
 	// AddPost records where the card was posted (one post per channel).
 	AddPost(ctx context.Context, id string, p Post) error
 	// AddAudit appends to the audit stream, atomically with its checks:
@@ -71,15 +69,14 @@ type SessionStore interface {
 	Delete(ctx context.Context, owner Identity) error
 }
 
-// Moderation keeps blocks, the pause switch and event dedupe outside of sessions.
+// Moderation keeps blocks and the pause switch. Events are deduplicated where they take
+// effect: in the session save and the audit append.
 type Moderation interface {
 	SetBlock(ctx context.Context, b Block) error
 	RemoveBlock(ctx context.Context, user Identity) (bool, error)
 	Blocks(ctx context.Context) ([]Block, error)
 	SetPause(ctx context.Context, p *Pause) error // nil resumes
 	GetPause(ctx context.Context) (*Pause, error)
-	// FirstSeen marks an event id as handled and reports whether it was new.
-	FirstSeen(ctx context.Context, eventID string) (bool, error)
 }
 
 // Messenger delivers the bot's messages on one platform. Each adapter implements it.

@@ -355,18 +355,6 @@ func caseNumber(member any) int {
 
 func allStatuses() []bot.Status { return statuses[:] }
 
-// OpenCaseOf returns the id of the owner's open case, or "".
-func (s *CaseStore) OpenCaseOf(ctx context.Context, owner bot.Identity) (string, error) {
-	id, err := s.rdb.Get(ctx, s.keys.Owner(owner)).Result()
-	if errors.Is(err, goredis.Nil) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("open case of %s: %w", owner, err)
-	}
-	return id, nil
-}
-
 // AddPost records where the card was posted. Posting again to a channel replaces its ref.
 func (s *CaseStore) AddPost(ctx context.Context, id string, p bot.Post) error {
 	n, err := casePost.Run(ctx, s.rdb, []string{s.keys.Case(id)}, p.Channel, p.Ref).Int()

@@ -136,16 +136,3 @@ func (m *Moderation) GetPause(ctx context.Context) (*bot.Pause, error) {
 	}
 	return p, nil
 }
-
-// FirstSeen marks eventID as handled for Config.DedupeTTL and reports whether it was new.
-// An empty id cannot be deduplicated and always counts as new.
-func (m *Moderation) FirstSeen(ctx context.Context, eventID string) (bool, error) {
-	if eventID == "" {
-		return true, nil
-	}
-	ok, err := m.rdb.SetNX(ctx, m.keys.Seen(eventID), "1", m.cfg.DedupeTTL).Result()
-	if err != nil {
-		return false, fmt.Errorf("mark event %s seen: %w", eventID, err)
-	}
-	return ok, nil
-}

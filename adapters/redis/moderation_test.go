@@ -106,25 +106,3 @@ func TestPause(t *testing.T) {
 		}
 	})
 }
-
-func TestFirstSeen(t *testing.T) {
-	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
-		ctx := context.Background()
-		s := newStores(r, redis.Config{DedupeTTL: time.Hour})
-		for _, want := range []bool{true, false, false} {
-			if first, err := s.mod.FirstSeen(ctx, "Ev0123"); err != nil || first != want {
-				t.Errorf("FirstSeen = %v, %v; want %v", first, err, want)
-			}
-		}
-		if d := pttl(t, s.rdb, s.keys.Seen("Ev0123")); d <= 59*time.Minute || d > time.Hour {
-			t.Errorf("seen PTTL = %s, want about 1h", d)
-		}
-		// The session store shares the marks: an event seen here is a duplicate there.
-		if turn, _ := s.sessions.Load(ctx, owner, "Ev0123"); !turn.Seen {
-			t.Error("Load does not see the event FirstSeen marked")
-		}
-		if first, err := s.mod.FirstSeen(ctx, ""); !first || err != nil {
-			t.Errorf("FirstSeen without id = %v, %v; want true", first, err)
-		}
-	})
-}

@@ -47,7 +47,10 @@ func TestModule(t *testing.T) {
 			if err := sessions.Save(ctx, conversation.Session{Owner: string(owner)}, "ev-1", time.Hour); err != nil {
 				t.Fatal(err)
 			}
-			if first, _ := mod.FirstSeen(ctx, "ev-1"); first {
+			if err := mod.SetPause(ctx, &bot.Pause{Message: "back soon"}); err != nil {
+				t.Fatal(err)
+			}
+			if turn, _ := sessions.Load(ctx, owner, "ev-1"); !turn.Seen || turn.Pause == nil {
 				t.Error("the stores do not share the tenant")
 			}
 			if _, err := cases.Create(ctx, newCase(owner, "", t0)); err != nil {
