@@ -23,7 +23,7 @@ func TestCardPostRetriedAcrossRestart(t *testing.T) {
 
 	// The process restarts; the platform is back.
 	second := newHarness(t, rds)
-	second.clock.now = first.clock.Now()
+	second.clock.Set(first.clock.Now())
 	if n, err := second.svc.RunDue(ctx); err != nil || n != 0 {
 		t.Fatalf("nothing is due yet: %d %v", n, err)
 	}

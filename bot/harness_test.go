@@ -8,11 +8,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/clocktest"
 	"escalation-bot/xtest/intaketest"
 	"escalation-bot/xtest/redistest"
 )
@@ -26,7 +26,7 @@ type harness struct {
 	sessions *redis.SessionStore
 	cases    *redis.CaseStore
 	msgr     *recorder
-	clock    *clock
+	clock    *clocktest.Clock
 	engine   *conversation.Engine
 }
 
@@ -40,14 +40,15 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 	for _, m := range mod {
 		m(&cfg)
 	}
-	rcfg := redis.Config{Tenant: rds.Tenant}
+	clock := clocktest.Frozen(t)
+	rcfg := redis.Config{Tenant: rds.Tenant, Clock: clock}
 	flow := conversation.DefaultFlow()
 	h := &harness{
 		rds:      rds,
 		sessions: redis.NewSessionStore(rds.Client, rcfg),
 		cases:    redis.NewCaseStore(rds.Client, rcfg),
 		msgr:     newRecorder(),
-		clock:    &clock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
+		clock:    clock,
 		engine:   conversation.NewEngine(flow),
 	}
 	h.params = bot.Params{
@@ -152,23 +153,6 @@ func (h *harness) intake(t testing.TB, owner bot.Identity, submit bool, override
 		t.Fatalf("after submit: stage %s case %q", s.Stage, s.CaseID)
 	}
 	return s.CaseID
-}
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // recorder is a Messenger for the "web" platform that keeps everything the bot sends.

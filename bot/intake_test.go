@@ -373,7 +373,7 @@ func TestBlockedAndPaused(t *testing.T) {
 		t.Fatalf("blocked user was told:\n%s", texts(replies))
 	}
 	// The block expires.
-	h.clock.Advance(8 * 24 * 60 * 60 * 1e9)
+	h.clock.Advance(8 * 24 * 60 * 60 * 1e9) // 8 days
 	if replies := h.say(t, "web:spammer", "hello"); strings.Contains(texts(replies), "not available") {
 		t.Fatalf("block did not expire:\n%s", texts(replies))
 	}

@@ -10,6 +10,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/clocktest"
 	"escalation-bot/xtest/fakediscord"
 
 	"github.com/bwmarrin/discordgo"
@@ -514,14 +515,14 @@ func TestRateLimitedMessage(t *testing.T) {
 // TestFailedCardPostIsRetried: a card Discord refuses is an error for the core, whose due queue
 // posts it later.
 func TestFailedCardPostIsRetried(t *testing.T) {
-	clock := &testClock{}
+	clock := clocktest.Running(t)
 	e := newEnv(t, withClock(clock))
 	e.fake.FailNext("POST /channels/"+escChannel+"/messages", 1, http.StatusInternalServerError, 0)
 	id := e.openCase(alice)
 	if posts := e.getCase(id).Posts; len(posts) != 0 {
 		t.Fatalf("posted despite the failure: %+v", posts)
 	}
-	clock.advance(2 * time.Minute) // the check is due a minute after the submission
+	clock.Advance(2 * time.Minute) // the check is due a minute after the submission
 	if _, err := e.svc.RunDue(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -87,24 +86,6 @@ func withLogs(w io.Writer) option { return func(ec *envConfig) { ec.logs = w } }
 // withTransport wraps the REST client's transport before the adapter starts.
 func withTransport(f func(http.RoundTripper) http.RoundTripper) option {
 	return func(ec *envConfig) { ec.transport = f }
-}
-
-// testClock is the wall clock, moved forward on demand.
-type testClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
 }
 
 // beforeStart changes the fake Discord before the adapter starts.

@@ -63,6 +63,7 @@ func open(rawURL string, logger *slog.Logger) (*connection, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	routeLibraryLogs(logger, rawURL)
 	if rawURL == "" {
 		return openEmbedded(logger)
 	}

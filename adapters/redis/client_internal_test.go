@@ -1,8 +1,14 @@
 package redis
 
 import (
+	"context"
+	"encoding/json"
+	"log/slog"
 	"reflect"
+	"strings"
 	"testing"
+
+	"escalation-bot/xtest/logtest"
 )
 
 func TestParseMultiHost(t *testing.T) {
@@ -62,5 +68,37 @@ func TestRedactURL(t *testing.T) {
 		if got := RedactURL(in); got != want {
 			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// go-redis's own complaints (here: a pool that cannot dial) reach the bot's slog handler as
+// structured lines without the URL's secrets, never stderr as plain text.
+func TestLibraryLogsGoThroughSlog(t *testing.T) {
+	var out logtest.Buffer
+	logger := slog.New(slog.NewJSONHandler(&out, nil))
+	conn, err := open("redis://owner:hunter2@127.0.0.1:1/0?dial_timeout=50ms&max_retries=-1", logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.close()
+	for i := 0; i < 20 && !strings.Contains(out.String(), "go-redis"); i++ {
+		_ = conn.client.Ping(context.Background()).Err()
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	found := false
+	for _, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not a JSON log line: %q", line)
+		}
+		if rec["component"] == "go-redis" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no go-redis line in the slog output:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), "hunter2") {
+		t.Fatalf("password in the log:\n%s", out.String())
 	}
 }

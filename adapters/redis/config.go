@@ -24,7 +24,18 @@ type Config struct {
 	RateWindow time.Duration
 	// DedupeTTL is how long a handled event id is remembered.
 	DedupeTTL time.Duration
+	// Clock is the clock the core's instants come from (the bot's Clock); nil is the wall
+	// clock. Expiries are written as durations from it, never as absolute instants, so Redis's
+	// own clock need not agree with it.
+	Clock Clock
 }
+
+// Clock tells the time.
+type Clock interface{ Now() time.Time }
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
 
 // Validate reports a configuration that would produce broken keys or windows.
 func (c Config) Validate() error {
@@ -50,6 +61,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.DedupeTTL <= 0 {
 		c.DedupeTTL = DefaultDedupeTTL
+	}
+	if c.Clock == nil {
+		c.Clock = wallClock{}
 	}
 	return c
 }

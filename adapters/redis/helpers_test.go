@@ -10,6 +10,7 @@ import (
 
 	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
+	"escalation-bot/xtest/clocktest"
 	"escalation-bot/xtest/redistest"
 )
 
@@ -34,8 +35,8 @@ func eachBackend(t *testing.T, test func(t *testing.T, r *redistest.Redis)) {
 	}
 }
 
-// t0 is a fixed instant on a whole millisecond, so stored times compare equal.
-var t0 = time.UnixMilli(1_767_000_000_000)
+// t0 is when the tests started, on a whole millisecond, so stored times compare equal.
+var t0 = clocktest.Epoch()
 
 type stores struct {
 	cfg      redis.Config

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -29,20 +30,30 @@ func NewModeration(rdb goredis.UniversalClient, cfg Config) *Moderation {
 }
 
 // SetBlock blocks b.User until b.Until (for good when zero), replacing an earlier block.
-// Redis expires the block itself (PXAT), so no clock of this process decides when it ends.
+// Redis expires the block itself, after the time from now (Config.Clock) to b.Until: a duration,
+// not the instant, so a clock that differs from the Redis server's cannot end it early or late.
+// A block that has already ended is only removed.
 func (m *Moderation) SetBlock(ctx context.Context, b bot.Block) error {
 	if b.User == "" {
 		return errors.New("block: no user")
+	}
+	var ttl time.Duration
+	if !b.Until.IsZero() {
+		ttl = b.Until.Sub(m.cfg.Clock.Now())
+		if ttl < time.Millisecond {
+			_, err := m.RemoveBlock(ctx, b.User)
+			return err
+		}
 	}
 	data, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("block %s: %w", b.User, err)
 	}
 	_, err = m.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		if b.Until.IsZero() {
+		if ttl == 0 {
 			p.Set(ctx, m.keys.Block(b.User), data, 0)
 		} else {
-			p.Do(ctx, "set", m.keys.Block(b.User), data, "pxat", b.Until.UnixMilli())
+			p.Do(ctx, "set", m.keys.Block(b.User), data, "px", ttl.Milliseconds())
 		}
 		p.SAdd(ctx, m.keys.Blocks(), string(b.User))
 		return nil

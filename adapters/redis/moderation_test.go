@@ -8,6 +8,7 @@ import (
 
 	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
+	"escalation-bot/xtest/clocktest"
 	"escalation-bot/xtest/redistest"
 )
 
@@ -48,6 +49,27 @@ func TestBlockExpires(t *testing.T) {
 			t.Errorf("Load after expiry: Block = %+v", turn.Block)
 		}
 	})
+}
+
+// A block lasts as long as the core meant, whatever the distance between the core's clock and
+// the Redis server's: the expiry is a duration from the core's now, not the core's instant.
+func TestBlockExpiryFollowsTheCoresClock(t *testing.T) {
+	for _, skew := range []time.Duration{-365 * 24 * time.Hour, 0, 365 * 24 * time.Hour} {
+		t.Run(skew.String(), func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+				ctx := context.Background()
+				clock := clocktest.Running(t)
+				clock.Advance(skew)
+				s := newStores(r, redis.Config{Clock: clock})
+				if err := s.mod.SetBlock(ctx, bot.Block{User: owner, Reason: "r", Until: clock.Now().Add(time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+				if d := pttl(t, s.rdb, s.keys.Block(owner)); d < 59*time.Minute || d > time.Hour {
+					t.Errorf("block PTTL = %s, want about 1h", d)
+				}
+			})
+		})
+	}
 }
 
 func TestBlockInThePast(t *testing.T) {

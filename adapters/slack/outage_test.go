@@ -9,12 +9,8 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/clocktest"
 )
-
-// laterClock is the wall clock moved forward, as seen by an instance that runs later.
-type laterClock struct{ by time.Duration }
-
-func (c laterClock) Now() time.Time { return time.Now().Add(c.by) }
 
 // A card Slack refuses is posted later by the due queue, by whichever instance runs then: the
 // case is never lost, not even across a restart.
@@ -42,9 +38,10 @@ func TestCardPostRetriedAfterSlackOutage(t *testing.T) {
 
 	// A restarted instance, a few minutes later, runs the due queue.
 	p := e.params
-	p.Clock = laterClock{by: 3 * time.Minute}
-	later := bot.NewService(p)
-	n, err := later.RunDue(context.Background())
+	later := clocktest.Running(t) // as seen by an instance that runs a few minutes later
+	later.Advance(3 * time.Minute)
+	p.Clock = later
+	n, err := bot.NewService(p).RunDue(context.Background())
 	if err != nil || n != 1 {
 		t.Fatalf("RunDue = %d, %v", n, err)
 	}
@@ -53,7 +50,7 @@ func TestCardPostRetriedAfterSlackOutage(t *testing.T) {
 		t.Fatalf("posts = %+v", c.Posts)
 	}
 	// Once posted, later checks post nothing twice.
-	p.Clock = laterClock{by: time.Hour}
+	later.Advance(time.Hour)
 	bot.NewService(p).RunDue(context.Background())
 	cards := 0
 	for _, c := range e.posts(escChannel) {
