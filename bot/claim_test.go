@@ -10,8 +10,6 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/xtest/redistest"
-
-	goredis "github.com/redis/go-redis/v9"
 )
 
 func TestFiftyConcurrentClaims(t *testing.T) {
@@ -159,11 +157,7 @@ func TestRedisDown(t *testing.T) {
 	rds := redistest.New(t)
 	h := newHarness(t, rds)
 	id := h.intake(t, "web:owner", true, nil)
-	// A client whose server is gone. go-redis would print its dial failures on stderr, where
-	// they read like a failing test; the bot routes them into its slog logger instead.
-	goredis.SetLogger(silentRedisLog{})
-	down := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
-	t.Cleanup(func() { down.Close() })
+	down := redistest.Down(t)
 	broken := newHarness(t, &redistest.Redis{Client: down, Tenant: rds.Tenant})
 	_, err := broken.svc.HandleOwner(context.Background(), bot.OwnerEvent{Owner: "web:x", Text: "hello"})
 	if err == nil || bot.ErrorCode(err) != bot.CodeInternal {
@@ -177,10 +171,6 @@ func TestRedisDown(t *testing.T) {
 		t.Fatalf("case after outage: %+v %v", c, err)
 	}
 }
-
-type silentRedisLog struct{}
-
-func (silentRedisLog) Printf(context.Context, string, ...any) {}
 
 // An edit that arrives after a newer one does not leave the card stale.
 func TestCardShowsLatestStateAfterOutOfOrderEdits(t *testing.T) {

@@ -21,11 +21,16 @@
 //	esc:{<tenant>}:seen:<event id>   "1" with PX DedupeTTL: the event was handled
 //	esc:{<tenant>}:seen:audit:<event id>  "1" with PX DedupeTTL: the event's audit entry exists
 //	esc:{<tenant>}:rate:<identity>   counter of events in the current window (PEXPIRE NX)
-//	esc:{<tenant>}:block:<identity>  block JSON, with PXAT when the block expires
+//	esc:{<tenant>}:block:<identity>  block JSON, expiring (PX) when the block ends
 //	esc:{<tenant>}:blocks            set of blocked identities, for listing
 //	esc:{<tenant>}:pause             pause JSON; absent when intake runs
 //	esc:{<tenant>}:due               sorted set of due items (JSON of kind, case, owner,
 //	                                 attempt), score = due time in ms, or lease end once taken
+//	esc:{<tenant>}:inbox:lanes       sorted set of lanes with waiting events, score = lease end
+//	                                 in ms (0: free)
+//	esc:{<tenant>}:inbox:lane:<lane> list of "<seq> <event JSON>", in arrival order
+//	esc:{<tenant>}:inbox:seq         counter behind seq
+//	esc:{<tenant>}:inbox:seen:<id>   "1" with PX DedupeTTL: the event was accepted
 //
 // All times stored as scalars are Unix milliseconds.
 package redis
@@ -104,3 +109,15 @@ func validStatus(s bot.Status) bool {
 	}
 	return false
 }
+
+// InboxLanes is the sorted set of inbox lanes.
+func (k Keys) InboxLanes() string { return k.prefix + "inbox:lanes" }
+
+// InboxLane is one lane's list of waiting events; InboxLane("") is the prefix of them all.
+func (k Keys) InboxLane(lane string) string { return k.prefix + "inbox:lane:" + lane }
+
+// InboxSeq is the counter of inbox items.
+func (k Keys) InboxSeq() string { return k.prefix + "inbox:seq" }
+
+// InboxSeen marks an accepted event id.
+func (k Keys) InboxSeen(id string) string { return k.prefix + "inbox:seen:" + id }

@@ -8,10 +8,11 @@ import (
 	"go.uber.org/fx"
 
 	"escalation-bot/bot"
+	"escalation-bot/inbox"
 )
 
 // Module provides the Redis client (goredis.UniversalClient), bot.SessionStore, bot.CaseStore,
-// bot.Moderation, bot.DueQueue and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
+// bot.Moderation, bot.DueQueue, inbox.Store and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
 // The client is checked with a PING when the app starts and closed when it stops.
 var Module = fx.Module("redis",
 	fx.Provide(
@@ -21,6 +22,7 @@ var Module = fx.Module("redis",
 		fx.Annotate(NewCaseStore, fx.As(new(bot.CaseStore))),
 		fx.Annotate(NewModeration, fx.As(new(bot.Moderation))),
 		fx.Annotate(NewDueQueue, fx.As(new(bot.DueQueue))),
+		fx.Annotate(NewInbox, fx.As(new(inbox.Store))),
 	),
 )
 

@@ -21,6 +21,12 @@ var (
 	caseAuditLua string
 	//go:embed due_take.lua
 	dueTakeLua string
+	//go:embed inbox_put.lua
+	inboxPutLua string
+	//go:embed inbox_take.lua
+	inboxTakeLua string
+	//go:embed inbox_next.lua
+	inboxNextLua string
 
 	sessionSave    = goredis.NewScript(sessionSaveLua)
 	caseCreate     = goredis.NewScript(caseCreateLua)
@@ -28,4 +34,7 @@ var (
 	casePost       = goredis.NewScript(casePostLua)
 	caseAudit      = goredis.NewScript(caseAuditLua)
 	dueTake        = goredis.NewScript(dueTakeLua)
+	inboxPut       = goredis.NewScript(inboxPutLua)
+	inboxTake      = goredis.NewScript(inboxTakeLua)
+	inboxNext      = goredis.NewScript(inboxNextLua)
 )

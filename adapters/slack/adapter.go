@@ -16,7 +16,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/health"
-	"escalation-bot/jobs"
+	"escalation-bot/inbox"
 
 	slackgo "github.com/slack-go/slack"
 )
@@ -30,35 +30,35 @@ const (
 // dmSent is what an owner sees where they typed /escalate or mentioned the bot.
 const dmSent = "I've sent you a direct message to start."
 
-// jobTimeout bounds the work of one Slack request after its ack.
-const jobTimeout = 30 * time.Second
-
 // Adapter turns Slack events, interactions and slash commands into calls of the core, in
 // Socket Mode or over HTTP, and answers through the Messenger.
 type Adapter struct {
-	cfg  Config
-	svc  *bot.Service
-	msgr *Messenger
-	api  *api
-	log  *slog.Logger
-	jobs *jobs.Runner
+	cfg   Config
+	svc   *bot.Service
+	msgr  *Messenger
+	api   *api
+	log   *slog.Logger
+	inbox *inbox.Inbox // every request is stored here before Slack is acknowledged
 
 	botUser atomic.Value // string: the bot's own user id, from auth.test
 	ready   atomic.Bool  // HTTP mode: auth.test passed; Socket Mode: connected
+	stopped atomic.Bool  // Stop was called: nothing more is accepted
 
 	mu         sync.Mutex
 	stopSocket context.CancelFunc
 	socketDone chan struct{}
 }
 
-// NewAdapter builds the adapter over the service, answering through m.
-func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, logger *slog.Logger) *Adapter {
+// NewAdapter builds the adapter over the service, answering through m. What Slack sends is
+// stored in box before it is acknowledged and handled from there.
+func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, box *inbox.Inbox, logger *slog.Logger) *Adapter {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	logger = logger.With("adapter", Platform)
-	a := &Adapter{cfg: cfg, svc: svc, msgr: m, api: m.api, log: logger, jobs: jobs.New(Platform, jobTimeout, logger)}
+	a := &Adapter{cfg: cfg, svc: svc, msgr: m, api: m.api, log: logger, inbox: box}
 	a.botUser.Store("")
+	a.registerKinds()
 	return a
 }
 
@@ -83,10 +83,12 @@ func (a *Adapter) Start(ctx context.Context) error {
 	return a.startSocket(ctx)
 }
 
-// Stop disconnects Socket Mode, lets the work in flight finish while ctx allows, then cancels
-// the rest and waits for it.
+// Stop disconnects Socket Mode and accepts nothing more: later requests get 503 (Slack sends
+// them again, to this replica once restarted or to another). What was stored is finished by
+// the inbox, which stops after the adapter.
 func (a *Adapter) Stop(ctx context.Context) error {
 	a.ready.Store(false)
+	a.stopped.Store(true)
 	a.mu.Lock()
 	stop, done := a.stopSocket, a.socketDone
 	a.mu.Unlock()
@@ -98,9 +100,6 @@ func (a *Adapter) Stop(ctx context.Context) error {
 		case <-ctx.Done():
 			errs = append(errs, fmt.Errorf("slack: socket mode did not stop: %w", ctx.Err()))
 		}
-	}
-	if err := a.jobs.Stop(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("slack: work in flight did not stop: %w", err))
 	}
 	a.api.http.CloseIdleConnections()
 	return errors.Join(errs...)
@@ -168,20 +167,87 @@ func eventID(id string) string {
 // applied in the order they were written; everything else runs at once. Each returns false
 // once the adapter is stopping, and then nothing runs.
 
-func (a *Adapter) goEvent(env eventEnvelope) bool {
-	return a.jobs.GoAfter(eventKey(env), "event", func(ctx context.Context) { a.handleEvent(ctx, env) })
+// The kinds of the inbox items this adapter stores: the parsed payload, as JSON.
+const (
+	kindEvent       = "slack.event"
+	kindInteraction = "slack.interaction"
+	kindCommand     = "slack.command"
+)
+
+// registerKinds tells the inbox how to handle what this adapter stores in it.
+func (a *Adapter) registerKinds() {
+	a.inbox.Handle(kindEvent, func(ctx context.Context, payload []byte) error {
+		var env eventEnvelope
+		if err := json.Unmarshal(payload, &env); err != nil {
+			a.log.ErrorContext(ctx, "stored slack event unreadable; dropped", "err", err)
+			return nil
+		}
+		return a.handleEvent(ctx, env)
+	})
+	a.inbox.Handle(kindInteraction, func(ctx context.Context, payload []byte) error {
+		var ic slackgo.InteractionCallback
+		if err := json.Unmarshal(payload, &ic); err != nil {
+			a.log.ErrorContext(ctx, "stored slack interaction unreadable; dropped", "err", err)
+			return nil
+		}
+		return a.handleInteraction(ctx, ic)
+	})
+	a.inbox.Handle(kindCommand, func(ctx context.Context, payload []byte) error {
+		var cmd slackgo.SlashCommand
+		if err := json.Unmarshal(payload, &cmd); err != nil {
+			a.log.ErrorContext(ctx, "stored slack command unreadable; dropped", "err", err)
+			return nil
+		}
+		return a.handleCommand(ctx, cmd)
+	})
 }
 
-func (a *Adapter) goInteraction(ic slackgo.InteractionCallback) bool {
-	return a.jobs.GoAfter(interactionKey(ic), "interaction", func(ctx context.Context) { a.handleInteraction(ctx, ic) })
-}
-
-func (a *Adapter) goCommand(cmd slackgo.SlashCommand) bool {
-	key := ""
-	if cmd.Command == commandEscalate {
-		key = string(identity(cmd.TeamID, cmd.UserID))
+// accept stores the work of a request in the inbox before Slack is acknowledged. An error
+// means: do not acknowledge, so that Slack delivers it again. An event stored before (a retry
+// of a delivery whose acknowledgement was lost) is acknowledged without being stored again.
+func (a *Adapter) accept(ctx context.Context, it inbox.Item, v any) error {
+	if a.stopped.Load() {
+		return errors.New("slack: stopping")
 	}
-	return a.jobs.GoAfter(key, "command", func(ctx context.Context) { a.handleCommand(ctx, cmd) })
+	payload, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("slack %s: %w", it.Kind, err)
+	}
+	it.Payload = payload
+	err = a.inbox.Accept(ctx, it)
+	if errors.Is(err, inbox.ErrDuplicate) {
+		return nil
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "slack request not stored; Slack will deliver it again", "kind", it.Kind, "id", it.ID, "err", err)
+	}
+	return err
+}
+
+func (a *Adapter) acceptEvent(ctx context.Context, env eventEnvelope) error {
+	return a.accept(ctx, inbox.Item{ID: eventID(env.EventID), Lane: eventKey(env), Kind: kindEvent}, env)
+}
+
+func (a *Adapter) acceptInteraction(ctx context.Context, ic slackgo.InteractionCallback) error {
+	ic.Token = "" // the legacy verification token is a secret and is not needed later
+	id := ""
+	if ic.TriggerID != "" {
+		id = "slack:trigger:" + ic.TriggerID
+	}
+	return a.accept(ctx, inbox.Item{ID: id, Lane: interactionKey(ic), Kind: kindInteraction}, &ic)
+}
+
+func (a *Adapter) acceptCommand(ctx context.Context, cmd slackgo.SlashCommand) error {
+	cmd.Token = ""
+	lane := ""
+	if cmd.Command == commandEscalate {
+		lane = string(identity(cmd.TeamID, cmd.UserID))
+	}
+	id := ""
+	if cmd.TriggerID != "" {
+		id = "slack:trigger:" + cmd.TriggerID
+	}
+	return a.accept(ctx, inbox.Item{ID: id, Lane: lane, Kind: kindCommand}, cmd)
 }
 
 // eventKey is the owner an event comes from, as handleEvent names them; "" when none.
@@ -207,37 +273,44 @@ func interactionKey(ic slackgo.InteractionCallback) string {
 	return ""
 }
 
-// handleEvent runs one Events API callback.
-func (a *Adapter) handleEvent(ctx context.Context, env eventEnvelope) {
+// retryLater reports whether a core error means the work could not be done for now (Redis
+// away): the inbox runs it again later, and the person is told nothing yet.
+func retryLater(err error) bool {
+	return err != nil && bot.ErrorCode(err) == bot.CodeInternal
+}
+
+// handleEvent runs one Events API callback. An error means: run it again later.
+func (a *Adapter) handleEvent(ctx context.Context, env eventEnvelope) error {
 	var ev innerEvent
 	if err := json.Unmarshal(env.Event, &ev); err != nil {
 		a.log.WarnContext(ctx, "unreadable slack event", "event_id", env.EventID, "err", err)
-		return
+		return nil
 	}
 	// Edits, joins, bot messages and the bot's own posts must not drive a dialogue. A message
 	// with a file attached (file_share) is still the person writing: its text counts.
 	if (ev.Subtype != "" && ev.Subtype != "file_share") || ev.BotID != "" || ev.User == "" || ev.User == a.botUser.Load().(string) {
-		return
+		return nil
 	}
 	team := firstNonEmpty(ev.UserTeam, ev.Team, env.TeamID)
 	switch ev.Type {
 	case "message":
 		if ev.ChannelType != "im" {
-			return
+			return nil
 		}
-		a.ownerMessage(ctx, env.EventID, team, ev)
+		return a.ownerMessage(ctx, env.EventID, team, ev)
 	case "app_mention":
 		if ev.ChannelType == "im" || strings.HasPrefix(ev.Channel, "D") {
-			return // in the DM the message event already runs the intake
+			return nil // in the DM the message event already runs the intake
 		}
-		a.startIntake(ctx, eventID(env.EventID), team, ev.User, "", func(ctx context.Context, text string) error {
+		return a.startIntake(ctx, eventID(env.EventID), team, ev.User, "", func(ctx context.Context, text string) error {
 			return a.api.ephemeral(ctx, ev.Channel, ev.User, text)
 		})
 	}
+	return nil
 }
 
 // ownerMessage runs a DM from an owner through the intake and answers in the DM.
-func (a *Adapter) ownerMessage(ctx context.Context, id, team string, ev innerEvent) {
+func (a *Adapter) ownerMessage(ctx context.Context, id, team string, ev innerEvent) error {
 	a.api.rememberDM(ev.User, ev.Channel)
 	owner := identity(team, ev.User)
 	replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{
@@ -246,7 +319,11 @@ func (a *Adapter) ownerMessage(ctx context.Context, id, team string, ev innerEve
 		Name:  a.api.userName(ctx, ev.User, ""),
 		Text:  unescape(ev.Text),
 	})
+	if retryLater(err) {
+		return err
+	}
 	a.answerOwner(ctx, owner, ev.Channel, replies, err)
+	return nil
 }
 
 // answerOwner posts an intake turn's replies in the DM, or says that it failed.
@@ -262,14 +339,17 @@ func (a *Adapter) answerOwner(ctx context.Context, owner bot.Identity, channel s
 
 // startIntake opens the DM and starts (or resumes) the owner's intake there, then tells them
 // where to look through tell, where they asked.
-func (a *Adapter) startIntake(ctx context.Context, id, team, user, name string, tell func(context.Context, string) error) {
+func (a *Adapter) startIntake(ctx context.Context, id, team, user, name string, tell func(context.Context, string) error) error {
 	owner := identity(team, user)
 	channel, err := a.api.openDM(ctx, user)
 	if err == nil {
 		var replies []conversation.Reply
 		replies, err = a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: a.api.userName(ctx, user, name)})
+		if retryLater(err) {
+			return err
+		}
 		if err == nil && len(replies) == 0 {
-			return // a redelivered event: it was answered the first time
+			return nil // a redelivered event: it was answered the first time
 		}
 		if err == nil {
 			err = a.msgr.sendReplies(ctx, channel, replies)
@@ -283,6 +363,7 @@ func (a *Adapter) startIntake(ctx context.Context, id, team, user, name string, 
 	if err := tell(ctx, text); err != nil {
 		a.log.ErrorContext(ctx, "tell owner where the intake is", "owner", owner, "err", err)
 	}
+	return nil
 }
 
 // actor is the person behind an executive or moderator action, with the configured user
@@ -303,17 +384,21 @@ func (a *Adapter) roles(ctx context.Context, user string) []string {
 }
 
 // handleInteraction runs a button click or a modal submission.
-func (a *Adapter) handleInteraction(ctx context.Context, ic slackgo.InteractionCallback) {
+// An error means: run it again later (every action in it is idempotent in the core).
+func (a *Adapter) handleInteraction(ctx context.Context, ic slackgo.InteractionCallback) error {
 	switch ic.Type {
 	case slackgo.InteractionTypeBlockActions:
 		for _, act := range ic.ActionCallback.BlockActions {
-			a.blockAction(ctx, ic, act)
+			if err := a.blockAction(ctx, ic, act); err != nil {
+				return err
+			}
 		}
 	case slackgo.InteractionTypeViewSubmission:
-		a.viewSubmission(ctx, ic)
+		return a.viewSubmission(ctx, ic)
 	default:
 		a.log.DebugContext(ctx, "slack interaction ignored", "type", ic.Type)
 	}
+	return nil
 }
 
 func userTeam(ic slackgo.InteractionCallback) string {
@@ -322,7 +407,7 @@ func userTeam(ic slackgo.InteractionCallback) string {
 
 func payloadName(u slackgo.User) string { return firstNonEmpty(u.Name, u.Username) }
 
-func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallback, act *slackgo.BlockAction) {
+func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallback, act *slackgo.BlockAction) error {
 	parts := strings.Split(act.ActionID, "|")
 	channel := firstNonEmpty(ic.Container.ChannelID, ic.Channel.ID)
 	switch {
@@ -330,7 +415,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 		// Intake buttons are rendered only in the owner's DM with the bot.
 		if !isDM(channel) {
 			a.refuseAction(ctx, ic, channel, act.ActionID, notInDM)
-			return
+			return nil
 		}
 		owner := identity(userTeam(ic), ic.User.ID)
 		a.api.rememberDM(ic.User.ID, channel)
@@ -342,17 +427,21 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 			Action: parts[1],
 			Value:  act.Value,
 		})
+		if retryLater(err) {
+			return err
+		}
 		a.answerOwner(ctx, owner, channel, replies, err)
 	case len(parts) == 2 && parts[0] == casePrefix:
 		// Case cards are posted only in the escalation channels.
 		if !a.escalationChannel(channel) {
 			a.refuseAction(ctx, ic, channel, act.ActionID, notInEscalationChannel)
-			return
+			return nil
 		}
-		a.caseAction(ctx, ic, parts[1], act.Value, channel)
+		return a.caseAction(ctx, ic, parts[1], act.Value, channel)
 	default:
 		a.log.DebugContext(ctx, "slack action ignored", "action_id", act.ActionID)
 	}
+	return nil
 }
 
 // What someone is told when a button arrives from where it was never shown.
@@ -387,7 +476,7 @@ const precheckBudget = 1500 * time.Millisecond
 
 // caseAction runs a case card button. Claim and Release act at once; Reply and Resolve open a
 // modal for the text, after asking the core whether the actor may.
-func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback, action, caseID, channel string) {
+func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback, action, caseID, channel string) error {
 	var actor bot.Actor
 	var err error
 	switch action {
@@ -409,15 +498,19 @@ func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback
 		}
 	default:
 		a.log.DebugContext(ctx, "unknown case action", "action", action)
-		return
+		return nil
 	}
 	if err == nil {
-		return
+		return nil
+	}
+	if retryLater(err) && (action == bot.ActionClaim || action == bot.ActionRelease) {
+		return err // a click is kept until it can be carried out
 	}
 	a.logError(ctx, "case action refused", err, "case", caseID, "action", action, "actor", actor.ID)
 	if err := a.api.ephemeral(ctx, channel, ic.User.ID, bot.ErrorMessage(err)); err != nil {
 		a.log.ErrorContext(ctx, "tell executive", "actor", actor.ID, "err", err)
 	}
+	return nil
 }
 
 // precheck asks the core, within precheckBudget, whether the actor may Reply or Resolve before
@@ -455,11 +548,11 @@ func (a *Adapter) precheck(ctx context.Context, actor *bot.Actor, user, action, 
 
 // viewSubmission runs the Reply or Resolve modal. The modal is closed by the ack, so a refusal
 // reaches the executive as a DM.
-func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCallback) {
+func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCallback) error {
 	parts := strings.Split(ic.View.CallbackID, "|")
 	if len(parts) != 2 || parts[0] != casePrefix {
 		a.log.DebugContext(ctx, "slack view ignored", "callback_id", ic.View.CallbackID)
-		return
+		return nil
 	}
 	caseID := ic.View.PrivateMetadata
 	text := ""
@@ -474,10 +567,13 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 	case bot.ActionResolve:
 		_, err = a.svc.Resolve(ctx, actor, caseID, text)
 	default:
-		return
+		return nil
 	}
 	if err == nil {
-		return
+		return nil
+	}
+	if retryLater(err) {
+		return err // what they typed is kept and sent once it can be
 	}
 	a.logError(ctx, "case "+parts[1]+" refused", err, "case", caseID, "actor", actor.ID)
 	// The modal is gone: what they typed goes back to them with the refusal, so nothing is lost.
@@ -488,10 +584,11 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 	if derr != nil {
 		a.log.ErrorContext(ctx, "tell executive", "actor", actor.ID, "err", derr)
 	}
+	return nil
 }
 
 // handleCommand runs /escalate and /escalations; answers go to the caller only.
-func (a *Adapter) handleCommand(ctx context.Context, cmd slackgo.SlashCommand) {
+func (a *Adapter) handleCommand(ctx context.Context, cmd slackgo.SlashCommand) error {
 	respond := func(ctx context.Context, text string) error {
 		if cmd.ResponseURL == "" {
 			return a.api.ephemeral(ctx, cmd.ChannelID, cmd.UserID, text)
@@ -501,11 +598,13 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slackgo.SlashCommand) {
 	var text string
 	switch cmd.Command {
 	case commandEscalate:
-		a.startIntake(ctx, eventID("command:"+cmd.TriggerID), cmd.TeamID, cmd.UserID, cmd.UserName, respond)
-		return
+		return a.startIntake(ctx, eventID("command:"+cmd.TriggerID), cmd.TeamID, cmd.UserID, cmd.UserName, respond)
 	case commandEscalations:
 		actor := a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.UserName)
 		out, err := a.svc.Command(ctx, actor, commandEscalations+" "+unescape(cmd.Text))
+		if retryLater(err) {
+			return err
+		}
 		if err != nil {
 			a.logError(ctx, "moderator command refused", err, "actor", actor.ID, "command", firstWord(cmd.Text))
 			out = bot.ErrorMessage(err)
@@ -517,6 +616,7 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slackgo.SlashCommand) {
 	if err := respond(ctx, text); err != nil {
 		a.log.ErrorContext(ctx, "answer slash command", "command", cmd.Command, "err", err)
 	}
+	return nil
 }
 
 func firstWord(s string) string {

@@ -2,15 +2,20 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/conversation"
+	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakeslack"
 	"escalation-bot/xtest/logtest"
+	"escalation-bot/xtest/redistest"
 )
 
 // TestRetryOfUnseenEventIsProcessed: Slack retries an event exactly when it did not see the
@@ -45,13 +50,13 @@ func TestRetryOfUnseenEventIsProcessed(t *testing.T) {
 	}
 }
 
-// TestSocketEnvelopeNotAckedWhileStopping: once the jobs are stopping, an envelope is not acked,
+// TestSocketEnvelopeNotAckedWhileStopping: once the inbox is stopping, an envelope is not acked,
 // so Slack redelivers it (to another connection) instead of counting it as delivered.
 func TestSocketEnvelopeNotAckedWhileStopping(t *testing.T) {
 	logs := &logtest.Buffer{}
 	e := newEnv(t, socketMode, captureLogs(logs))
 	e.fake.WaitSocketConnections(t, 1, 5*time.Second)
-	if err := e.adapter.jobs.Stop(t.Context()); err != nil {
+	if err := e.inbox.Stop(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
@@ -151,7 +156,7 @@ func TestStoppedJobsRefuseHTTPRetry(t *testing.T) {
 	e := newEnv(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	if err := e.adapter.jobs.Stop(ctx); err != nil {
+	if err := e.inbox.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
 	body := fakeslack.EventCallback(team, "EvRetryLate", fakeslack.MessageIM(owner1, dmOf(owner1), "hello", e.ts()))
@@ -159,5 +164,65 @@ func TestStoppedJobsRefuseHTTPRetry(t *testing.T) {
 	h.Set("X-Slack-Retry-Num", "1")
 	if status, _ := e.post("/slack/events", body, h); status != http.StatusServiceUnavailable {
 		t.Errorf("status %d, want 503", status)
+	}
+}
+
+// TestNotStoredNotAcked: when Redis cannot store a request, Slack gets 503 (and sends it again
+// later) instead of a 200 for work that would be lost.
+func TestNotStoredNotAcked(t *testing.T) {
+	e := newEnv(t)
+	box := inbox.New(redisstore.NewInbox(redistest.Down(t), redisstore.Config{}), inbox.Config{}, testLogger(t))
+	a := NewAdapter(e.adapter.cfg, e.svc, e.adapter.msgr, box, testLogger(t))
+	mux := http.NewServeMux()
+	a.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	e.srv = srv
+	for _, tt := range []struct {
+		path string
+		body []byte
+	}{
+		{"/slack/events", fakeslack.EventCallback(team, "EvDown", fakeslack.MessageIM(owner1, dmOf(owner1), "hello", e.ts()))},
+		{"/slack/interactions", fakeslack.BlockActions(team, dana, "dana", escChannel, e.ts(), "trig-down", fakeslack.Action{ActionID: "case|claim", Value: "ESC-1"})},
+		{"/slack/commands", fakeslack.SlashCommand(team, mod, "mo", "C1", "/escalations", "stats", "trig-down-cmd", e.fake.ResponseURL("trig-down-cmd"))},
+	} {
+		status, _ := e.post(tt.path, tt.body, fakeslack.Sign(testSecret, time.Now(), tt.body))
+		if status != http.StatusServiceUnavailable {
+			t.Errorf("%s with Redis down: status %d, want 503", tt.path, status)
+		}
+	}
+	if n := len(e.posts(dmOf(owner1))); n != 0 {
+		t.Errorf("the owner was answered %d times although nothing was stored", n)
+	}
+}
+
+// TestStoredEventSurvivesCrash: an event stored and acknowledged by a replica that died before
+// handling it is handled by the next one that runs.
+func TestStoredEventSurvivesCrash(t *testing.T) {
+	e := newEnv(t)
+	// The dead replica: it stored the event (and Slack got its 200), then it was gone.
+	body := fakeslack.EventCallback(team, "EvOrphan", fakeslack.MessageIM(owner1, dmOf(owner1), "hello", e.ts()))
+	var env eventEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(env)
+	store := redisstore.NewInbox(e.rds.Client, redisstore.Config{Tenant: e.rds.Tenant})
+	if err := store.Put(t.Context(), inbox.Item{ID: eventID(env.EventID), Lane: eventKey(env), Kind: kindEvent, Payload: payload}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Take(t.Context(), 50*time.Millisecond, 10); err != nil { // it had begun
+		t.Fatal(err)
+	}
+	e.waitShown("chat.postMessage", dmOf(owner1), "escalation assistant")
+	e.settle()
+	greetings := 0
+	for _, c := range e.posts(dmOf(owner1)) {
+		if strings.Contains(shown(c), "escalation assistant") {
+			greetings++
+		}
+	}
+	if greetings != 1 {
+		t.Errorf("the owner was greeted %d times, want 1", greetings)
 	}
 }

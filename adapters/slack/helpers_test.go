@@ -17,6 +17,7 @@ import (
 	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakeslack"
 	"escalation-bot/xtest/intaketest"
 	"escalation-bot/xtest/logtest"
@@ -43,6 +44,8 @@ type env struct {
 	fake     *fakeslack.Server
 	svc      *bot.Service
 	adapter  *Adapter
+	inbox    *inbox.Inbox
+	rds      *redistest.Redis
 	sessions *redisstore.SessionStore
 	cases    *redisstore.CaseStore
 	srv      *httptest.Server // HTTP mode
@@ -125,6 +128,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		sessions: redisstore.NewSessionStore(r.Client, rcfg),
 		cases:    redisstore.NewCaseStore(r.Client, rcfg),
 		socket:   ec.socket,
+		rds:      r,
 	}
 	e.params = bot.Params{
 		Config:     ec.bot,
@@ -138,7 +142,14 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Logger:     logger,
 	}
 	e.svc = bot.NewService(e.params)
-	e.adapter = NewAdapter(cfg, e.svc, m, logger)
+	e.inbox = inbox.New(redisstore.NewInbox(r.Client, rcfg), inbox.Config{Poll: 20 * time.Millisecond}, logger)
+	e.inbox.Start()
+	t.Cleanup(func() {
+		if err := e.inbox.Stop(context.Background()); err != nil {
+			t.Errorf("stop inbox: %v", err)
+		}
+	})
+	e.adapter = NewAdapter(cfg, e.svc, m, e.inbox, logger)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	if err := e.adapter.Start(ctx); err != nil {
@@ -208,9 +219,9 @@ func (e *env) settle() {
 		e.fake.WaitAck(e.t, id, 5*time.Second)
 	}
 	deadline := time.Now().Add(20 * time.Second)
-	for !e.adapter.jobs.Idle() {
+	for !e.inbox.Idle(e.t.Context()) {
 		if time.Now().After(deadline) {
-			e.t.Fatal("the adapter's jobs did not finish")
+			e.t.Fatal("the adapter's work did not finish")
 		}
 		time.Sleep(2 * time.Millisecond)
 	}

@@ -73,14 +73,16 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 		a.log.DebugContext(r.Context(), "slack event retry", "event_id", env.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 	}
-	a.ack(w, a.goEvent(env))
+	a.ack(w, a.acceptEvent(r.Context(), env))
 }
 
-// ack answers a request whose work was handed over: an empty 200 (which also closes a
-// submitted modal), or 503 while stopping, so that Slack does not count it as delivered.
-func (a *Adapter) ack(w http.ResponseWriter, started bool) {
-	if !started {
-		http.Error(w, "stopping", http.StatusServiceUnavailable)
+// ack answers a request whose work was stored (err nil): an empty 200, which also closes a
+// submitted modal. When it could not be stored (Redis away, stopping) it answers 503, so that
+// Slack does not count it as delivered and sends it again.
+func (a *Adapter) ack(w http.ResponseWriter, err error) {
+	if err != nil {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "not stored, try again", http.StatusServiceUnavailable)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -101,7 +103,7 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid payload", http.StatusBadRequest)
 		return
 	}
-	a.ack(w, a.goInteraction(ic))
+	a.ack(w, a.acceptInteraction(r.Context(), ic))
 }
 
 func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
@@ -116,5 +118,5 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The answer goes to response_url after the work; an empty 200 shows nothing meanwhile.
-	a.ack(w, a.goCommand(cmd))
+	a.ack(w, a.acceptCommand(r.Context(), cmd))
 }

@@ -13,6 +13,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/health"
+	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakeslack"
 	"escalation-bot/xtest/redistest"
 
@@ -37,6 +38,7 @@ func TestModule(t *testing.T) {
 		Module,
 		bot.Module,
 		redisstore.Module,
+		inbox.Module,
 		health.Module,
 		fx.Supply(
 			Config{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: strings.TrimSuffix(fake.APIURL(), "/")},
@@ -129,6 +131,7 @@ func TestModuleSocketMode(t *testing.T) {
 		Module,
 		bot.Module,
 		redisstore.Module,
+		inbox.Module,
 		health.Module,
 		fx.Supply(
 			Config{BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: fake.APIURL()},

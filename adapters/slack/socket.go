@@ -109,11 +109,11 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	if evt.Request == nil {
 		return
 	}
-	// The job is reserved first and the envelope acked after: once the adapter is stopping no
-	// job starts, and an envelope left unacked is redelivered by Slack (to another connection
-	// or instance) instead of being acked and lost.
-	if !a.startEnvelope(ctx, evt) {
-		a.log.WarnContext(ctx, "slack envelope not acked: the adapter is stopping", "envelope", evt.Request.EnvelopeID)
+	// The envelope is stored first and acked after: an envelope that could not be stored
+	// (Redis away, stopping) is left unacked, and Slack redelivers it (to another connection
+	// or instance) instead of it being acked and lost.
+	if err := a.storeEnvelope(ctx, evt); err != nil {
+		a.log.WarnContext(ctx, "slack envelope not acked: not stored", "envelope", evt.Request.EnvelopeID, "err", err)
 		return
 	}
 	// Slack redelivers an envelope it did not see acked within 3 s, so an ack that cannot be
@@ -125,31 +125,31 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	}
 }
 
-// startEnvelope hands the work of an envelope to a job. It reports false only when the job
-// was refused (the adapter is stopping); an envelope with nothing to do is reported started,
-// so that it is acked and not redelivered.
-func (a *Adapter) startEnvelope(ctx context.Context, evt socketmode.Event) bool {
+// storeEnvelope stores the work of an envelope in the inbox. An error means it was not stored
+// (Redis away, stopping) and must not be acked; an envelope with nothing to do is nil, so that
+// it is acked and not redelivered.
+func (a *Adapter) storeEnvelope(ctx context.Context, evt socketmode.Event) error {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
 		var env eventEnvelope
 		if err := json.Unmarshal(evt.Request.Payload, &env); err != nil {
 			a.log.WarnContext(ctx, "unreadable slack event envelope", "envelope", evt.Request.EnvelopeID, "err", err)
-			return true
+			return nil
 		}
 		if env.Type != "event_callback" {
-			return true
+			return nil
 		}
-		return a.goEvent(env)
+		return a.acceptEvent(ctx, env)
 	case socketmode.EventTypeInteractive:
 		if ic, ok := evt.Data.(slackgo.InteractionCallback); ok {
-			return a.goInteraction(ic)
+			return a.acceptInteraction(ctx, ic)
 		}
 	case socketmode.EventTypeSlashCommand:
 		if cmd, ok := evt.Data.(slackgo.SlashCommand); ok {
-			return a.goCommand(cmd)
+			return a.acceptCommand(ctx, cmd)
 		}
 	}
-	return true
+	return nil
 }
 
 // describe turns a socket mode event's data into log text.

@@ -6,9 +6,12 @@ import (
 	"testing"
 	"time"
 
+	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/redistest"
 )
 
 // TestSocketMode: the same adapter over Socket Mode: a DM turn, a button, slash commands and a
@@ -106,7 +109,8 @@ func TestStartErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := NewAdapter(cfg, nil, m, testLogger(t))
+			box := inbox.New(redisstore.NewInbox(redistest.NewMini(t).Client, redisstore.Config{}), inbox.Config{}, testLogger(t))
+			a := NewAdapter(cfg, nil, m, box, testLogger(t))
 			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 			defer cancel()
 			err = a.Start(ctx)

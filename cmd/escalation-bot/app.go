@@ -17,6 +17,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/health"
+	"escalation-bot/inbox"
 
 	goredis "github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
@@ -68,6 +69,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			fx.Annotate(redisCheck, fx.ResultTags(`group:"readiness"`)),
 		),
 		redis.Module,
+		inbox.Module,
 		bot.Module,
 		health.Module,
 		fx.Invoke(func(*Server) {}),

@@ -58,6 +58,21 @@ func URL(t testing.TB) string {
 	return url
 }
 
+// Down returns a client of a Redis that is not there: every command fails at once. go-redis
+// would print its dial failures on stderr, where they read like a failing test, so its log
+// lines are dropped from here on in this test binary (the bot routes them into slog).
+func Down(t testing.TB) goredis.UniversalClient {
+	t.Helper()
+	goredis.SetLogger(silent{})
+	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", DialTimeout: 100 * time.Millisecond, MaxRetries: -1})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+type silent struct{}
+
+func (silent) Printf(context.Context, string, ...any) {}
+
 // NewMini starts an in-process miniredis for the test. Its TTLs follow the wall clock, as the
 // embedded server of adapters/redis does.
 func NewMini(t testing.TB) *Redis {

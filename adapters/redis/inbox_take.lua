@@ -1,0 +1,28 @@
+-- inbox_take: lease lanes whose lease is over (or that never had one) and return their first items.
+--
+-- KEYS[1]  esc:{t}:inbox:lanes
+-- ARGV[1]  lease, in ms
+-- ARGV[2]  at most this many lanes
+-- ARGV[3]  key prefix of the lane lists, "esc:{t}:inbox:lane:"
+--
+-- Returns {lane, element, lane, element, ...}. Lane lists are named from ARGV[3] rather than
+-- passed as keys because which lanes are free is known only here; they share the tenant's
+-- hash tag, so on Redis Cluster they live in the same slot.
+-- Time is the server's (TIME), so replicas whose clocks differ agree on when a lease ends.
+-- Guarantees: reading and leasing happen in one script, so two replicas never take one lane.
+
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lanes = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, lane in ipairs(lanes) do
+  local head = redis.call('LINDEX', ARGV[3] .. lane, 0)
+  if head then
+    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), lane)
+    out[#out + 1] = lane
+    out[#out + 1] = head
+  else
+    redis.call('ZREM', KEYS[1], lane)
+  end
+end
+return out

@@ -1,0 +1,358 @@
+// Package inbox keeps inbound platform events durably before they are acknowledged.
+//
+// A chat platform counts an event as delivered once the bot acknowledges it (an HTTP 200, a
+// Socket Mode ack, a deferred interaction answer), and never sends it again. So an adapter
+// first hands the raw event to Accept, which stores it; only when that succeeded does the
+// adapter acknowledge. When it fails (Redis away) the adapter refuses the event (HTTP 503, no
+// ack) and the platform delivers it again later. Stored events are then processed by any
+// replica: the one that accepted the event starts at once, and one that finds an event whose
+// worker died (its lease ran out) takes it over. Events of one lane (one owner) are processed
+// one at a time, in the order they were accepted.
+//
+// Processing is at least once: an event whose worker died after the handler ran is handled
+// again, so handlers must be idempotent (the core deduplicates by event id).
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// Item is one stored event.
+type Item struct {
+	// ID identifies the event for deduplication: the same ID accepted twice is stored once.
+	// Empty: never deduplicated.
+	ID string `json:"id,omitempty"`
+	// Lane orders items: items of one lane are handled one at a time, in order. Empty: the
+	// item has a lane of its own.
+	Lane string `json:"lane,omitempty"`
+	// Kind chooses the handler.
+	Kind    string `json:"kind"`
+	Payload []byte `json:"payload"`
+	// Seq is set by the store: the item's position, for Done.
+	Seq string `json:"seq,omitempty"`
+}
+
+// Store keeps items where every replica sees them. adapters/redis implements it.
+type Store interface {
+	// Put stores the item at the end of its lane. An item whose ID was put before (within the
+	// store's memory of ids) is not stored again and Put reports it with ErrDuplicate.
+	Put(ctx context.Context, it Item) error
+	// Take leases up to limit lanes that have items and no live lease, for lease, and returns
+	// the first item of each. No other caller takes a leased lane until the lease ends.
+	Take(ctx context.Context, lease time.Duration, limit int) ([]Item, error)
+	// Next removes the handled item it from its lane and returns the lane's next item with the
+	// lease renewed, or ok=false when the lane is empty (the lane is released).
+	Next(ctx context.Context, it Item, lease time.Duration) (next Item, ok bool, err error)
+	// Renew extends the lease of the item's lane while a long handler runs.
+	Renew(ctx context.Context, it Item, lease time.Duration) error
+	// Depth is how many items wait, for metrics and tests.
+	Depth(ctx context.Context) (int64, error)
+}
+
+// ErrDuplicate: the item was accepted before.
+var ErrDuplicate = errors.New("inbox: event accepted before")
+
+// Handler processes one item's payload within the inbox's timeout. An error says the work could
+// not be done for now (Redis away): the item is handled again later, and nobody should have
+// been told anything. Anything the person must hear (a refusal, a bad input) is the handler's
+// to say, and then it returns nil.
+type Handler func(ctx context.Context, payload []byte) error
+
+// Config tunes the inbox. Zero fields take the defaults.
+type Config struct {
+	// Timeout bounds one handler (default 30s).
+	Timeout time.Duration
+	// Lease is how long a taken lane stays hidden without renewal; a dead worker's lane is
+	// taken over after at most this long (default 10s). Running handlers renew it.
+	Lease time.Duration
+	// Poll is how often the inbox looks for lanes left by dead workers (default 1s).
+	Poll time.Duration
+	// Workers bounds the lanes handled at once by this process (default 64).
+	Workers int
+	// Retries is how often a failing handler is run again at once, with a growing pause,
+	// before its lane is put back for later (default 4).
+	Retries int
+	// RetryLater is how long a lane whose handler kept failing waits (default 15s).
+	RetryLater time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Timeout <= 0 {
+		c.Timeout = 30 * time.Second
+	}
+	if c.Lease <= 0 {
+		c.Lease = 10 * time.Second
+	}
+	if c.Poll <= 0 {
+		c.Poll = time.Second
+	}
+	if c.Workers <= 0 {
+		c.Workers = 64
+	}
+	if c.Retries <= 0 {
+		c.Retries = 4
+	}
+	if c.RetryLater <= 0 {
+		c.RetryLater = 15 * time.Second
+	}
+	return c
+}
+
+// Inbox accepts items and runs their handlers.
+type Inbox struct {
+	store Store
+	cfg   Config
+	log   *slog.Logger
+
+	mu       sync.Mutex
+	handlers map[string]Handler
+	started  bool
+	stopping bool
+
+	wake   chan struct{}
+	slots  chan struct{}
+	ctx    context.Context // handlers' parent; cancelled when the stop's time is up
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	done   chan struct{}
+}
+
+// New returns an inbox over store. Register handlers with Handle, then Start it.
+func New(store Store, cfg Config, logger *slog.Logger) *Inbox {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	cfg = cfg.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Inbox{
+		store: store, cfg: cfg, log: logger.With("component", "inbox"),
+		handlers: make(map[string]Handler),
+		wake:     make(chan struct{}, 1),
+		slots:    make(chan struct{}, cfg.Workers),
+		ctx:      ctx, cancel: cancel,
+		done: make(chan struct{}),
+	}
+}
+
+// Handle registers the handler of a kind. Adapters call it when they are built.
+func (b *Inbox) Handle(kind string, h Handler) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.handlers[kind] = h
+}
+
+// Accept stores the item. Only when it returns nil (or ErrDuplicate: stored before) may the
+// caller acknowledge the event; the item is then handled here or by another replica.
+func (b *Inbox) Accept(ctx context.Context, it Item) error {
+	b.mu.Lock()
+	_, known := b.handlers[it.Kind]
+	stopping := b.stopping
+	b.mu.Unlock()
+	if !known {
+		return fmt.Errorf("inbox: no handler for %q", it.Kind)
+	}
+	if stopping {
+		return errors.New("inbox: stopping")
+	}
+	if err := b.store.Put(ctx, it); err != nil {
+		return err
+	}
+	b.poke()
+	return nil
+}
+
+func (b *Inbox) poke() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Start runs the loop that takes lanes, until Stop.
+func (b *Inbox) Start() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.started {
+		return
+	}
+	b.started = true
+	go b.loop()
+}
+
+// Stop takes no more lanes and waits for the handlers running, until ctx ends; then it cancels
+// them. Lanes not finished are taken over by another replica (or this one after a restart)
+// when their lease ends.
+func (b *Inbox) Stop(ctx context.Context) error {
+	b.mu.Lock()
+	started := b.started
+	b.stopping = true
+	b.mu.Unlock()
+	if !started {
+		b.cancel()
+		return nil
+	}
+	b.poke()
+	<-b.done
+	finished := make(chan struct{})
+	go func() { b.wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+		b.cancel()
+		return nil
+	case <-ctx.Done():
+		b.cancel()
+		<-finished
+		return fmt.Errorf("inbox: handlers cancelled at stop: %w", ctx.Err())
+	}
+}
+
+// Idle reports whether nothing is waiting in the store and no handler of this process runs;
+// tests wait for it.
+func (b *Inbox) Idle(ctx context.Context) bool {
+	if len(b.slots) > 0 {
+		return false
+	}
+	n, err := b.store.Depth(ctx)
+	return err == nil && n == 0 && len(b.slots) == 0
+}
+
+func (b *Inbox) isStopping() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.stopping
+}
+
+func (b *Inbox) loop() {
+	defer close(b.done)
+	tick := time.NewTicker(b.cfg.Poll)
+	defer tick.Stop()
+	for {
+		if b.isStopping() {
+			return
+		}
+		b.takeAll()
+		select {
+		case <-b.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// takeAll takes lanes while there are free workers and lanes to take.
+func (b *Inbox) takeAll() {
+	for !b.isStopping() {
+		free := cap(b.slots) - len(b.slots)
+		if free == 0 {
+			return
+		}
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		items, err := b.store.Take(ctx, b.cfg.Lease, free)
+		cancel()
+		if err != nil {
+			b.log.Warn("inbox: cannot take events; trying again", "err", err)
+			return
+		}
+		for _, it := range items {
+			b.slots <- struct{}{}
+			b.wg.Add(1)
+			go b.runLane(it)
+		}
+		if len(items) < free {
+			return
+		}
+	}
+}
+
+// runLane handles the lane's items one after the other while it holds the lease.
+func (b *Inbox) runLane(it Item) {
+	defer b.wg.Done()
+	defer func() { <-b.slots; b.poke() }()
+	for {
+		if err := b.runRetrying(it); err != nil {
+			// Still failing: the lane waits, with the item first, and is taken again later by
+			// whichever replica is free then.
+			b.log.Warn("inbox: event not handled yet; trying again later", "kind", it.Kind, "in", b.cfg.RetryLater, "err", err)
+			ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+			_ = b.store.Renew(ctx, it, b.cfg.RetryLater) // if this fails too, the lease ends sooner
+			cancel()
+			return
+		}
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		next, ok, err := b.store.Next(ctx, it, b.cfg.Lease)
+		cancel()
+		if err != nil {
+			// The item stays first in its lane; the lane comes back when the lease ends and the
+			// handler runs again, which handlers tolerate.
+			b.log.Warn("inbox: cannot mark an event handled; it will be handled again", "kind", it.Kind, "err", err)
+			return
+		}
+		if !ok || b.isStopping() {
+			// Stopping with more in the lane: the lease ends and another replica takes it.
+			return
+		}
+		it = next
+	}
+}
+
+// runRetrying runs the item's handler until it succeeds, or fails Retries+1 times.
+func (b *Inbox) runRetrying(it Item) error {
+	pause := 100 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := b.run(it)
+		if err == nil || attempt == b.cfg.Retries || b.isStopping() {
+			return err
+		}
+		select {
+		case <-time.After(pause):
+		case <-b.ctx.Done():
+			return err
+		}
+		pause *= 2
+	}
+}
+
+// run calls the item's handler, renewing the lease while it runs.
+func (b *Inbox) run(it Item) (err error) {
+	b.mu.Lock()
+	h := b.handlers[it.Kind]
+	b.mu.Unlock()
+	if h == nil {
+		b.log.Error("inbox: no handler; event dropped", "kind", it.Kind)
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.Timeout)
+	defer cancel()
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(b.cfg.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := b.store.Renew(ctx, it, b.cfg.Lease); err != nil && ctx.Err() == nil {
+					b.log.Warn("inbox: cannot renew a lease", "kind", it.Kind, "err", err)
+				}
+			}
+		}
+	}()
+	defer func() {
+		cancel()
+		<-renewed
+		// One malformed payload must not take the process down; running it again would only
+		// panic again, so it counts as handled.
+		if r := recover(); r != nil {
+			b.log.Error("inbox: handler panicked; event dropped", "kind", it.Kind, "panic", r, "stack", string(debug.Stack()))
+			err = nil
+		}
+	}()
+	return h(ctx, it.Payload)
+}
