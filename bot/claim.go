@@ -137,20 +137,26 @@ func (s *Service) Claim(ctx context.Context, a Actor, id string) (Card, error) {
 	})
 }
 
-// Assign gives the case to a user, claimed or not (moderators only).
-func (s *Service) Assign(ctx context.Context, a Actor, id string, to Identity, toName string) (Card, error) {
+// Assign gives the case to a user, claimed or not (moderators only). The user must be one
+// valid identity and, where the platform can tell (see Directory), someone who exists; their
+// display name comes from there too.
+func (s *Service) Assign(ctx context.Context, a Actor, id string, to Identity) (Card, error) {
 	if !s.IsModerator(a) {
 		return Card{}, errNotModerator()
 	}
-	if _, name, _ := strings.Cut(string(to), ":"); strings.Trim(name, ":*") == "" || toName == "" {
-		return Card{}, Errorf(CodeInvalid, "Assign to whom? Name an executive, e.g. %s assign %s @dana", CommandPrefix, NormalizeCaseID(id))
+	if !ValidIdentity(to) {
+		return Card{}, Errorf(CodeInvalid, "Assign to whom? Name one executive as %s.", IdentityNotation)
 	}
 	c, err := s.getCase(ctx, id)
 	if err != nil {
 		return Card{}, err
 	}
 	if c.Owner == to || slices.Contains(c.Watchers, to) {
-		return Card{}, Errorf(CodeInvalid, "%s reported %s; assign it to an executive instead.", toName, c.ID)
+		return Card{}, Errorf(CodeInvalid, "%s reported %s; assign it to an executive instead.", to, c.ID)
+	}
+	toName, err := s.person(ctx, to)
+	if err != nil {
+		return Card{}, err
 	}
 	return s.transition(ctx, a, id, Transition{
 		From: []Status{StatusOpen, StatusClaimed}, To: StatusClaimed, Action: "assign",

@@ -365,7 +365,7 @@ func TestBlockedAndPaused(t *testing.T) {
 	h := newHarness(t, redistest.New(t))
 	ctx := context.Background()
 	mod := bot.Actor{ID: "web:mod", Name: "Mod"}
-	if _, err := h.svc.Command(ctx, mod, "/escalations block @spammer 7d posting ads"); err != nil {
+	if _, err := h.svc.Command(ctx, mod, "/escalations block web:spammer 7d posting ads"); err != nil {
 		t.Fatal(err)
 	}
 	replies := h.say(t, "web:spammer", "hello")

@@ -93,6 +93,15 @@ type Messenger interface {
 	PostThread(ctx context.Context, channel, ref string, msg ThreadMessage) error
 }
 
+// Directory is what a platform can tell about its users. A Messenger may implement it; the
+// core then asks it, before a case is assigned, whether the user exists and how they are
+// shown. Without it the core accepts any well-formed identity of that platform.
+type Directory interface {
+	// Person returns the user's display name, or ErrNotFound when the platform says there is
+	// no such user (never was, or deleted).
+	Person(ctx context.Context, id Identity) (name string, err error)
+}
+
 // ThreadMessage is one line under a case card.
 type ThreadMessage struct {
 	CaseID string    `json:"case"`

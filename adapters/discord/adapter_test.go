@@ -276,8 +276,17 @@ func TestModeratorCommands(t *testing.T) {
 		{"manage server", manager, "show", []fakediscord.CommandOption{fakediscord.StringOption("case", id)}, id + " · open"},
 		{"help for anyone", memberInv(eve), "help", nil, "/escalations close <case> <reason>"},
 		{"choice option", memberInv(dana, modRole), "list", []fakediscord.CommandOption{fakediscord.StringOption("filter", "claimed")}, "No claimed cases."},
-		{"assign by mention", manager, "assign", []fakediscord.CommandOption{fakediscord.StringOption("case", id), fakediscord.StringOption("user", "<@"+dana+">")}, id + " is now with"},
-		{"block with optional duration", manager, "block", []fakediscord.CommandOption{fakediscord.StringOption("user", "<@"+bob+">"), fakediscord.StringOption("reason", "abusive language")}, "blocked until unblocked"},
+		{"assign by mention", manager, "assign", []fakediscord.CommandOption{fakediscord.StringOption("case", id), fakediscord.StringOption("user", "<@"+dana+">")}, id + " is now with Dana."},
+		{"block with optional duration", manager, "block", []fakediscord.CommandOption{fakediscord.StringOption("user", "<@"+bob+">"), fakediscord.StringOption("reason", "abusive language")}, "Bob (discord:" + bob + ") is blocked until unblocked"},
+		{"block by nickname mention for a while", manager, "block", []fakediscord.CommandOption{fakediscord.StringOption("user", "<@!"+eve+">"), fakediscord.StringOption("duration", "7d"), fakediscord.StringOption("reason", "spam")}, "Eve (discord:" + eve + ") is blocked until "},
+		{"duration in words refused", manager, "block", []fakediscord.CommandOption{fakediscord.StringOption("user", "<@"+eve+">"), fakediscord.StringOption("duration", "7days"), fakediscord.StringOption("reason", "spam")}, "30m, 12h, 7d or 2w"},
+		{"duration of two words refused", manager, "block", []fakediscord.CommandOption{fakediscord.StringOption("user", "<@"+eve+">"), fakediscord.StringOption("duration", "1h 30m"), fakediscord.StringOption("reason", "spam")}, "takes one word"},
+		{"several words refused before a non-moderator learns of it", memberInv(eve), "block", []fakediscord.CommandOption{fakediscord.StringOption("user", "<@"+eve+"> <@"+dana+">"), fakediscord.StringOption("reason", "spam")}, "Only moderators"},
+		{"role mention refused", manager, "block", []fakediscord.CommandOption{fakediscord.StringOption("user", "<@&"+modRole+">"), fakediscord.StringOption("reason", "spam")}, "could not tell who that mention is"},
+		{"everyone refused", manager, "assign", []fakediscord.CommandOption{fakediscord.StringOption("case", id), fakediscord.StringOption("user", "@everyone")}, "everyone in a channel"},
+		{"unknown user refused", manager, "assign", []fakediscord.CommandOption{fakediscord.StringOption("case", id), fakediscord.StringOption("user", "<@499999999999999999>")}, "There is no user discord:499999999999999999"},
+		{"wildcard refused", manager, "unblock", []fakediscord.CommandOption{fakediscord.StringOption("user", "discord:*")}, "without wildcards"},
+		{"unblock by id", manager, "unblock", []fakediscord.CommandOption{fakediscord.StringOption("user", bob)}, "may use the line again"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -158,25 +158,52 @@ func description(help, name string) string {
 }
 
 // commandLine rebuilds "/escalations <sub> <args…>" from the options, in the table's order,
-// for the core to parse as if typed.
-func commandLine(table []bot.Command, data discordgo.ApplicationCommandInteractionData) string {
+// for the core to parse as if typed. A user option's mention (<@123>, <@!123>) or bare user id
+// becomes the identity discord:<id> here, so the core never reads Discord's syntax; anything
+// else is passed on for the core to judge. An option that takes one word but holds several
+// is refused: joined into the line, its words would be read as the next options.
+func commandLine(table []bot.Command, data discordgo.ApplicationCommandInteractionData) (string, error) {
 	if len(data.Options) == 0 || data.Options[0].Type != discordgo.ApplicationCommandOptionSubCommand {
-		return bot.CommandPrefix + " help"
+		return bot.CommandPrefix + " help", nil
 	}
 	sub := data.Options[0]
 	parts := []string{bot.CommandPrefix, sub.Name}
 	i := slices.IndexFunc(table, func(c bot.Command) bool { return strings.EqualFold(c.Name, sub.Name) })
 	if i < 0 {
-		return strings.Join(parts, " ") // the core says it does not know it
+		return strings.Join(parts, " "), nil // the core says it does not know it
 	}
 	for _, arg := range table[i].Args {
-		if o := sub.GetOption(strings.ToLower(arg.Name)); o != nil {
-			if v := strings.TrimSpace(optionText(o.Value)); v != "" {
-				parts = append(parts, v)
-			}
+		o := sub.GetOption(strings.ToLower(arg.Name))
+		if o == nil {
+			continue
 		}
+		v := strings.TrimSpace(optionText(o.Value))
+		switch {
+		case v == "":
+			continue
+		case !arg.Rest && len(strings.Fields(v)) > 1:
+			return "", bot.Errorf(bot.CodeInvalid, "The %s option takes one word, not %q.", arg.Name, bot.Truncate(v, 40))
+		case arg.Kind == bot.ArgUser:
+			v = resolveUser(v)
+		}
+		parts = append(parts, v)
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " "), nil
+}
+
+// userMention is a Discord user mention, <@123> or the older nickname form <@!123>.
+var userMention = regexp.MustCompile(`^<@!?([0-9]+)>$`)
+
+// resolveUser turns a user mention or a bare user id into the core's identity; anything else
+// is returned as it is.
+func resolveUser(v string) string {
+	if m := userMention.FindStringSubmatch(v); m != nil {
+		return string(identity(m[1]))
+	}
+	if strings.Trim(v, "0123456789") == "" {
+		return string(identity(v))
+	}
+	return v
 }
 
 func optionText(v any) string {

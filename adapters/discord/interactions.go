@@ -291,7 +291,7 @@ func (a *Adapter) invite(ctx context.Context, i *discordgo.Interaction, data dis
 	actor := a.actor(i)
 	if !a.svc.IsModerator(actor) {
 		a.log.InfoContext(ctx, "invite refused: not a moderator", "actor", actor.ID)
-		a.followup(ctx, i, "Only moderators of the escalation line may do that.")
+		a.followup(ctx, i, notModerator)
 		return
 	}
 	var target *discordgo.Message
@@ -354,14 +354,24 @@ func (a *Adapter) moderate(ctx context.Context, i *discordgo.Interaction, data d
 		return
 	}
 	actor := a.actor(i)
-	line := commandLine(a.svc.Commands(), data)
-	out, err := a.svc.Command(ctx, actor, line)
+	line, err := commandLine(a.svc.Commands(), data)
+	out := ""
+	switch {
+	case err != nil && !a.svc.IsModerator(actor):
+		// Who may run it comes first, as in the core, whatever the options hold.
+		out, err = notModerator, nil
+	case err == nil:
+		out, err = a.svc.Command(ctx, actor, line)
+	}
 	if err != nil {
 		a.logError(ctx, "moderator command refused", err, "actor", actor.ID, "command", firstWord(strings.TrimPrefix(line, bot.CommandPrefix)))
 		out = bot.ErrorMessage(err)
 	}
 	a.followup(ctx, i, out)
 }
+
+// notModerator answers someone who may not moderate.
+const notModerator = "Only moderators of the escalation line may do that."
 
 // notSetUp answers a moderator command from a server the bot does not serve.
 const notSetUp = "This bot is not set up for this server."

@@ -38,7 +38,10 @@ type Messenger struct {
 	cards   *ttlcache.Cache[bool]   // channels holding a card, and card threads (card message ids)
 }
 
-var _ bot.Messenger = (*Messenger)(nil)
+var (
+	_ bot.Messenger = (*Messenger)(nil)
+	_ bot.Directory = (*Messenger)(nil)
+)
 
 // NewMessenger builds the REST client of cfg. It makes no call: the adapter checks the token
 // when it starts.
@@ -224,6 +227,22 @@ func restStatus(err error) int {
 		return re.Response.StatusCode
 	}
 	return 0
+}
+
+// Person implements bot.Directory: whether Discord knows the user, and how they are shown.
+func (m *Messenger) Person(ctx context.Context, id bot.Identity) (string, error) {
+	user, err := parseIdentity(id)
+	if err != nil {
+		return "", err
+	}
+	u, err := m.dg.User(user, discordgo.WithContext(ctx))
+	switch {
+	case restCode(err) == discordgo.ErrCodeUnknownUser || restStatus(err) == http.StatusNotFound:
+		return "", bot.ErrNotFound
+	case err != nil:
+		return "", fmt.Errorf("discord: look up user %s: %w", user, err)
+	}
+	return userName(u), nil
 }
 
 // identity is the core's name of a Discord user.

@@ -404,18 +404,65 @@ func TestCommandLine(t *testing.T) {
 	tests := []struct {
 		name string
 		data discordgo.ApplicationCommandInteractionData
-		want string
+		want string // "": refused
 	}{
 		{"no options", sub("stats"), "/escalations stats"},
-		{"table order", sub("block", opt("reason", "spam and abuse"), opt("user", "<@1>"), opt("duration", "7d")), "/escalations block <@1> 7d spam and abuse"},
-		{"optional left out", sub("block", opt("reason", "spam"), opt("user", "<@1>")), "/escalations block <@1> spam"},
+		{"table order", sub("block", opt("reason", "spam and abuse"), opt("user", "<@1>"), opt("duration", "7d")), "/escalations block discord:1 7d spam and abuse"},
+		{"optional left out", sub("block", opt("reason", "spam"), opt("user", "<@1>")), "/escalations block discord:1 spam"},
 		{"close", sub("close", opt("case", "ESC-1"), opt("reason", "duplicate of ESC-2")), "/escalations close ESC-1 duplicate of ESC-2"},
 		{"unknown", sub("frobnicate"), "/escalations frobnicate"},
 		{"nothing", discordgo.ApplicationCommandInteractionData{Name: escalationsCommand}, "/escalations help"},
+		{"empty option", sub("list", opt("filter", "  ")), "/escalations list"},
+		{"several words in a one-word option", sub("block", opt("user", "<@1>"), opt("duration", "7 days"), opt("reason", "spam")), ""},
+		{"several users", sub("assign", opt("case", "ESC-1"), opt("user", "<@1> <@2>")), ""},
 	}
 	for _, tt := range tests {
-		if got := commandLine(table, tt.data); got != tt.want {
-			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		got, err := commandLine(table, tt.data)
+		switch {
+		case tt.want == "" && (err == nil || bot.ErrorCode(err) != bot.CodeInvalid):
+			t.Errorf("%s: %q, %v; want a refusal", tt.name, got, err)
+		case tt.want != "" && (err != nil || got != tt.want):
+			t.Errorf("%s: %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+// TestUserMentions: the adapter turns Discord's mention syntax in a user option into the core's
+// identity, and leaves everything else for the core to judge. Text options keep their words.
+func TestUserMentions(t *testing.T) {
+	table := bot.NewService(bot.Params{}).Commands()
+	tests := []struct {
+		user, want string
+	}{
+		{"<@400000000000000002>", "discord:400000000000000002"},
+		{"<@!400000000000000002>", "discord:400000000000000002"},
+		{"400000000000000002", "discord:400000000000000002"},
+		{" <@1> ", "discord:1"},
+		{"discord:42", "discord:42"},
+		{"slack:T0001:UDANA", "slack:T0001:UDANA"},
+		{"web:dana", "web:dana"},
+		{"<@&800000000000000001>", "<@&800000000000000001>"}, // a role: no user
+		{"<#300000000000000001>", "<#300000000000000001>"},   // a channel
+		{"@everyone", "@everyone"},
+		{"@here", "@here"},
+		{"<@abc>", "<@abc>"},
+		{"<@1>x", "<@1>x"},
+		{"@dana", "@dana"},
+	}
+	for _, tt := range tests {
+		data := discordgo.ApplicationCommandInteractionData{Name: escalationsCommand, Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Name: "block", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: "user", Type: discordgo.ApplicationCommandOptionString, Value: tt.user},
+				{Name: "reason", Type: discordgo.ApplicationCommandOptionString, Value: "said <@1> is @everyone"},
+			},
+		}}}
+		got, err := commandLine(table, data)
+		if want := "/escalations block " + tt.want + " said <@1> is @everyone"; err != nil || got != want {
+			t.Errorf("user %q: %q, %v; want %q", tt.user, got, err, want)
+		}
+		// Whatever the adapter passed on is either an identity or refused by the core.
+		if _, err := bot.ParseCommand(table, got); err == nil != bot.ValidIdentity(bot.Identity(tt.want)) {
+			t.Errorf("user %q: the core read %q with %v", tt.user, got, err)
 		}
 	}
 }

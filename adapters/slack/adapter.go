@@ -601,7 +601,7 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slackgo.SlashCommand) e
 		return a.startIntake(ctx, eventID("command:"+cmd.TriggerID), cmd.TeamID, cmd.UserID, cmd.UserName, respond)
 	case commandEscalations:
 		actor := a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.UserName)
-		out, err := a.svc.Command(ctx, actor, commandEscalations+" "+unescape(cmd.Text))
+		out, err := a.svc.Command(ctx, actor, commandLine(cmd.TeamID, cmd.Text))
 		if retryLater(err) {
 			return err
 		}

@@ -218,6 +218,32 @@ func (a *api) userName(ctx context.Context, user, fallback string) string {
 	return name
 }
 
+// person looks the user up and says whether they exist: errNoUser when Slack does not know
+// them or they were deactivated; any other error when Slack could not be asked.
+func (a *api) person(ctx context.Context, user string) (string, error) {
+	var u *slackgo.User
+	err := a.call(ctx, "users.info", func(ctx context.Context) error {
+		var err error
+		u, err = a.client.GetUserInfoContext(ctx, user)
+		return err
+	})
+	var se slackgo.SlackErrorResponse
+	switch {
+	case errors.As(err, &se) && (se.Err == "user_not_found" || se.Err == "user_not_visible"):
+		return "", errNoUser
+	case err != nil:
+		return "", err
+	case u.Deleted:
+		return "", errNoUser
+	}
+	name := firstNonEmpty(u.Profile.DisplayName, u.RealName, u.Profile.RealName, u.Name, user)
+	a.names.Put(user, name)
+	return name, nil
+}
+
+// errNoUser is a user Slack does not know, or one who was deactivated.
+var errNoUser = errors.New("no such Slack user")
+
 // inGroup reports whether the user belongs to the user group. A failed lookup reports false:
 // a permission that cannot be checked is not granted.
 func (a *api) inGroup(ctx context.Context, group, user string) bool {

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -19,7 +20,10 @@ type Messenger struct {
 	log *slog.Logger
 }
 
-var _ bot.Messenger = (*Messenger)(nil)
+var (
+	_ bot.Messenger = (*Messenger)(nil)
+	_ bot.Directory = (*Messenger)(nil)
+)
 
 // NewMessenger builds the Web API client of cfg. It makes no call: the adapter checks the
 // token when it starts.
@@ -86,6 +90,21 @@ func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot
 		return fmt.Errorf("post in thread of %s in %s: %w", msg.CaseID, channel, err)
 	}
 	return nil
+}
+
+// Person implements bot.Directory: whether Slack knows the user (active, not deactivated),
+// and how they are shown. The workspace in the identity is not checked: users.info answers
+// for the user id across an Enterprise Grid organization.
+func (m *Messenger) Person(ctx context.Context, id bot.Identity) (string, error) {
+	_, user, err := parseIdentity(id)
+	if err != nil {
+		return "", err
+	}
+	name, err := m.api.person(ctx, user)
+	if errors.Is(err, errNoUser) {
+		return "", bot.ErrNotFound
+	}
+	return name, err
 }
 
 // identity is the core's name of a Slack user.

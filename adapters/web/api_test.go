@@ -511,12 +511,22 @@ func TestModeratorCommands(t *testing.T) {
 
 	tests := []struct {
 		line string
-		want string
+		code int
+		want string // in the answer or the error
 	}{
-		{"/escalations list", id},
-		{"/escalations show " + strings.ToLower(id), "Austin, Texas"},
-		{"/escalations stats", "open 1"},
-		{"/escalations help", "/escalations list"},
+		{"/escalations list", http.StatusOK, id},
+		{"/escalations show " + strings.ToLower(id), http.StatusOK, "Austin, Texas"},
+		{"/escalations stats", http.StatusOK, "open 1"},
+		{"/escalations help", http.StatusOK, "/escalations list"},
+		{"/escalations assign " + id + " @dana", http.StatusOK, id + " is now with dana."},
+		{"/escalations assign " + id + " web:erin", http.StatusOK, id + " is now with erin."},
+		{"/escalations block @troll 7d spam", http.StatusOK, "web:troll is blocked until"},
+		{"/escalations block @Дана spam", http.StatusOK, "web:Дана is blocked until unblocked"},
+		{"/escalations block @troll 7 days spam", http.StatusBadRequest, "without a space"},
+		{"/escalations block @everyone spam", http.StatusBadRequest, "everyone in a channel"},
+		{"/escalations block web:* spam", http.StatusBadRequest, "without wildcards"},
+		{"/escalations assign " + id + " @../../x", http.StatusBadRequest, "which platform"},
+		{"/escalations assign " + id + " ''", http.StatusBadRequest, "Name a user"},
 	}
 	for _, tt := range tests {
 		var out struct {
@@ -524,8 +534,34 @@ func TestModeratorCommands(t *testing.T) {
 			Error string `json:"error"`
 		}
 		code := e.call("POST", "/api/execs/mod/commands", map[string]string{"text": tt.line}, nil, &out)
-		if code != http.StatusOK || !strings.Contains(out.Text, tt.want) {
-			t.Errorf("%s = %d %q %q, want it to mention %q", tt.line, code, out.Text, out.Error, tt.want)
+		if code != tt.code || !strings.Contains(out.Text+out.Error, tt.want) {
+			t.Errorf("%s = %d %q %q, want %d mentioning %q", tt.line, code, out.Text, out.Error, tt.code, tt.want)
+		}
+	}
+}
+
+// TestCommandMentions: "@name" in the playground names the playground user, as a mention does
+// on Slack or Discord; what is no name is left for the core to refuse.
+func TestCommandMentions(t *testing.T) {
+	tests := []struct {
+		text, want string
+	}{
+		{"/escalations block @dana 7d spam", "/escalations block web:dana 7d spam"},
+		{"assign ESC-1 @Dana.Smith-2", "assign ESC-1 web:Dana.Smith-2"},
+		{"block\t@dana spam", "block\tweb:dana spam"},
+		{"@dana", "web:dana"},
+		{"block @everyone spam", "block @everyone spam"},
+		{"block @Here spam", "block @Here spam"},
+		{"block @channel spam", "block @channel spam"},
+		{"block @../../x spam", "block @../../x spam"},
+		{"block @ spam", "block @ spam"},
+		{"block @<!channel> spam", "block @<!channel> spam"},
+		{"block web:dana spam@dana", "block web:dana spam@dana"},
+		{"close ESC-1 asked @dana", "close ESC-1 asked web:dana"},
+	}
+	for _, tt := range tests {
+		if got := commandLine(tt.text); got != tt.want {
+			t.Errorf("commandLine(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -284,7 +285,7 @@ func (p *Playground) execCommand(w http.ResponseWriter, r *http.Request) {
 	if !p.decode(w, r, &req) {
 		return
 	}
-	text, err := p.svc.Command(r.Context(), executive(name), req.Text)
+	text, err := p.svc.Command(r.Context(), executive(name), commandLine(req.Text))
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -419,6 +420,26 @@ func checkName(name string) string {
 		}
 	}
 	return ""
+}
+
+// mention is a word the playground reads as a mention: "@" and a name.
+var mention = regexp.MustCompile(`(^|\s)@(\S+)`)
+
+// broadcasts are the @-words that name no user.
+var broadcasts = map[string]bool{"everyone": true, "here": true, "channel": true}
+
+// commandLine turns the playground's mentions in a moderator command into identities: "@dana"
+// names the playground user dana (web:dana), as a Slack or Discord mention names a user there.
+// What is no name (a broadcast such as @everyone, a word with other characters) stays as it
+// is, for the core to refuse where it expects a user.
+func commandLine(text string) string {
+	return mention.ReplaceAllStringFunc(text, func(m string) string {
+		sub := mention.FindStringSubmatch(m)
+		if checkName(sub[2]) != "" || broadcasts[strings.ToLower(sub[2])] {
+			return m
+		}
+		return sub[1] + string(ownerIdentity(sub[2]))
+	})
 }
 
 func ownerIdentity(name string) bot.Identity { return bot.Identity(Platform + ":" + name) }
