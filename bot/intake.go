@@ -34,6 +34,10 @@ type OwnerEvent struct {
 	Text   string
 	Action string
 	Value  string
+	// Redelivered: the event may have been handled before by a process that died, or answered
+	// to a client that never got the answer. If it was handled, the owner is told where they
+	// stand (the question waiting, or their case id) instead of nothing.
+	Redelivered bool
 }
 
 // ownerTurn is what one owner event keeps across its optimistic-concurrency retries: work
@@ -48,7 +52,7 @@ type ownerTurn struct {
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
-// event returns no replies and changes nothing.
+// event changes nothing and returns no replies, or, when ev.Redelivered, where the owner stands.
 func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversation.Reply, error) {
 	t := &ownerTurn{ev: ev}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
@@ -74,10 +78,13 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversatio
 // and retry.
 func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversation.Reply, error) {
 	ev := t.ev
+	now := s.clock.Now()
 	if turn.Seen {
+		if ev.Redelivered {
+			return s.whereOwnerStands(turn, now), nil
+		}
 		return nil, nil
 	}
-	now := s.clock.Now()
 	if b := turn.Block; b != nil && (b.Until.IsZero() || b.Until.After(now)) {
 		return []conversation.Reply{blockedReply(*b)}, nil
 	}
@@ -233,8 +240,26 @@ func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.S
 		// and posted by the next attempt, so the owner can rely on the id.
 		s.log.ErrorContext(ctx, "create case, will retry", "case", sess.CaseID, "owner", ev.Owner, "err", err)
 	}
-	return []conversation.Reply{{Text: fmt.Sprintf(
-		"Thank you. Your case is %s and it is now with the executive team. You will hear here when someone picks it up; anything you write here is added to the case.", sess.CaseID)}}
+	return []conversation.Reply{submitted(sess.CaseID)}
+}
+
+func submitted(caseID string) conversation.Reply {
+	return conversation.Reply{Text: fmt.Sprintf(
+		"Thank you. Your case is %s and it is now with the executive team. You will hear here when someone picks it up; anything you write here is added to the case.", caseID)}
+}
+
+// whereOwnerStands repeats, for an event handled before whose answer may have been lost, what
+// the owner needs to go on: their case id once submitted, else the question waiting.
+func (s *Service) whereOwnerStands(turn Turn, now time.Time) []conversation.Reply {
+	switch {
+	case turn.Found && turn.Session.Stage == conversation.StageSubmitted && turn.Session.CaseID != "":
+		return []conversation.Reply{submitted(turn.Session.CaseID)}
+	case turn.Found:
+		return s.engine.Prompt(turn.Session, now)
+	case turn.OpenCase != "":
+		return []conversation.Reply{submitted(turn.OpenCase)}
+	}
+	return nil
 }
 
 // materialize turns a submitted session into its case and posts the card. It is idempotent:

@@ -176,6 +176,13 @@ func TestReplayedEventChangesNothing(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	// Redelivered by a process that may have died before answering: the owner is asked the
+	// waiting question again, and still nothing changes.
+	ev.Redelivered = true
+	again, err := h.svc.HandleOwner(context.Background(), ev)
+	if err != nil || texts(again) != texts(h.engine.Prompt(before, h.clock.Now())) || len(again) == 0 {
+		t.Errorf("redelivery answered %q, %v; want the waiting question", texts(again), err)
+	}
 	after := h.session(t, owner)
 	if after.Version != before.Version || after.Turns != before.Turns {
 		t.Fatalf("replays changed the session: version %d→%d turns %d→%d", before.Version, after.Version, before.Turns, after.Turns)
@@ -203,6 +210,15 @@ func TestReplayedSubmitMakesOneCase(t *testing.T) {
 	}
 	if st.Total != 1 || h.msgr.posts != 1 {
 		t.Fatalf("5 deliveries of one submit: %d cases, %d cards", st.Total, h.msgr.posts)
+	}
+	// The owner whose answer was lost learns the case id from the redelivery.
+	ev.Redelivered = true
+	replies, err := h.svc.HandleOwner(context.Background(), ev)
+	if id := h.session(t, owner).CaseID; err != nil || !strings.Contains(texts(replies), id) {
+		t.Fatalf("redelivered submit answered %q, %v; want the case id %s", texts(replies), err, id)
+	}
+	if st, _ := h.cases.Stats(context.Background()); st.Total != 1 || h.msgr.posts != 1 {
+		t.Fatalf("after the redelivery: %d cases, %d cards", st.Total, h.msgr.posts)
 	}
 }
 

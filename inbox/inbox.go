@@ -34,8 +34,11 @@ type Item struct {
 	// Kind chooses the handler.
 	Kind    string `json:"kind"`
 	Payload []byte `json:"payload"`
-	// Seq is set by the store: the item's position, for Done.
-	Seq string `json:"seq,omitempty"`
+	// Seq is set by the store: the item's position, for Next.
+	Seq string `json:"-"`
+	// Redelivered is set by the store when the item's lane was taken before with this item
+	// first: a worker may have handled it and died before its answers reached anyone.
+	Redelivered bool `json:"-"`
 }
 
 // Store keeps items where every replica sees them. adapters/redis implements it.
@@ -62,7 +65,19 @@ var ErrDuplicate = errors.New("inbox: event accepted before")
 // not be done for now (Redis away): the item is handled again later, and nobody should have
 // been told anything. Anything the person must hear (a refusal, a bad input) is the handler's
 // to say, and then it returns nil.
+//
+// Redelivered(ctx) tells the handler that the item may have been handled before.
 type Handler func(ctx context.Context, payload []byte) error
+
+type redeliveredKey struct{}
+
+// Redelivered reports whether the item a handler runs for may have been handled before, by a
+// worker that died before its answers reached anyone: a handler that finds its work done
+// should then repeat what the person was told.
+func Redelivered(ctx context.Context) bool {
+	v, _ := ctx.Value(redeliveredKey{}).(bool)
+	return v
+}
 
 // Config tunes the inbox. Zero fields take the defaults.
 type Config struct {
@@ -304,6 +319,9 @@ func (b *Inbox) runLane(it Item) {
 func (b *Inbox) runRetrying(it Item) error {
 	pause := 100 * time.Millisecond
 	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			it.Redelivered = true // the failed run may have done part of the work
+		}
 		err := b.run(it)
 		if err == nil || attempt == b.cfg.Retries || b.isStopping() {
 			return err
@@ -354,5 +372,9 @@ func (b *Inbox) run(it Item) (err error) {
 			err = nil
 		}
 	}()
-	return h(ctx, it.Payload)
+	hctx := ctx
+	if it.Redelivered {
+		hctx = context.WithValue(ctx, redeliveredKey{}, true)
+	}
+	return h(hctx, it.Payload)
 }

@@ -155,13 +155,25 @@ func TestDeadWorkersLaneTakenOver(t *testing.T) {
 	}
 	var got seen
 	b, _ := newInbox(t, rds, inbox.Config{Poll: 20 * time.Millisecond})
-	b.Handle("msg", func(_ context.Context, p []byte) error { got.add("o", string(p)); return nil })
+	var redelivered []string
+	b.Handle("msg", func(ctx context.Context, p []byte) error {
+		if inbox.Redelivered(ctx) {
+			redelivered = append(redelivered, string(p))
+		}
+		got.add("o", string(p))
+		return nil
+	})
 	b.Start()
 	t.Cleanup(func() { b.Stop(context.Background()) })
 	got.waitFor(t, 3)
 	if !slices.Equal(got.all, []string{"0", "1", "2"}) {
 		t.Fatalf("handled %v", got.all)
 	}
+	got.mu.Lock()
+	if !slices.Equal(redelivered, []string{"0"}) { // only the dead worker's item may have run before
+		t.Errorf("redelivered: %v, want [0]", redelivered)
+	}
+	got.mu.Unlock()
 	// The dead worker, back, cannot remove what the new one handled.
 	if _, ok, err := store.Next(ctx, taken[0], time.Second); ok || err != nil {
 		t.Fatalf("stale Next = %v, %v", ok, err)

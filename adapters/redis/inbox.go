@@ -61,14 +61,14 @@ func (q *Inbox) Take(ctx context.Context, lease time.Duration, limit int) ([]inb
 	if err != nil {
 		return nil, fmt.Errorf("inbox take: %w", err)
 	}
-	items := make([]inbox.Item, 0, len(res)/2)
-	for i := 0; i+1 < len(res); i += 2 {
+	items := make([]inbox.Item, 0, len(res)/3)
+	for i := 0; i+2 < len(res); i += 3 {
 		it, err := decodeInboxElement(res[i+1])
 		if err != nil {
-			// An element that does not decode can never be handled; say so and move on.
 			return nil, fmt.Errorf("inbox take: lane %s: %w", res[i], err)
 		}
 		it.Lane = res[i]
+		it.Redelivered = res[i+2] == "1"
 		items = append(items, it)
 	}
 	return items, nil

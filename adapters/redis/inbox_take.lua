@@ -5,7 +5,9 @@
 -- ARGV[2]  at most this many lanes
 -- ARGV[3]  key prefix of the lane lists, "esc:{t}:inbox:lane:"
 --
--- Returns {lane, element, lane, element, ...}. Lane lists are named from ARGV[3] rather than
+-- Returns {lane, element, redelivered, lane, element, redelivered, ...}; redelivered is 1 when
+-- the lane had a lease before (its worker died, or gave the item back to retry later), so the
+-- item may have been handled already, else 0. Lane lists are named from ARGV[3] rather than
 -- passed as keys because which lanes are free is known only here; they share the tenant's
 -- hash tag, so on Redis Cluster they live in the same slot.
 -- Time is the server's (TIME), so replicas whose clocks differ agree on when a lease ends.
@@ -13,14 +15,16 @@
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local lanes = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local lanes = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {}
-for _, lane in ipairs(lanes) do
+for i = 1, #lanes, 2 do
+  local lane = lanes[i]
   local head = redis.call('LINDEX', ARGV[3] .. lane, 0)
   if head then
     redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), lane)
     out[#out + 1] = lane
     out[#out + 1] = head
+    out[#out + 1] = tonumber(lanes[i + 1]) > 0 and '1' or '0'
   else
     redis.call('ZREM', KEYS[1], lane)
   end

@@ -314,10 +314,11 @@ func (a *Adapter) ownerMessage(ctx context.Context, id, team string, ev innerEve
 	a.api.rememberDM(ev.User, ev.Channel)
 	owner := identity(team, ev.User)
 	replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{
-		ID:    eventID(id),
-		Owner: owner,
-		Name:  a.api.userName(ctx, ev.User, ""),
-		Text:  unescape(ev.Text),
+		ID:          eventID(id),
+		Owner:       owner,
+		Name:        a.api.userName(ctx, ev.User, ""),
+		Text:        unescape(ev.Text),
+		Redelivered: inbox.Redelivered(ctx),
 	})
 	if retryLater(err) {
 		return err
@@ -344,7 +345,7 @@ func (a *Adapter) startIntake(ctx context.Context, id, team, user, name string, 
 	channel, err := a.api.openDM(ctx, user)
 	if err == nil {
 		var replies []conversation.Reply
-		replies, err = a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: a.api.userName(ctx, user, name)})
+		replies, err = a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: a.api.userName(ctx, user, name), Redelivered: inbox.Redelivered(ctx)})
 		if retryLater(err) {
 			return err
 		}
@@ -421,11 +422,12 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 		a.api.rememberDM(ic.User.ID, channel)
 		replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{
 			// The same click redelivered has the same message, action time and trigger.
-			ID:     eventID("click:" + firstNonEmpty(ic.Container.MessageTs, ic.Message.Timestamp) + ":" + firstNonEmpty(act.ActionTs, ic.ActionTs) + ":" + ic.TriggerID),
-			Owner:  owner,
-			Name:   a.api.userName(ctx, ic.User.ID, payloadName(ic.User)),
-			Action: parts[1],
-			Value:  act.Value,
+			ID:          eventID("click:" + firstNonEmpty(ic.Container.MessageTs, ic.Message.Timestamp) + ":" + firstNonEmpty(act.ActionTs, ic.ActionTs) + ":" + ic.TriggerID),
+			Owner:       owner,
+			Name:        a.api.userName(ctx, ic.User.ID, payloadName(ic.User)),
+			Action:      parts[1],
+			Value:       act.Value,
+			Redelivered: inbox.Redelivered(ctx),
 		})
 		if retryLater(err) {
 			return err

@@ -34,7 +34,11 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	r := redistest.New(t)
+	return newEnvOver(t, redistest.New(t))
+}
+
+func newEnvOver(t *testing.T, r *redistest.Redis) *env {
+	t.Helper()
 	cfg := redisstore.Config{Tenant: r.Tenant}
 	flow := conversation.DefaultFlow()
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -449,9 +453,10 @@ func TestIdempotencyKeyReplay(t *testing.T) {
 	id := e.submit("bob", key)
 
 	// The same POST again, as a client retrying after a lost answer.
+	// It is carried out once; the answer tells the case id again, for a client that lost it.
 	again := e.owner("bob", conversation.Input{Action: conversation.ActionSubmit}, key)
-	if len(again) != 0 {
-		t.Errorf("the replayed submit answered %q, want nothing", text(again))
+	if !strings.Contains(text(again), id) {
+		t.Errorf("the replayed submit answered %q, want the case id %s", text(again), id)
 	}
 	if cases := e.channel(); len(cases) != 1 || cases[0].ID != id {
 		t.Errorf("after the replay the channel has %d cases, want only %s", len(cases), id)
@@ -462,8 +467,8 @@ func TestIdempotencyKeyReplay(t *testing.T) {
 	if got := e.owner("bob", msg, relayKey); !strings.Contains(text(got), id) {
 		t.Errorf("relay answered %q", text(got))
 	}
-	if got := e.owner("bob", msg, relayKey); len(got) != 0 {
-		t.Errorf("the replayed message answered %q, want nothing", text(got))
+	if got := e.owner("bob", msg, relayKey); !strings.Contains(text(got), id) {
+		t.Errorf("the replayed message answered %q, want where the owner stands (%s)", text(got), id)
 	}
 	n := 0
 	for _, m := range e.channel()[0].Thread {
@@ -616,4 +621,38 @@ func mustRead(t *testing.T, u string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// With Redis away nothing is kept, and the client is told to send the request again: 503 with
+// Retry-After, never a 2xx for work that did not happen, nor a 500.
+func TestRedisDownAnswers503(t *testing.T) {
+	e := newEnvOver(t, &redistest.Redis{Client: redistest.Down(t), Tenant: "down"})
+	for _, tt := range []struct {
+		method, path string
+		body         any
+	}{
+		{"POST", "/api/owners/bob/messages", map[string]string{"text": "hello"}},
+		{"POST", "/api/owners/bob/actions", map[string]string{"action": "choose", "value": "understood"}},
+		{"POST", "/api/execs/dana/actions", map[string]string{"action": "claim", "case": "ESC-1001"}},
+		{"POST", "/api/execs/dana/commands", map[string]string{"text": "/escalations list"}},
+		{"GET", "/api/channel", nil},
+	} {
+		req, _ := http.NewRequestWithContext(t.Context(), tt.method, e.srv.URL+tt.path, nil)
+		if tt.body != nil {
+			data, _ := json.Marshal(tt.body)
+			req, _ = http.NewRequestWithContext(t.Context(), tt.method, e.srv.URL+tt.path, bytes.NewReader(data))
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body errorBody
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || body.Error == "" {
+			t.Errorf("%s %s with Redis down: %d, Retry-After %q, error %q; want 503 with Retry-After and a message",
+				tt.method, tt.path, resp.StatusCode, resp.Header.Get("Retry-After"), body.Error)
+		}
+	}
 }

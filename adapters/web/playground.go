@@ -215,6 +215,9 @@ func (p *Playground) handleOwner(w http.ResponseWriter, r *http.Request, set fun
 		}
 		// Scoped to the owner so a playground client cannot mark another platform's events seen.
 		ev.ID = string(ev.Owner) + ":" + key
+		// A client sends a key again when it did not get the answer: if the first request was
+		// carried out, the answer says where the owner stands.
+		ev.Redelivered = true
 	}
 	set(&ev)
 	replies, err := p.svc.HandleOwner(r.Context(), ev)
@@ -463,6 +466,11 @@ func (p *Playground) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= http.StatusInternalServerError {
 		p.log.ErrorContext(r.Context(), "playground request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	if status == http.StatusServiceUnavailable {
+		// Nothing of the request was kept (Redis away): the client sends it again, with the
+		// same Idempotency-Key, and it is carried out once.
+		w.Header().Set("Retry-After", "2")
+	}
 	writeJSON(w, status, errorBody{Error: bot.ErrorMessage(err)})
 }
 
@@ -476,10 +484,9 @@ func statusOf(code bot.Code) int {
 		return http.StatusNotFound
 	case bot.CodeForbidden:
 		return http.StatusForbidden
-	case bot.CodeUnavailable:
-		return http.StatusServiceUnavailable
 	}
-	return http.StatusInternalServerError
+	// Anything else is the service failing to do the work now, mostly Redis being away.
+	return http.StatusServiceUnavailable
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
