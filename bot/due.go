@@ -56,7 +56,7 @@ func (s *Service) runDueItem(ctx context.Context, it DueItem) error {
 		if err != nil {
 			return fmt.Errorf("get %s: %w", it.CaseID, err)
 		}
-		if missing := s.postCase(ctx, c); missing > 0 {
+		if missing := s.postCase(ctx, c, true); missing > 0 {
 			return fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
 		}
 		return nil
@@ -78,7 +78,7 @@ func (s *Service) recoverSubmission(ctx context.Context, it DueItem) error {
 	if !turn.Found || turn.Session.CaseID != it.CaseID || turn.Session.Stage != conversation.StageSubmitted {
 		return nil // the id was reserved but the submission did not commit, or went elsewhere
 	}
-	c, err := s.materialize(ctx, turn.Session, string(it.Owner))
+	c, err := s.materialize(ctx, turn.Session, string(it.Owner), true)
 	switch {
 	case errors.Is(err, ErrOwnerHasOpenCase), errors.Is(err, ErrVINHasOpenCase):
 		s.repoint(ctx, it.Owner, it.CaseID, c.ID)

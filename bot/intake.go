@@ -225,7 +225,7 @@ func (s *Service) extract(ctx context.Context, x conversation.Extractor, text st
 // its card and returns what the owner is told. A second submission by the same owner finds
 // the open case; a submission for a vehicle with an open case is attached to that case.
 func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.Session) []conversation.Reply {
-	c, err := s.materialize(ctx, sess, ownerName(ev))
+	c, err := s.materialize(ctx, sess, ownerName(ev), false)
 	switch {
 	case errors.Is(err, ErrOwnerHasOpenCase):
 		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
@@ -263,8 +263,9 @@ func (s *Service) whereOwnerStands(turn Turn, now time.Time) []conversation.Repl
 }
 
 // materialize turns a submitted session into its case and posts the card. It is idempotent:
-// the due queue calls it again when a first attempt failed.
-func (s *Service) materialize(ctx context.Context, sess conversation.Session, name string) (Case, error) {
+// the due queue calls it again (recovering) when a first attempt failed, and then a card that
+// may have been posted is looked for before it is posted.
+func (s *Service) materialize(ctx context.Context, sess conversation.Session, name string, recovering bool) (Case, error) {
 	now := s.clock.Now()
 	owner := Identity(sess.Owner)
 	var answers []Answer
@@ -300,7 +301,7 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		return created, err
 	}
 	s.log.InfoContext(ctx, "case created", "case", created.ID, "owner", owner, "severity", created.Summary.Severity, "safety", created.Summary.Safety)
-	s.postCase(ctx, created)
+	s.postCase(ctx, created, recovering)
 	return created, nil
 }
 

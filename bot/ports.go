@@ -102,6 +102,14 @@ type Directory interface {
 	Person(ctx context.Context, id Identity) (name string, err error)
 }
 
+// CardFinder is implemented by messengers that can find a card they posted before. A card post
+// whose answer was lost (the process died, Redis failed before the post was recorded) is
+// looked for before it is posted again, so that a case never has two cards in a channel.
+type CardFinder interface {
+	// FindCard returns the reference of the case's card in channel, or "" when there is none.
+	FindCard(ctx context.Context, channel, caseID string) (ref string, err error)
+}
+
 // ThreadMessage is one line under a case card.
 type ThreadMessage struct {
 	CaseID string    `json:"case"`

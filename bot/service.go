@@ -166,8 +166,9 @@ func (s *Service) tellOwner(ctx context.Context, owner Identity, replies ...conv
 }
 
 // postCase posts the card to every escalation channel it is not in yet and returns in how
-// many it is still missing.
-func (s *Service) postCase(ctx context.Context, c Case) (missing int) {
+// many it is still missing. With recheck, a post may have happened before without being
+// recorded, so a messenger that can find its cards looks first.
+func (s *Service) postCase(ctx context.Context, c Case, recheck bool) (missing int) {
 	card := CardOf(c)
 	for _, ch := range s.cfg.Channels {
 		if posted(c, ch) {
@@ -179,7 +180,20 @@ func (s *Service) postCase(ctx context.Context, c Case) (missing int) {
 			s.log.WarnContext(ctx, "no messenger for escalation channel", "channel", ch)
 			continue
 		}
-		ref, err := m.PostCard(ctx, id, card)
+		ref, err := "", error(nil)
+		if f, ok := m.(CardFinder); ok && recheck {
+			if ref, err = f.FindCard(ctx, id, c.ID); err != nil {
+				s.log.ErrorContext(ctx, "look for an earlier case card", "case", c.ID, "channel", ch, "err", err)
+				missing++
+				continue
+			}
+			if ref != "" {
+				s.log.InfoContext(ctx, "case card found, not posted again", "case", c.ID, "channel", ch)
+			}
+		}
+		if ref == "" {
+			ref, err = m.PostCard(ctx, id, card)
+		}
 		if err != nil {
 			s.log.ErrorContext(ctx, "post case card", "case", c.ID, "channel", ch, "err", err)
 			missing++

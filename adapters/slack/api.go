@@ -114,6 +114,22 @@ func (a *api) post(ctx context.Context, channel string, m message, opts ...slack
 	return ts, err
 }
 
+// history is the channel's newest top-level messages, with their metadata, newest first.
+func (a *api) history(ctx context.Context, channel string, limit int) ([]slackgo.Message, error) {
+	var msgs []slackgo.Message
+	err := a.call(ctx, "conversations.history", func(ctx context.Context) error {
+		res, err := a.client.GetConversationHistoryContext(ctx, &slackgo.GetConversationHistoryParameters{
+			ChannelID: channel, Limit: limit, IncludeAllMetadata: true,
+		})
+		if err != nil {
+			return err
+		}
+		msgs = res.Messages
+		return nil
+	})
+	return msgs, err
+}
+
 func (a *api) update(ctx context.Context, channel, ts string, m message) error {
 	return a.call(ctx, "chat.update", func(ctx context.Context) error {
 		_, _, _, err := a.client.UpdateMessageContext(ctx, channel, ts, m.options()...)

@@ -69,11 +69,39 @@ func (m *Messenger) sendReplies(ctx context.Context, channel string, replies []c
 
 // PostCard posts the case card; the message ts is the reference for updates and the thread.
 func (m *Messenger) PostCard(ctx context.Context, channel string, card bot.Card) (string, error) {
-	ts, err := m.api.post(ctx, channel, renderCard(card))
+	ts, err := m.api.post(ctx, channel, renderCard(card), slackgo.MsgOptionMetadata(cardMetadata(card.ID)))
 	if err != nil {
 		return "", fmt.Errorf("post card %s to %s: %w", card.ID, channel, err)
 	}
 	return ts, nil
+}
+
+// cardEvent is the metadata event type of a case card: FindCard finds a card by it.
+const cardEvent = "escalation_case_card"
+
+func cardMetadata(caseID string) slackgo.SlackMetadata {
+	return slackgo.SlackMetadata{EventType: cardEvent, EventPayload: map[string]any{"case": caseID}}
+}
+
+// historyWindow is how many of a channel's newest messages FindCard looks through. A card is
+// looked for right after a post whose answer was lost, so it is among the newest unless the
+// channel is very busy.
+const historyWindow = 200
+
+// FindCard looks in the channel's recent history for a card of the case this bot posted, so
+// that a post whose answer was lost (a crash, Redis failing before the post was recorded) is
+// not posted a second time.
+func (m *Messenger) FindCard(ctx context.Context, channel, caseID string) (string, error) {
+	msgs, err := m.api.history(ctx, channel, historyWindow)
+	if err != nil {
+		return "", fmt.Errorf("look for card %s in %s: %w", caseID, channel, err)
+	}
+	for _, msg := range msgs {
+		if msg.Metadata.EventType == cardEvent && msg.Metadata.EventPayload["case"] == caseID && msg.BotID != "" {
+			return msg.Timestamp, nil
+		}
+	}
+	return "", nil
 }
 
 // UpdateCard replaces the card in place.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/xtest/clocktest"
@@ -60,5 +61,40 @@ func TestCardPostRetriedAfterSlackOutage(t *testing.T) {
 	}
 	if cards != 1 {
 		t.Fatalf("card posted %d times", cards)
+	}
+}
+
+// A card Slack accepted whose post was never recorded (the process died, or Redis failed, right
+// after chat.postMessage) is found in the channel by the due queue and not posted again.
+func TestLostCardPostNotDoubled(t *testing.T) {
+	e := newEnv(t)
+	id := e.intake(owner1, nil)
+	e.waitShown("chat.postMessage", escChannel, "*"+id+"*")
+	// The record of the post is lost; the due queue's check is still queued.
+	keys := redisstore.NewKeys(e.rds.Tenant)
+	if err := e.rds.Client.HDel(t.Context(), keys.Case(id), "posts").Err(); err != nil {
+		t.Fatal(err)
+	}
+	later := clocktest.Running(t)
+	later.Advance(3 * time.Minute)
+	p := e.params
+	p.Clock = later
+	if n, err := bot.NewService(p).RunDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("RunDue = %d, %v", n, err)
+	}
+	cards := 0
+	for _, c := range e.posts(escChannel) {
+		if c.Err == "" && strings.Contains(c.Form.Get("blocks"), "*"+id+"*") {
+			cards++
+		}
+	}
+	if cards != 1 {
+		t.Fatalf("card posted %d times, want once", cards)
+	}
+	if c := e.getCase(id); len(c.Posts) != 1 || c.Posts[0].Channel != "slack:"+escChannel || c.Posts[0].Ref == "" {
+		t.Fatalf("posts after the check = %+v, want the first card recorded", c.Posts)
+	}
+	if len(e.fake.Calls("conversations.history")) == 0 {
+		t.Fatal("the check did not look in the channel")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,8 +23,8 @@ const (
 )
 
 type message struct {
-	channel, ts, threadTS, text string
-	blocks, attachments         json.RawMessage
+	channel, ts, threadTS, text   string
+	blocks, attachments, metadata json.RawMessage
 }
 
 type view struct {
@@ -89,6 +91,8 @@ func webMethod(method string) (methodHandler, bool) {
 		return (*Server).chatDelete, true
 	case "conversations.open":
 		return (*Server).conversationsOpen, true
+	case "conversations.history":
+		return (*Server).conversationsHistory, true
 	case "views.open":
 		return (*Server).viewsOpen, true
 	case "views.push":
@@ -219,9 +223,19 @@ func (s *Server) chatPostMessage(form url.Values) (reply, string) {
 	if r, v, ok := checkMessage(form); !ok {
 		return r, v
 	}
+	meta := rawOrNil(form.Get("metadata"))
+	if meta != nil {
+		var md struct {
+			EventType    string         `json:"event_type"`
+			EventPayload map[string]any `json:"event_payload"`
+		}
+		if json.Unmarshal(meta, &md) != nil || md.EventType == "" || md.EventPayload == nil {
+			return rejected("invalid_metadata_format", []string{"metadata needs event_type and event_payload"})
+		}
+	}
 	m := &message{
 		channel: channelOf(ch), ts: s.nextTS(), threadTS: form.Get("thread_ts"), text: form.Get("text"),
-		blocks: rawOrNil(form.Get("blocks")), attachments: rawOrNil(form.Get("attachments")),
+		blocks: rawOrNil(form.Get("blocks")), attachments: rawOrNil(form.Get("attachments")), metadata: meta,
 	}
 	s.mu.Lock()
 	s.messages[m.channel+"/"+m.ts] = m
@@ -279,6 +293,39 @@ func (s *Server) chatDelete(form url.Values) (reply, string) {
 	}
 	delete(s.messages, ch+"/"+ts)
 	return okReply(map[string]any{"channel": ch, "ts": ts}), ""
+}
+
+// conversationsHistory answers the channel's top-level messages posted through the fake,
+// newest first, at most limit (default 100, as Slack), with their metadata only when
+// include_all_metadata is set.
+func (s *Server) conversationsHistory(form url.Values) (reply, string) {
+	ch := channelOf(form.Get("channel"))
+	if ch == "" {
+		return invalidArgs("channel")
+	}
+	limit := 100
+	if l, err := strconv.Atoi(form.Get("limit")); err == nil && l > 0 {
+		limit = min(l, 999)
+	}
+	withMeta := form.Get("include_all_metadata") == "1" || form.Get("include_all_metadata") == "true"
+	s.mu.Lock()
+	defer s.mu.Unlock() // chat.update changes messages in place
+	var msgs []*message
+	for _, m := range s.messages {
+		if m.channel == ch && (m.threadTS == "" || m.threadTS == m.ts) {
+			msgs = append(msgs, m)
+		}
+	}
+	sort.Slice(msgs, func(i, j int) bool { return msgs[i].ts > msgs[j].ts })
+	out := make([]map[string]any, 0, min(len(msgs), limit))
+	for _, m := range msgs[:min(len(msgs), limit)] {
+		obj := m.object()
+		if withMeta && m.metadata != nil {
+			obj["metadata"] = m.metadata
+		}
+		out = append(out, obj)
+	}
+	return okReply(map[string]any{"messages": out, "has_more": len(msgs) > limit}), ""
 }
 
 func (s *Server) conversationsOpen(form url.Values) (reply, string) {
