@@ -95,6 +95,9 @@ type Config struct {
 	Retries int
 	// RetryLater is how long a lane whose handler kept failing waits (default 15s).
 	RetryLater time.Duration
+	// MaxHeld bounds the events held in memory by AcceptOrHold while the store is away
+	// (default 1000).
+	MaxHeld int
 }
 
 func (c Config) withDefaults() Config {
@@ -116,6 +119,9 @@ func (c Config) withDefaults() Config {
 	if c.RetryLater <= 0 {
 		c.RetryLater = 15 * time.Second
 	}
+	if c.MaxHeld <= 0 {
+		c.MaxHeld = 1000
+	}
 	return c
 }
 
@@ -129,6 +135,7 @@ type Inbox struct {
 	handlers map[string]Handler
 	started  bool
 	stopping bool
+	held     []Item // accepted by AcceptOrHold while the store was away, oldest first
 
 	wake   chan struct{}
 	slots  chan struct{}
@@ -180,6 +187,75 @@ func (b *Inbox) Accept(ctx context.Context, it Item) error {
 	}
 	b.poke()
 	return nil
+}
+
+// ErrFull: the store is away and the memory for held events is full.
+var ErrFull = errors.New("inbox: store away and no room left to hold the event")
+
+// AcceptOrHold is Accept for events that cannot be refused (a gateway delivers each message
+// once): when the store is away the item is held in memory, behind any held before, and
+// stored by the inbox's loop as soon as the store answers again. It fails only when MaxHeld
+// items are held already, or the inbox is stopping.
+func (b *Inbox) AcceptOrHold(ctx context.Context, it Item) error {
+	b.mu.Lock()
+	if len(b.held) > 0 && !b.stopping {
+		// Keep the order: nothing jumps the queue of held events.
+		defer b.mu.Unlock()
+		return b.holdLocked(it)
+	}
+	b.mu.Unlock()
+	err := b.Accept(ctx, it)
+	if err == nil || errors.Is(err, ErrDuplicate) {
+		return nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stopping {
+		return err
+	}
+	b.log.Warn("inbox: store away; holding the event in memory", "kind", it.Kind, "err", err)
+	return b.holdLocked(it)
+}
+
+func (b *Inbox) holdLocked(it Item) error {
+	if len(b.held) >= b.cfg.MaxHeld {
+		return ErrFull
+	}
+	b.held = append(b.held, it)
+	return nil
+}
+
+// flushHeld stores the held events, oldest first, until the store refuses one.
+func (b *Inbox) flushHeld() {
+	for {
+		b.mu.Lock()
+		if len(b.held) == 0 {
+			b.mu.Unlock()
+			return
+		}
+		it := b.held[0]
+		b.mu.Unlock()
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		err := b.store.Put(ctx, it)
+		cancel()
+		if err != nil && !errors.Is(err, ErrDuplicate) {
+			return
+		}
+		b.mu.Lock()
+		b.held = b.held[1:]
+		n := len(b.held)
+		b.mu.Unlock()
+		if n == 0 {
+			b.log.Info("inbox: store back; held events stored")
+		}
+	}
+}
+
+// Held is how many events wait in memory for the store.
+func (b *Inbox) Held() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.held)
 }
 
 func (b *Inbox) poke() {
@@ -249,8 +325,12 @@ func (b *Inbox) loop() {
 	defer tick.Stop()
 	for {
 		if b.isStopping() {
+			if n := b.Held(); n > 0 {
+				b.log.Error("inbox: stopped with events held in memory; they are lost", "events", n)
+			}
 			return
 		}
+		b.flushHeld()
 		b.takeAll()
 		select {
 		case <-b.wake:

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -253,4 +254,47 @@ func TestFailingHandlerRetried(t *testing.T) {
 	if !slices.Equal(got.all, []string{"first", "second"}) {
 		t.Fatalf("handled %v, want first then second, once each", got.all)
 	}
+}
+
+// Events that cannot be refused are held in memory while the store is away and stored, in
+// order, when it is back; past MaxHeld they are refused.
+func TestAcceptOrHold(t *testing.T) {
+	rds := redistest.New(t)
+	flaky := &flakyStore{Store: redis.NewInbox(rds.Client, redis.Config{Tenant: rds.Tenant})}
+	flaky.down.Store(true)
+	b := inbox.New(flaky, inbox.Config{Poll: 20 * time.Millisecond, MaxHeld: 3}, slog.New(slog.DiscardHandler))
+	var got seen
+	b.Handle("msg", func(_ context.Context, p []byte) error { got.add("o", string(p)); return nil })
+	b.Start()
+	t.Cleanup(func() { b.Stop(context.Background()) })
+	for _, p := range []string{"a", "b", "c"} {
+		if err := b.AcceptOrHold(context.Background(), inbox.Item{ID: p, Lane: "o", Kind: "msg", Payload: []byte(p)}); err != nil {
+			t.Fatalf("hold %s: %v", p, err)
+		}
+	}
+	if err := b.AcceptOrHold(context.Background(), inbox.Item{ID: "d", Lane: "o", Kind: "msg", Payload: []byte("d")}); !errors.Is(err, inbox.ErrFull) {
+		t.Fatalf("fourth event while away: %v, want ErrFull", err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if got.count() != 0 || b.Held() != 3 {
+		t.Fatalf("while away: handled %d, held %d", got.count(), b.Held())
+	}
+	flaky.down.Store(false)
+	got.waitFor(t, 3)
+	if !slices.Equal(got.all, []string{"a", "b", "c"}) || b.Held() != 0 {
+		t.Fatalf("handled %v, held %d", got.all, b.Held())
+	}
+}
+
+// flakyStore fails every Put while down.
+type flakyStore struct {
+	inbox.Store
+	down atomic.Bool
+}
+
+func (f *flakyStore) Put(ctx context.Context, it inbox.Item) error {
+	if f.down.Load() {
+		return errors.New("connection refused")
+	}
+	return f.Store.Put(ctx, it)
 }

@@ -15,6 +15,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/health"
+	"escalation-bot/inbox"
 	"escalation-bot/jobs"
 	"escalation-bot/ttlcache"
 
@@ -42,6 +43,7 @@ type Adapter struct {
 	sessions bot.SessionStore // optional: lets the owner restrictions spare owners mid-intake
 	log      *slog.Logger
 	jobs     *jobs.Runner
+	inbox    *inbox.Inbox // DMs are stored here before they are handled
 
 	botID    atomic.Value // string: the bot's user id, from GET /users/@me
 	appID    atomic.Value // string: the application id, from READY (the bot's id until then)
@@ -61,10 +63,10 @@ type Adapter struct {
 	stopOnce       sync.Once
 }
 
-// NewAdapter builds the adapter over the service, answering through m. sessions may be nil:
-// the owner restrictions (OwnerRoleIDs, OwnerMinMemberDays) then apply to every owner event,
-// not only to those that start a new intake.
-func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.SessionStore, logger *slog.Logger) *Adapter {
+// NewAdapter builds the adapter over the service, answering through m; owners' DMs are stored
+// in box before they are handled. sessions may be nil: the owner restrictions (OwnerRoleIDs,
+// OwnerMinMemberDays) then apply to every owner event, not only to those that start a new intake.
+func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.SessionStore, box *inbox.Inbox, logger *slog.Logger) *Adapter {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -77,6 +79,7 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.Session
 		sessions:     sessions,
 		log:          logger,
 		jobs:         jobs.New(Platform, jobTimeout, logger),
+		inbox:        box,
 		seen:         ttlcache.New[bool](seenTTL, cacheSize),
 		members:      ttlcache.New[*member](memberTTL, cacheSize),
 		roleNames:    ttlcache.New[map[string]string](roleTTL, 100),
@@ -84,6 +87,7 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.Session
 	}
 	a.botID.Store("")
 	a.appID.Store("")
+	box.Handle(kindDM, a.handleDM)
 	a.dg.AddHandler(a.onReady)
 	a.dg.AddHandler(a.onResumed)
 	a.dg.AddHandler(a.onDisconnect)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/xtest/clocktest"
@@ -540,5 +541,35 @@ func TestFailedCardPostIsRetried(t *testing.T) {
 	}
 	if card := e.card(id); !strings.HasPrefix(card.Embeds[0].Title, id) {
 		t.Errorf("card = %s", text(card))
+	}
+}
+
+// TestLostCardPostNotDoubled: a card Discord accepted whose post was never recorded (the
+// process died, or Redis failed, right after the post) is found in the channel by the due
+// queue and not posted again.
+func TestLostCardPostNotDoubled(t *testing.T) {
+	clock := clocktest.Running(t)
+	e := newEnv(t, withClock(clock))
+	id := e.openCase(alice)
+	first := e.cardID(id)
+	keys := redisstore.NewKeys(e.rds.Tenant)
+	if err := e.rds.Client.HDel(t.Context(), keys.Case(id), "posts").Err(); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Minute)
+	if _, err := e.svc.RunDue(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if posts := e.getCase(id).Posts; len(posts) != 1 || posts[0].Ref != first {
+		t.Fatalf("posts after the check: %+v, want the first card %s", posts, first)
+	}
+	cards := 0
+	for _, c := range e.fake.Calls("POST /channels/" + escChannel + "/messages") {
+		if c.Status == http.StatusOK && strings.Contains(string(c.Body), id) {
+			cards++
+		}
+	}
+	if cards != 1 {
+		t.Fatalf("card posted %d times, want once", cards)
 	}
 }

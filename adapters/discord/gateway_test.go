@@ -7,10 +7,13 @@ import (
 	"testing"
 	"time"
 
+	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/adapters/web"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakediscord"
+	"escalation-bot/xtest/redistest"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -46,7 +49,7 @@ func TestBadToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewAdapter(cfg, bot.NewService(bot.Params{Engine: conversation.NewEngine(nil), Messengers: []bot.Messenger{m}}), m, nil, testLogger(t))
+	a := NewAdapter(cfg, bot.NewService(bot.Params{Engine: conversation.NewEngine(nil), Messengers: []bot.Messenger{m}}), m, nil, inbox.New(redisstore.NewInbox(redistest.NewMini(t).Client, redisstore.Config{}), inbox.Config{}, testLogger(t)), testLogger(t))
 	err = a.Start(t.Context())
 	if err == nil {
 		a.Stop(t.Context())
@@ -207,7 +210,7 @@ func TestCommandRegistrationRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewAdapter(cfg, bot.NewService(bot.Params{Engine: conversation.NewEngine(nil), Messengers: []bot.Messenger{m}}), m, nil, testLogger(t))
+	a := NewAdapter(cfg, bot.NewService(bot.Params{Engine: conversation.NewEngine(nil), Messengers: []bot.Messenger{m}}), m, nil, inbox.New(redisstore.NewInbox(redistest.NewMini(t).Client, redisstore.Config{}), inbox.Config{}, testLogger(t)), testLogger(t))
 	err = a.Start(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "applications.commands") || !strings.Contains(err.Error(), guild) {
 		t.Errorf("start = %v", err)

@@ -15,6 +15,7 @@ import (
 	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakediscord"
 	"escalation-bot/xtest/intaketest"
 	"escalation-bot/xtest/redistest"
@@ -47,6 +48,8 @@ var answers = intaketest.Answers()
 // the real discordgo client.
 type env struct {
 	t        *testing.T
+	inbox    *inbox.Inbox
+	rds      *redistest.Redis
 	fake     *fakediscord.Server
 	svc      *bot.Service
 	adapter  *Adapter
@@ -138,6 +141,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		fake:     fake,
 		sessions: redisstore.NewSessionStore(r.Client, rcfg),
 		cases:    redisstore.NewCaseStore(r.Client, rcfg),
+		rds:      r,
 	}
 	e.svc = bot.NewService(bot.Params{
 		Config:     ec.bot,
@@ -151,7 +155,14 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Clock:      ec.clock,
 		Logger:     logger,
 	})
-	e.adapter = NewAdapter(ec.cfg, e.svc, m, e.sessions, logger)
+	e.inbox = inbox.New(redisstore.NewInbox(r.Client, rcfg), inbox.Config{Poll: 20 * time.Millisecond}, logger)
+	e.inbox.Start()
+	t.Cleanup(func() {
+		if err := e.inbox.Stop(context.Background()); err != nil {
+			t.Errorf("stop inbox: %v", err)
+		}
+	})
+	e.adapter = NewAdapter(ec.cfg, e.svc, m, e.sessions, e.inbox, logger)
 	// Handlers run in order on the read loop, this one last: once it saw an event, the
 	// adapter has handed that event's work to its jobs.
 	e.adapter.dg.AddHandler(func(_ *discordgo.Session, ev *discordgo.Event) {
@@ -190,7 +201,7 @@ func (e *env) settle(seq int64) {
 	e.t.Helper()
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
-		if e.seq.Load() >= seq && e.adapter.jobs.Idle() {
+		if e.seq.Load() >= seq && e.adapter.jobs.Idle() && e.inbox.Idle(e.t.Context()) {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)

@@ -120,13 +120,17 @@ func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, acti
 		}
 		value = v
 	}
-	a.ownerTurn(ctx, i.ChannelID, i.GuildID, i.Member, bot.OwnerEvent{
+	err := a.ownerTurn(ctx, i.ChannelID, i.GuildID, i.Member, bot.OwnerEvent{
 		ID:     eventID(i.ID),
 		Owner:  owner,
 		Name:   userName(user),
 		Action: action,
 		Value:  value,
 	})
+	if err != nil {
+		// A click is not kept for later: the owner is asked to press it again.
+		a.answer(ctx, owner, i.ChannelID, nil, err)
+	}
 }
 
 // resolveValue finds the value whose hash a button carried (see hashMark) among the values a

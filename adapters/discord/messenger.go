@@ -127,6 +127,30 @@ func (m *Messenger) PostCard(ctx context.Context, channel string, card bot.Card)
 	return msg.ID, nil
 }
 
+// FindCard looks among the channel's newest messages for this bot's card of the case, so that a
+// post whose answer was lost (a crash, Redis failing before the post was recorded) is not
+// posted a second time. A card is known by its buttons, which carry the case id.
+func (m *Messenger) FindCard(ctx context.Context, channel, caseID string) (string, error) {
+	msgs, err := m.dg.ChannelMessages(channel, 100, "", "", "", discordgo.WithContext(ctx))
+	if err != nil {
+		return "", fmt.Errorf("look for card %s in channel %s: %w", caseID, channel, err)
+	}
+	self := ""
+	if m.dg.State != nil && m.dg.State.User != nil {
+		self = m.dg.State.User.ID
+	}
+	for _, msg := range msgs {
+		if msg.Author == nil || !msg.Author.Bot || (self != "" && msg.Author.ID != self) {
+			continue
+		}
+		if len(msg.Embeds) > 0 && strings.Contains(msg.Embeds[0].Title, caseID+" · ") {
+			m.rememberCard(channel, msg.ID)
+			return msg.ID, nil
+		}
+	}
+	return "", nil
+}
+
 // UpdateCard replaces the card in place.
 func (m *Messenger) UpdateCard(ctx context.Context, channel, ref string, card bot.Card) error {
 	embed, components := renderCard(card)

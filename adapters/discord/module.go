@@ -5,6 +5,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/health"
+	"escalation-bot/inbox"
 
 	"go.uber.org/fx"
 )
@@ -12,7 +13,7 @@ import (
 // Module provides the Messenger as the core's "discord" messenger and the readiness check,
 // and runs the adapter: on start the token is checked, the gateway opened and the commands
 // registered; on stop the gateway is closed and the work in flight waited for. It needs
-// Config, *bot.Service and *slog.Logger, and uses bot.SessionStore when there is one.
+// Config, *bot.Service, *inbox.Inbox and *slog.Logger, and uses bot.SessionStore when there is one.
 var Module = fx.Module("discord",
 	fx.Provide(
 		NewMessenger,
@@ -36,11 +37,12 @@ type adapterParams struct {
 	Service   *bot.Service
 	Messenger *Messenger
 	Sessions  bot.SessionStore `optional:"true"`
+	Inbox     *inbox.Inbox
 	Logger    *slog.Logger
 }
 
 func newAdapter(p adapterParams) *Adapter {
-	return NewAdapter(p.Config, p.Service, p.Messenger, p.Sessions, p.Logger)
+	return NewAdapter(p.Config, p.Service, p.Messenger, p.Sessions, p.Inbox, p.Logger)
 }
 
 func run(lc fx.Lifecycle, a *Adapter) {

@@ -11,6 +11,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/health"
+	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakediscord"
 	"escalation-bot/xtest/redistest"
 
@@ -31,6 +32,7 @@ func TestModule(t *testing.T) {
 		Module,
 		bot.Module,
 		redisstore.Module,
+		inbox.Module,
 		health.Module,
 		fx.Supply(
 			Config{Token: "test-token", APIURL: fake.URL, GuildIDs: []string{guild}},

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/inbox"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -33,33 +35,57 @@ func (a *Adapter) onMessageCreate(_ *discordgo.Session, m *discordgo.MessageCrea
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
 		return
 	}
-	msg := m.Message
-	owner := identity(msg.Author.ID)
-	if !a.jobs.GoAfter(string(owner), "dm", func(ctx context.Context) { a.ownerMessage(ctx, msg) }) {
-		a.log.Warn("discord DM dropped: the adapter is stopping", "owner", owner)
+	owner := identity(m.Author.ID)
+	// The gateway delivers a message once and cannot be told to send it again: it is stored
+	// before anything else, and held in memory while Redis is away.
+	payload, err := json.Marshal(m.Message)
+	if err == nil {
+		err = a.inbox.AcceptOrHold(context.Background(), inbox.Item{ID: "discord:msg:" + m.ID, Lane: string(owner), Kind: kindDM, Payload: payload})
+	}
+	if err != nil {
+		a.log.Error("discord DM lost: it could not be stored or held", "owner", owner, "message", m.ID, "err", err)
 	}
 }
 
+// kindDM is the inbox kind of an owner's DM.
+const kindDM = "discord.dm"
+
+// handleDM is the inbox handler of a stored DM. An error means: run it again later.
+func (a *Adapter) handleDM(ctx context.Context, payload []byte) error {
+	var m discordgo.Message
+	if err := json.Unmarshal(payload, &m); err != nil || m.Author == nil {
+		a.log.ErrorContext(ctx, "stored discord DM unreadable; dropped", "err", err)
+		return nil
+	}
+	return a.ownerMessage(ctx, &m)
+}
+
 // ownerMessage runs a DM through the intake and answers in the DM.
-func (a *Adapter) ownerMessage(ctx context.Context, m *discordgo.Message) {
+func (a *Adapter) ownerMessage(ctx context.Context, m *discordgo.Message) error {
 	a.msgr.rememberDM(m.Author.ID, m.ChannelID)
-	a.ownerTurn(ctx, m.ChannelID, "", nil, bot.OwnerEvent{
-		ID:    eventID(m.ID),
-		Owner: identity(m.Author.ID),
-		Name:  userName(m.Author),
-		Text:  m.Content,
+	return a.ownerTurn(ctx, m.ChannelID, "", nil, bot.OwnerEvent{
+		ID:          eventID(m.ID),
+		Owner:       identity(m.Author.ID),
+		Name:        userName(m.Author),
+		Text:        m.Content,
+		Redelivered: inbox.Redelivered(ctx),
 	})
 }
 
 // ownerTurn runs one owner event, once the owner restrictions allow it, and answers in channel.
-// guildID and member are the interaction's when the event came from a server.
-func (a *Adapter) ownerTurn(ctx context.Context, channel, guildID string, member *discordgo.Member, ev bot.OwnerEvent) {
+// guildID and member are the interaction's when the event came from a server. It returns the
+// core's error when the work could not be done for now (Redis away) and nobody was told.
+func (a *Adapter) ownerTurn(ctx context.Context, channel, guildID string, member *discordgo.Member, ev bot.OwnerEvent) error {
 	if refusal := a.gate(ctx, ev.Owner, guildID, member); refusal != "" {
 		a.answer(ctx, ev.Owner, channel, []conversation.Reply{{Text: refusal}}, nil)
-		return
+		return nil
 	}
 	replies, err := a.svc.HandleOwner(ctx, ev)
+	if err != nil && bot.ErrorCode(err) == bot.CodeInternal {
+		return err
+	}
 	a.answer(ctx, ev.Owner, channel, replies, err)
+	return nil
 }
 
 // gate applies OWNER_ROLE_IDS and OWNER_MIN_MEMBER_DAYS to an owner about to start an intake

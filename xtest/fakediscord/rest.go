@@ -67,6 +67,7 @@ func routes() []route {
 		p("GET", "users/{}", true, (*Server).restUser),
 		p("GET", "channels/{}", true, (*Server).restChannel),
 		p("POST", "channels/{}/messages", true, (*Server).restCreateMessage),
+		p("GET", "channels/{}/messages", true, (*Server).restListMessages),
 		p("GET", "channels/{}/messages/{}", true, (*Server).restGetMessage),
 		p("PATCH", "channels/{}/messages/{}", true, (*Server).restEditMessage),
 		p("DELETE", "channels/{}/messages/{}", true, (*Server).restDeleteMessage),
@@ -397,6 +398,25 @@ func (s *Server) restCreateMessage(r *req) reply {
 	}
 	m := s.newMessageLocked(r.params[0], p, r.files, nil)
 	return jsonReply(http.StatusOK, m.obj)
+}
+
+// restListMessages answers a channel's newest messages first, at most limit (1–100, default
+// 50), as Discord does.
+func (s *Server) restListMessages(r *req) reply {
+	limit := 50
+	if l, err := strconv.Atoi(r.call.Query.Get("limit")); err == nil {
+		if l < 1 || l > 100 {
+			return s.rejectLocked(r, http.StatusBadRequest, 50035, "Invalid Form Body", "limit must be 1 to 100")
+		}
+		limit = l
+	}
+	out := []any{}
+	for i := len(s.msgOrder) - 1; i >= 0 && len(out) < limit; i-- {
+		if m := s.messages[s.msgOrder[i]]; m != nil && m.channelID == r.params[0] {
+			out = append(out, m.obj)
+		}
+	}
+	return jsonReply(http.StatusOK, out)
 }
 
 func (s *Server) restGetMessage(r *req) reply {
