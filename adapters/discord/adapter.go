@@ -88,6 +88,7 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.Session
 	a.botID.Store("")
 	a.appID.Store("")
 	box.Handle(kindDM, a.handleDM)
+	box.Handle(kindInteraction, a.handleInteraction)
 	a.dg.AddHandler(a.onReady)
 	a.dg.AddHandler(a.onResumed)
 	a.dg.AddHandler(a.onDisconnect)

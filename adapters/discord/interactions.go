@@ -2,77 +2,112 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/inbox"
 
 	"github.com/bwmarrin/discordgo"
 )
 
-// onInteractionCreate takes a slash command, a context-menu command, a click or a modal. Every
-// path answers Discord within its 3 s first (deferred, a modal, or a short refusal), then does
-// the work.
-func (a *Adapter) onInteractionCreate(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+// onInteractionCreate takes a slash command, a context-menu command, a click or a modal. It is
+// stored in the inbox first; only then is it answered (within Discord's 3 s: deferred, a
+// modal, or a short refusal) and its work done, by the handler the inbox runs at once. An
+// interaction that cannot be stored (Redis away) is not answered, so the person sees that it
+// failed and can try again. A resumed gateway session may deliver an interaction again; the
+// inbox stores it once.
+//
+// What is stored is the gateway's own JSON of the interaction: discordgo cannot write a modal
+// submission back to JSON (it leaves out the components with the text).
+func (a *Adapter) onInteractionCreate(_ *discordgo.Session, ev *discordgo.Event) {
+	ic, ok := ev.Struct.(*discordgo.InteractionCreate)
+	if ev.Type != "INTERACTION_CREATE" || !ok || ic.Interaction == nil || interactionUser(ic.Interaction) == nil {
+		return
+	}
 	i := ic.Interaction
-	if i == nil || interactionUser(i) == nil {
-		return
-	}
-	// A resumed gateway session may deliver an interaction again; it can be answered only
-	// once, and its work must run once.
-	if !a.seen.Add(i.ID, true) {
+	ctx, cancel := context.WithTimeout(context.Background(), acceptBudget)
+	err := a.inbox.Accept(ctx, inbox.Item{ID: "discord:interaction:" + i.ID, Lane: interactionLane(i), Kind: kindInteraction, Payload: ev.RawData})
+	cancel()
+	switch {
+	case errors.Is(err, inbox.ErrDuplicate):
 		a.log.Debug("replayed discord interaction dropped", "interaction", i.ID)
-		return
-	}
-	started := true
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-		started = a.jobs.Go("command", func(ctx context.Context) { a.command(ctx, i) })
-	case discordgo.InteractionMessageComponent:
-		started = a.component(i)
-	case discordgo.InteractionModalSubmit:
-		started = a.jobs.Go("modal", func(ctx context.Context) { a.modalSubmit(ctx, i) })
-	default:
-		a.log.Debug("discord interaction ignored", "type", i.Type)
-	}
-	if !started {
-		a.log.Warn("discord interaction dropped: the adapter is stopping", "interaction", i.ID)
+	case err != nil:
+		a.log.Warn("discord interaction not answered: it could not be stored", "interaction", i.ID, "err", err)
 	}
 }
 
-// component routes a click: an owner's intake button or select menu, or a case card button.
-func (a *Adapter) component(i *discordgo.Interaction) bool {
+// acceptBudget bounds storing an interaction: its first answer is due 3 s after the click.
+const acceptBudget = 1500 * time.Millisecond
+
+// kindInteraction is the inbox kind of an interaction.
+const kindInteraction = "discord.interaction"
+
+// interactionLane orders an owner's intake clicks after their messages; anything else runs at
+// once.
+func interactionLane(i *discordgo.Interaction) string {
+	if i.Type != discordgo.InteractionMessageComponent || i.GuildID != "" {
+		return ""
+	}
+	if parts := strings.SplitN(i.MessageComponentData().CustomID, "|", 3); len(parts) == 3 && parts[0] == ownerPrefix {
+		return string(identity(interactionUser(i).ID))
+	}
+	return ""
+}
+
+// handleInteraction is the inbox handler of a stored interaction.
+func (a *Adapter) handleInteraction(ctx context.Context, payload []byte) error {
+	var i discordgo.Interaction
+	if err := json.Unmarshal(payload, &i); err != nil || interactionUser(&i) == nil {
+		a.log.ErrorContext(ctx, "stored discord interaction unreadable; dropped", "err", err)
+		return nil
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		a.command(ctx, &i)
+	case discordgo.InteractionMessageComponent:
+		a.component(ctx, &i)
+	case discordgo.InteractionModalSubmit:
+		a.modalSubmit(ctx, &i)
+	default:
+		a.log.DebugContext(ctx, "discord interaction ignored", "type", i.Type)
+	}
+	return nil
+}
+
+// component runs a click: an owner's intake button or select menu, or a case card button.
+func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 	data := i.MessageComponentData()
 	parts := strings.SplitN(data.CustomID, "|", 3)
 	if len(parts) != 3 {
-		a.log.Debug("discord component ignored", "custom_id", data.CustomID)
-		return true
+		a.log.DebugContext(ctx, "discord component ignored", "custom_id", data.CustomID)
+		return
 	}
 	switch parts[0] {
 	case ownerPrefix:
 		// Intake buttons are only ever shown in the owner's DM.
 		if i.GuildID != "" {
-			return a.refuse("owner click outside a DM", i, "This button works only in your direct messages with the bot.")
+			a.refuse(ctx, "owner click outside a DM", i, "This button works only in your direct messages with the bot.")
+			return
 		}
-		user := interactionUser(i)
-		// The acknowledgement goes first and alone: the turn may wait behind the owner's
-		// previous one, the 3 s do not.
-		if !a.jobs.Go("ack", func(ctx context.Context) { a.deferUpdate(ctx, i) }) {
-			return false
+		// The acknowledgement goes first: the turn may take longer than the 3 s.
+		if !a.deferUpdate(ctx, i) {
+			return
 		}
-		return a.jobs.GoAfter(string(identity(user.ID)), "owner click", func(ctx context.Context) {
-			a.ownerClick(ctx, i, parts[1], parts[2], data)
-		})
+		a.ownerClick(ctx, i, parts[1], parts[2], data)
 	case casePrefix:
 		if !a.caseChannel(i) {
-			return a.refuse("case action outside an escalation channel", i, caseElsewhere)
+			a.refuse(ctx, "case action outside an escalation channel", i, caseElsewhere)
+			return
 		}
-		return a.jobs.Go("case action", func(ctx context.Context) { a.caseAction(ctx, i, parts[1], parts[2]) })
+		a.caseAction(ctx, i, parts[1], parts[2])
+	default:
+		a.log.DebugContext(ctx, "discord component ignored", "custom_id", data.CustomID)
 	}
-	a.log.Debug("discord component ignored", "custom_id", data.CustomID)
-	return true
 }
 
 // caseElsewhere refuses a case button or modal that does not come from a case card.
@@ -94,9 +129,9 @@ func (a *Adapter) caseChannel(i *discordgo.Interaction) bool {
 }
 
 // refuse answers an interaction, only to the person, with text and does nothing else.
-func (a *Adapter) refuse(what string, i *discordgo.Interaction, text string) bool {
-	a.log.Info("discord interaction refused: "+what, "interaction", i.ID, "guild", i.GuildID, "channel", i.ChannelID, "user", interactionUser(i).ID)
-	return a.jobs.Go("refusal", func(ctx context.Context) { a.respondText(ctx, i, text) })
+func (a *Adapter) refuse(ctx context.Context, what string, i *discordgo.Interaction, text string) {
+	a.log.InfoContext(ctx, "discord interaction refused: "+what, "interaction", i.ID, "guild", i.GuildID, "channel", i.ChannelID, "user", interactionUser(i).ID)
+	a.respondText(ctx, i, text)
 }
 
 // ownerClick runs an intake button or select menu as an owner event.
