@@ -35,8 +35,8 @@ type OwnerEvent struct {
 	Action string
 	Value  string
 	// Redelivered: the event may have been handled before by a process that died, or answered
-	// to a client that never got the answer. If it was handled, the owner is told where they
-	// stand (the question waiting, or their case id) instead of nothing.
+	// to a client that never got the answer. If it was handled and the owner has submitted,
+	// they are told their case id again instead of nothing.
 	Redelivered bool
 }
 
@@ -52,7 +52,7 @@ type ownerTurn struct {
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
-// event changes nothing and returns no replies, or, when ev.Redelivered, where the owner stands.
+// event changes nothing and returns no replies, or, when ev.Redelivered, the case id again.
 func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversation.Reply, error) {
 	t := &ownerTurn{ev: ev}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
@@ -81,7 +81,7 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	now := s.clock.Now()
 	if turn.Seen {
 		if ev.Redelivered {
-			return s.whereOwnerStands(turn, now), nil
+			return s.whereOwnerStands(turn), nil
 		}
 		return nil, nil
 	}
@@ -248,15 +248,16 @@ func submitted(caseID string) conversation.Reply {
 		"Thank you. Your case is %s and it is now with the executive team. You will hear here when someone picks it up; anything you write here is added to the case.", caseID)}
 }
 
-// whereOwnerStands repeats, for an event handled before whose answer may have been lost, what
-// the owner needs to go on: their case id once submitted, else the question waiting.
-func (s *Service) whereOwnerStands(turn Turn, now time.Time) []conversation.Reply {
+// whereOwnerStands is what an owner is told again for an event handled before whose answer
+// may have been lost: once submitted, the case id, which the owner must not miss. Mid-intake
+// nothing: the question may well have reached them, and a question asked twice makes a person
+// answer twice, the second time to the next question; an owner who heard nothing writes again
+// and is asked it then.
+func (s *Service) whereOwnerStands(turn Turn) []conversation.Reply {
 	switch {
 	case turn.Found && turn.Session.Stage == conversation.StageSubmitted && turn.Session.CaseID != "":
 		return []conversation.Reply{submitted(turn.Session.CaseID)}
-	case turn.Found:
-		return s.engine.Prompt(turn.Session, now)
-	case turn.OpenCase != "":
+	case !turn.Found && turn.OpenCase != "":
 		return []conversation.Reply{submitted(turn.OpenCase)}
 	}
 	return nil

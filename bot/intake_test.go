@@ -176,12 +176,11 @@ func TestReplayedEventChangesNothing(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	// Redelivered by a process that may have died before answering: the owner is asked the
-	// waiting question again, and still nothing changes.
+	// Redelivered by a process that may have died before answering: mid-intake the question
+	// is not asked twice (a person would answer it twice), and still nothing changes.
 	ev.Redelivered = true
-	again, err := h.svc.HandleOwner(context.Background(), ev)
-	if err != nil || texts(again) != texts(h.engine.Prompt(before, h.clock.Now())) || len(again) == 0 {
-		t.Errorf("redelivery answered %q, %v; want the waiting question", texts(again), err)
+	if again, err := h.svc.HandleOwner(context.Background(), ev); err != nil || len(again) != 0 {
+		t.Errorf("redelivery answered %q, %v; want nothing", texts(again), err)
 	}
 	after := h.session(t, owner)
 	if after.Version != before.Version || after.Turns != before.Turns {

@@ -378,9 +378,7 @@ func (b *Inbox) runLane(it Item) {
 			cancel()
 			return
 		}
-		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
-		next, ok, err := b.store.Next(ctx, it, b.cfg.Lease)
-		cancel()
+		next, ok, err := b.next(it)
 		if err != nil {
 			// The item stays first in its lane; the lane comes back when the lease ends and the
 			// handler runs again, which handlers tolerate.
@@ -392,6 +390,26 @@ func (b *Inbox) runLane(it Item) {
 			return
 		}
 		it = next
+	}
+}
+
+// next marks the item handled, trying again for a while when the store is away: an item left
+// first in its lane would be handled a second time, and its answers given twice.
+func (b *Inbox) next(it Item) (Item, bool, error) {
+	pause := 100 * time.Millisecond
+	deadline := time.Now().Add(2 * b.cfg.Lease)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		next, ok, err := b.store.Next(ctx, it, b.cfg.Lease)
+		cancel()
+		if err == nil || b.ctx.Err() != nil || time.Now().After(deadline) {
+			return next, ok, err
+		}
+		select {
+		case <-time.After(pause):
+		case <-b.ctx.Done():
+		}
+		pause = min(2*pause, 2*time.Second)
 	}
 }
 
