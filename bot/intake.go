@@ -35,8 +35,8 @@ type OwnerEvent struct {
 	Action string
 	Value  string
 	// Redelivered: the event may have been handled before by a process that died, or answered
-	// to a client that never got the answer. If it was handled and the owner has submitted,
-	// they are told their case id again instead of nothing.
+	// to a client that never got the answer. If it was handled, and was the owner's last
+	// event, its answer is given again (the case id, or the question waiting).
 	Redelivered bool
 }
 
@@ -52,7 +52,7 @@ type ownerTurn struct {
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
-// event changes nothing and returns no replies, or, when ev.Redelivered, the case id again.
+// event changes nothing and returns no replies, or, when ev.Redelivered, the answer again.
 func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversation.Reply, error) {
 	t := &ownerTurn{ev: ev}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
@@ -81,7 +81,7 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	now := s.clock.Now()
 	if turn.Seen {
 		if ev.Redelivered {
-			return s.whereOwnerStands(turn), nil
+			return s.whereOwnerStands(turn, ev, now), nil
 		}
 		return nil, nil
 	}
@@ -127,6 +127,7 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		res.Replies = append(res.Replies, s.intakeStatus(res.Session))
 	}
 
+	res.Session.LastEvent = ev.ID
 	err := s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL)
 	switch {
 	case errors.Is(err, ErrConflict):
@@ -248,19 +249,19 @@ func submitted(caseID string) conversation.Reply {
 		"Thank you. Your case is %s and it is now with the executive team. You will hear here when someone picks it up; anything you write here is added to the case.", caseID)}
 }
 
-// whereOwnerStands is what an owner is told again for an event handled before whose answer
-// may have been lost: once submitted, the case id, which the owner must not miss. Mid-intake
-// nothing: the question may well have reached them, and a question asked twice makes a person
-// answer twice, the second time to the next question; an owner who heard nothing writes again
-// and is asked it then.
-func (s *Service) whereOwnerStands(turn Turn) []conversation.Reply {
+// whereOwnerStands answers again an event handled before whose answer may have been lost with
+// a process: the case id once submitted, else the question waiting. Only for the owner's last
+// event: after a later one the owner has moved on and was answered since, and a question asked
+// twice makes a person answer it twice.
+func (s *Service) whereOwnerStands(turn Turn, ev OwnerEvent, now time.Time) []conversation.Reply {
+	sess := turn.Session
 	switch {
-	case turn.Found && turn.Session.Stage == conversation.StageSubmitted && turn.Session.CaseID != "":
-		return []conversation.Reply{submitted(turn.Session.CaseID)}
-	case !turn.Found && turn.OpenCase != "":
-		return []conversation.Reply{submitted(turn.OpenCase)}
+	case !turn.Found || ev.ID == "" || sess.LastEvent != ev.ID:
+		return nil
+	case sess.Stage == conversation.StageSubmitted && sess.CaseID != "":
+		return []conversation.Reply{submitted(sess.CaseID)}
 	}
-	return nil
+	return s.engine.Prompt(sess, now)
 }
 
 // materialize turns a submitted session into its case and posts the card. It is idempotent:

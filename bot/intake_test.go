@@ -176,12 +176,19 @@ func TestReplayedEventChangesNothing(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	// Redelivered by a process that may have died before answering: mid-intake the question
-	// is not asked twice (a person would answer it twice), and still nothing changes.
+	// Redelivered by a process that may have died before answering: the owner's last event is
+	// answered again with the question waiting, and still nothing changes.
 	ev.Redelivered = true
-	if again, err := h.svc.HandleOwner(context.Background(), ev); err != nil || len(again) != 0 {
-		t.Errorf("redelivery answered %q, %v; want nothing", texts(again), err)
+	again, err := h.svc.HandleOwner(context.Background(), ev)
+	if err != nil || len(again) == 0 || texts(again) != texts(h.engine.Prompt(before, h.clock.Now())) {
+		t.Errorf("redelivery answered %q, %v; want the waiting question", texts(again), err)
 	}
+	// Once the owner has moved on, an older event redelivered answers nothing.
+	h.press(t, owner, conversation.ActionChoose, "none")
+	if older, err := h.svc.HandleOwner(context.Background(), ev); err != nil || len(older) != 0 {
+		t.Errorf("redelivery of an older event answered %q, %v; want nothing", texts(older), err)
+	}
+	before = h.session(t, owner)
 	after := h.session(t, owner)
 	if after.Version != before.Version || after.Turns != before.Turns {
 		t.Fatalf("replays changed the session: version %d→%d turns %d→%d", before.Version, after.Version, before.Turns, after.Turns)

@@ -32,10 +32,13 @@ type Session struct {
 	// History is the ids of the steps the owner answered or skipped (not pre-filled ones), so
 	// "back" can retrace them in flow order across conditional steps. Skipped steps have an
 	// empty answer in Answers.
-	History   []string  `json:"history,omitempty"`
-	CaseID    string    `json:"case_id,omitempty"`
-	Safety    bool      `json:"safety,omitempty"` // the owner said the vehicle is not safe to drive
-	Turns     int       `json:"turns,omitempty"`
+	History []string `json:"history,omitempty"`
+	CaseID  string   `json:"case_id,omitempty"`
+	Safety  bool     `json:"safety,omitempty"` // the owner said the vehicle is not safe to drive
+	Turns   int      `json:"turns,omitempty"`
+	// LastEvent is the platform event id of the last turn: when that event is delivered again
+	// (its first answer may have been lost with a process), its answer is given again.
+	LastEvent string    `json:"last_event,omitempty"`
 	Started   time.Time `json:"started,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 }
