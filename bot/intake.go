@@ -405,6 +405,7 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	s.thread(ctx, c, ThreadMessage{From: name, Role: "owner", Text: entry.Text, At: now})
 	// Saving keeps the relay session alive; the message is already delivered, so a conflict
 	// with another event needs no retry.
+	sess.LastEvent = ev.ID
 	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
 		s.log.WarnContext(ctx, "refresh relay session", "owner", ev.Owner, "err", err)
 	}

@@ -37,7 +37,8 @@ type Item struct {
 	// Seq is set by the store: the item's position, for Next.
 	Seq string `json:"-"`
 	// Redelivered is set by the store when the item's lane was taken before with this item
-	// first: a worker may have handled it and died before its answers reached anyone.
+	// first and nothing behind it: a worker may have handled it and died before its answers
+	// reached anyone, and no later event of the lane will answer the person instead.
 	Redelivered bool `json:"-"`
 }
 

@@ -7,7 +7,8 @@
 --
 -- Returns {lane, element, redelivered, lane, element, redelivered, ...}; redelivered is 1 when
 -- the lane had a lease before (its worker died, or gave the item back to retry later), so the
--- item may have been handled already, else 0. Lane lists are named from ARGV[3] rather than
+-- item may have been handled already and its answer lost, and no later item waits behind it;
+-- else 0. Lane lists are named from ARGV[3] rather than
 -- passed as keys because which lanes are free is known only here; they share the tenant's
 -- hash tag, so on Redis Cluster they live in the same slot.
 -- Time is the server's (TIME), so replicas whose clocks differ agree on when a lease ends.
@@ -24,7 +25,10 @@ for i = 1, #lanes, 2 do
     redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), lane)
     out[#out + 1] = lane
     out[#out + 1] = head
-    out[#out + 1] = tonumber(lanes[i + 1]) > 0 and '1' or '0'
+    -- Redelivered only when nothing follows: an owner with a later event waiting has moved on
+    -- and is answered by it.
+    local again = tonumber(lanes[i + 1]) > 0 and redis.call('LLEN', ARGV[3] .. lane) == 1
+    out[#out + 1] = again and '1' or '0'
   else
     redis.call('ZREM', KEYS[1], lane)
   end
