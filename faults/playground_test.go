@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -155,7 +156,7 @@ func (o *webOwner) intake(ctx context.Context) {
 }
 
 // do sends a move under a new Idempotency-Key and retries it with that key until it is
-// answered 2xx; it returns the replies.
+// answered 2xx (after Retry-After when the answer has one); it returns the replies.
 func (o *webOwner) do(ctx context.Context, mv move) ([]webReply, error) {
 	o.seq++
 	key := fmt.Sprintf("%s-%d", o.p.name, o.seq)
@@ -165,12 +166,14 @@ func (o *webOwner) do(ctx context.Context, mv move) ([]webReply, error) {
 	}
 	b, _ := json.Marshal(body)
 	target := o.run.st.base + "/api/owners/" + url.PathEscape(o.p.name) + path
+	var wait time.Duration
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
-			if err := sleep(ctx, backoff(attempt)); err != nil {
+			if err := sleep(ctx, wait); err != nil {
 				return nil, err
 			}
 		}
+		wait = backoff(attempt + 1)
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(b))
 		if err != nil {
 			return nil, err
@@ -195,6 +198,10 @@ func (o *webOwner) do(ctx context.Context, mv move) ([]webReply, error) {
 					o.run.emptyAnswers.Add(1)
 				}
 				return out.Replies, nil
+			}
+			// A 503 may say when to come back.
+			if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs >= 0 {
+				wait = max(min(time.Duration(secs)*time.Second, 5*time.Second), 50*time.Millisecond)
 			}
 		}
 		o.run.refusals.Add(1)

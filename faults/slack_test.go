@@ -265,7 +265,9 @@ func (o *slackOwner) do(ctx context.Context, m botMessage, mv move) error {
 }
 
 // deliver posts a signed request as Slack does until it is answered 2xx. An event is retried
-// as Slack retries it: the same body, numbered by X-Slack-Retry-Num. Slack does not retry an
+// as Slack retries it: the same body, numbered by X-Slack-Retry-Num, with the reason. Slack
+// retries three times over about five minutes; here the retries come sooner and do not stop
+// before a 2xx, so that minutes of a real outage fit in seconds. Slack does not retry an
 // interaction; the person clicks the same button again, which here is the same payload (the
 // same trigger), so that the bot may tell it from a second click.
 func (r *slackRun) deliver(ctx context.Context, path string, body []byte, event bool) error {
@@ -306,7 +308,7 @@ func (r *slackRun) deliver(ctx context.Context, path string, body []byte, event 
 			if errors.As(err, &ne) && ne.Timeout() {
 				reason = "http_timeout"
 			} else {
-				reason = "connection_failed"
+				reason = "unknown_error"
 			}
 		}
 		r.refusals.Add(1)
