@@ -19,6 +19,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/xtest/proc"
+	"escalation-bot/xtest/redistest"
 
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -126,6 +127,7 @@ func startStack(t *testing.T, set settings, env map[string]string) *stack {
 		all[k] = v
 	}
 	s := &stack{t: t, redis: rds, bot: proc.Start(t, "bot", bin, nil, all), base: "http://" + addr}
+	redistest.Quiet() // this client reads while Redis is stopped on purpose
 	s.rdb = goredis.NewClient(&goredis.Options{Addr: rds.Addr, MaxRetries: -1})
 	t.Cleanup(func() { s.rdb.Close() })
 	if err := s.waitReady(); err != nil {

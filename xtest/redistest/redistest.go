@@ -63,11 +63,15 @@ func URL(t testing.TB) string {
 // lines are dropped from here on in this test binary (the bot routes them into slog).
 func Down(t testing.TB) goredis.UniversalClient {
 	t.Helper()
-	goredis.SetLogger(silent{})
+	Quiet()
 	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", DialTimeout: 100 * time.Millisecond, MaxRetries: -1})
 	t.Cleanup(func() { c.Close() })
 	return c
 }
+
+// Quiet drops go-redis's own log lines (a pool that cannot dial) for the rest of the test
+// binary: tests that stop Redis on purpose would otherwise print them like failures.
+func Quiet() { goredis.SetLogger(silent{}) }
 
 type silent struct{}
 
