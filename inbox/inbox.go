@@ -85,7 +85,7 @@ type Config struct {
 	// Timeout bounds one handler (default 30s).
 	Timeout time.Duration
 	// Lease is how long a taken lane stays hidden without renewal; a dead worker's lane is
-	// taken over after at most this long (default 10s). Running handlers renew it.
+	// taken over after at most this long (default 5s). Running handlers renew it.
 	Lease time.Duration
 	// Poll is how often the inbox looks for lanes left by dead workers (default 1s).
 	Poll time.Duration
@@ -106,7 +106,7 @@ func (c Config) withDefaults() Config {
 		c.Timeout = 30 * time.Second
 	}
 	if c.Lease <= 0 {
-		c.Lease = 10 * time.Second
+		c.Lease = 5 * time.Second
 	}
 	if c.Poll <= 0 {
 		c.Poll = time.Second
