@@ -15,14 +15,15 @@ import (
 // firstPostRetry is when a card post is checked again after submission. The check is
 // scheduled before the first attempt, so a crash between creating the case and posting its
 // card still gets the card posted.
-const firstPostRetry = time.Minute
+const firstPostRetry = 15 * time.Second
 
 // maxPostRetry caps the backoff between attempts to post a card a platform refuses.
 const maxPostRetry = 10 * time.Minute
 
 // dueLease is how long a taken item stays hidden from other replicas; an item whose
-// handler died comes back after it.
-const dueLease = 2 * time.Minute
+// handler died comes back after it. Running an item twice is safe (a card is looked for
+// before it is posted again), so the lease is short.
+const dueLease = 30 * time.Second
 
 // RunDue handles the items that are due now and returns how many it took.
 func (s *Service) RunDue(ctx context.Context) (int, error) {

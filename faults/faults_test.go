@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 //	FAULTS_SEED            seed of the random points (random; logged, so a run can be repeated)
 //	FAULTS_SILENCE         how long an owner waits for the bot to answer before asking "help" (15s)
 //	FAULTS_INTAKE          deadline for every owner to get their submission acknowledged (120s)
-//	FAULTS_RECOVER         how long the restarted bot has to converge afterwards (30s)
+//	FAULTS_RECOVER         how long the restarted bot has to converge afterwards (60s)
 //	FAULTS_SLACK_LATENCY   how long the fake Slack takes to answer chat.postMessage (100ms)
 //	FAULTS_LOGS            a directory to copy the bot's and Redis's logs to
 type settings struct {
@@ -54,7 +54,7 @@ func loadSettings(t *testing.T) settings {
 	t.Helper()
 	s := settings{
 		owners: 50, redisRestarts: 2,
-		silence: 15 * time.Second, intake: 120 * time.Second, recover: 30 * time.Second,
+		silence: 15 * time.Second, intake: 120 * time.Second, recover: 60 * time.Second,
 		slackLatency: 100 * time.Millisecond,
 		seed:         rand.Uint64() % 1_000_000,
 		logs:         os.Getenv("FAULTS_LOGS"),

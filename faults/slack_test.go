@@ -436,10 +436,12 @@ func (r *slackRun) result(ctx context.Context, owners []*slackOwner) slackResult
 			res.wrongID = append(res.wrongID, fmt.Sprintf("%s read %s, has %s", o.p.name, o.toldFirst, cs[0].ID))
 		}
 		told := 0
+		var said []string
 		for _, m := range r.fake.Messages(o.dm) {
 			for _, c := range cs {
 				if strings.Contains(m.Text, c.ID) {
 					told++
+					said = append(said, truncate(m.Text, 60))
 					break
 				}
 			}
@@ -449,7 +451,7 @@ func (r *slackRun) result(ctx context.Context, owners []*slackOwner) slackResult
 		case told == 0:
 			res.neverTold = append(res.neverTold, o.p.name+"/"+cs[0].ID)
 		case told > 1:
-			res.toldTwice = append(res.toldTwice, fmt.Sprintf("%s/%s×%d", o.p.name, cs[0].ID, told))
+			res.toldTwice = append(res.toldTwice, fmt.Sprintf("%s/%s×%d %q", o.p.name, cs[0].ID, told, said))
 		}
 	}
 	for _, l := range [][]string{res.noCase, res.manyCases, res.noCard, res.manyCards, res.neverTold, res.toldTwice, res.wrongID, res.unsubmitted} {

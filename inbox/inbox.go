@@ -136,7 +136,8 @@ type Inbox struct {
 	handlers map[string]Handler
 	started  bool
 	stopping bool
-	held     []Item // accepted by AcceptOrHold while the store was away, oldest first
+	held     []Item          // accepted by AcceptOrHold while the store was away, oldest first
+	running  map[string]bool // lanes this process is handling
 
 	wake   chan struct{}
 	slots  chan struct{}
@@ -156,6 +157,7 @@ func New(store Store, cfg Config, logger *slog.Logger) *Inbox {
 	return &Inbox{
 		store: store, cfg: cfg, log: logger.With("component", "inbox"),
 		handlers: make(map[string]Handler),
+		running:  make(map[string]bool),
 		wake:     make(chan struct{}, 1),
 		slots:    make(chan struct{}, cfg.Workers),
 		ctx:      ctx, cancel: cancel,
@@ -355,6 +357,12 @@ func (b *Inbox) takeAll() {
 			return
 		}
 		for _, it := range items {
+			if !b.claimLane(it.Lane) {
+				// Its lease ran out while this process still handles it (a slow handler, or
+				// renewals lost to a Redis blip); taking it now renewed the lease, and the
+				// worker that has it goes on. Running it twice would answer twice.
+				continue
+			}
 			b.slots <- struct{}{}
 			b.wg.Add(1)
 			go b.runLane(it)
@@ -365,10 +373,27 @@ func (b *Inbox) takeAll() {
 	}
 }
 
+// claimLane marks the lane as handled here, unless it already is.
+func (b *Inbox) claimLane(lane string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.running[lane] {
+		return false
+	}
+	b.running[lane] = true
+	return true
+}
+
 // runLane handles the lane's items one after the other while it holds the lease.
 func (b *Inbox) runLane(it Item) {
 	defer b.wg.Done()
-	defer func() { <-b.slots; b.poke() }()
+	defer func() {
+		b.mu.Lock()
+		delete(b.running, it.Lane)
+		b.mu.Unlock()
+		<-b.slots
+		b.poke()
+	}()
 	for {
 		if err := b.runRetrying(it); err != nil {
 			// Still failing: the lane waits, with the item first, and is taken again later by
