@@ -323,17 +323,18 @@ func (a *Adapter) ownerMessage(ctx context.Context, id, team string, ev innerEve
 	if retryLater(err) {
 		return err
 	}
-	a.answerOwner(ctx, owner, ev.Channel, replies, err)
+	a.answerOwner(ctx, owner, ev.Channel, eventID(id), replies, err)
 	return nil
 }
 
-// answerOwner posts an intake turn's replies in the DM, or says that it failed.
-func (a *Adapter) answerOwner(ctx context.Context, owner bot.Identity, channel string, replies []conversation.Reply, err error) {
+// answerOwner posts the answer to the owner's event in the DM, or says that it failed. An
+// event handled again after a crash is answered only with what did not reach the DM before.
+func (a *Adapter) answerOwner(ctx context.Context, owner bot.Identity, channel, event string, replies []conversation.Reply, err error) {
 	if err != nil {
 		a.logError(ctx, "owner event failed", err, "owner", owner)
 		replies = []conversation.Reply{{Text: bot.ErrorMessage(err)}}
 	}
-	if err := a.msgr.sendReplies(ctx, channel, replies); err != nil {
+	if err := a.msgr.sendAnswer(ctx, channel, event, replies, inbox.Redelivered(ctx)); err != nil {
 		a.log.ErrorContext(ctx, "answer owner", "owner", owner, "err", err)
 	}
 }
@@ -420,9 +421,10 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 		}
 		owner := identity(userTeam(ic), ic.User.ID)
 		a.api.rememberDM(ic.User.ID, channel)
+		// The same click redelivered has the same message, action time and trigger.
+		id := eventID("click:" + firstNonEmpty(ic.Container.MessageTs, ic.Message.Timestamp) + ":" + firstNonEmpty(act.ActionTs, ic.ActionTs) + ":" + ic.TriggerID)
 		replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{
-			// The same click redelivered has the same message, action time and trigger.
-			ID:          eventID("click:" + firstNonEmpty(ic.Container.MessageTs, ic.Message.Timestamp) + ":" + firstNonEmpty(act.ActionTs, ic.ActionTs) + ":" + ic.TriggerID),
+			ID:          id,
 			Owner:       owner,
 			Name:        a.api.userName(ctx, ic.User.ID, payloadName(ic.User)),
 			Action:      parts[1],
@@ -432,7 +434,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 		if retryLater(err) {
 			return err
 		}
-		a.answerOwner(ctx, owner, channel, replies, err)
+		a.answerOwner(ctx, owner, channel, id, replies, err)
 	case len(parts) == 2 && parts[0] == casePrefix:
 		// Case cards are posted only in the escalation channels.
 		if !a.escalationChannel(channel) {

@@ -225,4 +225,22 @@ func TestStoredEventSurvivesCrash(t *testing.T) {
 	if greetings != 1 {
 		t.Errorf("the owner was greeted %d times, want 1", greetings)
 	}
+
+	// Another replica handled the event and answered, then died before marking it done: the
+	// event is handled again, and the answer, found in the DM, is not posted twice.
+	posts := len(e.posts(dmOf(owner1)))
+	if err := store.Put(t.Context(), inbox.Item{ID: "again", Lane: eventKey(env), Kind: kindEvent, Payload: payload}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Take(t.Context(), 50*time.Millisecond, 10); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	e.settle()
+	if len(e.fake.Calls("conversations.history")) == 0 {
+		t.Error("the redelivered event did not look for its earlier answer")
+	}
+	if n := len(e.posts(dmOf(owner1))); n != posts {
+		t.Errorf("the redelivered event posted %d more messages, want none", n-posts)
+	}
 }

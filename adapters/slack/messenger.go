@@ -67,6 +67,58 @@ func (m *Messenger) sendReplies(ctx context.Context, channel string, replies []c
 	return nil
 }
 
+// answerEvent is the metadata event type of the bot's answer to an owner's event: each message
+// of the answer carries the event id and its place in the answer.
+const answerEvent = "escalation_answer"
+
+// sendAnswer posts the answer to an owner's event in the DM. Each message carries the event id,
+// its place in the answer and the answer's length, so that when the event is handled again
+// after a crash (recheck) an answer Slack already has in full is found in the DM's recent
+// history and not posted twice. An answer cut off half-way is posted again whole: the owner
+// must not miss the question it ends with.
+func (m *Messenger) sendAnswer(ctx context.Context, channel, event string, replies []conversation.Reply, recheck bool) error {
+	if event == "" {
+		return m.sendReplies(ctx, channel, replies)
+	}
+	if recheck {
+		delivered, err := m.answered(ctx, channel, event)
+		if err != nil {
+			return err
+		}
+		if delivered {
+			return nil
+		}
+	}
+	for i, r := range replies {
+		meta := slackgo.SlackMetadata{EventType: answerEvent, EventPayload: map[string]any{"event": event, "part": i, "of": len(replies)}}
+		if _, err := m.api.post(ctx, channel, renderReply(r), slackgo.MsgOptionMetadata(meta)); err != nil {
+			return fmt.Errorf("post to %s: %w", channel, err)
+		}
+	}
+	return nil
+}
+
+// answered reports whether the DM's recent history holds every message of the answer to event.
+func (m *Messenger) answered(ctx context.Context, channel, event string) (bool, error) {
+	msgs, err := m.api.history(ctx, channel, 50)
+	if err != nil {
+		return false, fmt.Errorf("look for an earlier answer in %s: %w", channel, err)
+	}
+	parts, of := map[int]bool{}, -1
+	for _, msg := range msgs {
+		p := msg.Metadata.EventPayload
+		if msg.Metadata.EventType != answerEvent || p["event"] != event {
+			continue
+		}
+		part, ok1 := p["part"].(float64)
+		n, ok2 := p["of"].(float64)
+		if ok1 && ok2 {
+			parts[int(part)], of = true, int(n)
+		}
+	}
+	return of > 0 && len(parts) == of, nil
+}
+
 // PostCard posts the case card; the message ts is the reference for updates and the thread.
 func (m *Messenger) PostCard(ctx context.Context, channel string, card bot.Card) (string, error) {
 	ts, err := m.api.post(ctx, channel, renderCard(card), slackgo.MsgOptionMetadata(cardMetadata(card.ID)))
