@@ -81,7 +81,9 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	now := s.clock.Now()
 	if turn.Seen {
 		if ev.Redelivered {
-			return s.whereOwnerStands(turn, ev, now), nil
+			replies := s.whereOwnerStands(turn, ev, now)
+			s.log.DebugContext(ctx, "event handled before; answering again", "owner", ev.Owner, "event", ev.ID, "last_event", turn.Session.LastEvent, "replies", len(replies))
+			return replies, nil
 		}
 		return nil, nil
 	}

@@ -120,6 +120,7 @@ func startStack(t *testing.T, set settings, env map[string]string) *stack {
 		"REDIS_URL":  rds.URL(),
 		"HTTP_ADDR":  addr,
 		"LOG_FORMAT": "json",
+		"LOG_LEVEL":  "debug",
 		// Retries and "help" are the owner's messages too: the rate limit is not under test.
 		"RATE_LIMIT": "100000",
 	}

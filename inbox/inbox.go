@@ -498,6 +498,7 @@ func (b *Inbox) run(it Item) (err error) {
 	}()
 	hctx := ctx
 	if it.Redelivered {
+		b.log.Debug("inbox: handling an event again", "kind", it.Kind, "id", it.ID, "lane", it.Lane)
 		hctx = context.WithValue(ctx, redeliveredKey{}, true)
 	}
 	return h(hctx, it.Payload)
