@@ -49,6 +49,10 @@ type ownerTurn struct {
 	extractOK bool
 	caseID    string // reserved for a submission
 	scheduled bool   // the card-post check of caseID is queued
+	// maybeSaved: a save of this event was refused as a duplicate. The client library resends
+	// a command whose connection broke, so the first send may have been ours: the event then
+	// counts as handled by us, and the owner must still get its answer.
+	maybeSaved bool
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
@@ -80,7 +84,7 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	ev := t.ev
 	now := s.clock.Now()
 	if turn.Seen {
-		if ev.Redelivered {
+		if ev.Redelivered || t.maybeSaved {
 			replies := s.whereOwnerStands(turn, ev, now)
 			s.log.DebugContext(ctx, "event handled before; answering again", "owner", ev.Owner, "event", ev.ID, "last_event", turn.Session.LastEvent, "replies", len(replies))
 			return replies, nil
@@ -135,7 +139,9 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	case errors.Is(err, ErrConflict):
 		return nil, err
 	case errors.Is(err, ErrDuplicateEvent):
-		return nil, nil
+		// Read again: if this event is the owner's last, it is answered (see maybeSaved).
+		t.maybeSaved = true
+		return nil, ErrConflict
 	case err != nil:
 		return nil, fmt.Errorf("save session of %s: %w", ev.Owner, err)
 	}
