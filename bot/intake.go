@@ -45,6 +45,7 @@ type OwnerEvent struct {
 // once).
 type ownerTurn struct {
 	ev        OwnerEvent
+	recent    int64 // the event's place in the owner's rate window, from its first load
 	extracted map[string]string
 	extractOK bool
 	caseID    string // reserved for a submission
@@ -69,6 +70,12 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversatio
 		if err != nil {
 			return nil, fmt.Errorf("load session of %s: %w", ev.Owner, err)
 		}
+		// The first load counted the event and gave it its place in the rate window; a retry
+		// keeps that place, whatever the events that arrived meanwhile did to the counter.
+		if attempt == 0 {
+			t.recent = turn.Recent
+		}
+		turn.Recent = t.recent
 		replies, err := s.turn(ctx, t, turn)
 		if errors.Is(err, ErrConflict) {
 			continue
