@@ -12,6 +12,7 @@ require (
 	github.com/sashabaranov/go-openai v1.43.0
 	github.com/slack-go/slack v0.35.0
 	go.uber.org/fx v1.24.0
+	golang.org/x/text v0.44.0
 )
 
 require (

@@ -79,10 +79,11 @@ func (h *harness) setSummarizer(t testing.TB, s bot.Summarizer) {
 	h.rebuild(t, func(p *bot.Params) { p.Summarizer = s })
 }
 
-// session reads the owner's session straight from Redis.
+// session reads the owner's session straight from Redis, without counting against the
+// owner's rate limit.
 func (h *harness) session(t testing.TB, owner bot.Identity) conversation.Session {
 	t.Helper()
-	turn, err := h.sessions.Load(context.Background(), owner, "")
+	turn, err := h.sessions.Reload(context.Background(), owner, "")
 	if err != nil {
 		t.Fatalf("load session: %v", err)
 	}

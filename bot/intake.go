@@ -45,6 +45,7 @@ type OwnerEvent struct {
 // once).
 type ownerTurn struct {
 	ev        OwnerEvent
+	recent    int64 // the event's place in the owner's rate window, from its first load
 	extracted map[string]string
 	extractOK bool
 	caseID    string // reserved for a submission
@@ -58,6 +59,9 @@ type ownerTurn struct {
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
 // event changes nothing and returns no replies, or, when ev.Redelivered, the answer again.
 func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversation.Reply, error) {
+	// Everything the owner wrote is cleaned here, where it enters, so that the dialogue, the
+	// extractor and the summarizer, the card and the thread all read the same clean text.
+	ev.Text, ev.Name, ev.Value = Clean(ev.Text), Clean(ownerName(ev)), Clean(ev.Value)
 	t := &ownerTurn{ev: ev}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		load := s.sessions.Load
@@ -69,6 +73,12 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversatio
 		if err != nil {
 			return nil, fmt.Errorf("load session of %s: %w", ev.Owner, err)
 		}
+		// The first load counted the event and gave it its place in the rate window; a retry
+		// keeps that place, whatever the events that arrived meanwhile did to the counter.
+		if attempt == 0 {
+			t.recent = turn.Recent
+		}
+		turn.Recent = t.recent
 		replies, err := s.turn(ctx, t, turn)
 		if errors.Is(err, ErrConflict) {
 			continue
@@ -227,6 +237,11 @@ func (s *Service) extract(ctx context.Context, x conversation.Extractor, text st
 		s.log.WarnContext(ctx, "extract fields", "err", err)
 		return nil
 	}
+	// A model's extractor writes what it likes; the answers it fills in are cleaned like the
+	// owner's own.
+	for k, v := range fields {
+		fields[k] = Clean(v)
+	}
 	return fields
 }
 
@@ -280,14 +295,15 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	owner := Identity(sess.Owner)
 	var answers []Answer
 	for _, f := range s.engine.Fields(sess) {
-		answers = append(answers, Answer{Key: f.Key, Label: f.Label, Value: Neutralize(f.Value)})
+		// Answers were cleaned as they came in; a session saved by an older version was not.
+		answers = append(answers, Answer{Key: f.Key, Label: f.Label, Value: Clean(f.Value)})
 	}
 	in := SummaryInput{Answers: answers, Safety: sess.Safety}
 	c := Case{
 		ID:        sess.CaseID,
 		Status:    StatusOpen,
 		Owner:     owner,
-		OwnerName: Neutralize(name),
+		OwnerName: Clean(name),
 		VIN:       sess.Answers["vin"],
 		Answers:   answers,
 		Summary:   s.summarize(ctx, in),
@@ -317,7 +333,8 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 
 // summarize runs the summarizer within its time budget; the template stands in on failure.
 // A model may raise a case's severity but never lower it below the keyword triage, nor clear
-// a safety flag the owner's answers set; and nothing it writes may ping anyone.
+// a safety flag the owner's answers set; and what it writes is cleaned like owner text, so it
+// may not ping anyone nor hide text behind bidi controls.
 func (s *Service) summarize(ctx context.Context, in SummaryInput) Summary {
 	tmpl := TemplateSummary(in)
 	budget := s.cfg.SummaryTimeout
@@ -340,11 +357,11 @@ func (s *Service) summarize(ctx context.Context, in SummaryInput) Summary {
 	if severityRank[sum.Severity] < severityRank[tmpl.Severity] {
 		sum.Severity = tmpl.Severity
 	}
-	sum.Title = Truncate(Neutralize(sum.Title), MaxTitle)
-	sum.Text = Truncate(Neutralize(sum.Text), MaxSummary)
-	sum.Ask = Neutralize(sum.Ask)
+	sum.Title = Truncate(Clean(sum.Title), MaxTitle)
+	sum.Text = Truncate(Clean(sum.Text), MaxSummary)
+	sum.Ask = Clean(sum.Ask)
 	for i, f := range sum.KeyFacts {
-		sum.KeyFacts[i] = Neutralize(f)
+		sum.KeyFacts[i] = Clean(f)
 	}
 	if sum.Category == "" {
 		sum.Category = tmpl.Category
@@ -398,8 +415,8 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is %s. Write here to add anything to it.", c.ID, statusWords(c))}}, true, nil
 	}
 	now := s.clock.Now()
-	name := Neutralize(ownerName(ev))
-	entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(Neutralize(text), 4000), EventID: ev.ID}
+	name := ownerName(ev) // ev was cleaned in HandleOwner
+	entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(text, 4000), EventID: ev.ID}
 	// The audit append is the delivery: it is deduplicated by the event id and refused once
 	// the case has ended, in one atomic step, so a message is neither lost nor doubled.
 	switch err := s.cases.AddAudit(ctx, c.ID, entry); {

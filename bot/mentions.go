@@ -1,22 +1,15 @@
 package bot
 
-import (
-	"regexp"
-	"strings"
-)
+import "regexp"
 
 // zwsp breaks a mention so no platform recognizes it, while a person reads the same text.
 const zwsp = "\u200b"
 
-// angleBreaker breaks Slack's and Discord's <…> syntax: user, role and channel mentions,
-// <!channel>-style broadcasts and Slack links.
-var angleBreaker = strings.NewReplacer(
-	"<@", "<"+zwsp+"@", // Slack <@U123>, Discord <@123>, <@!123>, <@&role>
-	"<!", "<"+zwsp+"!", // Slack <!channel>, <!here>, <!subteam^S1>
-	"<#", "<"+zwsp+"#", // channel links
-	"<http", "<"+zwsp+"http", // Slack link syntax <http://x|label>
-	"<mailto", "<"+zwsp+"mailto",
-)
+// angleBreaker finds Slack's and Discord's <…> syntax: user and role mentions (Slack <@U123>,
+// Discord <@123>, <@!123>, <@&role>), <!channel>-style broadcasts (<!here>, <!subteam^S1>),
+// channel links (<#C123>) and Slack links (<http://x|label>, <mailto:…>), whose scheme Slack
+// reads in any case: <HTTP://x|label> is a link too.
+var angleBreaker = regexp.MustCompile(`(?i)<([@!#]|http|mailto)`)
 
 // broadcasts are the bare @-words that ping a whole channel or server.
 var broadcasts = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
@@ -26,5 +19,5 @@ var broadcasts = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
 // their markup needs; this is the platform-neutral part. The two passes are separate because
 // one replacement must not hide another ("<@everyone").
 func Neutralize(text string) string {
-	return broadcasts.ReplaceAllString(angleBreaker.Replace(text), "@"+zwsp+"$1")
+	return broadcasts.ReplaceAllString(angleBreaker.ReplaceAllString(text, "<"+zwsp+"$1"), "@"+zwsp+"$1")
 }

@@ -19,6 +19,7 @@ func TestNeutralize(t *testing.T) {
 		{"ping <@U123> and <@!456> and <@&789>", []string{"<@U123>", "<@!456>", "<@&789>"}},
 		{"see <#C123|general>", []string{"<#C123"}},
 		{"click <http://evil.example|here>", []string{"<http://"}},
+		{"click <HTTPS://evil.example|here> or <Mailto:a@b.example|me>", []string{"<HTTPS://", "<Mailto:"}},
 		{"no mentions at all 🚗 مرحبا", nil},
 	}
 	for _, tt := range tests {

@@ -48,7 +48,7 @@ type Turn struct {
 	Seen    bool   // the event id was handled already
 	Block   *Block // the owner is blocked
 	Pause   *Pause // intake is paused
-	Recent  int64  // events from this owner in the current rate window, this one included
+	Recent  int64  // the event's place among this owner's events in the rate window, itself included
 	// OpenCase is the owner's open case, if any, so an owner whose session expired while the
 	// case is still open is relayed to it instead of starting over.
 	OpenCase string
@@ -57,9 +57,11 @@ type Turn struct {
 // SessionStore keeps intake sessions with optimistic concurrency.
 type SessionStore interface {
 	// Load reads the owner's session and the gates of a turn (dedupe, block, pause, rate) in one
-	// round trip. eventID may be empty.
+	// round trip, and counts the event in the owner's rate window. An event id is counted once:
+	// loading it again (a redelivery) returns the place it got first. eventID may be empty; then
+	// every Load counts.
 	Load(ctx context.Context, owner Identity, eventID string) (Turn, error)
-	// Reload is Load for a retry after ErrConflict: the event is not counted again.
+	// Reload is Load without counting: for a retry after ErrConflict, or a peek.
 	Reload(ctx context.Context, owner Identity, eventID string) (Turn, error)
 	// Save writes s only if the stored version is still s.Version, bumps the version, refreshes
 	// the idle TTL and marks eventID seen, atomically. It returns ErrConflict when the session

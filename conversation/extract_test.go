@@ -95,6 +95,10 @@ func FuzzRuleExtractor(f *testing.F) {
 			if norm, err := ValidateVIN(vin); err != nil || norm != vin {
 				t.Fatalf("Extract(%q) VIN %q does not validate: %v", in, vin, err)
 			}
+			// Found in what the owner wrote, not made up.
+			if !strings.Contains(strings.ToUpper(in), vin) {
+				t.Fatalf("Extract(%q) VIN %q is not in the text", in, vin)
+			}
 		}
 		if m, ok := got["model"]; ok && flow.step("model").choice(m) == nil {
 			t.Fatalf("Extract(%q) model %q is not a choice", in, m)
@@ -102,6 +106,9 @@ func FuzzRuleExtractor(f *testing.F) {
 		if y, ok := got["year"]; ok {
 			if _, err := parseYear(y, 2008, 2100); err != nil {
 				t.Fatalf("Extract(%q) year %q: %v", in, y, err)
+			}
+			if !strings.Contains(in, y) {
+				t.Fatalf("Extract(%q) year %q is not in the text", in, y)
 			}
 		}
 		if o, ok := got["odometer"]; ok {

@@ -23,7 +23,7 @@ func LoadFlow(path string) (*Flow, error) {
 // otherwise silently drop a setting. Every error is a *FlowError placed at "name:line:col".
 func ParseFlow(data []byte, name string) (*Flow, error) {
 	var f Flow
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict()); err != nil {
+	if err := decode(data, &f); err != nil {
 		return nil, decodeError(name, err)
 	}
 	if err := f.Validate(); err != nil {
@@ -37,6 +37,18 @@ func ParseFlow(data []byte, name string) (*Flow, error) {
 		return nil, &placed
 	}
 	return &f, nil
+}
+
+// decode reads data into f. The decoder panics on some malformed files (an empty tag before a
+// value that should be a list: goccy/go-yaml#735); that is a file to refuse, not a crash at
+// start-up.
+func decode(data []byte, f *Flow) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML decoder could not read this file (%v); check its tags (!…) and indentation", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, f, yaml.Strict())
 }
 
 // decodeError turns a go-yaml error into "name:line:col: reason" without its source excerpt.

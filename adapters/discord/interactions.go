@@ -26,7 +26,7 @@ import (
 // submission back to JSON (it leaves out the components with the text).
 func (a *Adapter) onInteractionCreate(_ *discordgo.Session, ev *discordgo.Event) {
 	ic, ok := ev.Struct.(*discordgo.InteractionCreate)
-	if ev.Type != "INTERACTION_CREATE" || !ok || ic.Interaction == nil || interactionUser(ic.Interaction) == nil {
+	if ev.Type != "INTERACTION_CREATE" || !ok || ic.Interaction == nil || sender(ic.Interaction) == nil {
 		return
 	}
 	i := ic.Interaction
@@ -62,7 +62,7 @@ func interactionLane(i *discordgo.Interaction) string {
 // handleInteraction is the inbox handler of a stored interaction.
 func (a *Adapter) handleInteraction(ctx context.Context, payload []byte) error {
 	var i discordgo.Interaction
-	if err := json.Unmarshal(payload, &i); err != nil || interactionUser(&i) == nil {
+	if err := json.Unmarshal(payload, &i); err != nil || sender(&i) == nil {
 		a.log.ErrorContext(ctx, "stored discord interaction unreadable; dropped", "err", err)
 		return nil
 	}
@@ -81,13 +81,8 @@ func (a *Adapter) handleInteraction(ctx context.Context, payload []byte) error {
 
 // component runs a click: an owner's intake button or select menu, or a case card button.
 func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
-	data := i.MessageComponentData()
-	parts := strings.SplitN(data.CustomID, "|", 3)
-	if len(parts) != 3 {
-		a.log.DebugContext(ctx, "discord component ignored", "custom_id", data.CustomID)
-		return
-	}
-	switch parts[0] {
+	c := readClick(i)
+	switch c.prefix {
 	case ownerPrefix:
 		// Intake buttons are only ever shown in the owner's DM.
 		if i.GuildID != "" {
@@ -98,15 +93,15 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
 		if !a.deferUpdate(ctx, i) {
 			return
 		}
-		a.ownerClick(ctx, i, parts[1], parts[2], data)
+		a.ownerClick(ctx, i, c)
 	case casePrefix:
 		if !a.caseChannel(i) {
 			a.refuse(ctx, "case action outside an escalation channel", i, caseElsewhere)
 			return
 		}
-		a.caseAction(ctx, i, parts[1], parts[2])
+		a.caseAction(ctx, i, c.action, c.value)
 	default:
-		a.log.DebugContext(ctx, "discord component ignored", "custom_id", data.CustomID)
+		a.log.DebugContext(ctx, "discord component ignored", "custom_id", i.MessageComponentData().CustomID)
 	}
 }
 
@@ -135,18 +130,16 @@ func (a *Adapter) refuse(ctx context.Context, what string, i *discordgo.Interact
 }
 
 // ownerClick runs an intake button or select menu as an owner event.
-func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, action, value string, data discordgo.MessageComponentInteractionData) {
+func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, c click) {
 	user := interactionUser(i)
 	owner := identity(user.ID)
 	if i.GuildID == "" {
 		a.msgr.rememberDM(user.ID, i.ChannelID)
 	}
-	if data.ComponentType == discordgo.SelectMenuComponent {
-		if len(data.Values) == 0 {
-			return
-		}
-		value = data.Values[0]
+	if c.unchosen {
+		return
 	}
+	value := c.value
 	if strings.HasPrefix(value, hashMark) {
 		v, ok := a.resolveValue(value)
 		if !ok {
@@ -155,13 +148,7 @@ func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, acti
 		}
 		value = v
 	}
-	err := a.ownerTurn(ctx, i.ChannelID, i.GuildID, i.Member, bot.OwnerEvent{
-		ID:     eventID(i.ID),
-		Owner:  owner,
-		Name:   userName(user),
-		Action: action,
-		Value:  value,
-	})
+	err := a.ownerTurn(ctx, i.ChannelID, i.GuildID, i.Member, clickEvent(i, c, value))
 	if err != nil {
 		// A click is not kept for later: the owner is asked to press it again.
 		a.answer(ctx, owner, i.ChannelID, nil, err)
@@ -224,10 +211,9 @@ func (a *Adapter) caseAction(ctx context.Context, i *discordgo.Interaction, acti
 
 // modalSubmit runs the Reply or Resolve modal and tells the executive the outcome.
 func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
-	data := i.ModalSubmitData()
-	parts := strings.SplitN(data.CustomID, "|", 3)
-	if len(parts) != 3 || parts[0] != casePrefix {
-		a.log.DebugContext(ctx, "discord modal ignored", "custom_id", data.CustomID)
+	f, ok := readForm(i)
+	if !ok {
+		a.log.DebugContext(ctx, "discord modal ignored", "custom_id", i.ModalSubmitData().CustomID)
 		return
 	}
 	if !a.caseChannel(i) {
@@ -238,7 +224,7 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
 	if !a.deferEphemeral(ctx, i) {
 		return
 	}
-	action, caseID, text := parts[1], parts[2], modalText(data)
+	action, caseID, text := f.action, f.caseID, f.text
 	actor := a.actor(i)
 	var card bot.Card
 	var err error
@@ -250,8 +236,6 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
 	case bot.ActionResolve:
 		card, err = a.svc.Resolve(ctx, actor, caseID, text)
 		done = "%s is resolved; the owner was told."
-	default:
-		return
 	}
 	out := fmt.Sprintf(done, card.ID)
 	if err != nil {
@@ -259,22 +243,6 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
 		out = bot.ErrorMessage(err)
 	}
 	a.followup(ctx, i, out)
-}
-
-// modalText is the text of the modal's input.
-func modalText(data discordgo.ModalSubmitInteractionData) string {
-	for _, c := range data.Components {
-		row, ok := c.(*discordgo.ActionsRow)
-		if !ok {
-			continue
-		}
-		for _, rc := range row.Components {
-			if in, ok := rc.(*discordgo.TextInput); ok && in.CustomID == modalInputID {
-				return in.Value
-			}
-		}
-	}
-	return ""
 }
 
 // command runs the application commands.

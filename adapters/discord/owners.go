@@ -27,9 +27,10 @@ const (
 const dmSent = "I've sent you a direct message to start."
 
 // onMessageCreate takes a DM written to the bot. Guild messages do not reach the bot (no
-// GUILD_MESSAGES intent); edits, system messages, bots and the bot's own posts drive nothing.
+// GUILD_MESSAGES intent); edits, system messages, bots, the bot's own posts and authors whose
+// id is not a snowflake (see sender) drive nothing.
 func (a *Adapter) onMessageCreate(_ *discordgo.Session, m *discordgo.MessageCreate) {
-	if m.GuildID != "" || m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == a.botUser() {
+	if m.GuildID != "" || m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == a.botUser() || !snowflake.MatchString(m.Author.ID) {
 		return
 	}
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {

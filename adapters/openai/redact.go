@@ -64,7 +64,7 @@ func redactPhones(s string) string {
 		whole := s[start:end] // dates and years are judged before a cut could hide them
 		end = trimToE164(s, start, end)
 		n := phoneDigits(s[start:end])
-		if n < 8 || n > 15 || datePattern.MatchString(whole) || yearsPattern.MatchString(whole) || !isPhone(s, start, end) {
+		if n < 8 || n > 15 || datePattern.MatchString(whole) || yearsPattern.MatchString(whole) || !phoneAt(s, start, end, start == copied && copied > 0) {
 			// Matches start with an ASCII byte, so the next byte starts a character.
 			i = start + 1
 			continue
@@ -106,6 +106,17 @@ func trimToE164(s string, start, end int) int {
 }
 
 func notDigit(r rune) bool { return r < '0' || r > '9' }
+
+// phoneAt is isPhone for a candidate that may follow a number just replaced (afterPlaceholder):
+// that candidate is judged as it will read, after the placeholder, not glued to the digits it
+// replaces, so that redacting the result again changes nothing ("5125550142+4930901820").
+func phoneAt(s string, start, end int, afterPlaceholder bool) bool {
+	if !afterPlaceholder {
+		return isPhone(s, start, end)
+	}
+	view := PhonePlaceholder + s[start:]
+	return isPhone(view, len(PhonePlaceholder), len(PhonePlaceholder)+end-start)
+}
 
 // isPhone decides whether the candidate s[start:end] is a phone number.
 func isPhone(s string, start, end int) bool {

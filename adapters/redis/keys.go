@@ -20,6 +20,8 @@
 //	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text}
 //	esc:{<tenant>}:seen:<event id>   "1" with PX DedupeTTL: the event was handled
 //	esc:{<tenant>}:seen:audit:<event id>  "1" with PX DedupeTTL: the event's audit entry exists
+//	esc:{<tenant>}:seen:rate:<event id>  the event's place in its owner's rate window, with PX
+//	                                 of the window: the event was counted
 //	esc:{<tenant>}:rate:<identity>   counter of events in the current window (PEXPIRE NX)
 //	esc:{<tenant>}:block:<identity>  block JSON, expiring (PX) when the block ends
 //	esc:{<tenant>}:blocks            set of blocked identities, for listing
@@ -79,6 +81,10 @@ func (k Keys) Seen(eventID string) string { return k.prefix + "seen:" + eventID 
 // SeenAudit marks a platform event whose audit entry was appended. It is apart from Seen, so
 // an event both saved with a session and appended to a case is deduplicated once in each.
 func (k Keys) SeenAudit(eventID string) string { return k.prefix + "seen:audit:" + eventID }
+
+// Counted marks a platform event counted in its owner's rate window, holding its place there,
+// so a retried or redelivered event is counted once.
+func (k Keys) Counted(eventID string) string { return k.prefix + "seen:rate:" + eventID }
 
 // Rate counts a user's events in the current window.
 func (k Keys) Rate(user bot.Identity) string { return k.prefix + "rate:" + string(user) }

@@ -9,6 +9,8 @@ import (
 // The scripts run with EVALSHA and fall back to EVAL once per server when Redis does not know
 // them yet. Each file's header states its keys, arguments and guarantees.
 var (
+	//go:embed session_load.lua
+	sessionLoadLua string
 	//go:embed session_save.lua
 	sessionSaveLua string
 	//go:embed case_create.lua
@@ -28,6 +30,7 @@ var (
 	//go:embed inbox_next.lua
 	inboxNextLua string
 
+	sessionLoad    = goredis.NewScript(sessionLoadLua)
 	sessionSave    = goredis.NewScript(sessionSaveLua)
 	caseCreate     = goredis.NewScript(caseCreateLua)
 	caseTransition = goredis.NewScript(caseTransitionLua)

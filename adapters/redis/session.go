@@ -15,7 +15,7 @@ import (
 )
 
 // SessionStore keeps intake sessions with optimistic concurrency. A turn costs two round
-// trips: Load (one MULTI with every gate) and Save (one script).
+// trips: Load (one script reading every gate) and Save (one script).
 type SessionStore struct {
 	rdb  goredis.UniversalClient
 	keys Keys
@@ -31,83 +31,55 @@ func NewSessionStore(rdb goredis.UniversalClient, cfg Config) *SessionStore {
 }
 
 // Load reads the owner's session and the gates of a turn in one round trip. It also counts
-// the event in the owner's rate window, so Turn.Recent includes this event.
+// the event in the owner's rate window, once per event id: Turn.Recent is the event's place in
+// the window, the same however often the event is loaded (a retry, a redelivery).
 func (s *SessionStore) Load(ctx context.Context, owner bot.Identity, eventID string) (bot.Turn, error) {
 	return s.load(ctx, owner, eventID, true)
 }
 
-// Reload is Load for a retry of the same event after a conflict: it does not count the event
-// again, so a burst that collides does not eat the owner's rate budget.
+// Reload is Load without counting: for a retry of the same event after a conflict, or a peek.
+// Turn.Recent is the event's place when it was counted, else the events counted so far.
 func (s *SessionStore) Reload(ctx context.Context, owner bot.Identity, eventID string) (bot.Turn, error) {
 	return s.load(ctx, owner, eventID, false)
 }
 
 func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID string, count bool) (bot.Turn, error) {
-	var (
-		conv  *goredis.SliceCmd
-		seen  *goredis.IntCmd
-		block *goredis.StringCmd
-		pause *goredis.StringCmd
-		rate  *goredis.IntCmd
-		// recent reads the counter without counting (Reload).
-		recent   *goredis.StringCmd
-		openCase *goredis.StringCmd
-	)
-	// MULTI rather than a plain pipeline: the INCR and its PEXPIRE NX must not be split by a
-	// crash, or the counter would never expire. Every key shares the tenant's slot.
-	cmds, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		conv = p.HMGet(ctx, s.keys.Conv(owner), "v", "data")
-		if eventID != "" {
-			seen = p.Exists(ctx, s.keys.Seen(eventID))
-		}
-		block = p.Get(ctx, s.keys.Block(owner))
-		openCase = p.Get(ctx, s.keys.Owner(owner))
-		pause = p.Get(ctx, s.keys.Pause())
-		if !count {
-			recent = p.Get(ctx, s.keys.Rate(owner))
-			return nil
-		}
-		rate = p.Incr(ctx, s.keys.Rate(owner))
-		// go-redis has ExpireNX (seconds) but no PExpireNX; the window may be sub-second.
-		p.Do(ctx, "pexpire", s.keys.Rate(owner), s.cfg.RateWindow.Milliseconds(), "nx")
-		return nil
-	})
-	if err != nil && !errors.Is(err, goredis.Nil) {
+	keys := []string{s.keys.Conv(owner), s.keys.Block(owner), s.keys.Owner(owner), s.keys.Pause(), s.keys.Rate(owner)}
+	if eventID != "" {
+		keys = append(keys, s.keys.Seen(eventID), s.keys.Counted(eventID))
+	}
+	flag := "0"
+	if count {
+		flag = "1"
+	}
+	reply, err := sessionLoad.Run(ctx, s.rdb, keys, flag, s.cfg.RateWindow.Milliseconds()).Slice()
+	if err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
 	}
-	// The pipeline reports only its first error, and an absent key (Nil) may hide a real one.
-	for _, c := range cmds {
-		if err := c.Err(); err != nil && !errors.Is(err, goredis.Nil) {
-			return bot.Turn{}, fmt.Errorf("load session of %s: %s: %w", owner, c.Name(), err)
-		}
+	if len(reply) != 7 {
+		return bot.Turn{}, fmt.Errorf("load session of %s: unexpected reply %v", owner, reply)
 	}
+	version, data, seen, block, openCase, pause, recent := reply[0], reply[1], reply[2], reply[3], reply[4], reply[5], reply[6]
 
 	turn := bot.Turn{Session: conversation.Session{Owner: string(owner)}}
-	if rate != nil {
-		turn.Recent = rate.Val()
-	} else {
-		turn.Recent, _ = strconv.ParseInt(recent.Val(), 10, 64) // absent: 0
-	}
-	if seen != nil {
-		turn.Seen = seen.Val() == 1
-	}
-	if vals := conv.Val(); len(vals) == 2 && vals[1] != nil {
-		version, err := strconv.ParseInt(fmt.Sprint(vals[0]), 10, 64)
+	turn.Recent, _ = recent.(int64)
+	turn.Seen = seen == int64(1)
+	if data, ok := data.(string); ok {
+		v, err := strconv.ParseInt(fmt.Sprint(version), 10, 64)
 		if err != nil {
-			return bot.Turn{}, fmt.Errorf("load session of %s: version %v: %w", owner, vals[0], err)
+			return bot.Turn{}, fmt.Errorf("load session of %s: version %v: %w", owner, version, err)
 		}
-		data, _ := vals[1].(string)
 		if err := json.Unmarshal([]byte(data), &turn.Session); err != nil {
 			return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
 		}
-		turn.Session.Version = version // the hash field is the truth; the JSON copy may lag
+		turn.Session.Version = v // the hash field is the truth; the JSON copy may lag
 		turn.Found = true
 	}
-	turn.OpenCase = openCase.Val() // "" when absent
-	if turn.Block, err = decodeOptional[bot.Block](block); err != nil {
+	turn.OpenCase, _ = openCase.(string) // "" when absent
+	if turn.Block, err = decodeValue[bot.Block](block); err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: block: %w", owner, err)
 	}
-	if turn.Pause, err = decodeOptional[bot.Pause](pause); err != nil {
+	if turn.Pause, err = decodeValue[bot.Pause](pause); err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: pause: %w", owner, err)
 	}
 	return turn, nil
@@ -168,6 +140,23 @@ func decodeOptional[T any](cmd *goredis.StringCmd) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeJSON[T](raw)
+}
+
+// decodeValue decodes the JSON of one value of a script's reply, or returns nil when it is
+// nil (the key was absent).
+func decodeValue[T any](raw any) (*T, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	text, ok := raw.(string)
+	if !ok {
+		return nil, fmt.Errorf("unexpected value %v", raw)
+	}
+	return decodeJSON[T]([]byte(text))
+}
+
+func decodeJSON[T any](raw []byte) (*T, error) {
 	v := new(T)
 	if err := json.Unmarshal(raw, v); err != nil {
 		return nil, err

@@ -309,3 +309,50 @@ func TestReloadDoesNotCount(t *testing.T) {
 		}
 	})
 }
+
+// An event is counted once in its owner's rate window however often it is loaded, and keeps
+// its place there; a handled event is not counted again.
+func TestLoadCountsEachEventOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		load := func(event string, want int64) bot.Turn {
+			t.Helper()
+			turn, err := s.sessions.Load(ctx, owner, event)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if turn.Recent != want {
+				t.Errorf("Load(%q): Recent %d, want %d", event, turn.Recent, want)
+			}
+			return turn
+		}
+		first := load("ev-1", 1)
+		load("ev-2", 2)
+		load("ev-1", 1) // a retry or redelivery keeps its place
+		load("", 3)
+		load("", 4) // without an id every load counts
+		if turn, err := s.sessions.Reload(ctx, owner, "ev-2"); err != nil || turn.Recent != 2 {
+			t.Errorf("Reload(ev-2): Recent %d %v, want 2", turn.Recent, err)
+		}
+		if turn, err := s.sessions.Reload(ctx, owner, "ev-9"); err != nil || turn.Recent != 4 {
+			t.Errorf("Reload of an event never counted: Recent %d %v, want the 4 counted", turn.Recent, err)
+		}
+		if err := s.sessions.Save(ctx, first.Session, "ev-1", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		// A handled event whose place expired with its window is not counted again either.
+		if err := s.rdb.Del(ctx, s.keys.Counted("ev-1")).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if turn := load("ev-1", 4); !turn.Seen {
+			t.Error("Load of a handled event: Seen = false")
+		}
+		if n, err := s.rdb.Get(ctx, s.keys.Rate(owner)).Int64(); err != nil || n != 4 {
+			t.Errorf("rate counter = %d %v, want 4", n, err)
+		}
+		if d := pttl(t, s.rdb, s.keys.Counted("ev-2")); d <= 0 || d > redis.DefaultRateWindow {
+			t.Errorf("counted mark PTTL = %s, want within the window", d)
+		}
+	})
+}

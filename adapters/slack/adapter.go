@@ -130,38 +130,6 @@ func (a *Adapter) Check() health.Check {
 	}}
 }
 
-// eventEnvelope is the outer body of the Events API (HTTP body or Socket Mode payload).
-type eventEnvelope struct {
-	Type      string          `json:"type"`
-	Challenge string          `json:"challenge"`
-	TeamID    string          `json:"team_id"`
-	EventID   string          `json:"event_id"`
-	Event     json.RawMessage `json:"event"`
-}
-
-// innerEvent holds the fields of message and app_mention events the adapter reads.
-type innerEvent struct {
-	Type        string `json:"type"`
-	Subtype     string `json:"subtype"`
-	User        string `json:"user"`
-	BotID       string `json:"bot_id"`
-	Team        string `json:"team"`
-	UserTeam    string `json:"user_team"`
-	Text        string `json:"text"`
-	Channel     string `json:"channel"`
-	ChannelType string `json:"channel_type"`
-	TS          string `json:"ts"`
-}
-
-// eventID is the core's dedupe key of a Slack event: the same for a redelivery, whichever way
-// it comes.
-func eventID(id string) string {
-	if id == "" {
-		return ""
-	}
-	return Platform + ":" + id
-}
-
 // The work of a request runs in a job. An owner's work (DMs, intake buttons, /escalate, a
 // mention) is keyed by the owner and runs in arrival order, so two messages typed quickly are
 // applied in the order they were written; everything else runs at once. Each returns false
@@ -250,29 +218,6 @@ func (a *Adapter) acceptCommand(ctx context.Context, cmd slackgo.SlashCommand) e
 	return a.accept(ctx, inbox.Item{ID: id, Lane: lane, Kind: kindCommand}, cmd)
 }
 
-// eventKey is the owner an event comes from, as handleEvent names them; "" when none.
-func eventKey(env eventEnvelope) string {
-	var ev innerEvent
-	if json.Unmarshal(env.Event, &ev) != nil || ev.User == "" {
-		return ""
-	}
-	return string(identity(firstNonEmpty(ev.UserTeam, ev.Team, env.TeamID), ev.User))
-}
-
-// interactionKey is the owner behind an intake button click; "" for anything else (case
-// buttons and modals must not wait: a trigger_id lasts 3 s).
-func interactionKey(ic slackgo.InteractionCallback) string {
-	if ic.Type != slackgo.InteractionTypeBlockActions {
-		return ""
-	}
-	for _, act := range ic.ActionCallback.BlockActions {
-		if strings.HasPrefix(act.ActionID, ownerPrefix+"|") {
-			return string(identity(userTeam(ic), ic.User.ID))
-		}
-	}
-	return ""
-}
-
 // retryLater reports whether a core error means the work could not be done for now (Redis
 // away): the inbox runs it again later, and the person is told nothing yet.
 func retryLater(err error) bool {
@@ -281,49 +226,32 @@ func retryLater(err error) bool {
 
 // handleEvent runs one Events API callback. An error means: run it again later.
 func (a *Adapter) handleEvent(ctx context.Context, env eventEnvelope) error {
-	var ev innerEvent
-	if err := json.Unmarshal(env.Event, &ev); err != nil {
+	ev, ok, err := readEvent(env, a.botUser.Load().(string))
+	switch {
+	case err != nil:
 		a.log.WarnContext(ctx, "unreadable slack event", "event_id", env.EventID, "err", err)
 		return nil
-	}
-	// Edits, joins, bot messages and the bot's own posts must not drive a dialogue. A message
-	// with a file attached (file_share) is still the person writing: its text counts.
-	if (ev.Subtype != "" && ev.Subtype != "file_share") || ev.BotID != "" || ev.User == "" || ev.User == a.botUser.Load().(string) {
+	case !ok:
 		return nil
-	}
-	team := firstNonEmpty(ev.UserTeam, ev.Team, env.TeamID)
-	switch ev.Type {
-	case "message":
-		if ev.ChannelType != "im" {
-			return nil
-		}
-		return a.ownerMessage(ctx, env.EventID, team, ev)
-	case "app_mention":
-		if ev.ChannelType == "im" || strings.HasPrefix(ev.Channel, "D") {
-			return nil // in the DM the message event already runs the intake
-		}
-		return a.startIntake(ctx, eventID(env.EventID), team, ev.User, "", func(ctx context.Context, text string) error {
-			return a.api.ephemeral(ctx, ev.Channel, ev.User, text)
+	case ev.mention:
+		return a.startIntake(ctx, ev.owner.ID, ev.team, ev.user, "", func(ctx context.Context, text string) error {
+			return a.api.ephemeral(ctx, ev.channel, ev.user, text)
 		})
 	}
-	return nil
+	return a.ownerMessage(ctx, ev)
 }
 
 // ownerMessage runs a DM from an owner through the intake and answers in the DM.
-func (a *Adapter) ownerMessage(ctx context.Context, id, team string, ev innerEvent) error {
-	a.api.rememberDM(ev.User, ev.Channel)
-	owner := identity(team, ev.User)
-	replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{
-		ID:          eventID(id),
-		Owner:       owner,
-		Name:        a.api.userName(ctx, ev.User, ""),
-		Text:        unescape(ev.Text),
-		Redelivered: inbox.Redelivered(ctx),
-	})
+func (a *Adapter) ownerMessage(ctx context.Context, ev dmEvent) error {
+	a.api.rememberDM(ev.user, ev.channel)
+	owner := ev.owner
+	owner.Name = a.api.userName(ctx, ev.user, "")
+	owner.Redelivered = inbox.Redelivered(ctx)
+	replies, err := a.svc.HandleOwner(ctx, owner)
 	if retryLater(err) {
 		return err
 	}
-	a.answerOwner(ctx, owner, ev.Channel, eventID(id), replies, err)
+	a.answerOwner(ctx, owner.Owner, ev.channel, owner.ID, replies, err)
 	return nil
 }
 
@@ -410,38 +338,30 @@ func userTeam(ic slackgo.InteractionCallback) string {
 func payloadName(u slackgo.User) string { return firstNonEmpty(u.Name, u.Username) }
 
 func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallback, act *slackgo.BlockAction) error {
-	parts := strings.Split(act.ActionID, "|")
-	channel := firstNonEmpty(ic.Container.ChannelID, ic.Channel.ID)
+	c := readClick(ic, act)
 	switch {
-	case len(parts) == 3 && parts[0] == ownerPrefix:
+	case c.owner != nil:
 		// Intake buttons are rendered only in the owner's DM with the bot.
-		if !isDM(channel) {
-			a.refuseAction(ctx, ic, channel, act.ActionID, notInDM)
+		if !isDM(c.channel) {
+			a.refuseAction(ctx, ic, c.channel, act.ActionID, notInDM)
 			return nil
 		}
-		owner := identity(userTeam(ic), ic.User.ID)
-		a.api.rememberDM(ic.User.ID, channel)
-		// The same click redelivered has the same message, action time and trigger.
-		id := eventID("click:" + firstNonEmpty(ic.Container.MessageTs, ic.Message.Timestamp) + ":" + firstNonEmpty(act.ActionTs, ic.ActionTs) + ":" + ic.TriggerID)
-		replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{
-			ID:          id,
-			Owner:       owner,
-			Name:        a.api.userName(ctx, ic.User.ID, payloadName(ic.User)),
-			Action:      parts[1],
-			Value:       act.Value,
-			Redelivered: inbox.Redelivered(ctx),
-		})
+		a.api.rememberDM(ic.User.ID, c.channel)
+		ev := *c.owner
+		ev.Name = a.api.userName(ctx, ic.User.ID, payloadName(ic.User))
+		ev.Redelivered = inbox.Redelivered(ctx)
+		replies, err := a.svc.HandleOwner(ctx, ev)
 		if retryLater(err) {
 			return err
 		}
-		a.answerOwner(ctx, owner, channel, id, replies, err)
-	case len(parts) == 2 && parts[0] == casePrefix:
+		a.answerOwner(ctx, ev.Owner, c.channel, ev.ID, replies, err)
+	case c.caseAction != "":
 		// Case cards are posted only in the escalation channels.
-		if !a.escalationChannel(channel) {
-			a.refuseAction(ctx, ic, channel, act.ActionID, notInEscalationChannel)
+		if !a.escalationChannel(c.channel) {
+			a.refuseAction(ctx, ic, c.channel, act.ActionID, notInEscalationChannel)
 			return nil
 		}
-		return a.caseAction(ctx, ic, parts[1], act.Value, channel)
+		return a.caseAction(ctx, ic, c.caseAction, c.caseID, c.channel)
 	default:
 		a.log.DebugContext(ctx, "slack action ignored", "action_id", act.ActionID)
 	}
@@ -553,25 +473,19 @@ func (a *Adapter) precheck(ctx context.Context, actor *bot.Actor, user, action, 
 // viewSubmission runs the Reply or Resolve modal. The modal is closed by the ack, so a refusal
 // reaches the executive as a DM.
 func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCallback) error {
-	parts := strings.Split(ic.View.CallbackID, "|")
-	if len(parts) != 2 || parts[0] != casePrefix {
+	f, ok := readForm(ic)
+	if !ok {
 		a.log.DebugContext(ctx, "slack view ignored", "callback_id", ic.View.CallbackID)
 		return nil
 	}
-	caseID := ic.View.PrivateMetadata
-	text := ""
-	if ic.View.State != nil {
-		text = ic.View.State.Values[modalBlockID][modalActionID].Value
-	}
+	caseID, text := f.caseID, f.text
 	actor := a.actor(ctx, userTeam(ic), ic.User.ID, payloadName(ic.User))
 	var err error
-	switch parts[1] {
+	switch f.action {
 	case bot.ActionReply:
 		_, err = a.svc.Reply(ctx, actor, caseID, text)
 	case bot.ActionResolve:
 		_, err = a.svc.Resolve(ctx, actor, caseID, text)
-	default:
-		return nil
 	}
 	if err == nil {
 		return nil
@@ -579,7 +493,7 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 	if retryLater(err) {
 		return err // what they typed is kept and sent once it can be
 	}
-	a.logError(ctx, "case "+parts[1]+" refused", err, "case", caseID, "actor", actor.ID)
+	a.logError(ctx, "case "+f.action+" refused", err, "case", caseID, "actor", actor.ID)
 	// The modal is gone: what they typed goes back to them with the refusal, so nothing is lost.
 	channel, derr := a.api.openDM(ctx, ic.User.ID)
 	if derr == nil {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 
 	slackgo "github.com/slack-go/slack"
 )
@@ -52,8 +51,8 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var env eventEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	env, err := decodeEvent(body)
+	if err != nil {
 		http.Error(w, "invalid JSON", http.StatusBadRequest)
 		return
 	}
@@ -93,13 +92,8 @@ func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form, err := url.ParseQuery(string(body))
+	ic, err := decodeInteraction(body)
 	if err != nil {
-		http.Error(w, "invalid form", http.StatusBadRequest)
-		return
-	}
-	var ic slackgo.InteractionCallback
-	if err := json.Unmarshal([]byte(form.Get("payload")), &ic); err != nil {
 		http.Error(w, "invalid payload", http.StatusBadRequest)
 		return
 	}

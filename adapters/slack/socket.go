@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -131,8 +130,8 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 func (a *Adapter) storeEnvelope(ctx context.Context, evt socketmode.Event) error {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
-		var env eventEnvelope
-		if err := json.Unmarshal(evt.Request.Payload, &env); err != nil {
+		env, err := decodeEvent(evt.Request.Payload)
+		if err != nil {
 			a.log.WarnContext(ctx, "unreadable slack event envelope", "envelope", evt.Request.EnvelopeID, "err", err)
 			return nil
 		}

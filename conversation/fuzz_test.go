@@ -1,0 +1,237 @@
+package conversation
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Fuzz targets of the parsers that read what owners type and what operators write. Each
+// checks what an accepted value looks like, not only that nothing panics.
+
+func FuzzParseFlow(f *testing.F) {
+	files, err := filepath.Glob("testdata/*.yaml")
+	if err != nil || len(files) == 0 {
+		f.Fatalf("flow files in testdata: %v", err)
+	}
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("name: x\ngreeting: hi\nsteps:\n  - {id: a, label: A, prompt: A?, kind: text, when: {step: a, in: [a]}}\n"))
+	f.Add([]byte("&a [*a]"))
+	f.Add([]byte("name: !!binary AAAA\n"))
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		flow, err := ParseFlow(data, "flow.yaml")
+		if err != nil {
+			// Every refusal is placed in the file, for the operator to fix.
+			var fe *FlowError
+			if !errors.As(err, &fe) || fe.File != "flow.yaml" || fe.Line < 0 || fe.Column < 0 || fe.Reason == "" {
+				t.Fatalf("ParseFlow refused with %T %v, want a placed *FlowError", err, err)
+			}
+			if !strings.HasPrefix(err.Error(), "flow.yaml:") {
+				t.Fatalf("error %q does not start with the file name", err)
+			}
+			return
+		}
+		if err := flow.Validate(); err != nil {
+			t.Fatalf("ParseFlow accepted a flow that does not validate: %v", err)
+		}
+		// An accepted flow runs: the engine starts it and answers help at its first step.
+		e := NewEngine(flow)
+		res := e.Start("web:fuzz", now)
+		if len(res.Replies) == 0 || res.Session.Stage != StageIntake {
+			t.Fatalf("a parsed flow starts with %+v", res)
+		}
+		e.Handle(res.Session, Input{Text: "help"}, now)
+		NewRuleExtractor(flow)
+		// Writing the flow out and reading it again gives the same flow.
+		out, err := yaml.Marshal(flow)
+		if err != nil {
+			t.Fatalf("marshal a parsed flow: %v", err)
+		}
+		again, err := ParseFlow(out, "again.yaml")
+		if err != nil {
+			t.Fatalf("a parsed flow written out does not parse: %v\n%s", err, out)
+		}
+		if !reflect.DeepEqual(flow, again) {
+			t.Fatalf("flow changed on the way out and back:\n%+v\n%+v", flow, again)
+		}
+	})
+}
+
+var odometerValue = regexp.MustCompile(`^(0|[1-9][0-9]*) (km|mi)$`)
+
+func FuzzParseOdometer(f *testing.F) {
+	for _, s := range []string{
+		"45,000 miles", "about 72 000 km", "45k mi", "72.5k km", "72000", "1,234,567 km", "2,000,001 km",
+		"45.000 km", "45’000 km", "45\u202f000 km", "~ 10 kms", "9999999999 km", "0 mi", "k", "1.5.5k", "12 kilometres.",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if u := parseUnit(in); u != "" && u != UnitKm && u != UnitMi {
+			t.Fatalf("parseUnit(%q) = %q", in, u)
+		}
+		got, err := parseOdometerAnswer(in)
+		switch {
+		case err == nil:
+			if !odometerValue.MatchString(got) {
+				t.Fatalf("parseOdometerAnswer(%q) = %q", in, got)
+			}
+			n, _ := strconv.Atoi(strings.Fields(got)[0])
+			if n > maxOdometer {
+				t.Fatalf("parseOdometerAnswer(%q) = %q, above %d", in, got, maxOdometer)
+			}
+			if again, err := parseOdometerAnswer(got); err != nil || again != got {
+				t.Fatalf("parseOdometerAnswer(%q) = %q, which reads back as %q, %v", in, got, again, err)
+			}
+		case errors.Is(err, errNoUnit):
+			n, aerr := strconv.Atoi(got)
+			if aerr != nil || n < 0 || n > maxOdometer || strconv.Itoa(n) != got {
+				t.Fatalf("parseOdometerAnswer(%q) = %q without unit", in, got)
+			}
+			if withUnit, err := parseOdometerAnswer(got + " km"); err != nil || withUnit != got+" km" {
+				t.Fatalf("%q with its unit reads as %q, %v", got, withUnit, err)
+			}
+		default:
+			var inv *InvalidError
+			if !errors.As(err, &inv) || inv.Reason == "" || got != "" {
+				t.Fatalf("parseOdometerAnswer(%q) = %q, %v", in, got, err)
+			}
+		}
+	})
+}
+
+func FuzzParseYear(f *testing.F) {
+	for _, s := range []string{"2019", "'19", "’21", "MY 2020", "model year 2008.", "1999", "20199", "two thousand", "''19", ""} {
+		f.Add(s, 2008, 2027)
+	}
+	f.Add("2019", 2030, 2020)
+	f.Fuzz(func(t *testing.T, in string, lo, hi int) {
+		got, err := parseYear(in, lo, hi)
+		if err != nil {
+			var inv *InvalidError
+			if !errors.As(err, &inv) || inv.Reason == "" || got != "" {
+				t.Fatalf("parseYear(%q, %d, %d) = %q, %v", in, lo, hi, got, err)
+			}
+			return
+		}
+		year, aerr := strconv.Atoi(got)
+		if aerr != nil || len(got) != 4 || year < lo || year > hi {
+			t.Fatalf("parseYear(%q, %d, %d) = %q", in, lo, hi, got)
+		}
+		if again, err := parseYear(got, lo, hi); err != nil || again != got {
+			t.Fatalf("parseYear(%q) = %q reads back as %q, %v", in, got, again, err)
+		}
+	})
+}
+
+func FuzzParseVIN(f *testing.F) {
+	for _, s := range []string{
+		vinModel3, "it's " + vinModel3 + ", thanks", "5yj3-e1ea 2kf317000", "VIN: " + vinHonda + " and " + vinModel3,
+		"1HGCM82633A004353", "my vin is 1HGCM82633A00435Q", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := parseVIN(in)
+		if err != nil && !errors.Is(err, ErrVINCheckDigit) {
+			var inv *InvalidError
+			if !errors.As(err, &inv) || inv.Reason == "" || got != "" {
+				t.Fatalf("parseVIN(%q) = %q, %v", in, got, err)
+			}
+			return
+		}
+		// Accepted, or to be confirmed for its check digit: a VIN either way.
+		if len(got) != vinLength || strings.ContainsAny(got, "IOQ") || strings.IndexFunc(got, func(r rune) bool {
+			return !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z')
+		}) >= 0 {
+			t.Fatalf("parseVIN(%q) = %q", in, got)
+		}
+		if (vinCheckDigit(got) == got[8]) != (err == nil) {
+			t.Fatalf("parseVIN(%q) = %q, %v disagrees with the check digit", in, got, err)
+		}
+	})
+}
+
+// FuzzParseAnswer types anything at every step of the default flow.
+func FuzzParseAnswer(f *testing.F) {
+	flow := DefaultFlow()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	answers := map[string]string{
+		"ticket": "SR-20931", "model": "Model 3", "year": "2019", "vin": vinModel3, "odometer": "45,000 miles",
+		"location": "Austin, Texas", "category": "2", "safe": "no", "description": "It stopped charging three weeks ago.",
+	}
+	for i, st := range flow.Steps {
+		f.Add(i, answers[st.ID])
+		f.Add(i, "none")
+		f.Add(i, "other")
+	}
+	f.Fuzz(func(t *testing.T, i int, in string) {
+		if i < 0 || i >= len(flow.Steps) {
+			return
+		}
+		st := &flow.Steps[i]
+		got, cut, err := parse(st, in, now)
+		if errors.Is(err, errOther) && st.Other {
+			got, cut, err = parseOther(st, in)
+		}
+		if errors.Is(err, errNoUnit) || errors.Is(err, ErrVINCheckDigit) {
+			return // the engine asks one more question; FuzzParseOdometer and FuzzParseVIN check these
+		}
+		if err != nil {
+			var inv *InvalidError
+			if !errors.As(err, &inv) || inv.Reason == "" {
+				t.Fatalf("step %s: parse(%q) = %q, %v", st.ID, in, got, err)
+			}
+			return
+		}
+		if !utf8.ValidString(in) {
+			return // what the core passes on was cleaned; the rest only must not crash
+		}
+		if !utf8.ValidString(got) {
+			t.Fatalf("step %s: parse(%q) = %q is not UTF-8", st.ID, in, got)
+		}
+		switch st.Kind {
+		case KindChoice, KindSafe, KindConsent:
+			if st.choice(got) == nil && !(st.Other && got != "") {
+				t.Fatalf("step %s: parse(%q) = %q is no choice", st.ID, in, got)
+			}
+		case KindText:
+			if n := utf8.RuneCountInString(got); n < st.MinLength || n > st.maxLength() || cut != (utf8.RuneCountInString(strings.TrimSpace(in)) > st.maxLength()) {
+				t.Fatalf("step %s: parse(%q) = %q (%d runes, cut %v)", st.ID, in, got, n, cut)
+			}
+		case KindTicket:
+			if n := utf8.RuneCountInString(got); got != TicketNone && (n < 3 || n > 64 || !strings.ContainsFunc(got, unicode.IsDigit)) {
+				t.Fatalf("step %s: parse(%q) = %q", st.ID, in, got)
+			}
+		case KindYear:
+			if y, err := strconv.Atoi(got); err != nil || y < st.Min || y > yearMax(st, now) {
+				t.Fatalf("step %s: parse(%q) = %q", st.ID, in, got)
+			}
+		case KindVIN:
+			if norm, err := ValidateVIN(got); err != nil || norm != got {
+				t.Fatalf("step %s: parse(%q) = %q does not validate: %v", st.ID, in, got, err)
+			}
+		case KindOdometer:
+			if !odometerValue.MatchString(got) {
+				t.Fatalf("step %s: parse(%q) = %q", st.ID, in, got)
+			}
+		}
+	})
+}
