@@ -130,10 +130,10 @@ func (a *Adapter) Check() health.Check {
 	}}
 }
 
-// The work of a request runs in a job. An owner's work (DMs, intake buttons, /escalate, a
-// mention) is keyed by the owner and runs in arrival order, so two messages typed quickly are
-// applied in the order they were written; everything else runs at once. Each returns false
-// once the adapter is stopping, and then nothing runs.
+// The work of a request is stored in the inbox and run from there. An owner's work (DMs,
+// intake buttons, /escalate, a mention) is in the owner's lane and runs in arrival order, so
+// two messages typed quickly are applied in the order they were written; everything else runs
+// at once.
 
 // The kinds of the inbox items this adapter stores: the parsed payload, as JSON.
 const (
