@@ -729,6 +729,27 @@ func (s *Server) Messages(channelID string) []json.RawMessage {
 	return out
 }
 
+// MessagesFrom is Messages without the channel's first from messages: what a reader who has
+// seen those has not (a deletion shifts the count, as it does in Messages). It encodes only
+// those, so a test that polls a channel often stays cheap.
+func (s *Server) MessagesFrom(channelID string, from int) []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []json.RawMessage
+	n := 0
+	for _, id := range s.msgOrder {
+		m := s.messages[id]
+		if m == nil || m.channelID != channelID {
+			continue
+		}
+		if n >= from {
+			out = append(out, mustJSON(m.obj))
+		}
+		n++
+	}
+	return out
+}
+
 // Message returns the current state of one message.
 func (s *Server) Message(messageID string) (json.RawMessage, bool) {
 	s.mu.Lock()

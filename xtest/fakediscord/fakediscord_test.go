@@ -755,3 +755,89 @@ func TestPayloadsDecodeStrictly(t *testing.T) {
 		}
 	}
 }
+
+// DispatchEvent names the session an event went to, also while it is queued for a resume;
+// Connected follows the connection without failing the test; MessagesFrom returns only what a
+// reader has not seen.
+func TestDispatchEventConnectedMessagesFrom(t *testing.T) {
+	t.Parallel()
+	srv := fakediscord.New(t)
+	srv.SetHeartbeatInterval(100 * time.Millisecond)
+	if srv.Connected() {
+		t.Fatal("Connected before any client")
+	}
+	dg := newSession(t, srv)
+	dg.Identify.Intents = discordgo.IntentsDirectMessages
+	arrived := make(chan string, 16)
+	dg.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { arrived <- m.ID })
+	open(t, dg)
+	srv.WaitReady(t, wait)
+	if !srv.Connected() {
+		t.Fatal("not Connected after WaitReady")
+	}
+	first := srv.SessionID()
+	const dm, user = "500000000000000001", "400000000000000001"
+	msg := func(id string) map[string]any { return fakediscord.MessageCreate(id, dm, "", user, "alice", "msg "+id) }
+
+	ev := srv.DispatchEvent(t, "MESSAGE_CREATE", msg("11"))
+	if ev.SessionID != first || ev.Seq < 2 || ev.Type != "MESSAGE_CREATE" || !strings.Contains(string(ev.Data), `"id":"11"`) {
+		t.Errorf("DispatchEvent = %+v, want session %s", ev, first)
+	}
+	if got := recv(t, arrived); got != "11" {
+		t.Errorf("arrived %s, want 11", got)
+	}
+	listed := srv.Dispatched()
+	if last := listed[len(listed)-1]; last.SessionID != ev.SessionID || last.Seq != ev.Seq {
+		t.Errorf("Dispatched ends with %+v, DispatchEvent said %+v", last, ev)
+	}
+	// A guild message without the GUILD_MESSAGES intent is not delivered: the zero Event.
+	if ev := srv.DispatchEvent(t, "MESSAGE_CREATE", fakediscord.MessageCreate("", "300000000000000002", "200000000000000001", user, "alice", "x")); ev.SessionID != "" || ev.Seq != 0 || ev.Data != nil {
+		t.Errorf("undelivered event = %+v, want the zero Event", ev)
+	}
+
+	// Dropped: not Connected; an event dispatched meanwhile is queued in the same session and
+	// arrives with the resume.
+	srv.DropConnection(t)
+	if srv.Connected() {
+		t.Error("Connected right after DropConnection")
+	}
+	if ev := srv.DispatchEvent(t, "MESSAGE_CREATE", msg("12")); ev.SessionID != first {
+		t.Errorf("event queued during the drop went to session %s, want %s", ev.SessionID, first)
+	}
+	// discordgo resumes on its own after a drop (ShouldReconnectOnError defaults to true).
+	srv.WaitReady(t, wait)
+	if got := recv(t, arrived); got != "12" {
+		t.Errorf("arrived %s after the resume, want 12", got)
+	}
+	if !srv.Connected() || srv.SessionID() != first {
+		t.Errorf("after the resume: Connected %v, session %s (want %s)", srv.Connected(), srv.SessionID(), first)
+	}
+
+	// MessagesFrom: the DM holds 11 and 12 (and no message of another channel).
+	if got := srv.MessagesFrom(dm, 0); len(got) != 2 {
+		t.Fatalf("MessagesFrom(0) = %d messages, want 2", len(got))
+	}
+	got := srv.MessagesFrom(dm, 1)
+	if len(got) != 1 || !strings.Contains(string(got[0]), `"id":"12"`) {
+		t.Errorf("MessagesFrom(1) = %s, want message 12 only", got)
+	}
+	if got := srv.MessagesFrom(dm, 2); len(got) != 0 {
+		t.Errorf("MessagesFrom(2) = %s, want none", got)
+	}
+	if all := srv.Messages(dm); len(all) != 2 || string(all[1]) != string(srv.MessagesFrom(dm, 1)[0]) {
+		t.Errorf("Messages and MessagesFrom disagree: %s", all)
+	}
+
+	dg.Close()
+	if !srv.Connected() {
+		return
+	}
+	deadline := time.Now().Add(wait)
+	for srv.Connected() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if srv.Connected() {
+		t.Error("still Connected after the client closed")
+	}
+	srv.AssertNoViolations(t)
+}

@@ -442,6 +442,16 @@ func (s *Server) WaitReady(t testing.TB, timeout time.Duration) {
 	}
 }
 
+// Connected reports what WaitReady waits for, without waiting and without failing the test:
+// a client is connected to the current session and has heartbeated on that connection. It may
+// be called from any goroutine (before DropConnection or Reconnect from one that is not the
+// test's, which must not fail the test).
+func (s *Server) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settledLocked()
+}
+
 // settledLocked reports whether the current session is connected and the client has
 // heartbeated on that connection.
 func (s *Server) settledLocked() bool {
@@ -463,6 +473,16 @@ func (s *Server) settledLocked() bool {
 // test goroutine: it fails the test when no client has identified.
 func (s *Server) Dispatch(t testing.TB, eventType string, data any) int64 {
 	t.Helper()
+	return s.DispatchEvent(t, eventType, data).Seq
+}
+
+// DispatchEvent is Dispatch returning the event as Dispatched lists it: the session it was sent
+// to (or queued in, while that session is disconnected) and its sequence number there. An
+// event that was not delivered for want of an intent is the zero Event. The session tells a
+// test which client got the event: a session belongs to the process that identified it, and
+// an event queued in a session nobody resumes is never delivered, as on Discord.
+func (s *Server) DispatchEvent(t testing.TB, eventType string, data any) Event {
+	t.Helper()
 	raw, err := json.Marshal(data)
 	if err != nil {
 		t.Fatalf("fakediscord: Dispatch(%s): %v", eventType, err)
@@ -480,14 +500,16 @@ func (s *Server) Dispatch(t testing.TB, eventType string, data any) int64 {
 	obj, _ := d.(map[string]any)
 	if need, name := requiredIntent(eventType, obj); need != 0 && sess.intents&need == 0 {
 		t.Logf("fakediscord: %s not delivered: the client did not identify with the %s intent (1<<%d)", eventType, name, bitIndex(need))
-		return 0
+		return Event{}
 	}
 	if obj != nil {
 		if note := s.observeLocked(sess, eventType, obj); note != "" {
 			t.Logf("fakediscord: %s", note)
 		}
 	}
-	return s.dispatchLocked(sess, eventType, d, true)
+	seq := s.dispatchLocked(sess, eventType, d, true)
+	e := sess.log[len(sess.log)-1]
+	return Event{SessionID: sess.id, Seq: seq, Type: eventType, Data: append(json.RawMessage(nil), e.data...)}
 }
 
 func bitIndex(n int) int {
