@@ -23,9 +23,9 @@ import (
 )
 
 const (
-	// seenTTL is how long an interaction id is remembered against gateway replays: an
-	// interaction cannot be answered after 15 minutes anyway.
-	seenTTL = 15 * time.Minute
+	// ackedTTL is how long an interaction this process acknowledged is remembered: its token
+	// is good for 15 minutes.
+	ackedTTL = 15 * time.Minute
 	// maxReconnectWait caps the pause between two attempts to reach the gateway again.
 	maxReconnectWait = 2 * time.Minute
 )
@@ -50,7 +50,7 @@ type Adapter struct {
 	ready    atomic.Bool  // READY or RESUMED received and the connection is up
 	stopping atomic.Bool
 
-	seen      *ttlcache.Cache[bool]    // interaction ids handled, so a replayed one is not answered twice
+	acked     *ttlcache.Cache[bool]    // interaction ids this process acknowledged, so a handler run again does not acknowledge twice
 	members   *ttlcache.Cache[*member] // guild/user → membership (nil: not a member)
 	roleNames *ttlcache.Cache[map[string]string]
 
@@ -80,7 +80,7 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.Session
 		log:          logger,
 		jobs:         jobs.New(Platform, jobTimeout, logger),
 		inbox:        box,
-		seen:         ttlcache.New[bool](seenTTL, cacheSize),
+		acked:        ttlcache.New[bool](ackedTTL, cacheSize),
 		members:      ttlcache.New[*member](memberTTL, cacheSize),
 		roleNames:    ttlcache.New[map[string]string](roleTTL, 100),
 		disconnected: make(chan struct{}, 1),
@@ -195,7 +195,7 @@ func (a *Adapter) closeGateway() {
 
 // supervise reconnects after a lost connection, until ctx ends. discordgo resumes the session
 // when Discord still has it (events missed meanwhile are delivered, and some already seen may
-// come again: the core's dedupe and the seen interactions drop those), else identifies anew.
+// come again: the inbox stores each DM and interaction once), else identifies anew.
 func (a *Adapter) supervise(ctx context.Context) {
 	for {
 		select {

@@ -59,7 +59,8 @@ func interactionLane(i *discordgo.Interaction) string {
 	return ""
 }
 
-// handleInteraction is the inbox handler of a stored interaction.
+// handleInteraction is the inbox handler of a stored interaction. An error means: run it again
+// later (an owner's click, acknowledged, whose turn could not be done for now).
 func (a *Adapter) handleInteraction(ctx context.Context, payload []byte) error {
 	var i discordgo.Interaction
 	if err := json.Unmarshal(payload, &i); err != nil || sender(&i) == nil {
@@ -70,7 +71,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, payload []byte) error {
 	case discordgo.InteractionApplicationCommand:
 		a.command(ctx, &i)
 	case discordgo.InteractionMessageComponent:
-		a.component(ctx, &i)
+		return a.component(ctx, &i)
 	case discordgo.InteractionModalSubmit:
 		a.modalSubmit(ctx, &i)
 	default:
@@ -79,30 +80,32 @@ func (a *Adapter) handleInteraction(ctx context.Context, payload []byte) error {
 	return nil
 }
 
-// component runs a click: an owner's intake button or select menu, or a case card button.
-func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) {
+// component runs a click: an owner's intake button or select menu, or a case card button. An
+// error means: run it again later (the click was acknowledged, so its work is owed).
+func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) error {
 	c := readClick(i)
 	switch c.prefix {
 	case ownerPrefix:
 		// Intake buttons are only ever shown in the owner's DM.
 		if i.GuildID != "" {
 			a.refuse(ctx, "owner click outside a DM", i, "This button works only in your direct messages with the bot.")
-			return
+			return nil
 		}
 		// The acknowledgement goes first: the turn may take longer than the 3 s.
 		if !a.deferUpdate(ctx, i) {
-			return
+			return nil
 		}
-		a.ownerClick(ctx, i, c)
+		return a.ownerClick(ctx, i, c)
 	case casePrefix:
 		if !a.caseChannel(i) {
 			a.refuse(ctx, "case action outside an escalation channel", i, caseElsewhere)
-			return
+			return nil
 		}
 		a.caseAction(ctx, i, c.action, c.value)
 	default:
 		a.log.DebugContext(ctx, "discord component ignored", "custom_id", i.MessageComponentData().CustomID)
 	}
+	return nil
 }
 
 // caseElsewhere refuses a case button or modal that does not come from a case card.
@@ -129,30 +132,31 @@ func (a *Adapter) refuse(ctx context.Context, what string, i *discordgo.Interact
 	a.respondText(ctx, i, text)
 }
 
-// ownerClick runs an intake button or select menu as an owner event.
-func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, c click) {
+// ownerClick runs an intake button or select menu as an owner event. The click is acknowledged
+// already, so it is not refused for a failure of the moment (Redis away): the error goes back
+// to the inbox, which runs the click again; a click handled before whose answer was lost with
+// a process (Redelivered) is answered again by the core.
+func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, c click) error {
 	user := interactionUser(i)
 	owner := identity(user.ID)
 	if i.GuildID == "" {
 		a.msgr.rememberDM(user.ID, i.ChannelID)
 	}
 	if c.unchosen {
-		return
+		return nil
 	}
 	value := c.value
 	if strings.HasPrefix(value, hashMark) {
 		v, ok := a.resolveValue(value)
 		if !ok {
 			a.answer(ctx, owner, i.ChannelID, []conversation.Reply{{Text: "That button belongs to an older question. Please type your answer instead."}}, nil)
-			return
+			return nil
 		}
 		value = v
 	}
-	err := a.ownerTurn(ctx, i.ChannelID, i.GuildID, i.Member, clickEvent(i, c, value))
-	if err != nil {
-		// A click is not kept for later: the owner is asked to press it again.
-		a.answer(ctx, owner, i.ChannelID, nil, err)
-	}
+	ev := clickEvent(i, c, value)
+	ev.Redelivered = inbox.Redelivered(ctx)
+	return a.ownerTurn(ctx, i.ChannelID, i.GuildID, i.Member, ev)
 }
 
 // resolveValue finds the value whose hash a button carried (see hashMark) among the values a
@@ -454,15 +458,39 @@ func (a *Adapter) respond(ctx context.Context, i *discordgo.Interaction, r *disc
 
 // deferUpdate acknowledges a click without changing its message.
 func (a *Adapter) deferUpdate(ctx context.Context, i *discordgo.Interaction) bool {
-	return a.respond(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+	return a.acknowledge(ctx, i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
 }
 
 // deferEphemeral acknowledges with "thinking…" that only the person sees; followups answer.
 func (a *Adapter) deferEphemeral(ctx context.Context, i *discordgo.Interaction) bool {
-	return a.respond(ctx, i, &discordgo.InteractionResponse{
+	return a.acknowledge(ctx, i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
 	})
+}
+
+// acknowledge sends a deferred initial response, after which the person waits for the work to
+// be done, and reports whether the work is to be done. A handler run again finds the
+// interaction acknowledged before: by this process, after a failure of the moment (it
+// remembers, and does not call again), or by a process that died before the work was done
+// (Discord refuses a second acknowledgement with 40060; the inbox stores each interaction
+// once, so only this bot's handler of this very interaction can have sent the first). Either
+// way the work is owed, and the core does it once.
+func (a *Adapter) acknowledge(ctx context.Context, i *discordgo.Interaction, r *discordgo.InteractionResponse) bool {
+	if _, ok := a.acked.Get(i.ID); ok {
+		return true
+	}
+	err := a.dg.InteractionRespond(i, r, discordgo.WithContext(ctx))
+	switch {
+	case err == nil:
+	case restCode(err) == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged:
+		a.log.InfoContext(ctx, "discord interaction acknowledged before; its work goes on", "interaction", i.ID)
+	default:
+		a.log.WarnContext(ctx, "answer discord interaction", "interaction", i.ID, "type", r.Type, "code", restCode(err), "err", err)
+		return false
+	}
+	a.acked.Put(i.ID, true)
+	return true
 }
 
 // respondText answers at once with text only the person sees.
