@@ -1,12 +1,12 @@
 // Package faults holds the fault tests of the whole program (DESIGN.md §5b, "Nothing lost,
 // nothing doubled"): the real bot binary over a real redis-server, both killed with SIGKILL at
 // random points while many owners run their intake at once and retry what was not
-// acknowledged, as Slack and a browser do. Afterwards every acknowledged submission must be
-// exactly one case with exactly one card, its owner told the case id once, and every
-// acknowledged answer taken.
+// acknowledged, as Slack, a browser and a person on Discord do. Afterwards every acknowledged
+// submission must be exactly one case with exactly one card, its owner told the case id once,
+// and every acknowledged answer taken.
 //
 //	go test -race -run Fault -v ./faults
 //
 // The knobs (environment variables) are in faults_test.go: FAULTS_OWNERS, FAULTS_KILLS,
-// FAULTS_REDIS_RESTARTS, FAULTS_SEED, and the deadlines.
+// FAULTS_REDIS_RESTARTS, FAULTS_GATEWAY_DROPS, FAULTS_SEED, and the deadlines.
 package faults

@@ -36,14 +36,17 @@ func TestMain(m *testing.M) {
 //	FAULTS_OWNERS          owners running their intake at once (50)
 //	FAULTS_KILLS           SIGKILLs of the bot (random, 3 to 5)
 //	FAULTS_REDIS_RESTARTS  Redis outages: SIGKILL, a pause, start again (2)
+//	FAULTS_GATEWAY_DROPS   Discord: gateway connections dropped, resumed with events replayed (1)
 //	FAULTS_SEED            seed of the random points (random; logged, so a run can be repeated)
 //	FAULTS_SILENCE         how long an owner waits for the bot to answer before asking "help" (15s)
 //	FAULTS_INTAKE          deadline for every owner to get their submission acknowledged (120s)
 //	FAULTS_RECOVER         how long the restarted bot has to converge afterwards (60s)
-//	FAULTS_SLACK_LATENCY   how long the fake Slack takes to answer chat.postMessage (100ms)
+//	FAULTS_SLACK_LATENCY   how long the fake Slack takes to answer chat.postMessage, and the fake
+//	                       Discord a message post (100ms)
 //	FAULTS_LOGS            a directory to copy the bot's and Redis's logs to
 type settings struct {
 	owners, kills, redisRestarts int
+	gatewayDrops                 int
 	seed                         uint64
 	silence, intake, recover     time.Duration
 	slackLatency                 time.Duration
@@ -53,7 +56,7 @@ type settings struct {
 func loadSettings(t *testing.T) settings {
 	t.Helper()
 	s := settings{
-		owners: 50, redisRestarts: 2,
+		owners: 50, redisRestarts: 2, gatewayDrops: 1,
 		silence: 15 * time.Second, intake: 120 * time.Second, recover: 60 * time.Second,
 		slackLatency: 100 * time.Millisecond,
 		seed:         rand.Uint64() % 1_000_000,
@@ -79,6 +82,7 @@ func loadSettings(t *testing.T) settings {
 	}
 	whole("FAULTS_OWNERS", &s.owners, 1, 999)
 	whole("FAULTS_REDIS_RESTARTS", &s.redisRestarts, 0, 100)
+	whole("FAULTS_GATEWAY_DROPS", &s.gatewayDrops, 0, 100)
 	if e := os.Getenv("FAULTS_SEED"); e != "" {
 		n, err := strconv.ParseUint(e, 10, 64)
 		if err != nil {
@@ -255,7 +259,8 @@ func took(s conversation.Session, found bool, step string) bool {
 }
 
 // chaos kills the bot and takes Redis away at points of the run chosen at random: after a
-// number of acknowledged owner requests, and the last kill while submissions come in.
+// number of acknowledged owner requests, and the last kill while submissions come in. Over
+// Discord it also drops the gateway connection, which the bot resumes.
 type chaos struct {
 	s       *stack
 	owners  int
@@ -268,23 +273,33 @@ type chaos struct {
 	submitting atomic.Int64 // Submit requests sent so far (the first attempt of each)
 	submits    atomic.Int64 // submissions acknowledged so far
 
+	// dropGateway drops the bot's gateway connection and waits for it to come back; it says
+	// how it came back, for the journal. Nil: no drops are planned.
+	dropGateway func() (string, error)
+
 	mu            sync.Mutex
 	kills         int
 	redisRestarts int
+	drops         int
+	deaths        []time.Time // when a bot process was found gone: killed, or stopped by itself
 	journal       []string
 	err           error
 }
 
 type fault struct {
-	kill         bool // else a Redis outage
+	kill         bool // else a Redis outage, or a gateway drop
+	drop         bool
 	afterAnswers int64
 	afterSubmits int64
 }
 
 func (f fault) String() string {
 	what := "redis outage"
-	if f.kill {
+	switch {
+	case f.kill:
 		what = "bot SIGKILL"
+	case f.drop:
+		what = "gateway drop"
 	}
 	if f.afterSubmits > 0 {
 		return fmt.Sprintf("%s once %d submissions are under way", what, f.afterSubmits)
@@ -296,8 +311,12 @@ func (f fault) String() string {
 // answers, submit.
 const requestsPerOwner = 14
 
-func newChaos(t *testing.T, s *stack, set settings) *chaos {
-	c := &chaos{s: s, owners: set.owners, rng: rand.New(rand.NewPCG(set.seed, 0x5eed))}
+func newChaos(t *testing.T, s *stack, set settings) *chaos { return planChaos(t, s, set, nil) }
+
+// planChaos plans the faults of set; with dropGateway, also set.gatewayDrops drops of the
+// gateway connection. Without it the plan of a seed is the same as before drops existed.
+func planChaos(t *testing.T, s *stack, set settings, dropGateway func() (string, error)) *chaos {
+	c := &chaos{s: s, owners: set.owners, rng: rand.New(rand.NewPCG(set.seed, 0x5eed)), dropGateway: dropGateway}
 	total := float64(set.owners * requestsPerOwner)
 	var faults []fault
 	for i := 0; i < set.kills-1; i++ {
@@ -305,6 +324,11 @@ func newChaos(t *testing.T, s *stack, set settings) *chaos {
 	}
 	for i := 0; i < set.redisRestarts; i++ {
 		faults = append(faults, fault{})
+	}
+	if dropGateway != nil {
+		for i := 0; i < set.gatewayDrops; i++ {
+			faults = append(faults, fault{drop: true})
+		}
 	}
 	points := make([]int64, len(faults))
 	for i := range points {
@@ -344,6 +368,7 @@ func (c *chaos) run(ctx context.Context) {
 	for _, f := range c.plan {
 		for ctx.Err() == nil && !c.due(f, lastAt) {
 			if !c.s.bot.Running() {
+				c.died()
 				c.note("bot stopped by itself; starting it again")
 				if !c.restartBot() {
 					return
@@ -361,11 +386,16 @@ func (c *chaos) run(ctx context.Context) {
 			time.Sleep(time.Duration(c.rng.IntN(15)) * time.Millisecond)
 		}
 		lastAt = c.answers.Load()
-		if f.kill {
-			if !c.killBot() {
-				return
-			}
-		} else if !c.redisOutage() {
+		ok := false
+		switch {
+		case f.kill:
+			ok = c.killBot()
+		case f.drop:
+			ok = c.gatewayDrop()
+		default:
+			ok = c.redisOutage()
+		}
+		if !ok {
 			return
 		}
 	}
@@ -400,12 +430,42 @@ func (c *chaos) killBot() bool {
 	if err := c.s.bot.Kill(); err != nil {
 		return c.fail(err)
 	}
+	c.died()
 	c.mu.Lock()
 	c.kills++
 	n := c.kills
 	c.mu.Unlock()
 	c.note("bot SIGKILL #%d (pid %d) at %d answers, %d submissions", n, pid, c.answers.Load(), c.submits.Load())
 	return c.restartBot()
+}
+
+// died records that the bot process is gone (Kill returned, or it was found stopped).
+func (c *chaos) died() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.deaths = append(c.deaths, time.Now())
+}
+
+// diedSince reports whether the bot process that ran at t has died since: whatever it held only
+// in memory is gone.
+func (c *chaos) diedSince(t time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.deaths) > 0 && c.deaths[len(c.deaths)-1].After(t)
+}
+
+func (c *chaos) gatewayDrop() bool {
+	c.mu.Lock()
+	c.drops++
+	n := c.drops
+	c.mu.Unlock()
+	c.note("gateway drop #%d at %d answers, %d submissions", n, c.answers.Load(), c.submits.Load())
+	how, err := c.dropGateway()
+	if err != nil {
+		return c.fail(err)
+	}
+	c.note("gateway back: %s", how)
+	return true
 }
 
 func (c *chaos) restartBot() bool {
@@ -445,16 +505,29 @@ func (c *chaos) report() (kills, redisRestarts int, journal []string, err error)
 	return c.kills, c.redisRestarts, append([]string(nil), c.journal...), c.err
 }
 
-// plannedKills counts the kills and outages of the plan.
+// planned counts the kills and outages of the plan.
 func (c *chaos) planned() (kills, redisRestarts int) {
 	for _, f := range c.plan {
-		if f.kill {
+		switch {
+		case f.kill:
 			kills++
-		} else {
+		case !f.drop:
 			redisRestarts++
 		}
 	}
 	return kills, redisRestarts
+}
+
+// gatewayDrops counts the gateway drops carried out and planned.
+func (c *chaos) gatewayDrops() (done, planned int) {
+	for _, f := range c.plan {
+		if f.drop {
+			planned++
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.drops, planned
 }
 
 // settle is how long the checks watch a converged run for late doubles: a card posted again,

@@ -70,11 +70,13 @@ type botMessage struct {
 	Text    string
 	Buttons []button
 	TS      string // Slack: the message's ts, for a click on its buttons
+	ID      string // Discord: the message id, for a click on its buttons
 }
 
 type button struct {
 	Action, Value, Label string
-	ID                   string // Slack: the action_id
+	ID                   string // Slack: the action_id; Discord: the custom_id
+	Select               bool   // Discord: an option of a select menu, not a button
 }
 
 func (m botMessage) button(action, value string) (button, bool) {
