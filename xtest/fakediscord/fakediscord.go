@@ -10,12 +10,14 @@
 // reject (payloads over Discord's limits, a missing allowed_mentions, unknown routes, a
 // second interaction callback...) are answered as Discord answers them and recorded as
 // violations (Violations, AssertNoViolations). Failures and slowness can be injected per
-// route (FailNext, Delay).
+// route (FailNext, Delay). A message created with enforce_nonce and the nonce of an earlier
+// one returns that one instead of a second message (NonceWindow), as on Discord.
 //
 // The Gateway side sends HELLO, answers IDENTIFY with READY and RESUME with the missed events
 // and RESUMED, acknowledges heartbeats, and lets the test dispatch events (Dispatch), ask the
 // client to reconnect (Reconnect), drop the connection (DropConnection) and make a resume
-// re-deliver events the client already has (ReplayOnResume). Events that need an intent the
+// re-deliver events the client already has (ReplayOnResume); DispatchEvent says which session
+// an event went to, and Connected whether a client is connected now. Events that need an intent the
 // client did not identify with are not delivered, and guild messages lose their content
 // without the MESSAGE_CONTENT intent, as on Discord.
 //
@@ -69,6 +71,11 @@ const (
 	// InteractionDeadline is how long after an INTERACTION_CREATE Discord accepts the
 	// initial callback.
 	InteractionDeadline = 3 * time.Second
+	// NonceWindow is how long a message's nonce is remembered for enforce_nonce: a message
+	// created with enforce_nonce and the nonce of an earlier message of the same author within
+	// the window returns that message and creates none. Discord documents "the past few
+	// minutes".
+	NonceWindow = 2 * time.Minute
 	// DefaultAppPermissions is the app_permissions of built interactions: view channel,
 	// send messages, embed links, attach files, read history, add reactions, use
 	// application commands, create public threads and send messages in threads.
@@ -198,6 +205,7 @@ type Server struct {
 	messages     map[string]*message
 	msgOrder     []string
 	deleted      map[string]bool
+	nonces       map[string]sentNonce    // author/nonce → the message created with it
 	interactions map[string]*interaction // by id
 	byToken      map[string]*interaction
 	commands     map[string][]map[string]any // by guild id, "" for global
@@ -251,6 +259,11 @@ type message struct {
 	authorID  string
 }
 
+type sentNonce struct {
+	messageID string
+	at        time.Time
+}
+
 type interaction struct {
 	id, token   string
 	itype       int
@@ -279,6 +292,7 @@ func New(t testing.TB) *Server {
 		dms:          map[string]string{},
 		messages:     map[string]*message{},
 		deleted:      map[string]bool{},
+		nonces:       map[string]sentNonce{},
 		interactions: map[string]*interaction{},
 		byToken:      map[string]*interaction{},
 		commands:     map[string][]map[string]any{},

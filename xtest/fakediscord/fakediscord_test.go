@@ -841,3 +841,52 @@ func TestDispatchEventConnectedMessagesFrom(t *testing.T) {
 	}
 	srv.AssertNoViolations(t)
 }
+
+// A message created with enforce_nonce and the nonce of an earlier one returns the earlier one
+// and creates nothing; without enforce_nonce, or with another nonce, a message is created. A
+// nonce over 25 characters is refused.
+func TestEnforceNonce(t *testing.T) {
+	t.Parallel()
+	srv := fakediscord.New(t)
+	dg := newSession(t, srv)
+	const channel = "300000000000000001"
+	send := func(body map[string]any) (*discordgo.Message, error) {
+		body["allowed_mentions"] = map[string]any{"parse": []string{}}
+		raw, err := dg.RequestWithBucketID("POST", discordgo.EndpointChannelMessages(channel), body, discordgo.EndpointChannelMessages(channel))
+		if err != nil {
+			return nil, err
+		}
+		var m discordgo.Message
+		return &m, json.Unmarshal(raw, &m)
+	}
+	first, err := send(map[string]any{"content": "one", "nonce": "event-1.0", "enforce_nonce": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := send(map[string]any{"content": "one", "nonce": "event-1.0", "enforce_nonce": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != first.ID {
+		t.Errorf("the same nonce with enforce_nonce created message %s, want %s returned", again.ID, first.ID)
+	}
+	other, err := send(map[string]any{"content": "two", "nonce": "event-1.1", "enforce_nonce": true})
+	if err != nil || other.ID == first.ID {
+		t.Errorf("another nonce: %v, %v", other, err)
+	}
+	unenforced, err := send(map[string]any{"content": "one", "nonce": "event-1.0"})
+	if err != nil || unenforced.ID == first.ID {
+		t.Errorf("the same nonce without enforce_nonce: %v, %v", unenforced, err)
+	}
+	if got := len(srv.Messages(channel)); got != 3 {
+		t.Errorf("%d messages in the channel, want 3", got)
+	}
+	srv.AssertNoViolations(t)
+
+	if _, err := send(map[string]any{"content": "x", "nonce": strings.Repeat("n", 26), "enforce_nonce": true}); restCode(t, err) != 50035 {
+		t.Errorf("a 26-character nonce: %v", err)
+	}
+	if v := srv.Violations(); len(v) != 1 || !strings.Contains(v[0], "nonce") {
+		t.Errorf("violations = %q, want the long nonce", v)
+	}
+}

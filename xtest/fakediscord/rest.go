@@ -390,14 +390,61 @@ func (s *Server) restCreateMessage(r *req) reply {
 	r.call.Ephemeral = num(p, "flags")&64 != 0
 	v := &validator{}
 	empty := validateMessage(v, "", p, true, len(r.files))
+	nonce := nonceOf(v, p)
 	if len(v.errs) > 0 {
 		return s.formErrorReply(r, v)
 	}
 	if empty {
 		return s.rejectLocked(r, http.StatusBadRequest, 50006, "Cannot send an empty message", "no content, embeds, components, stickers, poll or files")
 	}
+	key := BotUserID + "/" + nonce // REST messages are the bot's
+	if nonce != "" && p["enforce_nonce"] == true {
+		// The same author's message with this nonce, created within the window, is returned
+		// instead of a new one.
+		if n, ok := s.nonces[key]; ok && time.Since(n.at) < NonceWindow {
+			if m := s.messages[n.messageID]; m != nil {
+				return jsonReply(http.StatusOK, withNonce(m.obj, nonce))
+			}
+		}
+	}
 	m := s.newMessageLocked(r.params[0], p, r.files, nil)
-	return jsonReply(http.StatusOK, m.obj)
+	if nonce != "" {
+		s.nonces[key] = sentNonce{messageID: str(m.obj, "id"), at: time.Now()}
+	}
+	return jsonReply(http.StatusOK, withNonce(m.obj, nonce))
+}
+
+// nonceOf returns the nonce of a message create payload as a string ("" without one), and
+// records in v what Discord refuses: a nonce longer than 25 characters, or one that is neither
+// a string nor an integer.
+func nonceOf(v *validator, p map[string]any) string {
+	switch n := p["nonce"].(type) {
+	case nil:
+		return ""
+	case string:
+		v.maxLen("nonce", n, 25)
+		return n
+	case float64:
+		if n == float64(int64(n)) {
+			return strconv.FormatInt(int64(n), 10)
+		}
+	}
+	v.add("nonce", "BASE_TYPE_BAD_NONCE", "Must be a string or an integer of at most 25 characters")
+	return ""
+}
+
+// withNonce is a message as the create response shows it: with its nonce, which Discord does
+// not keep with the message.
+func withNonce(obj map[string]any, nonce string) map[string]any {
+	if nonce == "" {
+		return obj
+	}
+	out := make(map[string]any, len(obj)+1)
+	for k, v := range obj {
+		out[k] = v
+	}
+	out["nonce"] = nonce
+	return out
 }
 
 // restListMessages answers a channel's newest messages first, at most limit (1–100, default
