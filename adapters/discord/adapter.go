@@ -291,13 +291,15 @@ func tokenError(err error, cfg Config) error {
 // replay, whichever connection delivers it.
 func eventID(id string) string { return Platform + ":" + id }
 
-// answer posts an owner turn's replies in the DM, or says that it failed.
-func (a *Adapter) answer(ctx context.Context, owner bot.Identity, channel string, replies []conversation.Reply, err error) {
+// answer posts the answer to an owner's event (its core event id) in the DM, or says that it
+// failed. An event handled again after a crash posts no message of its answer twice (see
+// Messenger.sendAnswer).
+func (a *Adapter) answer(ctx context.Context, owner bot.Identity, channel, event string, replies []conversation.Reply, err error) {
 	if err != nil {
 		a.logError(ctx, "owner event failed", err, "owner", owner)
 		replies = []conversation.Reply{{Text: bot.ErrorMessage(err)}}
 	}
-	if err := a.msgr.sendReplies(ctx, channel, replies); err != nil {
+	if err := a.msgr.sendAnswer(ctx, channel, event, replies); err != nil {
 		a.log.ErrorContext(ctx, "answer owner", "owner", owner, "err", err)
 	}
 }

@@ -149,7 +149,7 @@ func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, c cl
 	if strings.HasPrefix(value, hashMark) {
 		v, ok := a.resolveValue(value)
 		if !ok {
-			a.answer(ctx, owner, i.ChannelID, []conversation.Reply{{Text: "That button belongs to an older question. Please type your answer instead."}}, nil)
+			a.answer(ctx, owner, i.ChannelID, eventID(i.ID), []conversation.Reply{{Text: "That button belongs to an older question. Please type your answer instead."}}, nil)
 			return nil
 		}
 		value = v

@@ -2,6 +2,9 @@ package discord
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -93,6 +96,61 @@ func (m *Messenger) sendReplies(ctx context.Context, channel string, replies []c
 		}
 	}
 	return nil
+}
+
+// sendAnswer posts the answer to an owner's event in the DM. Each message carries a nonce
+// made of the event id and the message itself, with enforce_nonce: when the event is handled
+// again after a crash (its process answered, then died before the inbox marked the event
+// handled), Discord returns the message it already has instead of posting it a second time,
+// while a message the first run did not get to post (an answer cut off half-way, or the
+// question the core asks again) is posted. Discord keeps nonces for a few minutes, longer than
+// an inbox lease.
+func (m *Messenger) sendAnswer(ctx context.Context, channel, event string, replies []conversation.Reply) error {
+	if event == "" {
+		return m.sendReplies(ctx, channel, replies)
+	}
+	for _, r := range replies {
+		for _, msg := range renderReply(r) {
+			if err := m.sendOnce(ctx, channel, msg, answerNonce(event, msg)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// nonceMessage is a message create payload with the nonce fields discordgo's MessageSend
+// lacks.
+type nonceMessage struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
+}
+
+// sendOnce posts msg (no files) unless a message with this nonce was created lately.
+func (m *Messenger) sendOnce(ctx context.Context, channel string, msg *discordgo.MessageSend, nonce string) error {
+	endpoint := discordgo.EndpointChannelMessages(channel)
+	for _, e := range msg.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich
+		}
+	}
+	body := nonceMessage{MessageSend: msg, Nonce: nonce, EnforceNonce: true}
+	if _, err := m.dg.RequestWithBucketID("POST", endpoint, body, endpoint, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("send to channel %s: %w", channel, err)
+	}
+	return nil
+}
+
+// answerNonce is the nonce of one message of the answer to event: 25 hexadecimal digits (the
+// most Discord takes) of a hash of both.
+func answerNonce(event string, msg *discordgo.MessageSend) string {
+	data, _ := json.Marshal(msg) // a MessageSend without files always encodes
+	h := sha256.New()
+	h.Write([]byte(event))
+	h.Write([]byte{0})
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))[:25]
 }
 
 // send posts the messages in order and returns the id of the first one.

@@ -78,14 +78,14 @@ func (a *Adapter) ownerMessage(ctx context.Context, m *discordgo.Message) error 
 // core's error when the work could not be done for now (Redis away) and nobody was told.
 func (a *Adapter) ownerTurn(ctx context.Context, channel, guildID string, member *discordgo.Member, ev bot.OwnerEvent) error {
 	if refusal := a.gate(ctx, ev.Owner, guildID, member); refusal != "" {
-		a.answer(ctx, ev.Owner, channel, []conversation.Reply{{Text: refusal}}, nil)
+		a.answer(ctx, ev.Owner, channel, ev.ID, []conversation.Reply{{Text: refusal}}, nil)
 		return nil
 	}
 	replies, err := a.svc.HandleOwner(ctx, ev)
 	if err != nil && bot.ErrorCode(err) == bot.CodeInternal {
 		return err
 	}
-	a.answer(ctx, ev.Owner, channel, replies, err)
+	a.answer(ctx, ev.Owner, channel, ev.ID, replies, err)
 	return nil
 }
 

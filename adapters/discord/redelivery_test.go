@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/conversation"
@@ -136,4 +137,80 @@ func (h *failAfterWrite) ProcessHook(next goredis.ProcessHook) goredis.ProcessHo
 
 func (h *failAfterWrite) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
 	return next
+}
+
+// TestRedeliveredAnswerNotPostedTwice: a process answered an owner's DM, but only the first
+// message of the answer reached Discord before it died, and the inbox runs the event again: the
+// core asks the waiting question again, which was the message cut off, and it is posted. Then
+// that run dies too before marking the event handled: the question asked once more is the
+// message Discord already has (the nonce of the event and the message, enforced), and the DM
+// does not show it twice.
+func TestRedeliveredAnswerNotPostedTwice(t *testing.T) {
+	var posts atomic.Int32
+	cut := withTransport(func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/channels/"+dmOf(alice)+"/messages") && posts.Add(1) == 2 {
+				return nil, errors.New("injected: the process died here")
+			}
+			return next.RoundTrip(r)
+		})
+	})
+	e := newEnv(t, cut)
+	id := e.dm(alice, "hello")
+	first := e.botMessages(dmOf(alice))
+	if len(first) != 1 || posts.Load() != 2 {
+		t.Fatalf("the first answer should have been cut after its first message: %d messages, %d posts", len(first), posts.Load())
+	}
+
+	// From now on the event is run again by another inbox each time its worker died.
+	if err := e.inbox.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	store := redisstore.NewInbox(e.rds.Client, redisstore.Config{Tenant: e.rds.Tenant})
+	box := inbox.New(store, inbox.Config{Poll: 20 * time.Millisecond}, testLogger(t))
+	box.Handle(kindDM, e.adapter.handleDM)
+	raw, err := json.Marshal(fakediscord.MessageCreate(id, dmOf(alice), "", alice, names[alice], "hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	redeliver := func(n int) {
+		t.Helper()
+		before := posts.Load()
+		if err := store.Put(t.Context(), inbox.Item{ID: fmt.Sprintf("again-%d", n), Lane: string(identity(alice)), Kind: kindDM, Payload: raw}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Take(t.Context(), 50*time.Millisecond, 10); err != nil { // the worker that dies
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		box.Start()
+		deadline := time.Now().Add(wait)
+		for posts.Load() == before || !box.Idle(t.Context()) || !e.adapter.jobs.Idle() {
+			if time.Now().After(deadline) {
+				t.Fatalf("redelivery %d was not answered", n)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	t.Cleanup(func() { _ = box.Stop(context.Background()) })
+
+	redeliver(1)
+	msgs := e.botMessages(dmOf(alice))
+	if len(msgs) != 2 || msgs[0].ID != first[0].ID || !strings.Contains(text(msgs[1]), stepPrompt(t, "consent")) {
+		t.Fatalf("DM after the first redelivery:\n%s\nwant the greeting once, then the question that was cut off", e.dump(dmOf(alice)))
+	}
+	redeliver(2)
+	if again := e.botMessages(dmOf(alice)); len(again) != 2 {
+		t.Errorf("DM after the second redelivery:\n%s\nwant the question not posted twice", e.dump(dmOf(alice)))
+	}
+	for _, c := range e.fake.Calls("POST /channels/" + dmOf(alice) + "/messages") {
+		var p struct {
+			Nonce        string `json:"nonce"`
+			EnforceNonce bool   `json:"enforce_nonce"`
+		}
+		if err := c.Decode(&p); err != nil || p.Nonce == "" || !p.EnforceNonce {
+			t.Errorf("an answer posted without an enforced nonce: %s", c.Body)
+		}
+	}
+	e.fake.AssertNoViolations(t)
 }
