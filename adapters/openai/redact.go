@@ -64,7 +64,7 @@ func redactPhones(s string) string {
 		whole := s[start:end] // dates and years are judged before a cut could hide them
 		end = trimToE164(s, start, end)
 		n := phoneDigits(s[start:end])
-		if n < 8 || n > 15 || datePattern.MatchString(whole) || yearsPattern.MatchString(whole) || !phoneAt(s, start, end, start == copied && copied > 0) {
+		if n < 8 || n > 15 || datePattern.MatchString(whole) || yearsPattern.MatchString(whole) || !phoneIn(s, &b, copied, start, end) {
 			// Matches start with an ASCII byte, so the next byte starts a character.
 			i = start + 1
 			continue
@@ -107,15 +107,17 @@ func trimToE164(s string, start, end int) int {
 
 func notDigit(r rune) bool { return r < '0' || r > '9' }
 
-// phoneAt is isPhone for a candidate that may follow a number just replaced (afterPlaceholder):
-// that candidate is judged as it will read, after the placeholder, not glued to the digits it
-// replaces, so that redacting the result again changes nothing ("5125550142+4930901820").
-func phoneAt(s string, start, end int, afterPlaceholder bool) bool {
-	if !afterPlaceholder {
+// phoneIn is isPhone for the candidate s[start:end], judged in the text as it will read: the
+// numbers before it (up to copied) already replaced by placeholders, whose output is in b. So
+// the digits of a number just replaced do not count as glued to the next one, and redacting the
+// result again changes nothing ("5125550142+4930901820", "10000000a(00000000").
+func phoneIn(s string, b *strings.Builder, copied, start, end int) bool {
+	if copied == 0 {
 		return isPhone(s, start, end)
 	}
-	view := PhonePlaceholder + s[start:]
-	return isPhone(view, len(PhonePlaceholder), len(PhonePlaceholder)+end-start)
+	view := b.String() + s[copied:]
+	shift := b.Len() - copied
+	return isPhone(view, start+shift, end+shift)
 }
 
 // isPhone decides whether the candidate s[start:end] is a phone number.
