@@ -288,6 +288,12 @@ func (s *Service) afterTransition(ctx context.Context, c Case, t Transition) {
 
 // Reply relays an executive's message to the owner (the claimer or a moderator).
 func (s *Service) Reply(ctx context.Context, a Actor, id, text string) (Card, error) {
+	return s.ReplyOnce(ctx, a, id, text, "")
+}
+
+// ReplyOnce is Reply for a platform event that may be delivered again (a form submission run
+// again after a crash): the message is relayed once per eventID, and a repeat changes nothing.
+func (s *Service) ReplyOnce(ctx context.Context, a Actor, id, text, eventID string) (Card, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return Card{}, Errorf(CodeInvalid, "The reply is empty.")
@@ -304,7 +310,13 @@ func (s *Service) Reply(ctx context.Context, a Actor, id, text string) (Card, er
 	}
 	text = Truncate(text, 4000)
 	now := s.clock.Now()
-	switch err := s.cases.AddAudit(ctx, c.ID, AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text}); {
+	entry := AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text}
+	if eventID != "" {
+		entry.EventID = "reply:" + eventID
+	}
+	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+	case errors.Is(err, ErrDuplicateEvent):
+		return CardOf(c), nil // relayed when this event was first handled
 	case errors.Is(err, ErrWrongStatus):
 		return Card{}, Errorf(CodeConflict, "%s has ended; the reply was not sent.", c.ID)
 	case err != nil:

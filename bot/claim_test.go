@@ -194,3 +194,49 @@ func TestCardShowsLatestStateAfterOutOfOrderEdits(t *testing.T) {
 		t.Fatalf("card shows %s with %+v; the case is open", card.Status, card.Buttons)
 	}
 }
+
+// A Reply form run again after a crash (the same platform event, delivered again, also at the
+// same time) relays the executive's message once: one audit entry, one message to the owner.
+func TestReplyOncePerEvent(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	ctx := context.Background()
+	owner := bot.Identity("web:olga")
+	id := h.intake(t, owner, true, nil)
+	dana := bot.Actor{ID: "web:dana", Name: "Dana"}
+	if _, err := h.svc.Claim(ctx, dana, id); err != nil {
+		t.Fatal(err)
+	}
+	before := len(h.msgr.toOwner(owner))
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			if _, err := h.svc.ReplyOnce(ctx, dana, id, "I will call you at four.", "form-1"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(h.msgr.toOwner(owner)) - before; n != 1 {
+		t.Errorf("the owner got the reply %d times, want once", n)
+	}
+	audit, err := h.cases.Audit(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies := 0
+	for _, e := range audit {
+		if e.Action == "exec_message" {
+			replies++
+		}
+	}
+	if replies != 1 {
+		t.Errorf("%d exec_message entries, want 1", replies)
+	}
+	// Another form is another message.
+	if _, err := h.svc.ReplyOnce(ctx, dana, id, "Or at five.", "form-2"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.msgr.toOwner(owner)) - before; n != 2 {
+		t.Errorf("after a second form the owner got %d messages, want 2", n)
+	}
+}

@@ -235,7 +235,7 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
 	var done string
 	switch action {
 	case bot.ActionReply:
-		card, err = a.svc.Reply(ctx, actor, caseID, text)
+		card, err = a.svc.ReplyOnce(ctx, actor, caseID, text, "discord:interaction:"+i.ID)
 		done = "Sent to the owner of %s."
 	case bot.ActionResolve:
 		card, err = a.svc.Resolve(ctx, actor, caseID, text)

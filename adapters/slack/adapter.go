@@ -483,7 +483,7 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 	var err error
 	switch f.action {
 	case bot.ActionReply:
-		_, err = a.svc.Reply(ctx, actor, caseID, text)
+		_, err = a.svc.ReplyOnce(ctx, actor, caseID, text, viewEvent(ic))
 	case bot.ActionResolve:
 		_, err = a.svc.Resolve(ctx, actor, caseID, text)
 	}
@@ -503,6 +503,15 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 		a.log.ErrorContext(ctx, "tell executive", "actor", actor.ID, "err", derr)
 	}
 	return nil
+}
+
+// viewEvent names a form submission for deduplication: a submission run again after a crash
+// has the same view id. "" when Slack sent none.
+func viewEvent(ic slackgo.InteractionCallback) string {
+	if ic.View.ID == "" {
+		return ""
+	}
+	return "slack:view:" + ic.View.ID
 }
 
 // handleCommand runs /escalate and /escalations; answers go to the caller only.
