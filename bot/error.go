@@ -40,6 +40,13 @@ func ErrorCode(err error) Code {
 	return CodeInternal
 }
 
+// Retryable reports whether err means the work could not be done for now rather than that it
+// was refused: anything but a domain error, mostly Redis being away. Work that arrived through
+// the inbox is then run again later, and the person is told nothing yet.
+func Retryable(err error) bool {
+	return err != nil && ErrorCode(err) == CodeInternal
+}
+
 // ErrorMessage returns the text that may be shown to a user: a domain error's own message,
 // and a generic apology for anything else, whose detail belongs in the log only.
 func ErrorMessage(err error) string {

@@ -55,6 +55,15 @@ func readClick(i *discordgo.Interaction) click {
 	return c
 }
 
+// interactionLane orders an owner's intake clicks after their messages, in the owner's inbox
+// lane; anything else runs at once.
+func interactionLane(i *discordgo.Interaction) string {
+	if c := readClick(i); c.prefix == ownerPrefix && i.GuildID == "" {
+		return string(identity(interactionUser(i).ID))
+	}
+	return ""
+}
+
 // clickEvent is the owner event of an intake click c, with value as its (resolved) value.
 func clickEvent(i *discordgo.Interaction, c click, value string) bot.OwnerEvent {
 	user := interactionUser(i)

@@ -47,18 +47,6 @@ const acceptBudget = 1500 * time.Millisecond
 // kindInteraction is the inbox kind of an interaction.
 const kindInteraction = "discord.interaction"
 
-// interactionLane orders an owner's intake clicks after their messages; anything else runs at
-// once.
-func interactionLane(i *discordgo.Interaction) string {
-	if i.Type != discordgo.InteractionMessageComponent || i.GuildID != "" {
-		return ""
-	}
-	if parts := strings.SplitN(i.MessageComponentData().CustomID, "|", 3); len(parts) == 3 && parts[0] == ownerPrefix {
-		return string(identity(interactionUser(i).ID))
-	}
-	return ""
-}
-
 // handleInteraction is the inbox handler of a stored interaction. An error means: run it again
 // later (an owner's click, acknowledged, whose turn could not be done for now).
 func (a *Adapter) handleInteraction(ctx context.Context, payload []byte) error {

@@ -82,7 +82,7 @@ func (a *Adapter) ownerTurn(ctx context.Context, channel, guildID string, member
 		return nil
 	}
 	replies, err := a.svc.HandleOwner(ctx, ev)
-	if err != nil && bot.ErrorCode(err) == bot.CodeInternal {
+	if bot.Retryable(err) {
 		return err
 	}
 	a.answer(ctx, ev.Owner, channel, ev.ID, replies, err)

@@ -144,29 +144,20 @@ const (
 
 // registerKinds tells the inbox how to handle what this adapter stores in it.
 func (a *Adapter) registerKinds() {
-	a.inbox.Handle(kindEvent, func(ctx context.Context, payload []byte) error {
-		var env eventEnvelope
-		if err := json.Unmarshal(payload, &env); err != nil {
-			a.log.ErrorContext(ctx, "stored slack event unreadable; dropped", "err", err)
+	handle(a, kindEvent, a.handleEvent)
+	handle(a, kindInteraction, a.handleInteraction)
+	handle(a, kindCommand, a.handleCommand)
+}
+
+// handle registers run as the inbox handler of kind, whose payload is the JSON of a T.
+func handle[T any](a *Adapter, kind string, run func(context.Context, T) error) {
+	a.inbox.Handle(kind, func(ctx context.Context, payload []byte) error {
+		var v T
+		if err := json.Unmarshal(payload, &v); err != nil {
+			a.log.ErrorContext(ctx, "stored slack request unreadable; dropped", "kind", kind, "err", err)
 			return nil
 		}
-		return a.handleEvent(ctx, env)
-	})
-	a.inbox.Handle(kindInteraction, func(ctx context.Context, payload []byte) error {
-		var ic slackgo.InteractionCallback
-		if err := json.Unmarshal(payload, &ic); err != nil {
-			a.log.ErrorContext(ctx, "stored slack interaction unreadable; dropped", "err", err)
-			return nil
-		}
-		return a.handleInteraction(ctx, ic)
-	})
-	a.inbox.Handle(kindCommand, func(ctx context.Context, payload []byte) error {
-		var cmd slackgo.SlashCommand
-		if err := json.Unmarshal(payload, &cmd); err != nil {
-			a.log.ErrorContext(ctx, "stored slack command unreadable; dropped", "err", err)
-			return nil
-		}
-		return a.handleCommand(ctx, cmd)
+		return run(ctx, v)
 	})
 }
 
@@ -198,11 +189,7 @@ func (a *Adapter) acceptEvent(ctx context.Context, env eventEnvelope) error {
 
 func (a *Adapter) acceptInteraction(ctx context.Context, ic slackgo.InteractionCallback) error {
 	ic.Token = "" // the legacy verification token is a secret and is not needed later
-	id := ""
-	if ic.TriggerID != "" {
-		id = "slack:trigger:" + ic.TriggerID
-	}
-	return a.accept(ctx, inbox.Item{ID: id, Lane: interactionKey(ic), Kind: kindInteraction}, &ic)
+	return a.accept(ctx, inbox.Item{ID: triggerKey(ic.TriggerID), Lane: interactionKey(ic), Kind: kindInteraction}, &ic)
 }
 
 func (a *Adapter) acceptCommand(ctx context.Context, cmd slackgo.SlashCommand) error {
@@ -211,17 +198,16 @@ func (a *Adapter) acceptCommand(ctx context.Context, cmd slackgo.SlashCommand) e
 	if cmd.Command == commandEscalate {
 		lane = string(identity(cmd.TeamID, cmd.UserID))
 	}
-	id := ""
-	if cmd.TriggerID != "" {
-		id = "slack:trigger:" + cmd.TriggerID
-	}
-	return a.accept(ctx, inbox.Item{ID: id, Lane: lane, Kind: kindCommand}, cmd)
+	return a.accept(ctx, inbox.Item{ID: triggerKey(cmd.TriggerID), Lane: lane, Kind: kindCommand}, cmd)
 }
 
-// retryLater reports whether a core error means the work could not be done for now (Redis
-// away): the inbox runs it again later, and the person is told nothing yet.
-func retryLater(err error) bool {
-	return err != nil && bot.ErrorCode(err) == bot.CodeInternal
+// triggerKey names a click or a command for the inbox's deduplication by its trigger id,
+// which Slack gives each one; "" (not deduplicated) when there is none.
+func triggerKey(trigger string) string {
+	if trigger == "" {
+		return ""
+	}
+	return "slack:trigger:" + trigger
 }
 
 // handleEvent runs one Events API callback. An error means: run it again later.
@@ -248,7 +234,7 @@ func (a *Adapter) ownerMessage(ctx context.Context, ev dmEvent) error {
 	owner.Name = a.api.userName(ctx, ev.user, "")
 	owner.Redelivered = inbox.Redelivered(ctx)
 	replies, err := a.svc.HandleOwner(ctx, owner)
-	if retryLater(err) {
+	if bot.Retryable(err) {
 		return err
 	}
 	a.answerOwner(ctx, owner.Owner, ev.channel, owner.ID, replies, err)
@@ -275,7 +261,7 @@ func (a *Adapter) startIntake(ctx context.Context, id, team, user, name string, 
 	if err == nil {
 		var replies []conversation.Reply
 		replies, err = a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: a.api.userName(ctx, user, name), Redelivered: inbox.Redelivered(ctx)})
-		if retryLater(err) {
+		if bot.Retryable(err) {
 			return err
 		}
 		if err == nil && len(replies) == 0 {
@@ -351,7 +337,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 		ev.Name = a.api.userName(ctx, ic.User.ID, payloadName(ic.User))
 		ev.Redelivered = inbox.Redelivered(ctx)
 		replies, err := a.svc.HandleOwner(ctx, ev)
-		if retryLater(err) {
+		if bot.Retryable(err) {
 			return err
 		}
 		a.answerOwner(ctx, ev.Owner, c.channel, ev.ID, replies, err)
@@ -427,7 +413,7 @@ func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback
 	if err == nil {
 		return nil
 	}
-	if retryLater(err) && (action == bot.ActionClaim || action == bot.ActionRelease) {
+	if bot.Retryable(err) && (action == bot.ActionClaim || action == bot.ActionRelease) {
 		return err // a click is kept until it can be carried out
 	}
 	a.logError(ctx, "case action refused", err, "case", caseID, "action", action, "actor", actor.ID)
@@ -490,7 +476,7 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 	if err == nil {
 		return nil
 	}
-	if retryLater(err) {
+	if bot.Retryable(err) {
 		return err // what they typed is kept and sent once it can be
 	}
 	a.logError(ctx, "case "+f.action+" refused", err, "case", caseID, "actor", actor.ID)
@@ -529,7 +515,7 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slackgo.SlashCommand) e
 	case commandEscalations:
 		actor := a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.UserName)
 		out, err := a.svc.Command(ctx, actor, commandLine(cmd.TeamID, cmd.Text))
-		if retryLater(err) {
+		if bot.Retryable(err) {
 			return err
 		}
 		if err != nil {
