@@ -715,30 +715,18 @@ func (r *discordRun) assert(t *testing.T, owners []*discordOwner, res discordRes
 	if len(res.unsubmitted) > 0 {
 		t.Errorf("%d owner(s) never got a Submit click answered within %v: %s", len(res.unsubmitted), r.set.intake, list(res.unsubmitted))
 	}
-	if len(res.noCase) > 0 {
-		t.Errorf("%d owner(s) whose Submit click was answered have no case: %s", len(res.noCase), list(res.noCase))
-	}
-	if len(res.manyCases) > 0 {
-		t.Errorf("%d owner(s) have more than one case: %s", len(res.manyCases), list(res.manyCases))
-	}
-	if len(res.noCard) > 0 {
-		t.Errorf("%d case(s) have no card in the escalation channel: %s", len(res.noCard), list(res.noCard))
-	}
+	expectNone(t, res.noCase, "%d owner(s) whose Submit click was answered have no case: %s")
+	expectNone(t, res.manyCases, "%d owner(s) have more than one case: %s")
+	expectNone(t, res.noCard, "%d case(s) have no card in the escalation channel: %s")
 	if len(res.manyCards) > 0 {
 		t.Errorf("%d case(s) were posted more than once (%d duplicate cards): %s", len(res.manyCards), duplicateCards, list(res.manyCards))
 	}
 	if res.strayCards > 0 {
 		t.Errorf("%d card(s) in the escalation channel name no case that exists", res.strayCards)
 	}
-	if len(res.neverTold) > 0 {
-		t.Errorf("%d owner(s) whose Submit click was answered were never told their case id: %s", len(res.neverTold), list(res.neverTold))
-	}
-	if len(res.toldTwice) > 0 {
-		t.Errorf("%d owner(s) were told their case id more than once: %s", len(res.toldTwice), list(res.toldTwice))
-	}
-	if len(res.wrongID) > 0 {
-		t.Errorf("%d owner(s) were told another case id than their case's: %s", len(res.wrongID), list(res.wrongID))
-	}
+	expectNone(t, res.neverTold, "%d owner(s) whose Submit click was answered were never told their case id: %s")
+	expectNone(t, res.toldTwice, "%d owner(s) were told their case id more than once: %s")
+	expectNone(t, res.wrongID, "%d owner(s) were told another case id than their case's: %s")
 	if n := r.dmsUndecided.Load(); n > 0 {
 		t.Errorf("%d DM(s) dispatched to a bot that did not die were not stored within %v", n, r.set.silence)
 	}

@@ -311,24 +311,12 @@ func (r *webRun) assert(t *testing.T, owners []*webOwner, res webResult, intakeT
 	if len(res.unsubmitted) > 0 {
 		t.Errorf("%d owner(s) never got a Submit answered 2xx within %v: %s", len(res.unsubmitted), r.set.intake, list(res.unsubmitted))
 	}
-	if len(res.noCase) > 0 {
-		t.Errorf("%d owner(s) whose Submit was answered 2xx have no case: %s", len(res.noCase), list(res.noCase))
-	}
-	if len(res.manyCases) > 0 {
-		t.Errorf("%d owner(s) have more than one case: %s", len(res.manyCases), list(res.manyCases))
-	}
-	if len(res.notPosted) > 0 {
-		t.Errorf("%d case(s) were never posted to the playground channel: %s", len(res.notPosted), list(res.notPosted))
-	}
-	if len(res.manyPosts) > 0 {
-		t.Errorf("%d case(s) were posted more than once: %s", len(res.manyPosts), list(res.manyPosts))
-	}
-	if len(res.neverTold) > 0 {
-		t.Errorf("%d owner(s) never learned their case id: %s", len(res.neverTold), list(res.neverTold))
-	}
-	if len(res.wrongID) > 0 {
-		t.Errorf("%d owner(s) learned another case id than their case's: %s", len(res.wrongID), list(res.wrongID))
-	}
+	expectNone(t, res.noCase, "%d owner(s) whose Submit was answered 2xx have no case: %s")
+	expectNone(t, res.manyCases, "%d owner(s) have more than one case: %s")
+	expectNone(t, res.notPosted, "%d case(s) were never posted to the playground channel: %s")
+	expectNone(t, res.manyPosts, "%d case(s) were posted more than once: %s")
+	expectNone(t, res.neverTold, "%d owner(s) never learned their case id: %s")
+	expectNone(t, res.wrongID, "%d owner(s) learned another case id than their case's: %s")
 	if n := r.answersLost.Load(); n > 0 {
 		t.Errorf("%d answer(s) answered 2xx were lost", n)
 	}

@@ -505,12 +505,8 @@ func (r *slackRun) assert(t *testing.T, owners []*slackOwner, res slackResult, i
 	if len(res.unsubmitted) > 0 {
 		t.Errorf("%d owner(s) never got a Submit acknowledged within %v: %s", len(res.unsubmitted), r.set.intake, list(res.unsubmitted))
 	}
-	if len(res.noCase) > 0 {
-		t.Errorf("%d owner(s) whose Submit was acknowledged have no case: %s", len(res.noCase), list(res.noCase))
-	}
-	if len(res.manyCases) > 0 {
-		t.Errorf("%d owner(s) have more than one case: %s", len(res.manyCases), list(res.manyCases))
-	}
+	expectNone(t, res.noCase, "%d owner(s) whose Submit was acknowledged have no case: %s")
+	expectNone(t, res.manyCases, "%d owner(s) have more than one case: %s")
 	if len(res.noCard) > 0 {
 		t.Errorf("%d case(s) have no card in %s: %s", len(res.noCard), slackChannel, list(res.noCard))
 	}
@@ -520,15 +516,9 @@ func (r *slackRun) assert(t *testing.T, owners []*slackOwner, res slackResult, i
 	if res.strayCards > 0 {
 		t.Errorf("%d card(s) in %s name no case that exists", res.strayCards, slackChannel)
 	}
-	if len(res.neverTold) > 0 {
-		t.Errorf("%d owner(s) whose Submit was acknowledged were never told their case id: %s", len(res.neverTold), list(res.neverTold))
-	}
-	if len(res.toldTwice) > 0 {
-		t.Errorf("%d owner(s) were told their case id more than once: %s", len(res.toldTwice), list(res.toldTwice))
-	}
-	if len(res.wrongID) > 0 {
-		t.Errorf("%d owner(s) were told another case id than their case's: %s", len(res.wrongID), list(res.wrongID))
-	}
+	expectNone(t, res.neverTold, "%d owner(s) whose Submit was acknowledged were never told their case id: %s")
+	expectNone(t, res.toldTwice, "%d owner(s) were told their case id more than once: %s")
+	expectNone(t, res.wrongID, "%d owner(s) were told another case id than their case's: %s")
 	if n := r.answersLost.Load(); n > 0 {
 		t.Errorf("%d acknowledged answer(s) were lost", n)
 	}
@@ -553,6 +543,14 @@ func sumCards(m map[string]int) int {
 }
 
 // list shows at most 12 items of a list.
+// expectNone fails the test when items is not empty; format takes their number and list.
+func expectNone(t *testing.T, items []string, format string) {
+	t.Helper()
+	if len(items) > 0 {
+		t.Errorf(format, len(items), list(items))
+	}
+}
+
 func list(items []string) string {
 	if len(items) > 12 {
 		return strings.Join(items[:12], ", ") + fmt.Sprintf(", … (%d more)", len(items)-12)
