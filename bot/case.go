@@ -115,6 +115,8 @@ type Transition struct {
 	// that identity (checked in the same atomic step as the status), so a permission checked
 	// before cannot go stale: the store returns the current case with ErrNotClaimer.
 	OnlyClaimer Identity
+	// FollowUp is the change's outbox item (DueDeliver), scheduled with the change.
+	FollowUp *DueItem
 }
 
 // AuditEntry is one line of a case's history.
@@ -127,6 +129,10 @@ type AuditEntry struct {
 	Text   string    `json:"text,omitempty"`
 	// EventID, when set, makes the append happen at most once for that platform event.
 	EventID string `json:"-"`
+	// Ref names the entry for its outbox item: the Ref of the FollowUp it was appended with.
+	Ref string `json:"ref,omitempty"`
+	// FollowUp is the entry's outbox item (DueDeliver), scheduled with the append.
+	FollowUp *DueItem `json:"-"`
 }
 
 // Block keeps a user away from the line until it expires.

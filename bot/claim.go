@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"escalation-bot/conversation"
 )
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
@@ -219,6 +218,7 @@ func (s *Service) transition(ctx context.Context, a Actor, id string, t Transiti
 		return Card{}, err
 	}
 	t.Actor, t.Name, t.At = a.ID, a.Name, s.clock.Now()
+	t.FollowUp = s.followUp(id)
 	c, err := s.cases.Transition(ctx, id, t)
 	switch {
 	case isNotFound(err):
@@ -235,8 +235,7 @@ func (s *Service) transition(ctx context.Context, a Actor, id string, t Transiti
 		return Card{}, fmt.Errorf("%s %s: %w", t.Action, id, err)
 	}
 	s.log.InfoContext(ctx, "case "+t.Action, "case", id, "actor", a.ID, "status", c.Status)
-	s.refreshCards(ctx, c)
-	s.afterTransition(ctx, c, t)
+	s.deliverNow(ctx, c, AuditEntry{At: t.At, Actor: t.Actor, Name: t.Name, Action: t.Action, Text: t.Note}, t.FollowUp)
 	return CardOf(c), nil
 }
 
@@ -257,33 +256,6 @@ func (s *Service) refusal(c Case, t Transition) error {
 		return Errorf(CodeConflict, "%s was closed (%s): %s", c.ID, ago(now, c.EndedAt), c.Note)
 	}
 	return Errorf(CodeConflict, "%s is %s.", c.ID, c.Status)
-}
-
-// afterTransition keeps the owner and the thread informed. The thread line is worded as
-// Thread rebuilds it from the audit stream, so a reloaded page reads the same.
-func (s *Service) afterTransition(ctx context.Context, c Case, t Transition) {
-	tell := func(r conversation.Reply) {
-		s.tellOwner(ctx, c.Owner, r)
-		for _, w := range c.Watchers {
-			s.tellOwner(ctx, w, r)
-		}
-	}
-	switch t.Action {
-	case "claim", "assign":
-		tell(conversation.Reply{Text: fmt.Sprintf(
-			"Good news: an executive, %s, is now looking at your case %s. They will write to you here.", c.ClaimedByName, c.ID)})
-	case "resolve":
-		tell(conversation.Reply{Text: fmt.Sprintf(
-			"Your case %s has been resolved by %s:\n%s\n\nThank you for your patience. If the problem comes back, write here to open a new case.", c.ID, t.Name, c.Note)})
-	case "close":
-		tell(conversation.Reply{Text: fmt.Sprintf(
-			"Your case %s has been closed: %s", c.ID, c.Note)})
-	case "reopen":
-		tell(conversation.Reply{Text: fmt.Sprintf(
-			"Your case %s has been reopened; the team will be in touch here.", c.ID)})
-	}
-	s.thread(ctx, c, ThreadMessage{From: t.Name, Role: "bot", At: t.At,
-		Text: describeAudit(AuditEntry{Name: t.Name, Action: t.Action, Text: t.Note})})
 }
 
 // Reply relays an executive's message to the owner (the claimer or a moderator).
@@ -310,7 +282,7 @@ func (s *Service) ReplyOnce(ctx context.Context, a Actor, id, text, eventID stri
 	}
 	text = Truncate(text, 4000)
 	now := s.clock.Now()
-	entry := AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text}
+	entry := AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text, FollowUp: s.followUp(c.ID)}
 	if eventID != "" {
 		entry.EventID = "reply:" + eventID
 	}
@@ -322,7 +294,6 @@ func (s *Service) ReplyOnce(ctx context.Context, a Actor, id, text, eventID stri
 	case err != nil:
 		return Card{}, fmt.Errorf("reply on %s: %w", c.ID, err)
 	}
-	s.tellOwner(ctx, c.Owner, conversation.Reply{Text: fmt.Sprintf("%s (about %s):\n%s", a.Name, c.ID, text)})
-	s.thread(ctx, c, ThreadMessage{From: a.Name, Role: "executive", Text: text, At: now})
+	s.deliverNow(ctx, c, entry, entry.FollowUp)
 	return CardOf(c), nil
 }

@@ -349,12 +349,12 @@ type people struct {
 }
 
 func (p *people) Platform() string { return "slack" }
-func (p *people) SendToOwner(context.Context, bot.Identity, []conversation.Reply) error {
+func (p *people) SendToOwner(context.Context, bot.Identity, []conversation.Reply, bot.Delivery) error {
 	return nil
 }
 func (p *people) PostCard(context.Context, string, bot.Card) (string, error) { return "", nil }
 func (p *people) UpdateCard(context.Context, string, string, bot.Card) error { return nil }
-func (p *people) PostThread(context.Context, string, string, bot.ThreadMessage) error {
+func (p *people) PostThread(context.Context, string, string, bot.ThreadMessage, bot.Delivery) error {
 	return nil
 }
 

@@ -35,9 +35,10 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, it := range items {
-		if err := s.runDueItem(ctx, it); err != nil {
+		sent, err := s.runDueItem(ctx, it)
+		if err != nil {
 			s.log.ErrorContext(ctx, "due item failed, will retry", "kind", it.Kind, "case", it.CaseID, "attempt", it.Attempt, "err", err)
-			s.retry(ctx, it)
+			s.retry(ctx, it, sent)
 			continue
 		}
 		if err := s.due.Done(ctx, it); err != nil {
@@ -47,23 +48,26 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 	return len(items), nil
 }
 
-func (s *Service) runDueItem(ctx context.Context, it DueItem) error {
+// runDueItem runs one item. On failure sent is what a delivery got out before it failed.
+func (s *Service) runDueItem(ctx context.Context, it DueItem) (sent []string, err error) {
 	switch it.Kind {
 	case DuePostCard:
 		c, err := s.cases.Get(ctx, it.CaseID)
 		if isNotFound(err) {
-			return s.recoverSubmission(ctx, it)
+			return nil, s.recoverSubmission(ctx, it)
 		}
 		if err != nil {
-			return fmt.Errorf("get %s: %w", it.CaseID, err)
+			return nil, fmt.Errorf("get %s: %w", it.CaseID, err)
 		}
 		if missing := s.postCase(ctx, c, true); missing > 0 {
-			return fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
+			return nil, fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
 		}
-		return nil
+		return nil, nil
+	case DueDeliver:
+		return s.runDeliver(ctx, it)
 	}
 	s.log.WarnContext(ctx, "unknown due item dropped", "kind", it.Kind, "case", it.CaseID)
-	return nil
+	return nil, nil
 }
 
 // recoverSubmission creates a case whose submission was committed but whose creation did not
@@ -91,10 +95,19 @@ func (s *Service) recoverSubmission(ctx context.Context, it DueItem) error {
 	return nil
 }
 
-// retry schedules the item again with exponential backoff.
-func (s *Service) retry(ctx context.Context, it DueItem) {
+// retry schedules the item again with exponential backoff, noting what a delivery sent. A
+// delivery a platform keeps refusing is given up after maxDeliverAttempts.
+func (s *Service) retry(ctx context.Context, it DueItem, sent []string) {
 	next := it
 	next.Attempt++
+	next.Sent = sent
+	if it.Kind == DueDeliver && next.Attempt > maxDeliverAttempts {
+		s.log.ErrorContext(ctx, "case change not delivered, giving up", "case", it.CaseID, "attempts", it.Attempt, "delivered", sent)
+		if err := s.due.Done(ctx, it); err != nil {
+			s.log.ErrorContext(ctx, "due item done", "kind", it.Kind, "case", it.CaseID, "err", err)
+		}
+		return
+	}
 	delay := firstPostRetry / 4 << min(next.Attempt, 10)
 	next.At = s.clock.Now().Add(min(delay, maxPostRetry))
 	if err := s.due.Reschedule(ctx, it, next); err != nil {

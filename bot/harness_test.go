@@ -165,22 +165,48 @@ type recorder struct {
 	updates int
 	threads map[string][]bot.ThreadMessage // by ref
 	failing bool
+	// mute fails every DM and thread line, as a platform that is down; threadDown only the
+	// thread lines.
+	mute, threadDown bool
+	// keys are the delivery keys of the messages kept: a key sent again is not kept twice,
+	// as the platforms deduplicate; doubles counts such repeats.
+	keys    map[string]bool
+	doubles int
 	// onUpdate runs inside UpdateCard before the card is stored, once: it stands for another
 	// transition landing while this edit is on its way.
 	onUpdate func()
 }
 
 func newRecorder() *recorder {
-	return &recorder{owners: map[bot.Identity][]conversation.Reply{}, cards: map[string]bot.Card{}, threads: map[string][]bot.ThreadMessage{}}
+	return &recorder{owners: map[bot.Identity][]conversation.Reply{}, cards: map[string]bot.Card{}, threads: map[string][]bot.ThreadMessage{}, keys: map[string]bool{}}
 }
 
 func (r *recorder) Platform() string { return "web" }
 
-func (r *recorder) SendToOwner(_ context.Context, owner bot.Identity, replies []conversation.Reply) error {
+func (r *recorder) SendToOwner(_ context.Context, owner bot.Identity, replies []conversation.Reply, d bot.Delivery) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.mute {
+		return fmt.Errorf("DM to %s: platform down", owner)
+	}
+	if r.seenLocked(d) {
+		return nil
+	}
 	r.owners[owner] = append(r.owners[owner], replies...)
 	return nil
+}
+
+// seenLocked reports whether a message with d's key was kept before, and notes the key.
+func (r *recorder) seenLocked(d bot.Delivery) bool {
+	if d.Key == "" {
+		return false
+	}
+	if r.keys[d.Key] {
+		r.doubles++
+		return true
+	}
+	r.keys[d.Key] = true
+	return false
 }
 
 func (r *recorder) PostCard(_ context.Context, channel string, card bot.Card) (string, error) {
@@ -210,11 +236,36 @@ func (r *recorder) UpdateCard(_ context.Context, channel, ref string, card bot.C
 	return nil
 }
 
-func (r *recorder) PostThread(_ context.Context, channel, ref string, msg bot.ThreadMessage) error {
+func (r *recorder) PostThread(_ context.Context, channel, ref string, msg bot.ThreadMessage, d bot.Delivery) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.mute || r.threadDown {
+		return fmt.Errorf("thread of %s: platform down", ref)
+	}
+	if r.seenLocked(d) {
+		return nil
+	}
 	r.threads[ref] = append(r.threads[ref], msg)
 	return nil
+}
+
+func (r *recorder) setMute(v bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.mute = v
+}
+
+func (r *recorder) failThread(v bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.threadDown = v
+}
+
+// forget drops the delivery keys seen, as a platform without deduplication.
+func (r *recorder) forget() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.keys = map[string]bool{}
 }
 
 func (r *recorder) setFailing(v bool) {

@@ -314,13 +314,13 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	switch {
 	case errors.Is(err, ErrVINHasOpenCase):
 		text := Truncate(fmt.Sprintf("%s: %s", c.OwnerName, c.Summary.Text), 1000)
-		entry := AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "attach", Text: text, EventID: "attach:" + c.ID}
+		entry := AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "attach", Text: text, EventID: "attach:" + c.ID, FollowUp: s.followUp(created.ID)}
 		switch aerr := s.cases.AddAudit(ctx, created.ID, entry); {
 		case errors.Is(aerr, ErrDuplicateEvent):
 		case aerr != nil:
 			return Case{}, fmt.Errorf("attach %s to %s: %w", c.ID, created.ID, aerr)
 		default:
-			s.thread(ctx, created, ThreadMessage{From: c.OwnerName, Role: "owner", Text: describeAudit(entry)})
+			s.deliverNow(ctx, created, entry, entry.FollowUp)
 		}
 		return created, err
 	case err != nil:
@@ -416,7 +416,7 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	}
 	now := s.clock.Now()
 	name := ownerName(ev) // ev was cleaned in HandleOwner
-	entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(text, 4000), EventID: ev.ID}
+	entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(text, 4000), EventID: ev.ID, FollowUp: s.followUp(c.ID)}
 	// The audit append is the delivery: it is deduplicated by the event id and refused once
 	// the case has ended, in one atomic step, so a message is neither lost nor doubled.
 	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
@@ -427,7 +427,7 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	case err != nil:
 		return nil, true, fmt.Errorf("relay to %s: %w", c.ID, err)
 	}
-	s.thread(ctx, c, ThreadMessage{From: name, Role: "owner", Text: entry.Text, At: now})
+	s.deliverNow(ctx, c, entry, entry.FollowUp)
 	// Saving keeps the relay session alive; the message is already delivered, so a conflict
 	// with another event needs no retry.
 	sess.LastEvent = ev.ID

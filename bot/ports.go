@@ -21,7 +21,9 @@ type CaseStore interface {
 	Create(ctx context.Context, c Case) (Case, error)
 	// Get returns the case or ErrNotFound.
 	Get(ctx context.Context, id string) (Case, error)
-	// Transition moves the case and appends the audit entry in one step. When the case is not
+	// Transition moves the case and appends the audit entry in one step; t.FollowUp, when set,
+	// is scheduled in the due queue in the same step and its Ref kept on the entry (the
+	// change's outbox, see DueDeliver). When the case is not
 	// in one of t.From it changes nothing and returns the current case with ErrWrongStatus.
 	// When t.To is open (reopen) and the owner has another open case, it returns that case's
 	// id in the error, wrapped around ErrOwnerHasOpenCase.
@@ -30,7 +32,8 @@ type CaseStore interface {
 	List(ctx context.Context, limit int, statuses ...Status) ([]Case, error)
 	// AddPost records where the card was posted (one post per channel).
 	AddPost(ctx context.Context, id string, p Post) error
-	// AddAudit appends to the audit stream, atomically with its checks:
+	// AddAudit appends to the audit stream, atomically with its checks (and with e.FollowUp, as
+	// Transition does with t.FollowUp):
 	//   - e.EventID set: an entry with the same event id is appended once (ErrDuplicateEvent after);
 	//   - owner_message, exec_message and attach need the case open or claimed, else
 	//     ErrWrongStatus and nothing is appended;
@@ -85,14 +88,25 @@ type Moderation interface {
 type Messenger interface {
 	Platform() string // "web", "slack", "discord"
 	// SendToOwner writes to the owner's DM.
-	SendToOwner(ctx context.Context, owner Identity, replies []conversation.Reply) error
+	SendToOwner(ctx context.Context, owner Identity, replies []conversation.Reply, d Delivery) error
 	// PostCard posts a case card into channel (the part after "platform:") and returns a
 	// reference to the message, for updates and thread replies.
 	PostCard(ctx context.Context, channel string, card Card) (ref string, err error)
 	// UpdateCard replaces the card in place.
 	UpdateCard(ctx context.Context, channel, ref string, card Card) error
 	// PostThread adds a line under the card: owner messages, reminders, status changes.
-	PostThread(ctx context.Context, channel, ref string, msg ThreadMessage) error
+	PostThread(ctx context.Context, channel, ref string, msg ThreadMessage, d Delivery) error
+}
+
+// Delivery makes a message idempotent: a message sent again with the same key, after a crash
+// or a failed attempt, must not reach its reader twice. The zero Delivery is a plain send.
+type Delivery struct {
+	// Key names the message: unique per case change and recipient ("ESC-1001/<ref>/dm:web:ann").
+	// A messenger marks the message with it (Slack metadata, a Discord nonce).
+	Key string
+	// Recheck says the message may have been sent before without its sender learning of it:
+	// a messenger that can look (Slack's recent history) looks for the key before sending.
+	Recheck bool
 }
 
 // Directory is what a platform can tell about its users. A Messenger may implement it; the
@@ -140,19 +154,26 @@ type SystemClock struct{}
 
 func (SystemClock) Now() time.Time { return time.Now() }
 
-// DueItem is work to do later: post a card a platform refused, remind an executive.
-// Kind, CaseID, Owner and Attempt identify the item; At is when it is due.
+// DueItem is work to do later: post a card a platform refused, deliver what a case change must
+// tell. Every field but At identifies the item; At is when it is due.
 type DueItem struct {
-	Kind    string    `json:"kind"` // DuePostCard
+	Kind    string    `json:"kind"` // DuePostCard, DueDeliver
 	CaseID  string    `json:"case"`
 	Owner   Identity  `json:"owner,omitempty"`
 	Attempt int       `json:"attempt,omitempty"`
+	Ref     string    `json:"ref,omitempty"`  // DueDeliver: the audit entry (AuditEntry.Ref)
+	Sent    []string  `json:"sent,omitempty"` // DueDeliver: messages earlier attempts delivered
 	At      time.Time `json:"-"`
 }
 
 // Due item kinds.
 const (
 	DuePostCard = "post_card" // post the case card to every escalation channel that lacks it
+	// DueDeliver is the outbox of one case change: update the cards, write the thread line,
+	// tell the owner. The store schedules it with the change, atomically; the process that
+	// made the change delivers and removes it, so it only falls due when that process stopped
+	// or a platform failed.
+	DueDeliver = "deliver"
 )
 
 // DueQueue keeps due items where every replica sees them and survives restarts.

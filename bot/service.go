@@ -153,16 +153,18 @@ func (s *Service) messenger(address string) (Messenger, string, bool) {
 	return m, rest, ok
 }
 
-// tellOwner sends replies to the owner's DM; a failure is logged, since the case itself is safe.
-func (s *Service) tellOwner(ctx context.Context, owner Identity, replies ...conversation.Reply) {
+// tellOwner sends replies to the owner's DM.
+func (s *Service) tellOwner(ctx context.Context, owner Identity, d Delivery, replies ...conversation.Reply) error {
 	m, _, ok := s.messenger(string(owner))
 	if !ok {
+		// An owner of a platform that is no longer configured can never be told.
 		s.log.WarnContext(ctx, "no messenger for owner", "owner", owner)
-		return
+		return nil
 	}
-	if err := m.SendToOwner(ctx, owner, replies); err != nil {
-		s.log.ErrorContext(ctx, "tell owner", "owner", owner, "err", err)
+	if err := m.SendToOwner(ctx, owner, replies, d); err != nil {
+		return fmt.Errorf("tell %s: %w", owner, err)
 	}
+	return nil
 }
 
 // postCase posts the card to every escalation channel it is not in yet and returns in how
@@ -221,9 +223,10 @@ func posted(c Case, channel string) bool {
 // refreshCards updates the card in place everywhere it was posted. A platform may deliver an
 // older edit after a newer one (a 429 makes one wait), so after its edits it reads the case
 // again and edits once more while what it showed is no longer the case's state: the last
-// writer always shows the latest state.
-func (s *Service) refreshCards(ctx context.Context, c Case) {
+// writer always shows the latest state. It returns the last failure, after trying every card.
+func (s *Service) refreshCards(ctx context.Context, c Case) error {
 	for range 3 {
+		var failed error
 		card := CardOf(c)
 		for _, p := range c.Posts {
 			m, id, ok := s.messenger(p.Channel)
@@ -231,37 +234,21 @@ func (s *Service) refreshCards(ctx context.Context, c Case) {
 				continue
 			}
 			if err := m.UpdateCard(ctx, id, p.Ref, card); err != nil {
-				s.log.ErrorContext(ctx, "update case card", "case", c.ID, "channel", p.Channel, "err", err)
+				failed = fmt.Errorf("update card of %s in %s: %w", c.ID, p.Channel, err)
 			}
 		}
 		latest, err := s.cases.Get(ctx, c.ID)
 		if err != nil || sameCard(latest, c) {
-			return
+			return failed
 		}
 		c = latest
 	}
+	return nil
 }
 
 // sameCard reports whether two states of a case render the same status line and buttons.
 func sameCard(a, b Case) bool {
 	return a.Status == b.Status && a.ClaimedBy == b.ClaimedBy && a.Note == b.Note && len(a.Posts) == len(b.Posts)
-}
-
-// thread writes a line under the card everywhere it was posted.
-func (s *Service) thread(ctx context.Context, c Case, msg ThreadMessage) {
-	msg.CaseID = c.ID
-	if msg.At.IsZero() {
-		msg.At = s.clock.Now()
-	}
-	for _, p := range c.Posts {
-		m, id, ok := s.messenger(p.Channel)
-		if !ok {
-			continue
-		}
-		if err := m.PostThread(ctx, id, p.Ref, msg); err != nil {
-			s.log.ErrorContext(ctx, "post in case thread", "case", c.ID, "channel", p.Channel, "err", err)
-		}
-	}
 }
 
 // Card returns the card of a case.

@@ -72,8 +72,9 @@ func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
 // Platform implements bot.Messenger.
 func (m *Messenger) Platform() string { return Platform }
 
-// SendToOwner writes the replies into the owner's DM with the bot, in order.
-func (m *Messenger) SendToOwner(ctx context.Context, owner bot.Identity, replies []conversation.Reply) error {
+// SendToOwner writes the replies into the owner's DM with the bot, in order; a keyed delivery
+// is sent with nonces made of its key (see sendAnswer).
+func (m *Messenger) SendToOwner(ctx context.Context, owner bot.Identity, replies []conversation.Reply, d bot.Delivery) error {
 	user, err := parseIdentity(owner)
 	if err != nil {
 		return err
@@ -85,7 +86,7 @@ func (m *Messenger) SendToOwner(ctx context.Context, owner bot.Identity, replies
 	if err != nil {
 		return fmt.Errorf("open DM with %s: %w", owner, err)
 	}
-	return m.sendReplies(ctx, channel, replies)
+	return m.sendAnswer(ctx, channel, d.Key, replies)
 }
 
 // sendReplies posts the replies into a channel, in order.
@@ -98,13 +99,13 @@ func (m *Messenger) sendReplies(ctx context.Context, channel string, replies []c
 	return nil
 }
 
-// sendAnswer posts the answer to an owner's event in the DM. Each message carries a nonce
-// made of the event id and the message itself, with enforce_nonce: when the event is handled
-// again after a crash (its process answered, then died before the inbox marked the event
-// handled), Discord returns the message it already has instead of posting it a second time,
-// while a message the first run did not get to post (an answer cut off half-way, or the
-// question the core asks again) is posted. Discord keeps nonces for a few minutes, longer than
-// an inbox lease.
+// sendAnswer posts the answer to an owner's event (or a keyed delivery) in a channel. Each
+// message carries a nonce made of the event id (the key) and the message itself, with
+// enforce_nonce: when the event is handled again after a crash (its process answered, then
+// died before the inbox marked the event handled), Discord returns the message it already has
+// instead of posting it a second time, while a message the first run did not get to post (an
+// answer cut off half-way, or the question the core asks again) is posted. Discord keeps
+// nonces for a few minutes, longer than an inbox lease or the due queue's first retry.
 func (m *Messenger) sendAnswer(ctx context.Context, channel, event string, replies []conversation.Reply) error {
 	if event == "" {
 		return m.sendReplies(ctx, channel, replies)
@@ -245,12 +246,22 @@ func (m *Messenger) holdsCard(channel string) bool {
 
 // PostThread writes a line in the thread under the card. A thread started from a message has
 // the message's id as its channel id, so the reference is enough to find it; the thread is
-// started on first use.
-func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot.ThreadMessage) error {
+// started on first use. A keyed delivery is sent with a nonce, as sendAnswer does.
+func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot.ThreadMessage, d bot.Delivery) error {
 	if err := m.ensureThread(ctx, channel, ref, msg.CaseID); err != nil {
 		return fmt.Errorf("start thread of %s in channel %s: %w", msg.CaseID, channel, err)
 	}
-	if _, err := m.send(ctx, ref, renderThread(msg)); err != nil {
+	var err error
+	if d.Key == "" {
+		_, err = m.send(ctx, ref, renderThread(msg))
+	} else {
+		for _, part := range renderThread(msg) {
+			if err = m.sendOnce(ctx, ref, part, answerNonce(d.Key, part)); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("post in thread of %s: %w", msg.CaseID, err)
 	}
 	return nil

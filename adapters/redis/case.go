@@ -126,6 +126,15 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 	}
 }
 
+// outbox is what the case scripts take of a change's outbox item: the ref kept on the audit
+// entry, and the due queue's score and member; all empty for none.
+func outbox(item *bot.DueItem) (ref string, dueAt int64, member string) {
+	if item == nil {
+		return "", 0, ""
+	}
+	return item.Ref, item.At.UnixMilli(), encodeDue(*item)
+}
+
 // jsonArray encodes a slice as JSON, empty or nil as [].
 func jsonArray[T any](v []T) ([]byte, error) {
 	if len(v) == 0 {
@@ -208,14 +217,15 @@ func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition)
 		keys := []string{s.keys.Case(id), s.keys.Audit(id),
 			s.keys.Status(bot.StatusOpen), s.keys.Status(bot.StatusClaimed),
 			s.keys.Status(bot.StatusResolved), s.keys.Status(bot.StatusClosed),
-			s.keys.Owner(owner)}
+			s.keys.Owner(owner), s.keys.Due()}
 		if vin != "" {
 			keys = append(keys, s.keys.VIN(vin))
 		}
+		ref, dueAt, member := outbox(t.FollowUp)
 		reply, err = caseTransition.Run(ctx, s.rdb, keys,
 			s.keys.Prefix(), id, strings.Join(from, ","), string(t.To), at.UnixMilli(),
 			string(t.Actor), t.Name, string(claimer), claimerName, t.Note, action, text,
-			string(owner), vin, string(t.OnlyClaimer)).StringSlice()
+			string(owner), vin, string(t.OnlyClaimer), ref, dueAt, member).StringSlice()
 		if err != nil {
 			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
 		}
@@ -381,12 +391,14 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	if at.IsZero() {
 		at = time.Now()
 	}
-	keys := []string{s.keys.Case(id), s.keys.Audit(id)}
+	keys := []string{s.keys.Case(id), s.keys.Audit(id), s.keys.Due()}
 	if e.EventID != "" {
 		keys = append(keys, s.keys.SeenAudit(e.EventID))
 	}
+	ref, dueAt, member := outbox(e.FollowUp)
 	reply, err := caseAudit.Run(ctx, s.rdb, keys,
-		at.UnixMilli(), string(e.Actor), e.Name, e.Action, e.Text, s.cfg.DedupeTTL.Milliseconds()).StringSlice()
+		at.UnixMilli(), string(e.Actor), e.Name, e.Action, e.Text, s.cfg.DedupeTTL.Milliseconds(),
+		ref, dueAt, member).StringSlice()
 	if err != nil {
 		return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
 	}
@@ -431,6 +443,7 @@ func (s *CaseStore) Audit(ctx context.Context, id string) ([]bot.AuditEntry, err
 			Name:   field("name"),
 			Action: field("action"),
 			Text:   field("text"),
+			Ref:    field("ref"),
 		})
 	}
 	return entries, nil

@@ -2,19 +2,23 @@
 --
 -- KEYS[1]  esc:{t}:case:<id>
 -- KEYS[2]  esc:{t}:audit:<id>
--- KEYS[3]  esc:{t}:seen:audit:<event id>  optional: absent when the entry has no event id
+-- KEYS[3]  esc:{t}:due                    the due queue, for the entry's outbox item
+-- KEYS[4]  esc:{t}:seen:audit:<event id>  optional: absent when the entry has no event id
 -- ARGV[1]  at, Unix ms
 -- ARGV[2]  actor identity
 -- ARGV[3]  actor display name
 -- ARGV[4]  action
 -- ARGV[5]  text
 -- ARGV[6]  how long the event id stays seen, in ms
+-- ARGV[7]  outbox ref: kept on the entry as "ref", or "" for none
+-- ARGV[8]  outbox item's due time, Unix ms
+-- ARGV[9]  outbox item: the due queue member to add, or "" for none
 --
 -- Returns {"ok", stream id}; {"missing"} when there is no case; {"duplicate"} when the event
 -- id was appended already; {"wrong", field, value, ...} with the hash when the action needs an
 -- open or claimed case and the case is neither.
--- Guarantees: the checks, the seen mark, the entry and the case fields change together or not
--- at all. The order is: case exists, event not seen, status; so a refused entry leaves no seen
+-- Guarantees: the checks, the seen mark, the entry, its outbox item and the case fields change
+-- together or not at all. The order is: case exists, event not seen, status; so a refused entry leaves no seen
 -- mark behind and a replayed event is reported as a duplicate whatever the status is now.
 -- owner_message and exec_message count as relayed messages (messages) and exec_message sets
 -- last_exec; attach adds the actor to the watchers JSON array, once.
@@ -26,7 +30,7 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {'missing'}
 end
-if KEYS[3] and redis.call('EXISTS', KEYS[3]) == 1 then
+if KEYS[4] and redis.call('EXISTS', KEYS[4]) == 1 then
   return {'duplicate'}
 end
 if needsOpen[action] and status ~= 'open' and status ~= 'claimed' then
@@ -34,12 +38,21 @@ if needsOpen[action] and status ~= 'open' and status ~= 'claimed' then
   table.insert(reply, 1, 'wrong')
   return reply
 end
-if KEYS[3] then
-  redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
+if KEYS[4] then
+  redis.call('SET', KEYS[4], '1', 'PX', ARGV[6])
 end
 
-local id = redis.call('XADD', KEYS[2], '*',
-  'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5])
+local id
+if ARGV[7] ~= '' then
+  id = redis.call('XADD', KEYS[2], '*',
+    'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5], 'ref', ARGV[7])
+else
+  id = redis.call('XADD', KEYS[2], '*',
+    'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5])
+end
+if ARGV[9] ~= '' then
+  redis.call('ZADD', KEYS[3], ARGV[8], ARGV[9])
+end
 if action == 'owner_message' or action == 'exec_message' then
   redis.call('HINCRBY', KEYS[1], 'messages', 1)
 end

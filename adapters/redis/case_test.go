@@ -957,3 +957,81 @@ func openCaseOf(t *testing.T, s stores, owner bot.Identity) (string, error) {
 	}
 	return id, err
 }
+
+// A change and its outbox item are stored together: the item is in the due queue exactly when
+// the change happened, and the audit entry names it.
+func TestCaseOutbox(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		due := redis.NewDueQueue(r.Client, s.cfg)
+		c := caseIn(t, s, bot.StatusOpen, owner, "")
+		item := func(ref string) *bot.DueItem {
+			return &bot.DueItem{Kind: bot.DueDeliver, CaseID: c.ID, Ref: ref, At: t0.Add(time.Minute)}
+		}
+		claim := bot.Transition{From: []bot.Status{bot.StatusOpen}, To: bot.StatusClaimed, Action: "claim",
+			Actor: "slack:T1:DANA", Name: "Dana", At: t0, FollowUp: item("r1")}
+		if _, err := s.cases.Transition(ctx, c.ID, claim); err != nil {
+			t.Fatal(err)
+		}
+		// Refused changes leave no item: a second claim, a reply to a case not open, a replay.
+		claim.FollowUp = item("r2")
+		if _, err := s.cases.Transition(ctx, c.ID, claim); !errors.Is(err, bot.ErrWrongStatus) {
+			t.Fatalf("second claim: %v", err)
+		}
+		reply := bot.AuditEntry{At: t0, Actor: "slack:T1:DANA", Name: "Dana", Action: "exec_message", Text: "on it", EventID: "v1", FollowUp: item("r3")}
+		if err := s.cases.AddAudit(ctx, c.ID, reply); err != nil {
+			t.Fatal(err)
+		}
+		reply.FollowUp = item("r4")
+		if err := s.cases.AddAudit(ctx, c.ID, reply); !errors.Is(err, bot.ErrDuplicateEvent) {
+			t.Fatalf("replayed reply: %v", err)
+		}
+
+		items, err := due.TakeDue(ctx, t0.Add(time.Hour), time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var refs []string
+		for _, it := range items {
+			if it.Kind != bot.DueDeliver || it.CaseID != c.ID || !it.At.Equal(t0.Add(time.Minute)) {
+				t.Errorf("outbox item %+v", it)
+			}
+			refs = append(refs, it.Ref)
+		}
+		slices.Sort(refs)
+		if !reflect.DeepEqual(refs, []string{"r1", "r3"}) {
+			t.Fatalf("outbox refs %v, want [r1 r3]", refs)
+		}
+		entries, err := s.cases.Audit(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var named []string
+		for _, e := range entries {
+			if e.Ref != "" {
+				named = append(named, e.Action+"="+e.Ref)
+			}
+		}
+		if !reflect.DeepEqual(named, []string{"claim=r1", "exec_message=r3"}) {
+			t.Fatalf("entries naming their outbox item: %v", named)
+		}
+		// What a partial delivery noted survives a reschedule.
+		next := items[0]
+		next.Sent = []string{"cards", "dm:web:ann"}
+		if err := due.Reschedule(ctx, items[0], next); err != nil {
+			t.Fatal(err)
+		}
+		again, err := due.TakeDue(ctx, t0.Add(2*time.Hour), time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, it := range again {
+			found = found || (it.Ref == next.Ref && reflect.DeepEqual(it.Sent, next.Sent))
+		}
+		if !found {
+			t.Fatalf("rescheduled item lost what was sent: %+v", again)
+		}
+	})
+}

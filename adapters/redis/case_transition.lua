@@ -8,7 +8,8 @@
 -- KEYS[5]  esc:{t}:cases:resolved
 -- KEYS[6]  esc:{t}:cases:closed
 -- KEYS[7]  esc:{t}:owner:<owner>    the owner the caller read from the hash
--- KEYS[8]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN
+-- KEYS[8]  esc:{t}:due              the due queue, for the change's outbox item
+-- KEYS[9]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN
 -- ARGV[1]  key prefix "esc:{t}:"
 -- ARGV[2]  case id
 -- ARGV[3]  statuses allowed now, comma separated
@@ -22,8 +23,11 @@
 -- ARGV[11] audit action
 -- ARGV[12] audit text
 -- ARGV[13] owner the caller read (KEYS[7] is its index)
--- ARGV[14] VIN the caller read, or "" (KEYS[8] is its index)
+-- ARGV[14] VIN the caller read, or "" (KEYS[9] is its index)
 -- ARGV[15] only claimer: when not "", the case must be claimed by this identity
+-- ARGV[16] outbox ref: kept on the audit entry as "ref", or "" for none
+-- ARGV[17] outbox item's due time, Unix ms
+-- ARGV[18] outbox item: the due queue member to add, or "" for none
 --
 -- Returns {"ok", field, value, ...} with the updated hash; {"wrong", field, value, ...} with
 -- the unchanged hash when the status is not allowed; {"notclaimer", field, value, ...} with the
@@ -32,7 +36,8 @@
 -- owner or VIN of the hash is no longer what the caller read (nothing written: read again and
 -- retry); {"missing"} when there is no case.
 -- Guarantees: the checks (status first, then the claimer), the change, the move between the
--- status sets, the index update and the audit entry happen together or not at all, so of N
+-- status sets, the index update, the audit entry and its outbox item happen together or not
+-- at all, so of N
 -- concurrent claims exactly one succeeds. To open (reopen, release) clears the note, the end
 -- and the claim; to claimed from an ended status clears the note and the end; resolve and
 -- close set the note and the end and keep the claim fields, as the record of who had the
@@ -75,7 +80,7 @@ if ARGV[15] ~= '' and redis.call('HGET', KEYS[1], 'claimed_by') ~= ARGV[15] then
 end
 
 local id, at = ARGV[2], ARGV[5]
-local ownerKey, vinKey = KEYS[7], KEYS[8]
+local ownerKey, vinKey = KEYS[7], KEYS[9]
 local wasOpen = status == 'open' or status == 'claimed'
 local willBeOpen = to == 'open' or to == 'claimed'
 
@@ -126,8 +131,16 @@ end
 redis.call('HSET', KEYS[1], 'status', to, 'updated_at', at)
 redis.call('ZREM', setOf[status], id)
 redis.call('ZADD', setOf[to], at, id)
-redis.call('XADD', KEYS[2], '*',
-  'at', at, 'actor', ARGV[6], 'name', ARGV[7], 'action', ARGV[11], 'text', ARGV[12])
+if ARGV[16] ~= '' then
+  redis.call('XADD', KEYS[2], '*',
+    'at', at, 'actor', ARGV[6], 'name', ARGV[7], 'action', ARGV[11], 'text', ARGV[12], 'ref', ARGV[16])
+else
+  redis.call('XADD', KEYS[2], '*',
+    'at', at, 'actor', ARGV[6], 'name', ARGV[7], 'action', ARGV[11], 'text', ARGV[12])
+end
+if ARGV[18] ~= '' then
+  redis.call('ZADD', KEYS[8], ARGV[17], ARGV[18])
+end
 
 local reply = redis.call('HGETALL', KEYS[1])
 table.insert(reply, 1, 'ok')

@@ -13,7 +13,7 @@ import (
 )
 
 // DueQueue is the due-item queue: a sorted set whose members identify the items (the JSON of
-// kind, case, owner and attempt) and whose scores say when they are due, or when the lease of
+// kind, case, owner, attempt, ref and sent) and whose scores say when they are due, or when the lease of
 // a taken item ends.
 type DueQueue struct {
 	rdb  goredis.UniversalClient
@@ -36,11 +36,13 @@ type dueMember struct {
 	CaseID  string       `json:"case"`
 	Owner   bot.Identity `json:"owner,omitempty"`
 	Attempt int          `json:"attempt,omitempty"`
+	Ref     string       `json:"ref,omitempty"`
+	Sent    []string     `json:"sent,omitempty"`
 }
 
 func encodeDue(item bot.DueItem) string {
 	// Strings and an int: Marshal cannot fail.
-	data, _ := json.Marshal(dueMember{Kind: item.Kind, CaseID: item.CaseID, Owner: item.Owner, Attempt: item.Attempt})
+	data, _ := json.Marshal(dueMember{Kind: item.Kind, CaseID: item.CaseID, Owner: item.Owner, Attempt: item.Attempt, Ref: item.Ref, Sent: item.Sent})
 	return string(data)
 }
 
@@ -85,7 +87,7 @@ func (q *DueQueue) TakeDue(ctx context.Context, now time.Time, lease time.Durati
 			drop = append(drop, member)
 			continue
 		}
-		item := bot.DueItem{Kind: m.Kind, CaseID: m.CaseID, Owner: m.Owner, Attempt: m.Attempt, At: time.UnixMilli(int64(score))}
+		item := bot.DueItem{Kind: m.Kind, CaseID: m.CaseID, Owner: m.Owner, Attempt: m.Attempt, Ref: m.Ref, Sent: m.Sent, At: time.UnixMilli(int64(score))}
 		if current := encodeDue(item); current != member {
 			rewrite[member] = current
 		}

@@ -17,7 +17,8 @@
 //	esc:{<tenant>}:cases:closed      "
 //	esc:{<tenant>}:owner:<identity>  string, id of the owner's open case
 //	esc:{<tenant>}:vin:<vin>         string, id of the vehicle's open case
-//	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text}
+//	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text, ref}; ref names
+//	                                 the entry's outbox item in due
 //	esc:{<tenant>}:seen:<event id>   "1" with PX DedupeTTL: the event was handled
 //	esc:{<tenant>}:seen:audit:<event id>  "1" with PX DedupeTTL: the event's audit entry exists
 //	esc:{<tenant>}:seen:rate:<event id>  the event's place in its owner's rate window, with PX
@@ -27,7 +28,8 @@
 //	esc:{<tenant>}:blocks            set of blocked identities, for listing
 //	esc:{<tenant>}:pause             pause JSON; absent when intake runs
 //	esc:{<tenant>}:due               sorted set of due items (JSON of kind, case, owner,
-//	                                 attempt), score = due time in ms, or lease end once taken
+//	                                 attempt, ref, sent), score = due time in ms, or lease
+//	                                 end once taken; the case scripts add outbox items
 //	esc:{<tenant>}:inbox:lanes       sorted set of lanes with waiting events, score = lease end
 //	                                 in ms (0: free)
 //	esc:{<tenant>}:inbox:lane:<lane> list of "<seq> <event JSON>", in arrival order

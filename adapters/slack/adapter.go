@@ -268,7 +268,7 @@ func (a *Adapter) startIntake(ctx context.Context, id, team, user, name string, 
 			return nil // a redelivered event: it was answered the first time
 		}
 		if err == nil {
-			err = a.msgr.sendReplies(ctx, channel, replies)
+			err = a.msgr.sendAnswer(ctx, channel, id, replies, inbox.Redelivered(ctx))
 		}
 	}
 	text := dmSent

@@ -130,6 +130,32 @@ func (a *api) history(ctx context.Context, channel string, limit int) ([]slackgo
 	return msgs, err
 }
 
+// replies is a thread's messages with their metadata, oldest first: the parent and up to
+// limit replies, page by page.
+func (a *api) replies(ctx context.Context, channel, ts string, limit int) ([]slackgo.Message, error) {
+	var msgs []slackgo.Message
+	cursor := ""
+	for len(msgs) < limit {
+		err := a.call(ctx, "conversations.replies", func(ctx context.Context) error {
+			page, more, next, err := a.client.GetConversationRepliesContext(ctx, &slackgo.GetConversationRepliesParameters{
+				ChannelID: channel, Timestamp: ts, Cursor: cursor, Limit: 200, IncludeAllMetadata: true,
+			})
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, page...)
+			if cursor = next; !more {
+				cursor = ""
+			}
+			return nil
+		})
+		if err != nil || cursor == "" {
+			return msgs, err
+		}
+	}
+	return msgs, nil
+}
+
 func (a *api) update(ctx context.Context, channel, ts string, m message) error {
 	return a.call(ctx, "chat.update", func(ctx context.Context) error {
 		_, _, _, err := a.client.UpdateMessageContext(ctx, channel, ts, m.options()...)

@@ -41,8 +41,9 @@ func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
 // Platform implements bot.Messenger.
 func (m *Messenger) Platform() string { return Platform }
 
-// SendToOwner writes the replies into the owner's DM with the bot, in order.
-func (m *Messenger) SendToOwner(ctx context.Context, owner bot.Identity, replies []conversation.Reply) error {
+// SendToOwner writes the replies into the owner's DM with the bot, in order. A keyed delivery
+// is marked with its key, and looked for first when it may have been sent before.
+func (m *Messenger) SendToOwner(ctx context.Context, owner bot.Identity, replies []conversation.Reply, d bot.Delivery) error {
 	_, user, err := parseIdentity(owner)
 	if err != nil {
 		return err
@@ -54,34 +55,43 @@ func (m *Messenger) SendToOwner(ctx context.Context, owner bot.Identity, replies
 	if err != nil {
 		return fmt.Errorf("open DM with %s: %w", owner, err)
 	}
-	return m.sendReplies(ctx, channel, replies)
+	return m.sendMarked(ctx, channel, "", deliveryMark, d.Key, renderReplies(replies), d.Recheck)
 }
 
-// sendReplies posts the replies into a channel, in order.
-func (m *Messenger) sendReplies(ctx context.Context, channel string, replies []conversation.Reply) error {
-	for _, r := range replies {
-		if _, err := m.api.post(ctx, channel, renderReply(r)); err != nil {
-			return fmt.Errorf("post to %s: %w", channel, err)
-		}
+func renderReplies(replies []conversation.Reply) []message {
+	msgs := make([]message, len(replies))
+	for i, r := range replies {
+		msgs[i] = renderReply(r)
 	}
-	return nil
+	return msgs
 }
 
-// answerEvent is the metadata event type of the bot's answer to an owner's event: each message
-// of the answer carries the event id and its place in the answer.
-const answerEvent = "escalation_answer"
+// mark is how the bot finds its own messages again: a metadata event type, and the payload
+// field that holds the key of what the message belongs to.
+type mark struct{ eventType, field string }
 
-// sendAnswer posts the answer to an owner's event in the DM. Each message carries the event id,
-// its place in the answer and the answer's length, so that when the event is handled again
-// after a crash (recheck) an answer Slack already has in full is found in the DM's recent
-// history and not posted twice. An answer cut off half-way is posted again whole: the owner
-// must not miss the question it ends with.
+var (
+	// answerMark marks the bot's answer to an owner's event, keyed by the event id.
+	answerMark = mark{"escalation_answer", "event"}
+	// deliveryMark marks a message of a case change (bot.Delivery), keyed by the delivery key.
+	deliveryMark = mark{"escalation_delivery", "key"}
+)
+
+// sendAnswer posts the answer to an owner's event in the DM, marked with the event id, so that
+// when the event is handled again after a crash (recheck) an answer Slack already has in full
+// is not posted twice.
 func (m *Messenger) sendAnswer(ctx context.Context, channel, event string, replies []conversation.Reply, recheck bool) error {
-	if event == "" {
-		return m.sendReplies(ctx, channel, replies)
-	}
-	if recheck {
-		delivered, err := m.answered(ctx, channel, event)
+	return m.sendMarked(ctx, channel, "", answerMark, event, renderReplies(replies), recheck)
+}
+
+// sendMarked posts msgs into channel (into the thread of threadTS when set), in order. With a
+// key, each message carries the key, its place and their number; with recheck, messages Slack
+// already has in full (in the DM's recent history, or the thread) are not posted again. A
+// series cut off half-way is posted again whole: its reader must not miss the question or
+// the news it ends with. Without a key the messages are simply posted.
+func (m *Messenger) sendMarked(ctx context.Context, channel, threadTS string, mk mark, key string, msgs []message, recheck bool) error {
+	if key != "" && recheck {
+		delivered, err := m.delivered(ctx, channel, threadTS, mk, key)
 		if err != nil {
 			return err
 		}
@@ -89,25 +99,42 @@ func (m *Messenger) sendAnswer(ctx context.Context, channel, event string, repli
 			return nil
 		}
 	}
-	for i, r := range replies {
-		meta := slackgo.SlackMetadata{EventType: answerEvent, EventPayload: map[string]any{"event": event, "part": i, "of": len(replies)}}
-		if _, err := m.api.post(ctx, channel, renderReply(r), slackgo.MsgOptionMetadata(meta)); err != nil {
+	for i, msg := range msgs {
+		var opts []slackgo.MsgOption
+		if threadTS != "" {
+			opts = append(opts, slackgo.MsgOptionTS(threadTS))
+		}
+		if key != "" {
+			meta := slackgo.SlackMetadata{EventType: mk.eventType, EventPayload: map[string]any{mk.field: key, "part": i, "of": len(msgs)}}
+			opts = append(opts, slackgo.MsgOptionMetadata(meta))
+		}
+		if _, err := m.api.post(ctx, channel, msg, opts...); err != nil {
 			return fmt.Errorf("post to %s: %w", channel, err)
 		}
 	}
 	return nil
 }
 
-// answered reports whether the DM's recent history holds every message of the answer to event.
-func (m *Messenger) answered(ctx context.Context, channel, event string) (bool, error) {
-	msgs, err := m.api.history(ctx, channel, 50)
+// threadWindow is how many replies of a card's thread are read to find a line posted before.
+const threadWindow = 1000
+
+// delivered reports whether the DM's recent history (or the thread of threadTS) holds every
+// message marked with key.
+func (m *Messenger) delivered(ctx context.Context, channel, threadTS string, mk mark, key string) (bool, error) {
+	var msgs []slackgo.Message
+	var err error
+	if threadTS != "" {
+		msgs, err = m.api.replies(ctx, channel, threadTS, threadWindow)
+	} else {
+		msgs, err = m.api.history(ctx, channel, 50)
+	}
 	if err != nil {
-		return false, fmt.Errorf("look for an earlier answer in %s: %w", channel, err)
+		return false, fmt.Errorf("look for an earlier message in %s: %w", channel, err)
 	}
 	parts, of := map[int]bool{}, -1
 	for _, msg := range msgs {
 		p := msg.Metadata.EventPayload
-		if msg.Metadata.EventType != answerEvent || p["event"] != event {
+		if msg.Metadata.EventType != mk.eventType || p[mk.field] != key {
 			continue
 		}
 		part, ok1 := p["part"].(float64)
@@ -164,10 +191,11 @@ func (m *Messenger) UpdateCard(ctx context.Context, channel, ref string, card bo
 	return nil
 }
 
-// PostThread writes a line in the card's thread.
-func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot.ThreadMessage) error {
-	if _, err := m.api.post(ctx, channel, renderThread(msg), slackgo.MsgOptionTS(ref)); err != nil {
-		return fmt.Errorf("post in thread of %s in %s: %w", msg.CaseID, channel, err)
+// PostThread writes a line in the card's thread; a keyed delivery is marked and rechecked as
+// SendToOwner's.
+func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot.ThreadMessage, d bot.Delivery) error {
+	if err := m.sendMarked(ctx, channel, ref, deliveryMark, d.Key, []message{renderThread(msg)}, d.Recheck); err != nil {
+		return fmt.Errorf("post in thread of %s: %w", msg.CaseID, err)
 	}
 	return nil
 }

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/ttlcache"
 )
 
 // Platform is the identity prefix of playground users: "web:<name>".
@@ -26,6 +28,10 @@ const (
 	// ownerBuffer is how many owner events a stream may lag behind before it is dropped; the
 	// page reconnects and gets the rest from the pending queue.
 	ownerBuffer = 16
+	// deliveredTTL is how long a delivery key is remembered, longer than the due queue takes
+	// to deliver a change again; deliveredMax bounds how many are.
+	deliveredTTL = time.Hour
+	deliveredMax = 100000
 )
 
 // Hub is the playground's Messenger: it fans the bot's messages out to the open pages.
@@ -37,6 +43,8 @@ type Hub struct {
 	subs    map[*subscriber]struct{}
 	pending map[string]*pendingReplies // owner name → replies no page has seen yet
 	seq     uint64                     // orders pending queues, to evict the oldest
+	// delivered are the keys of deliveries made (bot.Delivery), so one sent again is dropped.
+	delivered *ttlcache.Cache[bool]
 }
 
 type pendingReplies struct {
@@ -61,6 +69,8 @@ func NewHub(logger *slog.Logger) *Hub {
 		log:     logger.With("adapter", "web"),
 		subs:    make(map[*subscriber]struct{}),
 		pending: make(map[string]*pendingReplies),
+
+		delivered: ttlcache.New[bool](deliveredTTL, deliveredMax),
 	}
 }
 
@@ -70,12 +80,13 @@ var _ bot.Messenger = (*Hub)(nil)
 func (h *Hub) Platform() string { return Platform }
 
 // SendToOwner delivers replies to every page open as that owner, or keeps them for the next one.
-func (h *Hub) SendToOwner(ctx context.Context, owner bot.Identity, replies []conversation.Reply) error {
+// A keyed delivery made before is dropped.
+func (h *Hub) SendToOwner(ctx context.Context, owner bot.Identity, replies []conversation.Reply, d bot.Delivery) error {
 	name, ok := strings.CutPrefix(string(owner), Platform+":")
 	if !ok || name == "" {
 		return fmt.Errorf("web hub: %q is not a playground identity", owner)
 	}
-	if len(replies) == 0 {
+	if len(replies) == 0 || (d.Key != "" && !h.delivered.Add(d.Key, true)) {
 		return nil
 	}
 	h.mu.Lock()
@@ -113,8 +124,9 @@ func (h *Hub) UpdateCard(context.Context, string, string, bot.Card) error {
 	return nil
 }
 
-// PostThread implements bot.Messenger.
-func (h *Hub) PostThread(context.Context, string, string, bot.ThreadMessage) error {
+// PostThread implements bot.Messenger. The thread is read from the case's audit stream, where
+// the line already is.
+func (h *Hub) PostThread(context.Context, string, string, bot.ThreadMessage, bot.Delivery) error {
 	h.ChannelChanged()
 	return nil
 }

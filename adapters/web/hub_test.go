@@ -11,7 +11,7 @@ import (
 func TestHubKeepsMessagesForOwnersWithoutPage(t *testing.T) {
 	h := NewHub(nil)
 	for i := range maxPendingPerOwner + 10 {
-		if err := h.SendToOwner(t.Context(), "web:ann", []conversation.Reply{{Text: fmt.Sprint(i)}}); err != nil {
+		if err := h.SendToOwner(t.Context(), "web:ann", []conversation.Reply{{Text: fmt.Sprint(i)}}, bot.Delivery{}); err != nil {
 			t.Fatalf("SendToOwner: %v", err)
 		}
 	}
@@ -43,7 +43,7 @@ func TestHubDeliversToOwnerPagesOnly(t *testing.T) {
 	defer h.unsubscribe(bob)
 	defer h.unsubscribe(channelOnly)
 
-	if err := h.SendToOwner(t.Context(), "web:ann", []conversation.Reply{{Text: "hello ann"}}); err != nil {
+	if err := h.SendToOwner(t.Context(), "web:ann", []conversation.Reply{{Text: "hello ann"}}, bot.Delivery{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := <-ann.replies; got[0].Text != "hello ann" {
@@ -52,10 +52,10 @@ func TestHubDeliversToOwnerPagesOnly(t *testing.T) {
 	if len(bob.replies) != 0 || len(channelOnly.replies) != 0 {
 		t.Error("a message for ann reached another page")
 	}
-	if err := h.SendToOwner(t.Context(), "slack:T1:U1", []conversation.Reply{{Text: "x"}}); err == nil {
+	if err := h.SendToOwner(t.Context(), "slack:T1:U1", []conversation.Reply{{Text: "x"}}, bot.Delivery{}); err == nil {
 		t.Error("a slack identity was accepted")
 	}
-	if err := h.SendToOwner(t.Context(), "web:", []conversation.Reply{{Text: "x"}}); err == nil {
+	if err := h.SendToOwner(t.Context(), "web:", []conversation.Reply{{Text: "x"}}, bot.Delivery{}); err == nil {
 		t.Error("an empty web name was accepted")
 	}
 }
@@ -72,7 +72,7 @@ func TestHubCoalescesChannelChanges(t *testing.T) {
 		if err := h.UpdateCard(t.Context(), "escalations", ref, bot.Card{ID: "ESC-1001"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.PostThread(t.Context(), "escalations", ref, bot.ThreadMessage{Text: "x"}); err != nil {
+		if err := h.PostThread(t.Context(), "escalations", ref, bot.ThreadMessage{Text: "x"}, bot.Delivery{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,7 +85,7 @@ func TestHubDropsStuckPageAndKeepsItsMessages(t *testing.T) {
 	h := NewHub(nil)
 	sub := h.subscribe("ann")
 	for i := range ownerBuffer + 1 {
-		if err := h.SendToOwner(t.Context(), "web:ann", []conversation.Reply{{Text: fmt.Sprint(i)}}); err != nil {
+		if err := h.SendToOwner(t.Context(), "web:ann", []conversation.Reply{{Text: fmt.Sprint(i)}}, bot.Delivery{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -106,7 +106,7 @@ func TestHubDropsStuckPageAndKeepsItsMessages(t *testing.T) {
 func TestHubBoundsOwnersWithPendingMessages(t *testing.T) {
 	h := NewHub(nil)
 	for i := range maxPendingOwners + 5 {
-		if err := h.SendToOwner(t.Context(), bot.Identity(fmt.Sprintf("web:o%d", i)), []conversation.Reply{{Text: "x"}}); err != nil {
+		if err := h.SendToOwner(t.Context(), bot.Identity(fmt.Sprintf("web:o%d", i)), []conversation.Reply{{Text: "x"}}, bot.Delivery{}); err != nil {
 			t.Fatal(err)
 		}
 	}

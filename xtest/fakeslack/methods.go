@@ -93,6 +93,8 @@ func webMethod(method string) (methodHandler, bool) {
 		return (*Server).conversationsOpen, true
 	case "conversations.history":
 		return (*Server).conversationsHistory, true
+	case "conversations.replies":
+		return (*Server).conversationsReplies, true
 	case "views.open":
 		return (*Server).viewsOpen, true
 	case "views.push":
@@ -326,6 +328,60 @@ func (s *Server) conversationsHistory(form url.Values) (reply, string) {
 		out = append(out, obj)
 	}
 	return okReply(map[string]any{"messages": out, "has_more": len(msgs) > limit}), ""
+}
+
+// conversationsReplies answers a thread as Slack does: the parent first, then the replies,
+// oldest first, at most limit (default 1000) per page, paged with next_cursor; metadata only
+// when include_all_metadata is set. A ts that is no message of the channel is
+// thread_not_found.
+func (s *Server) conversationsReplies(form url.Values) (reply, string) {
+	ch, ts := channelOf(form.Get("channel")), form.Get("ts")
+	if ch == "" {
+		return invalidArgs("channel")
+	}
+	if ts == "" {
+		return invalidArgs("ts")
+	}
+	limit := 1000
+	if l, err := strconv.Atoi(form.Get("limit")); err == nil && l > 0 {
+		limit = min(l, 1000)
+	}
+	offset := 0
+	if c := form.Get("cursor"); c != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(c, "offset:"))
+		if err != nil || n < 0 {
+			return errReply("invalid_cursor"), "invalid_cursor: " + c
+		}
+		offset = n
+	}
+	withMeta := form.Get("include_all_metadata") == "1" || form.Get("include_all_metadata") == "true"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.messages[ch+"/"+ts]; !ok {
+		return errReply("thread_not_found"), ""
+	}
+	var msgs []*message
+	for _, m := range s.messages {
+		if m.channel == ch && (m.ts == ts || m.threadTS == ts) {
+			msgs = append(msgs, m)
+		}
+	}
+	sort.Slice(msgs, func(i, j int) bool { return msgs[i].ts < msgs[j].ts })
+	msgs = msgs[min(offset, len(msgs)):]
+	page := msgs[:min(len(msgs), limit)]
+	out := make([]map[string]any, 0, len(page))
+	for _, m := range page {
+		obj := m.object()
+		if withMeta && m.metadata != nil {
+			obj["metadata"] = m.metadata
+		}
+		out = append(out, obj)
+	}
+	fields := map[string]any{"messages": out, "has_more": len(msgs) > limit}
+	if len(msgs) > limit {
+		fields["response_metadata"] = map[string]any{"next_cursor": "offset:" + strconv.Itoa(offset+limit)}
+	}
+	return okReply(fields), ""
 }
 
 func (s *Server) conversationsOpen(form url.Values) (reply, string) {

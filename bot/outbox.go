@@ -1,0 +1,190 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"time"
+
+	"escalation-bot/conversation"
+)
+
+// The outbox: every case change that people must hear of (a claim, a resolution, a relayed
+// message) is stored together with a due item naming its audit entry. The process that made
+// the change delivers at once and removes the item; a process that stops first, or a platform
+// that fails, leaves it to the due queue, which delivers again with the platform checking for
+// what already arrived. So a change is told once, even across a crash.
+
+// deliverGrace is when a change's outbox item falls due if its process did not deliver it:
+// long enough for a normal delivery through a slow platform, short for a crash.
+const deliverGrace = 15 * time.Second
+
+// maxDeliverAttempts bounds the retries of an outbox item a platform keeps refusing (the
+// owner left the workspace, the channel was deleted): about a day of backoff.
+const maxDeliverAttempts = 150
+
+// followUp is a new outbox item for a change of case id, or nil without a due queue.
+func (s *Service) followUp(id string) *DueItem {
+	if s.due == nil {
+		return nil
+	}
+	return &DueItem{Kind: DueDeliver, CaseID: id, Ref: newRef(), At: s.clock.Now().Add(deliverGrace)}
+}
+
+// newRef names an audit entry for its outbox item.
+func newRef() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
+}
+
+// deliverNow delivers a change its process just stored and takes its outbox item off the
+// queue. What failed stays queued, with what was delivered noted, for the due queue.
+func (s *Service) deliverNow(ctx context.Context, c Case, e AuditEntry, item *DueItem) {
+	if item != nil {
+		e.Ref = item.Ref
+	}
+	sent, ok := s.deliver(ctx, c, e, nil, false)
+	if item == nil {
+		return
+	}
+	if !ok {
+		next := *item
+		next.Sent = sent
+		if err := s.due.Reschedule(ctx, *item, next); err != nil {
+			s.log.ErrorContext(ctx, "note partial delivery", "case", c.ID, "err", err)
+		}
+		return
+	}
+	if err := s.due.Done(ctx, *item); err != nil {
+		// The item falls due later and is delivered again, which the platforms deduplicate.
+		s.log.WarnContext(ctx, "outbox item done", "case", c.ID, "err", err)
+	}
+}
+
+// runDeliver is the due queue's delivery of an outbox item: the change's process did not
+// deliver all of it. Every message may have arrived before, so each is rechecked.
+func (s *Service) runDeliver(ctx context.Context, it DueItem) (sent []string, err error) {
+	c, err := s.cases.Get(ctx, it.CaseID)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return it.Sent, fmt.Errorf("get %s: %w", it.CaseID, err)
+	}
+	entries, err := s.cases.Audit(ctx, it.CaseID)
+	if err != nil {
+		return it.Sent, fmt.Errorf("audit %s: %w", it.CaseID, err)
+	}
+	i := slices.IndexFunc(entries, func(e AuditEntry) bool { return e.Ref == it.Ref })
+	if i < 0 {
+		s.log.WarnContext(ctx, "outbox item names no audit entry, dropped", "case", it.CaseID, "ref", it.Ref)
+		return nil, nil
+	}
+	sent, ok := s.deliver(ctx, c, entries[i], it.Sent, true)
+	if !ok {
+		return sent, fmt.Errorf("deliver %s of %s: not every message went out", entries[i].Action, c.ID)
+	}
+	s.log.InfoContext(ctx, "case change delivered by the due queue", "case", c.ID, "action", entries[i].Action)
+	return sent, nil
+}
+
+// outMessage is one message a change sends: its key (unique within the change) and how to
+// send it.
+type outMessage struct {
+	key  string
+	send func(ctx context.Context, d Delivery) error
+}
+
+// deliver sends what entry e of case c tells everyone, skipping the keys in skip, and
+// returns the keys sent (skip included) and whether all went out. c is the case as it is
+// now: cards show the current state, while the words come from the entry.
+func (s *Service) deliver(ctx context.Context, c Case, e AuditEntry, skip []string, recheck bool) (sent []string, ok bool) {
+	sent, ok = slices.Clone(skip), true
+	for _, m := range s.outMessages(c, e) {
+		if slices.Contains(skip, m.key) {
+			continue
+		}
+		d := Delivery{Recheck: recheck}
+		if e.Ref != "" {
+			d.Key = c.ID + "/" + e.Ref + "/" + m.key
+		}
+		if err := m.send(ctx, d); err != nil {
+			s.log.ErrorContext(ctx, "deliver case change", "case", c.ID, "action", e.Action, "to", m.key, "err", err)
+			ok = false
+			continue
+		}
+		sent = append(sent, m.key)
+	}
+	return sent, ok
+}
+
+// outMessages lists what an audit entry tells: the cards (a status change), the line in the
+// card's thread in every channel, and the owner's DM (and the watchers' for status changes).
+func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
+	var out []outMessage
+	line := ThreadMessage{CaseID: c.ID, From: e.Name, Role: "bot", Text: describeAudit(e), At: e.At}
+	var tell *conversation.Reply
+	watchers := false
+	switch e.Action {
+	case "claim", "assign", "release", "resolve", "close", "reopen":
+		out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
+			return s.refreshCards(ctx, c)
+		}})
+		if r, ok := statusNews(c, e); ok {
+			tell, watchers = &r, true
+		}
+	case "exec_message":
+		line.Role, line.Text = "executive", e.Text
+		tell = &conversation.Reply{Text: fmt.Sprintf("%s (about %s):\n%s", e.Name, c.ID, e.Text)}
+	case "owner_message":
+		line.Role, line.Text = "owner", e.Text
+	case "attach":
+		line.Role = "owner"
+	default:
+		return nil // created: the card itself says it
+	}
+	for _, p := range c.Posts {
+		out = append(out, outMessage{key: "thread:" + p.Channel, send: func(ctx context.Context, d Delivery) error {
+			m, id, ok := s.messenger(p.Channel)
+			if !ok {
+				return nil
+			}
+			return m.PostThread(ctx, id, p.Ref, line, d)
+		}})
+	}
+	if tell != nil {
+		to := []Identity{c.Owner}
+		if watchers {
+			to = append(to, c.Watchers...)
+		}
+		for _, who := range to {
+			out = append(out, outMessage{key: "dm:" + string(who), send: func(ctx context.Context, d Delivery) error {
+				return s.tellOwner(ctx, who, d, *tell)
+			}})
+		}
+	}
+	return out
+}
+
+// statusNews is what the owner reads about a status change, from its audit entry.
+func statusNews(c Case, e AuditEntry) (conversation.Reply, bool) {
+	var text string
+	switch e.Action {
+	case "claim":
+		text = fmt.Sprintf("Good news: an executive, %s, is now looking at your case %s. They will write to you here.", e.Name, c.ID)
+	case "assign":
+		text = fmt.Sprintf("Good news: an executive, %s, is now looking at your case %s. They will write to you here.", e.Text, c.ID)
+	case "resolve":
+		text = fmt.Sprintf("Your case %s has been resolved by %s:\n%s\n\nThank you for your patience. If the problem comes back, write here to open a new case.", c.ID, e.Name, e.Text)
+	case "close":
+		text = fmt.Sprintf("Your case %s has been closed: %s", c.ID, e.Text)
+	case "reopen":
+		text = fmt.Sprintf("Your case %s has been reopened; the team will be in touch here.", c.ID)
+	default:
+		return conversation.Reply{}, false
+	}
+	return conversation.Reply{Text: text}, true
+}
