@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
 )
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
