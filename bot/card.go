@@ -34,6 +34,16 @@ type Card struct {
 	Note          string                `json:"note,omitempty"`
 	CreatedAt     time.Time             `json:"created_at"`
 	Buttons       []conversation.Button `json:"buttons"`
+	// Reminders is how many times the on-call people were reminded of the case unclaimed.
+	Reminders int `json:"reminders"`
+	// Escalated says the case went to the next tier (the backup channels).
+	Escalated bool `json:"escalated"`
+	// Due is the case's next deadline (a reminder, an escalation); zero when none runs.
+	Due time.Time `json:"due"`
+	// Rating is the owner's rating of the resolution, 1 to 5; 0 when none.
+	Rating int `json:"rating"`
+	// RatingComment is what the owner added to the rating.
+	RatingComment string `json:"rating_comment,omitempty"`
 }
 
 // CardOf renders a case as a card, with the buttons its status allows.
