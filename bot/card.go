@@ -46,7 +46,8 @@ type Card struct {
 	RatingComment string `json:"rating_comment,omitempty"`
 }
 
-// CardOf renders a case as a card, with the buttons its status allows.
+// CardOf renders a case as a card, with the buttons its status allows. The next deadline
+// depends on the configuration: the service fills it in.
 func CardOf(c Case) Card {
 	card := Card{
 		ID:            c.ID,
@@ -66,6 +67,10 @@ func CardOf(c Case) Card {
 		Fields:        c.Answers,
 		Note:          c.Note,
 		CreatedAt:     c.CreatedAt,
+		Reminders:     c.Reminders,
+		Escalated:     c.Escalated(),
+		Rating:        c.Rating,
+		RatingComment: c.RatingComment,
 	}
 	button := func(label, action string) conversation.Button {
 		return conversation.Button{Label: label, Action: action, Value: c.ID}

@@ -84,7 +84,21 @@ type Case struct {
 	Watchers []Identity `json:"watchers,omitempty"`
 	Messages int        `json:"messages,omitempty"` // relayed messages, both ways
 	LastExec time.Time  `json:"last_exec,omitzero"` // last message from the claimer to the owner
+
+	// The clocks and verdicts of the case, set by the audit entries named after them.
+	FirstClaimAt  time.Time `json:"first_claim_at,omitzero"` // the first claim (or assignment)
+	FirstExecAt   time.Time `json:"first_exec_at,omitzero"`  // the first message to the owner
+	LastOwner     time.Time `json:"last_owner,omitzero"`     // the owner's last message after submission
+	Reminders     int       `json:"reminders,omitempty"`     // reminders of the case unclaimed
+	EscalatedAt   time.Time `json:"escalated_at,omitzero"`   // when it went to the next tier
+	ConfirmedAt   time.Time `json:"confirmed_at,omitzero"`   // the owner confirmed the resolution
+	Rating        int       `json:"rating,omitempty"`        // the owner's rating, 1 to 5
+	RatedAt       time.Time `json:"rated_at,omitzero"`
+	RatingComment string    `json:"rating_comment,omitempty"`
 }
+
+// Escalated reports whether the case went to the next tier.
+func (c Case) Escalated() bool { return !c.EscalatedAt.IsZero() }
 
 // Answer returns the value of one intake answer, or "".
 func (c Case) Answer(key string) string {
@@ -125,7 +139,10 @@ type AuditEntry struct {
 	At     time.Time `json:"at"`
 	Actor  Identity  `json:"actor"`
 	Name   string    `json:"name"`
-	Action string    `json:"action"` // created, claim, release, resolve, close, reopen, assign, owner_message, exec_message, attach
+	// Action is created, claim, release, resolve, close, reopen, assign, dispute (the owner
+	// says the resolution did not solve it), owner_message, exec_message, attach, remind,
+	// escalate, nudge (the claimer reminded), confirm, rate or comment.
+	Action string `json:"action"`
 	Text   string    `json:"text,omitempty"`
 	// EventID, when set, makes the append happen at most once for that platform event.
 	EventID string `json:"-"`

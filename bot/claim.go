@@ -235,7 +235,7 @@ func (s *Service) transition(ctx context.Context, a Actor, id string, t Transiti
 	}
 	s.log.InfoContext(ctx, "case "+t.Action, "case", id, "actor", a.ID, "status", c.Status)
 	s.deliverNow(ctx, c, AuditEntry{At: t.At, Actor: t.Actor, Name: t.Name, Action: t.Action, Text: t.Note}, t.FollowUp)
-	return CardOf(c), nil
+	return s.cardOf(c), nil
 }
 
 // refusal explains why a transition did not happen, naming who got there first.
@@ -287,12 +287,12 @@ func (s *Service) ReplyOnce(ctx context.Context, a Actor, id, text, eventID stri
 	}
 	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
 	case errors.Is(err, ErrDuplicateEvent):
-		return CardOf(c), nil // relayed when this event was first handled
+		return s.cardOf(c), nil // relayed when this event was first handled
 	case errors.Is(err, ErrWrongStatus):
 		return Card{}, Errorf(CodeConflict, "%s has ended; the reply was not sent.", c.ID)
 	case err != nil:
 		return Card{}, fmt.Errorf("reply on %s: %w", c.ID, err)
 	}
 	s.deliverNow(ctx, c, entry, entry.FollowUp)
-	return CardOf(c), nil
+	return s.cardOf(c), nil
 }

@@ -62,9 +62,12 @@ func (s *Service) runDueItem(ctx context.Context, it DueItem) (sent []string, er
 		if missing := s.postCase(ctx, c, true); missing > 0 {
 			return nil, fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
 		}
-		return nil, nil
+		// The clocks may not have started: the process that created the case stopped.
+		return nil, s.startClocks(ctx, c)
 	case DueDeliver:
 		return s.runDeliver(ctx, it)
+	case DueRemind, DueEscalate, DueNudge:
+		return nil, s.runClock(ctx, it)
 	}
 	s.log.WarnContext(ctx, "unknown due item dropped", "kind", it.Kind, "case", it.CaseID)
 	return nil, nil

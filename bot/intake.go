@@ -328,6 +328,10 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	}
 	s.log.InfoContext(ctx, "case created", "case", created.ID, "owner", owner, "severity", created.Summary.Severity, "safety", created.Summary.Safety)
 	s.postCase(ctx, created, recovering)
+	if err := s.startClocks(ctx, created); err != nil {
+		// The card check queued at submission starts them when it runs.
+		s.log.WarnContext(ctx, "start case clocks", "case", created.ID, "err", err)
+	}
 	return created, nil
 }
 

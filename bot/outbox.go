@@ -122,38 +122,73 @@ func (s *Service) deliver(ctx context.Context, c Case, e AuditEntry, skip []stri
 }
 
 // outMessages lists what an audit entry tells: the cards (a status change), the line in the
-// card's thread in every channel, and the owner's DM (and the watchers' for status changes).
+// card's thread in every channel, the owner's DM (and the watchers' for status changes), a
+// private word to the claimer, and the clocks the change starts.
 func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 	var out []outMessage
-	line := ThreadMessage{CaseID: c.ID, From: e.Name, Role: "bot", Text: describeAudit(e), At: e.At}
-	var tell *conversation.Reply
-	watchers := false
+	line := &ThreadMessage{CaseID: c.ID, From: e.Name, Role: "bot", Text: describeAudit(e), At: e.At}
+	var tell, private *conversation.Reply
+	watchers, clocks := false, false
 	switch e.Action {
-	case "claim", "assign", "release", "resolve", "close", "reopen":
+	case "claim", "assign", "release", "resolve", "close", "reopen", "dispute":
 		out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
 			return s.refreshCards(ctx, c)
 		}})
-		if r, ok := statusNews(c, e); ok {
+		if r, ok := s.statusNews(c, e); ok {
 			tell, watchers = &r, true
 		}
+		if e.Action == "dispute" {
+			private = &conversation.Reply{Text: fmt.Sprintf("%s says %s is not solved; it is back with you.", c.OwnerName, c.ID)}
+		}
+		clocks = true
 	case "exec_message":
 		line.Role, line.Text = "executive", e.Text
 		tell = &conversation.Reply{Text: fmt.Sprintf("%s (about %s):\n%s", e.Name, c.ID, e.Text)}
 	case "owner_message":
 		line.Role, line.Text = "owner", e.Text
+		clocks = true // the claimer's silence starts again
 	case "attach":
 		line.Role = "owner"
+	case "escalate":
+		out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
+			if missing := s.postCase(ctx, c, true); missing > 0 {
+				return fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
+			}
+			latest, err := s.cases.Get(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			return s.refreshCards(ctx, latest)
+		}})
+		line, tell, _ = s.clockNews(c, e)
+		watchers = true
+	case "remind", "nudge":
+		line, _, private = s.clockNews(c, e)
+		if e.Action == "remind" {
+			out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
+				return s.refreshCards(ctx, c)
+			}})
+		}
+	case "confirm", "rate", "comment":
+		line.Role = "owner"
+		if e.Action != "confirm" {
+			out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
+				return s.refreshCards(ctx, c)
+			}})
+		}
 	default:
 		return nil // created: the card itself says it
 	}
-	for _, p := range c.Posts {
-		out = append(out, outMessage{key: "thread:" + p.Channel, send: func(ctx context.Context, d Delivery) error {
-			m, id, ok := s.messenger(p.Channel)
-			if !ok {
-				return nil
-			}
-			return m.PostThread(ctx, id, p.Ref, line, d)
-		}})
+	if line != nil {
+		for _, p := range c.Posts {
+			out = append(out, outMessage{key: "thread:" + p.Channel, send: func(ctx context.Context, d Delivery) error {
+				m, id, ok := s.messenger(p.Channel)
+				if !ok {
+					return nil
+				}
+				return m.PostThread(ctx, id, p.Ref, *line, d)
+			}})
+		}
 	}
 	if tell != nil {
 		to := []Identity{c.Owner}
@@ -166,11 +201,27 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 			}})
 		}
 	}
+	if private != nil && c.ClaimedBy != "" {
+		out = append(out, outMessage{key: "claimer:" + string(c.ClaimedBy), send: func(ctx context.Context, d Delivery) error {
+			return s.tellOwner(ctx, c.ClaimedBy, d, *private)
+		}})
+	}
+	if clocks && s.clocksOn() {
+		out = append(out, outMessage{key: "clocks", send: func(ctx context.Context, _ Delivery) error {
+			// The change may be older than the case (a delivery by the due queue), and the
+			// clocks run from the case as it is.
+			latest, err := s.cases.Get(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			return s.startClocks(ctx, latest)
+		}})
+	}
 	return out
 }
 
 // statusNews is what the owner reads about a status change, from its audit entry.
-func statusNews(c Case, e AuditEntry) (conversation.Reply, bool) {
+func (s *Service) statusNews(c Case, e AuditEntry) (conversation.Reply, bool) {
 	var text string
 	switch e.Action {
 	case "claim":

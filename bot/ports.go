@@ -133,6 +133,10 @@ type ThreadMessage struct {
 	Role   string    `json:"role"` // owner, executive, bot
 	Text   string    `json:"text"`
 	At     time.Time `json:"at"`
+	// Mentions are people to notify with the line, as configured (Config.OnCall): a Slack
+	// user group ("group:S123"), a Discord role ("role:123"), identities. Each platform
+	// renders the ones it knows as its mentions and ignores the rest.
+	Mentions []string `json:"mentions,omitempty"`
 }
 
 // Summarizer writes the case summary. The template summarizer in this package is the default.

@@ -31,6 +31,24 @@ type Config struct {
 	SummaryTimeout time.Duration
 	// ExtractTimeout bounds reading fields from an owner's message, inside the owner's turn.
 	ExtractTimeout time.Duration
+
+	// The clocks of a case, in support time; zero turns one off (see clocks.go).
+	RemindUnclaimedAfter     time.Duration
+	EscalateUnclaimedAfter   time.Duration
+	RemindClaimedSilentAfter time.Duration
+	// SupportHours are when the clocks run; the zero Hours are always.
+	SupportHours Hours
+	// OnCall are named in reminders and escalations: Slack user groups ("group:S123"),
+	// Discord roles ("role:123"), identities.
+	OnCall []string
+	// BackupChannels are the next tier: an escalated case's card is posted there too.
+	BackupChannels []string
+	// ConfirmResolutionWithin is how long the owner may confirm or dispute a resolution;
+	// zero: owners are not asked.
+	ConfirmResolutionWithin time.Duration
+	// CooldownAfterCase is how long after a case ends its owner waits to open another; zero:
+	// no wait.
+	CooldownAfterCase time.Duration
 }
 
 // Defaults fills the zero fields of c.
@@ -171,8 +189,8 @@ func (s *Service) tellOwner(ctx context.Context, owner Identity, d Delivery, rep
 // many it is still missing. With recheck, a post may have happened before without being
 // recorded, so a messenger that can find its cards looks first.
 func (s *Service) postCase(ctx context.Context, c Case, recheck bool) (missing int) {
-	card := CardOf(c)
-	for _, ch := range s.cfg.Channels {
+	card := s.cardOf(c)
+	for _, ch := range s.channelsOf(c) {
 		if posted(c, ch) {
 			continue
 		}
@@ -227,7 +245,7 @@ func posted(c Case, channel string) bool {
 func (s *Service) refreshCards(ctx context.Context, c Case) error {
 	for range 3 {
 		var failed error
-		card := CardOf(c)
+		card := s.cardOf(c)
 		for _, p := range c.Posts {
 			m, id, ok := s.messenger(p.Channel)
 			if !ok {
@@ -257,7 +275,23 @@ func (s *Service) Card(ctx context.Context, id string) (Card, error) {
 	if err != nil {
 		return Card{}, err
 	}
-	return CardOf(c), nil
+	return s.cardOf(c), nil
+}
+
+// cardOf is the card of a case with its next deadline.
+func (s *Service) cardOf(c Case) Card {
+	card := CardOf(c)
+	card.Due = s.nextDeadline(c)
+	return card
+}
+
+// channelsOf are the channels the case's card belongs in: the escalation channels, and the
+// backup channels once it escalated.
+func (s *Service) channelsOf(c Case) []string {
+	if c.Escalated() {
+		return append(slices.Clone(s.cfg.Channels), s.cfg.BackupChannels...)
+	}
+	return s.cfg.Channels
 }
 
 // Cards returns the cards of recent cases, newest first.
@@ -268,7 +302,7 @@ func (s *Service) Cards(ctx context.Context, limit int) ([]Card, error) {
 	}
 	cards := make([]Card, len(cs))
 	for i, c := range cs {
-		cards[i] = CardOf(c)
+		cards[i] = s.cardOf(c)
 	}
 	return cards, nil
 }

@@ -495,13 +495,22 @@ func decodeCase(id string, h map[string]string) (bot.Case, error) {
 		EndedAt:       msTime(h["ended_at"]),
 		EndedBy:       bot.Identity(h["ended_by"]),
 		LastExec:      msTime(h["last_exec"]),
+		FirstClaimAt:  msTime(h["first_claimed_at"]),
+		FirstExecAt:   msTime(h["first_exec"]),
+		LastOwner:     msTime(h["last_owner"]),
+		EscalatedAt:   msTime(h["escalated_at"]),
+		ConfirmedAt:   msTime(h["confirmed_at"]),
+		RatedAt:       msTime(h["rated_at"]),
+		RatingComment: h["rating_comment"],
 	}
-	if m := h["messages"]; m != "" {
-		n, err := strconv.Atoi(m)
-		if err != nil {
-			return bot.Case{}, fmt.Errorf("messages %q: %w", m, err)
+	for field, to := range map[string]*int{"messages": &c.Messages, "reminders": &c.Reminders, "rating": &c.Rating} {
+		if v := h[field]; v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return bot.Case{}, fmt.Errorf("%s %q: %w", field, v, err)
+			}
+			*to = n
 		}
-		c.Messages = n
 	}
 	// Lua's cjson writes an empty table as {}, never as [].
 	if p := h["posts"]; p != "" && p != "[]" && p != "{}" {

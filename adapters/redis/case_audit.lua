@@ -15,15 +15,25 @@
 -- ARGV[9]  outbox item: the due queue member to add, or "" for none
 --
 -- Returns {"ok", stream id}; {"missing"} when there is no case; {"duplicate"} when the event
--- id was appended already; {"wrong", field, value, ...} with the hash when the action needs an
--- open or claimed case and the case is neither.
+-- id was appended already; {"wrong", field, value, ...} with the hash when the action needs a
+-- status (see needs below) and the case is in another.
 -- Guarantees: the checks, the seen mark, the entry, its outbox item and the case fields change
 -- together or not at all. The order is: case exists, event not seen, status; so a refused entry leaves no seen
 -- mark behind and a replayed event is reported as a duplicate whatever the status is now.
--- owner_message and exec_message count as relayed messages (messages) and exec_message sets
--- last_exec; attach adds the actor to the watchers JSON array, once.
+-- owner_message and exec_message count as relayed messages (messages); exec_message sets
+-- last_exec and first_exec (once), owner_message last_owner; remind counts reminders;
+-- escalate sets escalated_at (once); confirm sets confirmed_at; rate sets rating (the text)
+-- and rated_at; comment sets rating_comment; attach adds the actor to the watchers JSON
+-- array, once.
 
-local needsOpen = {owner_message = true, exec_message = true, attach = true}
+-- The statuses an action needs; an action not listed takes any status.
+local live = {open = true, claimed = true}
+local needs = {
+  owner_message = live, exec_message = live, attach = live,
+  remind = {open = true}, escalate = {open = true},
+  nudge = {claimed = true},
+  confirm = {resolved = true}, rate = {resolved = true}, comment = {resolved = true},
+}
 local action, at = ARGV[4], ARGV[1]
 
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -33,7 +43,7 @@ end
 if KEYS[4] and redis.call('EXISTS', KEYS[4]) == 1 then
   return {'duplicate'}
 end
-if needsOpen[action] and status ~= 'open' and status ~= 'claimed' then
+if needs[action] and not needs[action][status] then
   local reply = redis.call('HGETALL', KEYS[1])
   table.insert(reply, 1, 'wrong')
   return reply
@@ -58,6 +68,19 @@ if action == 'owner_message' or action == 'exec_message' then
 end
 if action == 'exec_message' then
   redis.call('HSET', KEYS[1], 'last_exec', at)
+  redis.call('HSETNX', KEYS[1], 'first_exec', at)
+elseif action == 'owner_message' then
+  redis.call('HSET', KEYS[1], 'last_owner', at)
+elseif action == 'remind' then
+  redis.call('HINCRBY', KEYS[1], 'reminders', 1)
+elseif action == 'escalate' then
+  redis.call('HSETNX', KEYS[1], 'escalated_at', at)
+elseif action == 'confirm' then
+  redis.call('HSET', KEYS[1], 'confirmed_at', at)
+elseif action == 'rate' then
+  redis.call('HSET', KEYS[1], 'rating', ARGV[5], 'rated_at', at)
+elseif action == 'comment' then
+  redis.call('HSET', KEYS[1], 'rating_comment', ARGV[5])
 end
 if action == 'attach' then
   local raw = redis.call('HGET', KEYS[1], 'watchers')

@@ -117,11 +117,13 @@ elseif wasOpen and not willBeOpen then
 end
 
 if willBeOpen then
-  -- an open case has no resolution note and no end: a reopened card must not show them
-  redis.call('HDEL', KEYS[1], 'note', 'ended_at', 'ended_by')
+  -- an open case has no resolution note, no end and no verdict on its resolution: a
+  -- reopened card must not show them
+  redis.call('HDEL', KEYS[1], 'note', 'ended_at', 'ended_by', 'confirmed_at', 'rating', 'rated_at', 'rating_comment')
 end
 if to == 'claimed' then
   redis.call('HSET', KEYS[1], 'claimed_by', ARGV[8], 'claimed_by_name', ARGV[9], 'claimed_at', at)
+  redis.call('HSETNX', KEYS[1], 'first_claimed_at', at)
 elseif to == 'open' then
   redis.call('HDEL', KEYS[1], 'claimed_by', 'claimed_by_name', 'claimed_at')
 else

@@ -8,7 +8,9 @@
 //	esc:{<tenant>}:conv:<identity>   hash {v: version, data: session JSON}, idle TTL per save
 //	esc:{<tenant>}:case:<id>         hash: status, claimed_by, claimed_by_name, claimed_at,
 //	                                 note, ended_at, ended_by, owner, vin, messages, last_exec,
-//	                                 updated_at, posts and watchers (JSON arrays),
+//	                                 updated_at, first_claimed_at, first_exec, last_owner,
+//	                                 reminders, escalated_at, confirmed_at, rating, rated_at,
+//	                                 rating_comment, posts and watchers (JSON arrays),
 //	                                 doc (JSON of the rest)
 //	esc:{<tenant>}:cases:seq         string, INCR gives the next ESC-n (n = 1000 + counter)
 //	esc:{<tenant>}:cases:open        sorted set of case ids, score = ms of entering the status
