@@ -135,15 +135,15 @@ type Transition struct {
 
 // AuditEntry is one line of a case's history.
 type AuditEntry struct {
-	ID     string    `json:"id,omitempty"` // stream id, set by the store
-	At     time.Time `json:"at"`
-	Actor  Identity  `json:"actor"`
-	Name   string    `json:"name"`
+	ID    string    `json:"id,omitempty"` // stream id, set by the store
+	At    time.Time `json:"at"`
+	Actor Identity  `json:"actor"`
+	Name  string    `json:"name"`
 	// Action is created, claim, release, resolve, close, reopen, assign, dispute (the owner
 	// says the resolution did not solve it), owner_message, exec_message, attach, remind,
 	// escalate, nudge (the claimer reminded), confirm, rate or comment.
 	Action string `json:"action"`
-	Text   string    `json:"text,omitempty"`
+	Text   string `json:"text,omitempty"`
 	// EventID, when set, makes the append happen at most once for that platform event.
 	EventID string `json:"-"`
 	// Ref names the entry for its outbox item: the Ref of the FollowUp it was appended with.
