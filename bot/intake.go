@@ -107,6 +107,9 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	if turn.Recent > s.cfg.RateLimit {
 		return []conversation.Reply{{Text: "You are sending messages faster than we can read them. Please wait a minute, then carry on; nothing you sent before is lost."}}, nil
 	}
+	if isVerdict(ev) {
+		return s.verdict(ctx, ev)
+	}
 	sess := turn.Session
 	if !turn.Found && turn.OpenCase != "" {
 		// The session expired while the case is still open: keep relaying to it.
@@ -117,6 +120,9 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		replies, relayed, err := s.relay(ctx, ev, sess)
 		if relayed || err != nil {
 			return replies, err
+		}
+		if r, wait := s.cooldown(ctx, sess.CaseID); wait {
+			return []conversation.Reply{r}, nil
 		}
 		// The case has ended: the owner starts over.
 		turn.Found = false
@@ -264,12 +270,21 @@ func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.S
 		// and posted by the next attempt, so the owner can rely on the id.
 		s.log.ErrorContext(ctx, "create case, will retry", "case", sess.CaseID, "owner", ev.Owner, "err", err)
 	}
-	return []conversation.Reply{submitted(sess.CaseID)}
+	return []conversation.Reply{s.submittedNow(sess.CaseID)}
 }
 
 func submitted(caseID string) conversation.Reply {
 	return conversation.Reply{Text: fmt.Sprintf(
 		"Thank you. Your case is %s and it is now with the executive team. You will hear here when someone picks it up; anything you write here is added to the case.", caseID)}
+}
+
+// submittedNow is the submission's answer, with the support hours when they are closed.
+func (s *Service) submittedNow(caseID string) conversation.Reply {
+	r := submitted(caseID)
+	if note := s.afterHours(s.clock.Now()); note != "" {
+		r.Text += " " + note
+	}
+	return r
 }
 
 // whereOwnerStands answers again an event handled before whose answer may have been lost with
@@ -408,7 +423,11 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 		// Just submitted; the case is being created.
 		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is being filed; write again in a minute to add to it.", sess.CaseID)}}, true, nil
 	}
-	if err != nil || !c.Open() {
+	if err == nil && !c.Open() {
+		replies, ok, err := s.comment(ctx, ev, c)
+		return replies, ok, err
+	}
+	if err != nil {
 		return nil, false, nil
 	}
 	text := strings.TrimSpace(ev.Text)
@@ -438,7 +457,7 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
 		s.log.WarnContext(ctx, "refresh relay session", "owner", ev.Owner, "err", err)
 	}
-	return []conversation.Reply{{Text: fmt.Sprintf("Added to your case %s.", c.ID)}}, true, nil
+	return []conversation.Reply{{Text: strings.TrimSpace(fmt.Sprintf("Added to your case %s. %s", c.ID, s.afterHours(now)))}}, true, nil
 }
 
 func statusWords(c Case) string {

@@ -229,7 +229,7 @@ func (s *Service) statusNews(c Case, e AuditEntry) (conversation.Reply, bool) {
 	case "assign":
 		text = fmt.Sprintf("Good news: an executive, %s, is now looking at your case %s. They will write to you here.", e.Text, c.ID)
 	case "resolve":
-		text = fmt.Sprintf("Your case %s has been resolved by %s:\n%s\n\nThank you for your patience. If the problem comes back, write here to open a new case.", c.ID, e.Name, e.Text)
+		return s.resolvedNews(c, e), true
 	case "close":
 		text = fmt.Sprintf("Your case %s has been closed: %s", c.ID, e.Text)
 	case "reopen":

@@ -321,7 +321,7 @@ func (s *Service) Thread(ctx context.Context, id string) ([]ThreadMessage, error
 			role = "owner"
 		case "exec_message":
 			role = "executive"
-		case "created":
+		case "created", "nudge": // the nudge is the claimer's, not the channel's
 			continue
 		}
 		text := e.Text
@@ -349,6 +349,18 @@ func describeAudit(e AuditEntry) string {
 		return e.Name + " reopened the case"
 	case "attach":
 		return "Another report for this vehicle: " + e.Text
+	case "dispute":
+		return e.Name + " says the case is not solved; it is back with its claimer"
+	case "confirm":
+		return e.Name + " confirmed the case is solved"
+	case "rate":
+		return e.Name + " rated the handling " + e.Text + " of 5"
+	case "comment":
+		return e.Name + " commented: " + e.Text
+	case "remind":
+		return e.Text
+	case "escalate":
+		return "Escalated: " + e.Text
 	}
 	return e.Name + " " + e.Action + " " + e.Text
 }
