@@ -60,6 +60,15 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			RateLimit:      cfg.RateLimit,
 			Claimers:       cfg.CoreClaimers(),
 			Moderators:     cfg.CoreModerators(),
+
+			RemindUnclaimedAfter:     cfg.Clocks.RemindUnclaimed,
+			EscalateUnclaimedAfter:   cfg.Clocks.EscalateUnclaimed,
+			RemindClaimedSilentAfter: cfg.Clocks.RemindSilent,
+			SupportHours:             cfg.Clocks.SupportHours,
+			OnCall:                   cfg.Clocks.OnCall,
+			BackupChannels:           cfg.Clocks.BackupChannels,
+			ConfirmResolutionWithin:  cfg.Clocks.ConfirmWithin,
+			CooldownAfterCase:        cfg.Clocks.Cooldown,
 		}),
 		fx.Provide(
 			http.NewServeMux,

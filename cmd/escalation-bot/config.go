@@ -2,6 +2,7 @@ package main
 
 import (
 	"escalation-bot/adapters/redis"
+	"escalation-bot/bot"
 
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,11 +33,21 @@ type Config struct {
 	LogFormat     string
 	ShutdownAfter time.Duration
 
+	Clocks Clocks
+
 	OpenAI          OpenAIConfig
 	Discord         DiscordConfig
 	Slack           SlackConfig
 	ModeratorsSlack []string
 	ClaimersSlack   string
+}
+
+// Clocks are the case clocks and the owner's verdict; a zero duration turns one off.
+type Clocks struct {
+	RemindUnclaimed, EscalateUnclaimed, RemindSilent time.Duration
+	ConfirmWithin, Cooldown                          time.Duration
+	SupportHours                                     bot.Hours
+	OnCall, BackupChannels                           []string
 }
 
 // SlackConfig is the Slack part of the configuration.
@@ -124,6 +136,26 @@ func settings() []setting {
 			}},
 		{"RATE_WINDOW", "rate-window", "1m", "window of RATE_LIMIT",
 			func(c *Config, v string) error { return positive(v, &c.RateWindow) }},
+		{"REMIND_UNCLAIMED_AFTER", "remind-unclaimed-after", "30m", "remind the on-call people of an unclaimed case after this long (support time), and again every such period; 0: off",
+			func(c *Config, v string) error { return caseClock(v, &c.Clocks.RemindUnclaimed) }},
+		{"ESCALATE_UNCLAIMED_AFTER", "escalate-unclaimed-after", "2h", "post a case still unclaimed after this long (support time) to ESCALATION_BACKUP_CHANNELS and tell its owner; 0: off",
+			func(c *Config, v string) error { return caseClock(v, &c.Clocks.EscalateUnclaimed) }},
+		{"ESCALATION_BACKUP_CHANNELS", "backup-channels", "", "comma-separated channels of the next tier, platform-qualified like ESCALATION_CHANNELS; empty: no escalation",
+			func(c *Config, v string) error { c.Clocks.BackupChannels = list(v); return checkChannels(c.Clocks.BackupChannels) }},
+		{"ONCALL", "oncall", "", "comma-separated people named in reminders and escalations: Slack user groups (group:S0123), Discord roles (role:123), identities (web:dana, slack:T1:U2, discord:123)",
+			func(c *Config, v string) error { c.Clocks.OnCall = list(v); return nil }},
+		{"REMIND_CLAIMED_SILENT_AFTER", "remind-claimed-silent-after", "4h", "remind a claimer, privately, who has written nothing to the owner this long (support time) after the claim or the owner's last message; 0: off",
+			func(c *Config, v string) error { return caseClock(v, &c.Clocks.RemindSilent) }},
+		{"SUPPORT_HOURS", "support-hours", "always", "when the clocks run, e.g. Mon-Fri 09:00-18:00 Europe/Berlin; owners who write outside them are told when to expect an answer",
+			func(c *Config, v string) error {
+				h, err := bot.ParseHours(v)
+				c.Clocks.SupportHours = h
+				return err
+			}},
+		{"CONFIRM_RESOLUTION_WITHIN", "confirm-resolution-within", "7d", "after Resolve the owner may confirm (and rate) or dispute the resolution this long; 0: owners are not asked",
+			func(c *Config, v string) error { return caseClock(v, &c.Clocks.ConfirmWithin) }},
+		{"COOLDOWN_AFTER_CASE", "cooldown-after-case", "0", "how long after a case ends its owner waits before opening another; 0: no wait",
+			func(c *Config, v string) error { return caseClock(v, &c.Clocks.Cooldown) }},
 		{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
 			func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 		{"LOG_FORMAT", "log-format", "text", "text or json",
@@ -283,7 +315,7 @@ func (c *Config) check() error {
 		}
 		c.Channels = []string{"web:escalations"}
 	}
-	for _, ch := range c.Channels {
+	for _, ch := range append(slices.Clone(c.Channels), c.Clocks.BackupChannels...) {
 		switch platform, _, _ := strings.Cut(ch, ":"); {
 		case platform == "slack" && !c.Slack.On():
 			return fmt.Errorf("ESCALATION_CHANNELS names %s but Slack is not configured (SLACK_BOT_TOKEN)", ch)
@@ -452,6 +484,21 @@ func checkRedisURL(v string) error {
 			}
 		}
 	}
+	return nil
+}
+
+// caseClock reads a clock's duration in the moderator commands' syntax (30m, 12h, 7d, 2w);
+// "0" and "off" turn the clock off.
+func caseClock(v string, d *time.Duration) error {
+	if v == "0" || strings.EqualFold(v, "off") {
+		*d = 0
+		return nil
+	}
+	x, err := bot.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("must be 0 (off) or %s", bot.DurationSyntax)
+	}
+	*d = x
 	return nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// SUPPORT_HOURS names IANA time zones; the distroless image has no zoneinfo of its own.
+	_ "time/tzdata"
 )
 
 func main() {
