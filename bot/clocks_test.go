@@ -305,3 +305,37 @@ func TestCardJSONCarriesTheClocks(t *testing.T) {
 		}
 	}
 }
+
+// The stats measure times to claim, to first reply and to resolve, breaches, escalations and
+// ratings over the cases of the last 30 days.
+func TestStatsFigures(t *testing.T) {
+	h := newHarness(t, redistest.New(t), withClocks, withVerdicts)
+	ctx := context.Background()
+	dana := bot.Actor{ID: "web:dana", Name: "Dana"}
+	mod := bot.Actor{ID: "web:mod", Name: "Mo"}
+
+	fast := h.intake(t, "web:ann", true, nil)
+	h.tick(t, 10*time.Minute)
+	h.svc.Claim(ctx, dana, fast)
+	h.tick(t, 10*time.Minute)
+	h.svc.Reply(ctx, dana, fast, "On it.")
+	h.tick(t, 40*time.Minute)
+	h.svc.Resolve(ctx, dana, fast, "Fixed.")
+	yes := h.lastButtons("web:ann")[0]
+	rate := h.press(t, "web:ann", yes.Action, yes.Value)
+	h.press(t, "web:ann", rate[0].Buttons[4].Action, rate[0].Buttons[4].Value)
+
+	slow := h.intake(t, "web:bob", true, nil)
+	h.tick(t, 3*time.Hour) // reminded, escalated
+	h.svc.Claim(ctx, dana, slow)
+
+	got, err := h.svc.Command(ctx, mod, "/escalations stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 cases", "to claim median 10 min, p90 3 h", "to first reply median 20 min", "to resolve median 1 h", "SLA breaches 1", "escalations 1", "rating 5.0 of 5 (1)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stats lack %q:\n%s", want, got)
+		}
+	}
+}

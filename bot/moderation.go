@@ -3,7 +3,9 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 // Commands returns the moderator command table.
@@ -31,7 +33,7 @@ func (s *Service) Commands() []Command {
 		{Name: "pause", Help: "Pause new intakes; owners get the message (or a default one).", Moderator: true,
 			Args: []Arg{{Name: "message", Kind: ArgText, Help: "what owners are told", Rest: true}}, run: (*Service).cmdPause},
 		{Name: "resume", Help: "Resume intake after a pause.", Moderator: true, run: (*Service).cmdResume},
-		{Name: "stats", Help: "Count cases by status.", Moderator: true, run: (*Service).cmdStats},
+		{Name: "stats", Help: "Count cases by status, with the last 30 days' times to claim, to first reply and to resolve, SLA breaches, escalations and ratings.", Moderator: true, run: (*Service).cmdStats},
 		{Name: "help", Help: "List the commands.", run: (*Service).cmdHelp},
 	}
 }
@@ -231,5 +233,87 @@ func (s *Service) cmdStats(ctx context.Context, _ Actor, _ Invocation) (string, 
 	if err != nil {
 		return "", fmt.Errorf("stats: %w", err)
 	}
-	return fmt.Sprintf("open %d · claimed %d · resolved %d · closed %d · total %d", st.Open, st.Claimed, st.Resolved, st.Closed, st.Total), nil
+	cases, err := s.cases.List(ctx, statsCases)
+	if err != nil {
+		return "", fmt.Errorf("stats: %w", err)
+	}
+	f := s.figures(cases, s.clock.Now().Add(-statsWindow))
+	return fmt.Sprintf("open %d · claimed %d · resolved %d · closed %d · total %d\n%s",
+		st.Open, st.Claimed, st.Resolved, st.Closed, st.Total, f), nil
+}
+
+// The stats' window and the most cases they read.
+const (
+	statsWindow = 30 * 24 * time.Hour
+	statsCases  = 5000
+)
+
+// Figures are the line's service figures over the cases created in a window.
+type Figures struct {
+	Cases                            int
+	ToClaim, ToFirstReply, ToResolve []time.Duration
+	Breaches, Escalations            int
+	Ratings, RatingSum               int
+}
+
+// figures measures the cases created since from: times in support time, a breach being a case
+// unclaimed for longer than the escalation deadline.
+func (s *Service) figures(cases []Case, from time.Time) Figures {
+	h, now := s.cfg.SupportHours, s.clock.Now()
+	var f Figures
+	for _, c := range cases {
+		if c.CreatedAt.Before(from) {
+			continue
+		}
+		f.Cases++
+		if !c.FirstClaimAt.IsZero() {
+			f.ToClaim = append(f.ToClaim, h.Between(c.CreatedAt, c.FirstClaimAt))
+		}
+		if !c.FirstExecAt.IsZero() {
+			f.ToFirstReply = append(f.ToFirstReply, h.Between(c.CreatedAt, c.FirstExecAt))
+		}
+		if c.Status == StatusResolved {
+			f.ToResolve = append(f.ToResolve, h.Between(c.CreatedAt, c.EndedAt))
+		}
+		if d := s.cfg.EscalateUnclaimedAfter; d > 0 {
+			claimed := c.FirstClaimAt
+			if claimed.IsZero() {
+				claimed = now
+			}
+			if h.Between(c.CreatedAt, claimed) > d {
+				f.Breaches++
+			}
+		}
+		if c.Escalated() {
+			f.Escalations++
+		}
+		if c.Rating > 0 {
+			f.Ratings++
+			f.RatingSum += c.Rating
+		}
+	}
+	return f
+}
+
+func (f Figures) String() string {
+	times := func(name string, ds []time.Duration) string {
+		if len(ds) == 0 {
+			return name + " –"
+		}
+		return fmt.Sprintf("%s median %s, p90 %s", name, roughly(percentile(ds, 50)), roughly(percentile(ds, 90)))
+	}
+	rating := "no ratings"
+	if f.Ratings > 0 {
+		rating = fmt.Sprintf("rating %.1f of 5 (%d)", float64(f.RatingSum)/float64(f.Ratings), f.Ratings)
+	}
+	return fmt.Sprintf("Last 30 days, %d cases: %s · %s · %s · SLA breaches %d · escalations %d · %s",
+		f.Cases, times("to claim", f.ToClaim), times("to first reply", f.ToFirstReply), times("to resolve", f.ToResolve),
+		f.Breaches, f.Escalations, rating)
+}
+
+// percentile is the nearest-rank percentile p of ds.
+func percentile(ds []time.Duration, p int) time.Duration {
+	sorted := slices.Sorted(slices.Values(ds))
+	i := (p*len(sorted)+99)/100 - 1
+	return sorted[max(i, 0)]
 }
