@@ -141,7 +141,10 @@ func settings() []setting {
 		{"ESCALATE_UNCLAIMED_AFTER", "escalate-unclaimed-after", "2h", "post a case still unclaimed after this long (support time) to ESCALATION_BACKUP_CHANNELS and tell its owner; 0: off",
 			func(c *Config, v string) error { return caseClock(v, &c.Clocks.EscalateUnclaimed) }},
 		{"ESCALATION_BACKUP_CHANNELS", "backup-channels", "", "comma-separated channels of the next tier, platform-qualified like ESCALATION_CHANNELS; empty: no escalation",
-			func(c *Config, v string) error { c.Clocks.BackupChannels = list(v); return checkChannels(c.Clocks.BackupChannels) }},
+			func(c *Config, v string) error {
+				c.Clocks.BackupChannels = list(v)
+				return checkChannels(c.Clocks.BackupChannels)
+			}},
 		{"ONCALL", "oncall", "", "comma-separated people named in reminders and escalations: Slack user groups (group:S0123), Discord roles (role:123), identities (web:dana, slack:T1:U2, discord:123)",
 			func(c *Config, v string) error { c.Clocks.OnCall = list(v); return nil }},
 		{"REMIND_CLAIMED_SILENT_AFTER", "remind-claimed-silent-after", "4h", "remind a claimer, privately, who has written nothing to the owner this long (support time) after the claim or the owner's last message; 0: off",
