@@ -148,6 +148,9 @@ type AuditEntry struct {
 	EventID string `json:"-"`
 	// Ref names the entry for its outbox item: the Ref of the FollowUp it was appended with.
 	Ref string `json:"ref,omitempty"`
+	// Via is the escalation channel an executive's message was written in (its card's
+	// thread), where it is not repeated; "" for the Reply button.
+	Via string `json:"via,omitempty"`
 	// FollowUp is the entry's outbox item (DueDeliver), scheduled with the append.
 	FollowUp *DueItem `json:"-"`
 }

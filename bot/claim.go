@@ -265,6 +265,19 @@ func (s *Service) Reply(ctx context.Context, a Actor, id, text string) (Card, er
 // ReplyOnce is Reply for a platform event that may be delivered again (a form submission run
 // again after a crash): the message is relayed once per eventID, and a repeat changes nothing.
 func (s *Service) ReplyOnce(ctx context.Context, a Actor, id, text, eventID string) (Card, error) {
+	return s.reply(ctx, a, id, text, eventID, "")
+}
+
+// ThreadReply relays a message the claimer (or a moderator) wrote in the case card's thread in
+// channel (platform-qualified), as Reply does; the thread already shows it, so it is not
+// written there again. Anyone else's message is refused as Reply refuses it (CodeForbidden,
+// CodeConflict while the case is not claimed), which adapters take as chatter: a thread is
+// also where executives talk among themselves.
+func (s *Service) ThreadReply(ctx context.Context, a Actor, id, text, eventID, channel string) (Card, error) {
+	return s.reply(ctx, a, id, text, eventID, channel)
+}
+
+func (s *Service) reply(ctx context.Context, a Actor, id, text, eventID, via string) (Card, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return Card{}, Errorf(CodeInvalid, "The reply is empty.")
@@ -281,7 +294,7 @@ func (s *Service) ReplyOnce(ctx context.Context, a Actor, id, text, eventID stri
 	}
 	text = Truncate(text, 4000)
 	now := s.clock.Now()
-	entry := AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text, FollowUp: s.followUp(c.ID)}
+	entry := AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text, Via: via, FollowUp: s.followUp(c.ID)}
 	if eventID != "" {
 		entry.EventID = "reply:" + eventID
 	}

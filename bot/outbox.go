@@ -181,6 +181,9 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 	}
 	if line != nil {
 		for _, p := range c.Posts {
+			if p.Channel == e.Via {
+				continue // written there by the executive
+			}
 			out = append(out, outMessage{key: "thread:" + p.Channel, send: func(ctx context.Context, d Delivery) error {
 				m, id, ok := s.messenger(p.Channel)
 				if !ok {

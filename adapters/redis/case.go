@@ -398,7 +398,7 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	ref, dueAt, member := outbox(e.FollowUp)
 	reply, err := caseAudit.Run(ctx, s.rdb, keys,
 		at.UnixMilli(), string(e.Actor), e.Name, e.Action, e.Text, s.cfg.DedupeTTL.Milliseconds(),
-		ref, dueAt, member).StringSlice()
+		ref, dueAt, member, e.Via).StringSlice()
 	if err != nil {
 		return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
 	}
@@ -444,6 +444,7 @@ func (s *CaseStore) Audit(ctx context.Context, id string) ([]bot.AuditEntry, err
 			Action: field("action"),
 			Text:   field("text"),
 			Ref:    field("ref"),
+			Via:    field("via"),
 		})
 	}
 	return entries, nil

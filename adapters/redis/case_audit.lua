@@ -13,6 +13,7 @@
 -- ARGV[7]  outbox ref: kept on the entry as "ref", or "" for none
 -- ARGV[8]  outbox item's due time, Unix ms
 -- ARGV[9]  outbox item: the due queue member to add, or "" for none
+-- ARGV[10] via: the channel an executive's message was written in, or "" 
 --
 -- Returns {"ok", stream id}; {"missing"} when there is no case; {"duplicate"} when the event
 -- id was appended already; {"wrong", field, value, ...} with the hash when the action needs a
@@ -52,14 +53,16 @@ if KEYS[4] then
   redis.call('SET', KEYS[4], '1', 'PX', ARGV[6])
 end
 
-local id
+local fields = {'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5]}
 if ARGV[7] ~= '' then
-  id = redis.call('XADD', KEYS[2], '*',
-    'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5], 'ref', ARGV[7])
-else
-  id = redis.call('XADD', KEYS[2], '*',
-    'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5])
+  table.insert(fields, 'ref')
+  table.insert(fields, ARGV[7])
 end
+if ARGV[10] ~= '' then
+  table.insert(fields, 'via')
+  table.insert(fields, ARGV[10])
+end
+local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
 if ARGV[9] ~= '' then
   redis.call('ZADD', KEYS[3], ARGV[8], ARGV[9])
 end

@@ -19,8 +19,9 @@
 //	esc:{<tenant>}:cases:closed      "
 //	esc:{<tenant>}:owner:<identity>  string, id of the owner's open case
 //	esc:{<tenant>}:vin:<vin>         string, id of the vehicle's open case
-//	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text, ref}; ref names
-//	                                 the entry's outbox item in due
+//	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text, ref, via}; ref
+//	                                 names the entry's outbox item in due, via the channel an
+//	                                 executive wrote a message in
 //	esc:{<tenant>}:seen:<event id>   "1" with PX DedupeTTL: the event was handled
 //	esc:{<tenant>}:seen:audit:<event id>  "1" with PX DedupeTTL: the event's audit entry exists
 //	esc:{<tenant>}:seen:rate:<event id>  the event's place in its owner's rate window, with PX

@@ -223,8 +223,54 @@ func (a *Adapter) handleEvent(ctx context.Context, env eventEnvelope) error {
 		return a.startIntake(ctx, ev.owner.ID, ev.team, ev.user, "", func(ctx context.Context, text string) error {
 			return a.api.ephemeral(ctx, ev.channel, ev.user, text)
 		})
+	case ev.threadTS != "":
+		return a.threadReply(ctx, ev)
 	}
 	return a.ownerMessage(ctx, ev)
+}
+
+// threadReply relays what the claimer (or a moderator) writes under a case card to the case's
+// owner, as the Reply button does. Other threads, and other people's messages, are
+// conversation among executives and are left alone.
+func (a *Adapter) threadReply(ctx context.Context, ev dmEvent) error {
+	if !a.escalationChannel(ev.channel) || strings.TrimSpace(ev.owner.Text) == "" {
+		return nil
+	}
+	caseID, err := a.msgr.caseOfThread(ctx, ev.channel, ev.threadTS)
+	if err != nil {
+		return err // Slack is away: run it again
+	}
+	if caseID == "" {
+		return nil
+	}
+	actor := a.actor(ctx, ev.team, ev.user, "")
+	_, err = a.svc.ThreadReply(ctx, actor, caseID, ev.owner.Text, ev.owner.ID, Platform+":"+ev.channel)
+	switch {
+	case err == nil:
+		return nil
+	case bot.Retryable(err):
+		return err
+	case !a.mayReply(ctx, actor, caseID, err):
+		a.log.DebugContext(ctx, "thread message not relayed", "case", caseID, "user", actor.ID, "why", err)
+		return nil
+	}
+	// The writer had the case, and the message did not go (the case ended): say so.
+	a.logError(ctx, "thread reply", err, "case", caseID)
+	if err := a.api.ephemeral(ctx, ev.channel, ev.user, bot.ErrorMessage(err)); err != nil {
+		a.log.ErrorContext(ctx, "tell the executive the reply failed", "err", err)
+	}
+	return nil
+}
+
+// mayReply tells whether a thread message the core refused was meant for the owner: its
+// writer holds (or held) the case. Anyone else, or any message while nobody has the case, is
+// executives talking among themselves.
+func (a *Adapter) mayReply(ctx context.Context, actor bot.Actor, caseID string, refusal error) bool {
+	if bot.ErrorCode(refusal) == bot.CodeForbidden {
+		return false
+	}
+	card, err := a.svc.Card(ctx, caseID)
+	return err == nil && card.ClaimedBy == actor.ID
 }
 
 // ownerMessage runs a DM from an owner through the intake and answers in the DM.

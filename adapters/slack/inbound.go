@@ -36,6 +36,7 @@ type innerEvent struct {
 	Channel     string `json:"channel"`
 	ChannelType string `json:"channel_type"`
 	TS          string `json:"ts"`
+	ThreadTS    string `json:"thread_ts"`
 }
 
 // eventID is the core's dedupe key of a Slack event: the same for a redelivery, whichever way
@@ -60,6 +61,9 @@ func decodeEvent(body []byte) (eventEnvelope, error) {
 // intake, or a mention in a channel that opens the intake in the DM.
 type dmEvent struct {
 	mention bool
+	// threadTS is set for a message in a channel thread: perhaps an executive writing to an
+	// owner under a case card. The message's text is in owner.Text, its writer in user.
+	threadTS string
 	// owner has the event's ID, Owner and, for a DM, Text; the display name takes an API call.
 	owner   bot.OwnerEvent
 	team    string // the owner's team
@@ -68,8 +72,9 @@ type dmEvent struct {
 }
 
 // readEvent reads an event_callback. ok is false for events that must not drive a dialogue:
-// edits, joins, bot messages, the bot's own posts, messages outside a DM, mentions inside one
-// (the DM's message event runs the intake), and users whose ids are not Slack's.
+// edits, joins, bot messages, the bot's own posts, messages outside a DM other than replies in
+// a channel thread, mentions inside a DM (the DM's message event runs the intake), and users
+// whose ids are not Slack's.
 func readEvent(env eventEnvelope, botUser string) (ev dmEvent, ok bool, err error) {
 	var in innerEvent
 	if err := json.Unmarshal(env.Event, &in); err != nil {
@@ -86,7 +91,11 @@ func readEvent(env eventEnvelope, botUser string) (ev dmEvent, ok bool, err erro
 	ev.owner = bot.OwnerEvent{ID: eventID(env.EventID), Owner: identity(ev.team, ev.user)}
 	switch in.Type {
 	case "message":
-		if in.ChannelType != "im" {
+		switch {
+		case in.ChannelType == "im":
+		case (in.ChannelType == "channel" || in.ChannelType == "group") && in.ThreadTS != "" && in.ThreadTS != in.TS:
+			ev.threadTS = in.ThreadTS
+		default:
 			return dmEvent{}, false, nil
 		}
 		ev.owner.Text = unescape(in.Text)

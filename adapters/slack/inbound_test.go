@@ -32,6 +32,8 @@ func FuzzReadEvent(f *testing.F) {
 	f.Add(fakeslack.EventCallback(team, "Ev03", fakeslack.AppMention("UALICE", "CGENERAL", "<@UBOT> help", ts)))
 	f.Add(fakeslack.EventCallback(team, "Ev04", fakeslack.MessageIM(fakeslack.BotUserID, channel, "my own post", ts)))
 	f.Add(fakeslack.EventCallback(team, "", map[string]any{"type": "message", "subtype": "message_changed", "channel": channel, "channel_type": "im"}))
+	f.Add(fakeslack.EventCallback(team, "Ev05", fakeslack.ThreadReply("UDANA", "CESC", "1700000000.000001", "Calling you now", ts)))
+	f.Add(fakeslack.EventCallback(team, "Ev06", fakeslack.ThreadReply("UDANA", "CESC", ts, "a thread's own first message", ts)))
 	f.Add(fakeslack.URLVerification("challenge"))
 	f.Add([]byte(`{"type":"event_callback","event":null}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -65,6 +67,10 @@ func FuzzReadEvent(f *testing.F) {
 		case ev.mention:
 			if in.Type != "app_mention" || isDM(ev.channel) || ev.owner.Text != "" {
 				t.Fatalf("mention %+v from %s", ev, body)
+			}
+		case ev.threadTS != "":
+			if in.Type != "message" || in.ChannelType == "im" || in.ThreadTS == in.TS || ev.threadTS != in.ThreadTS {
+				t.Fatalf("a %s in a %q channel (thread %q, ts %q) ran as a thread reply", in.Type, in.ChannelType, in.ThreadTS, in.TS)
 			}
 		default:
 			if in.Type != "message" || in.ChannelType != "im" {

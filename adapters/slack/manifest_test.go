@@ -69,7 +69,7 @@ func TestManifests(t *testing.T) {
 			if !slices.Equal(got, scopes) {
 				t.Errorf("scopes = %v, want %v", got, scopes)
 			}
-			if events := slices.Sorted(slices.Values(s.Events.BotEvents)); !slices.Equal(events, []string{"app_mention", "message.im"}) {
+			if events := slices.Sorted(slices.Values(s.Events.BotEvents)); !slices.Equal(events, []string{"app_mention", "message.channels", "message.groups", "message.im"}) {
 				t.Errorf("events = %v", events)
 			}
 			want := map[string]string{"events": s.Events.RequestURL, "interactions": s.Interactivity.RequestURL}

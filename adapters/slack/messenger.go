@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/ttlcache"
 
 	slackgo "github.com/slack-go/slack"
 )
@@ -18,6 +20,9 @@ import (
 type Messenger struct {
 	api *api
 	log *slog.Logger
+	// threads maps "<channel>/<thread ts>" to the case whose card starts the thread ("" for
+	// none), so an executive's thread does not cost a lookup per message.
+	threads *ttlcache.Cache[string]
 }
 
 var (
@@ -35,7 +40,7 @@ func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
 		logger = slog.Default()
 	}
 	logger = logger.With("adapter", Platform)
-	return &Messenger{api: newAPI(cfg, logger), log: logger}, nil
+	return &Messenger{api: newAPI(cfg, logger), log: logger, threads: ttlcache.New[string](24*time.Hour, 10000)}, nil
 }
 
 // Platform implements bot.Messenger.
@@ -181,6 +186,28 @@ func (m *Messenger) FindCard(ctx context.Context, channel, caseID string) (strin
 		}
 	}
 	return "", nil
+}
+
+// caseOfThread is the case whose card starts the thread of ts in channel, or "" when the
+// thread is not under a case card of this bot. The card carries the case id in its metadata.
+func (m *Messenger) caseOfThread(ctx context.Context, channel, ts string) (string, error) {
+	if id, ok := m.threads.Get(channel + "/" + ts); ok {
+		return id, nil
+	}
+	msgs, err := m.api.replies(ctx, channel, ts, 1)
+	var se slackgo.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "thread_not_found" {
+		msgs, err = nil, nil // a thread of a message gone, or never this channel's
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the parent of thread %s in %s: %w", ts, channel, err)
+	}
+	id := ""
+	if len(msgs) > 0 && msgs[0].Timestamp == ts && msgs[0].BotID != "" && msgs[0].Metadata.EventType == cardEvent {
+		id, _ = msgs[0].Metadata.EventPayload["case"].(string)
+	}
+	m.threads.Put(channel+"/"+ts, id)
+	return id, nil
 }
 
 // UpdateCard replaces the card in place.

@@ -127,3 +127,40 @@ func joinShown(calls []fakeslack.Call) string {
 	}
 	return b.String()
 }
+
+// The claimer's message in the card's thread reaches the owner like the Reply button, once,
+// and is not repeated in the thread; other people's messages, the bot's own and messages under
+// other threads stay among the executives.
+func TestThreadReplyReachesOwner(t *testing.T) {
+	e := newEnv(t)
+	id := e.openCase(owner1)
+	card := e.cardTS(id)
+	e.clickCase(dana, "Dana", "claim", id)
+	e.waitShown("chat.postMessage", dmOf(owner1), "is now looking at your case")
+
+	reply := func(user, thread, text string) {
+		ts := e.ts()
+		e.deliver("Ev"+ts, fakeslack.ThreadReply(user, escChannel, thread, text, ts))
+		e.settle()
+	}
+	reply(eve, card, "Eve here: anyone seen this before?")
+	reply(dana, card, "Hello Alice, I will call you at 3pm today.")
+	reply(dana, "1700000000.999999", "not a case thread")
+	dm := e.waitShown("chat.postMessage", dmOf(owner1), "I will call you at 3pm today.")
+	if !strings.Contains(shown(dm), "Dana (about "+id+")") {
+		t.Fatalf("relayed message: %s", shown(dm))
+	}
+	for _, c := range e.posts(dmOf(owner1)) {
+		if strings.Contains(shown(c), "Eve here") || strings.Contains(shown(c), "not a case thread") {
+			t.Fatalf("chatter reached the owner: %s", shown(c))
+		}
+	}
+	for _, c := range e.posts(escChannel) {
+		if c.Form.Get("thread_ts") == card && strings.Contains(shown(c), "3pm") {
+			t.Fatalf("the claimer's thread message was repeated in the thread: %s", shown(c))
+		}
+	}
+	if c := e.getCase(id); c.Messages != 1 {
+		t.Fatalf("case counts %d messages, want 1", c.Messages)
+	}
+}

@@ -123,6 +123,22 @@ func MessageIM(user, channel, text, ts string) map[string]any {
 	}
 }
 
+// ThreadReply is the "message" event of user replying in channel (a public channel) in the
+// thread of threadTS.
+func ThreadReply(user, channel, threadTS, text, ts string) map[string]any {
+	return map[string]any{
+		"client_msg_id": clientMsgID(user, ts),
+		"type":          "message",
+		"text":          text,
+		"user":          user,
+		"ts":            ts,
+		"thread_ts":     threadTS,
+		"channel":       channel,
+		"event_ts":      ts,
+		"channel_type":  "channel",
+	}
+}
+
 // AppMention is the "app_mention" event of user mentioning the app in channel; text should
 // hold the mention, e.g. "<@UBOT> help".
 func AppMention(user, channel, text, ts string) map[string]any {
