@@ -158,8 +158,11 @@ var Module = fx.Module("bot",
 	fx.Invoke(startDueWorker),
 )
 
-// Channels returns the configured escalation channels.
-func (s *Service) Channels() []string { return s.cfg.Channels }
+// Channels returns the channels case cards are posted in: the escalation channels, then the
+// backup channels escalated cases go to. Case buttons are valid in all of them.
+func (s *Service) Channels() []string {
+	return append(slices.Clone(s.cfg.Channels), s.cfg.BackupChannels...)
+}
 
 // Engine returns the dialogue engine, for adapters that render its flow.
 func (s *Service) Engine() *conversation.Engine { return s.engine }

@@ -89,6 +89,7 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.Session
 	a.appID.Store("")
 	box.Handle(kindDM, a.handleDM)
 	box.Handle(kindInteraction, a.handleInteraction)
+	box.Handle(kindThread, a.handleThreadMessage)
 	a.dg.AddHandler(a.onReady)
 	a.dg.AddHandler(a.onResumed)
 	a.dg.AddHandler(a.onDisconnect)

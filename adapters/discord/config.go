@@ -26,6 +26,10 @@ type Config struct {
 	GuildIDs            []string // DISCORD_GUILD_IDS: the servers served; only their roles and memberships count
 	OwnerRoleIDs        []string // OWNER_ROLE_IDS: only members with one of these roles may open a case
 	OwnerMinMemberDays  int      // OWNER_MIN_MEMBER_DAYS: minimum server membership age to open a case
+	// ThreadReplies (DISCORD_THREAD_REPLIES) relays what the claimer writes in a case card's
+	// thread to the owner. It needs the privileged Message Content intent, switched on for the
+	// application in the Developer Portal; off, the Reply button is the way to write.
+	ThreadReplies bool
 }
 
 var snowflake = regexp.MustCompile(`^[0-9]{1,20}$`)

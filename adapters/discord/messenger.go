@@ -39,6 +39,8 @@ type Messenger struct {
 	dms     *ttlcache.Cache[string] // user id → DM channel id
 	threads *ttlcache.Cache[bool]   // card message id → its thread exists
 	cards   *ttlcache.Cache[bool]   // channels holding a card, and card threads (card message ids)
+	// threadCases maps a thread id to "<case id>|<card channel>" ("" for a thread under no card).
+	threadCases *ttlcache.Cache[string]
 }
 
 var (
@@ -66,6 +68,8 @@ func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
 		dms:       ttlcache.New[string](dmTTL, cacheSize),
 		threads:   ttlcache.New[bool](threadTTL, cacheSize),
 		cards:     ttlcache.New[bool](cardTTL, cacheSize),
+
+		threadCases: ttlcache.New[string](threadTTL, cacheSize),
 	}, nil
 }
 
@@ -194,20 +198,61 @@ func (m *Messenger) FindCard(ctx context.Context, channel, caseID string) (strin
 	if err != nil {
 		return "", fmt.Errorf("look for card %s in channel %s: %w", caseID, channel, err)
 	}
-	self := ""
-	if m.dg.State != nil && m.dg.State.User != nil {
-		self = m.dg.State.User.ID
-	}
+	self := m.selfID()
 	for _, msg := range msgs {
-		if msg.Author == nil || !msg.Author.Bot || (self != "" && msg.Author.ID != self) {
-			continue
-		}
-		if len(msg.Embeds) > 0 && strings.Contains(msg.Embeds[0].Title, caseID+" · ") {
+		if cardCase(msg, self) == caseID {
 			m.rememberCard(channel, msg.ID)
 			return msg.ID, nil
 		}
 	}
 	return "", nil
+}
+
+// caseOfThread finds the case whose card starts the thread: a thread started from a message
+// has the message's id as its own, so the card is that message in one of the card channels.
+// It returns the case id and the card's channel, or "" when the thread is under no card of
+// this bot; the answer is remembered.
+func (m *Messenger) caseOfThread(ctx context.Context, thread string, channels []string) (caseID, channel string, err error) {
+	if v, ok := m.threadCases.Get(thread); ok {
+		caseID, channel, _ = strings.Cut(v, "|")
+		return caseID, channel, nil
+	}
+	for _, ch := range channels {
+		msg, err := m.dg.ChannelMessage(ch, thread, discordgo.WithContext(ctx))
+		switch {
+		case restCode(err) == discordgo.ErrCodeUnknownMessage || restCode(err) == discordgo.ErrCodeUnknownChannel || restStatus(err) == http.StatusNotFound:
+			continue
+		case err != nil:
+			return "", "", fmt.Errorf("read card %s in channel %s: %w", thread, ch, err)
+		}
+		if id := cardCase(msg, m.selfID()); id != "" {
+			m.threadCases.Put(thread, id+"|"+ch)
+			return id, ch, nil
+		}
+	}
+	m.threadCases.Put(thread, "")
+	return "", "", nil
+}
+
+// cardCase is the case id of a card message this bot posted, or "".
+func cardCase(msg *discordgo.Message, self string) string {
+	if msg == nil || msg.Author == nil || !msg.Author.Bot || (self != "" && msg.Author.ID != self) || len(msg.Embeds) == 0 {
+		return ""
+	}
+	title, _, ok := strings.Cut(msg.Embeds[0].Title, " · ")
+	id, err := bot.ParseCaseID(title)
+	if !ok || err != nil {
+		return ""
+	}
+	return id
+}
+
+// selfID is the bot's user id, once the gateway said it; "" before.
+func (m *Messenger) selfID() string {
+	if m.dg.State != nil && m.dg.State.User != nil {
+		return m.dg.State.User.ID
+	}
+	return ""
 }
 
 // UpdateCard replaces the card in place.

@@ -26,11 +26,15 @@ const (
 // dmSent is what an owner sees where they typed /escalate.
 const dmSent = "I've sent you a direct message to start."
 
-// onMessageCreate takes a DM written to the bot. Guild messages do not reach the bot (no
-// GUILD_MESSAGES intent); edits, system messages, bots, the bot's own posts and authors whose
-// id is not a snowflake (see sender) drive nothing.
+// onMessageCreate takes a DM written to the bot. Guild messages reach the bot only with
+// DISCORD_THREAD_REPLIES (see onThreadMessage); edits, system messages, bots, the bot's own
+// posts and authors whose id is not a snowflake drive nothing.
 func (a *Adapter) onMessageCreate(_ *discordgo.Session, m *discordgo.MessageCreate) {
-	if m.GuildID != "" || m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == a.botUser() || !snowflake.MatchString(m.Author.ID) {
+	if m.GuildID != "" {
+		a.onThreadMessage(m)
+		return
+	}
+	if m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == a.botUser() || !snowflake.MatchString(m.Author.ID) {
 		return
 	}
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {

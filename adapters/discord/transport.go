@@ -41,6 +41,11 @@ func newSession(cfg Config) (*discordgo.Session, *http.Transport, error) {
 	// mention the bot), and interactions arrive without any intent: GUILDS, GUILD_MESSAGES
 	// and every privileged intent stay off.
 	dg.Identify.Intents = discordgo.IntentsDirectMessages
+	if cfg.ThreadReplies {
+		// Opted in: server messages (to see a claimer's reply in a card's thread), with their
+		// content, which is privileged.
+		dg.Identify.Intents |= discordgo.IntentsGuildMessages | discordgo.IntentMessageContent
+	}
 	dg.ShardID, dg.ShardCount = cfg.ShardID, cfg.shards()
 	// The adapter reads everything it needs from the events and REST, not from a state cache.
 	dg.StateEnabled = false

@@ -128,6 +128,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 				GuildIDs:           cfg.Discord.GuildIDs,
 				OwnerRoleIDs:       cfg.Discord.OwnerRoleIDs,
 				OwnerMinMemberDays: cfg.Discord.OwnerMinMemberDays,
+				ThreadReplies:      cfg.Discord.ThreadReplies,
 			}),
 			discord.Module,
 		)

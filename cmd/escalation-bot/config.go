@@ -72,6 +72,7 @@ type DiscordConfig struct {
 	GuildIDs, OwnerRoleIDs           []string
 	ModeratorRoleIDs, ClaimerRoleIDs []string
 	OwnerMinMemberDays               int
+	ThreadReplies                    bool
 }
 
 // On reports whether Discord is configured.
@@ -211,6 +212,8 @@ func settings() []setting {
 			}},
 		{"OWNER_MIN_MEMBER_DAYS", "owner-min-member-days", "0", "days an owner must have been a member of the server to open a case; 0: no minimum",
 			func(c *Config, v string) error { return whole(v, &c.Discord.OwnerMinMemberDays) }},
+		{"DISCORD_THREAD_REPLIES", "discord-thread-replies", "false", "relay what the claimer writes in a case card's thread to the owner; needs the privileged Message Content intent",
+			func(c *Config, v string) error { return boolean(v, &c.Discord.ThreadReplies) }},
 		{"OPENAI_API_KEY", "openai-api-key", "", "API key of an OpenAI-compatible server; turns on model summaries and field extraction (else the template and the rules)",
 			func(c *Config, v string) error { c.OpenAI.APIKey = v; return nil }},
 		{"OPENAI_BASE_URL", "openai-base-url", "", "base URL of an OpenAI-compatible API (Azure OpenAI, vLLM, Ollama: http://localhost:11434/v1); empty: https://api.openai.com/v1",
@@ -229,12 +232,7 @@ func settings() []setting {
 			}},
 		{"REDACT_PII", "redact-pii", "true", "replace e-mail addresses and phone numbers in owner text before it leaves for the model",
 			func(c *Config, v string) error {
-				b, err := strconv.ParseBool(v)
-				if err != nil {
-					return fmt.Errorf("use true or false")
-				}
-				c.OpenAI.RedactPII = b
-				return nil
+				return boolean(v, &c.OpenAI.RedactPII)
 			}},
 		{"SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long a graceful shutdown may take",
 			func(c *Config, v string) error { return positive(v, &c.ShutdownAfter) }},
@@ -487,6 +485,16 @@ func checkRedisURL(v string) error {
 			}
 		}
 	}
+	return nil
+}
+
+// boolean reads true or false.
+func boolean(v string, b *bool) error {
+	x, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("use true or false")
+	}
+	*b = x
 	return nil
 }
 
