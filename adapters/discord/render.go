@@ -11,6 +11,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/presentation"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -36,6 +37,7 @@ const (
 	maxPlaceholder   = 150
 	maxModalTitle    = 45
 	maxInputLabel    = 45
+	maxInputText     = 4000 // what a text input takes (its max_length)
 	maxThreadName    = 100
 	// maxFollowups bounds how many messages one ephemeral answer (a long case history) takes.
 	maxFollowups = 5
@@ -77,90 +79,16 @@ func runeLen(s string) int { return utf8.RuneCountInString(s) }
 // cut shortens s to at most limit characters, ending with "…" when it cut. It never leaves a
 // dangling backslash, which would escape the marker and un-escape what follows.
 func cut(s string, limit int) (string, bool) {
-	if runeLen(s) <= limit {
-		return s, false
-	}
-	if limit < 1 {
-		return "", true
-	}
-	r := []rune(s)[:limit-1]
-	return trimEscape(strings.TrimRightFunc(string(r), isSpace)) + "…", true
+	return presentation.Cut(s, limit, presentation.Backslashes)
 }
 
 // fit is cut without the report.
-func fit(s string, limit int) string {
-	out, _ := cut(s, limit)
-	return out
-}
+func fit(s string, limit int) string { return presentation.Fit(s, limit, presentation.Backslashes) }
 
-// trimEscape drops a trailing backslash that escapes nothing any more.
-func trimEscape(s string) string {
-	n := len(s) - len(strings.TrimRight(s, `\`))
-	if n%2 == 1 {
-		return s[:len(s)-1]
-	}
-	return s
-}
-
-func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' }
-
-// split cuts text into pieces of at most limit characters, at a line break or a space when
-// one is in the second half of a piece. Every cut is marked with "…" on both sides, so a reader
-// sees where a piece continues.
+// split cuts text into pieces of at most limit characters (see presentation.Split), keeping
+// every backslash escape with the character it escapes.
 func split(text string, limit int) []string {
-	text = strings.TrimSpace(text)
-	budget := max(limit-2, 1) // room for the markers
-	var out []string
-	rs := []rune(text)
-	for len(rs) > 0 {
-		n := min(len(rs), budget)
-		if n < len(rs) {
-			if i := lastBreak(rs[:n]); i > n/2 {
-				n = i + 1
-			}
-			// Keep a backslash escape together with the character it escapes.
-			if esc := countTrailing(rs[:n], '\\'); esc%2 == 1 && n > 1 {
-				n--
-			}
-		}
-		piece := strings.TrimSpace(string(rs[:n]))
-		rs = rs[n:]
-		if piece == "" {
-			continue
-		}
-		if len(out) > 0 {
-			piece = "…" + piece
-		}
-		if strings.TrimSpace(string(rs)) != "" {
-			piece += "…"
-		}
-		out = append(out, piece)
-	}
-	return out
-}
-
-func countTrailing(rs []rune, r rune) int {
-	n := 0
-	for i := len(rs) - 1; i >= 0 && rs[i] == r; i-- {
-		n++
-	}
-	return n
-}
-
-// lastBreak is the index of the last line break in rs, else of the last space, else -1.
-func lastBreak(rs []rune) int {
-	space := -1
-	for i := len(rs) - 1; i >= 0; i-- {
-		switch rs[i] {
-		case '\n':
-			return i
-		case ' ':
-			if space < 0 {
-				space = i
-			}
-		}
-	}
-	return space
+	return presentation.Split(text, limit, presentation.Backslashes)
 }
 
 // escapeMarkdown makes text a person wrote show as written in the escalation channel: no bold,
@@ -388,75 +316,58 @@ func cardMarker(caseID string) string {
 	return fmt.Sprintf("… (truncated, see %s show %s)", bot.CommandPrefix, fit(caseID, 40))
 }
 
-// renderCard renders a case card: an embed with what an executive needs to decide (summary,
-// status, severity, safety, owner, claimer, the answers) and the buttons its status allows.
+// renderCard renders a case card: an embed with its parts (presentation.Card) in their order,
+// the title and summary first, short facts and answers inline, and the buttons its status
+// allows.
 func renderCard(c bot.Card) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
-	title := strings.TrimSpace(c.Title)
-	if title == "" {
-		title = "(no title)"
-	}
-	title = c.ID + " · " + title
-	if c.Safety {
-		title = "⚠️ " + title
-	}
 	marker := cardMarker(c.ID)
 	reserve := runeLen(marker) + 2 // "\n\n" + marker, appended when anything was cut
 
-	summary := strings.TrimSpace(c.Summary)
-	if summary == "" {
-		summary = "(no summary)"
-	}
-	desc, truncated := cut(shown(summary), maxEmbedDesc-reserve)
-	e := &discordgo.MessageEmbed{
-		Title:       fit(bot.Neutralize(title), maxEmbedTitle),
-		Description: desc,
-		Color:       cardColour(c),
-	}
+	e := &discordgo.MessageEmbed{Color: cardColour(c)}
+	var desc []string
+	truncated := false
 	add := func(name, value string, inline bool) {
+		if len(e.Fields) == maxEmbedFields {
+			truncated = true
+			return
+		}
 		f := field(name, value, inline)
 		truncated = truncated || f.Value != value && value != ""
 		e.Fields = append(e.Fields, f)
 	}
-	add("Status", string(c.Status), true)
-	add("Severity", string(c.Severity), true)
-	add("Safe to drive", safetyWords(c.Safety), true)
-	add("Owner", shown(c.Owner), true)
-	if c.ClaimedByName != "" || c.ClaimedBy != "" {
-		who := c.ClaimedByName
-		if who == "" {
-			who = string(c.ClaimedBy)
+	for _, p := range presentation.Card(c) {
+		text := p.Text
+		if p.Written {
+			text = shown(text)
 		}
-		who = shown(who)
-		if !c.ClaimedAt.IsZero() {
-			who += " " + stamp(c.ClaimedAt, 'R')
+		switch p.Kind {
+		case presentation.KindTitle:
+			// Embed titles show markdown as typed, so the title is neutralized, not escaped.
+			title := p.Label + " · " + p.Text
+			if p.Alert {
+				title = "⚠️ " + title
+			}
+			e.Title = fit(bot.Neutralize(title), maxEmbedTitle)
+		case presentation.KindEscalated:
+			desc = append(desc, "⏫ **"+p.Label+"**: "+text)
+		case presentation.KindSummary:
+			desc = append(desc, text)
+		case presentation.KindAutomatic:
+			e.Footer = &discordgo.MessageEmbedFooter{Text: fit(p.Text, maxFooter)}
+		case presentation.KindRating:
+			if p.Quote != "" {
+				text += "\n" + presentation.Quoted(shown(p.Quote))
+			}
+			add(p.Label, text, false)
+		case presentation.KindAnswer:
+			add(bot.Neutralize(p.Label), text, runeLen(p.Text) <= shortAnswer && !strings.Contains(p.Text, "\n"))
+		default:
+			add(p.Label, factText(p, text), p.Fact)
 		}
-		add("Claimed by", who, true)
 	}
-	if c.Category != "" {
-		add("Category", shown(c.Category), true)
-	}
-	if !c.CreatedAt.IsZero() {
-		add("Opened", stamp(c.CreatedAt, 'f'), true)
-	}
-	if c.Note != "" {
-		add(noteLabel(c.Status), shown(c.Note), false)
-	}
-	if c.Ask != "" {
-		add("The owner asks for", shown(c.Ask), false)
-	}
-	if len(c.KeyFacts) > 0 {
-		add("Key facts", shown("• "+strings.Join(c.KeyFacts, "\n• ")), false)
-	}
-	for _, a := range c.Fields {
-		if len(e.Fields) == maxEmbedFields {
-			truncated = true
-			break
-		}
-		add(bot.Neutralize(a.Label), shown(a.Value), runeLen(a.Value) <= shortAnswer && !strings.Contains(a.Value, "\n"))
-	}
-	if c.Automatic {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: "Summary written from the owner's answers by the template, not by a model."}
-	}
+	var cutDesc bool
+	e.Description, cutDesc = cut(strings.Join(desc, "\n\n"), maxEmbedDesc-reserve)
+	truncated = truncated || cutDesc
 	if fitTotal([]*discordgo.MessageEmbed{e}, maxEmbedTotal-reserve) {
 		truncated = true
 	}
@@ -488,6 +399,22 @@ func renderCard(c bot.Card) (*discordgo.MessageEmbed, []discordgo.MessageCompone
 	return e, components
 }
 
+// factText is a value of the card with its moment, if any, after it: a Discord timestamp, which
+// every reader sees in their own time zone, relative ("in 20 minutes") where it is about now.
+func factText(p presentation.Part, text string) string {
+	if p.At.IsZero() {
+		return text
+	}
+	style := byte('R')
+	if p.Kind == presentation.KindOpened {
+		style = 'f'
+	}
+	if text == "" {
+		return stamp(p.At, style)
+	}
+	return text + " " + stamp(p.At, style)
+}
+
 func caseCustomID(action, caseID string) string {
 	return fit(casePrefix+"|"+action+"|"+caseID, maxCustomID)
 }
@@ -509,23 +436,6 @@ func cardColour(c bot.Card) int {
 // stamp is a Discord timestamp: every reader sees it in their own time zone.
 func stamp(t time.Time, style byte) string {
 	return fmt.Sprintf("<t:%d:%c>", t.Unix(), style)
-}
-
-func safetyWords(safety bool) string {
-	if safety {
-		return "NO: safety-critical"
-	}
-	return "yes"
-}
-
-func noteLabel(s bot.Status) string {
-	switch s {
-	case bot.StatusResolved:
-		return "Resolution"
-	case bot.StatusClosed:
-		return "Closed because"
-	}
-	return "Note"
 }
 
 // embedSize is what Discord counts toward the 6,000 characters of a message.
@@ -632,13 +542,16 @@ func answerPieces(text string) []string {
 const modalInputID = "text"
 
 // renderModal is the form of Reply (a message to the owner) or Resolve (the resolution note).
+// It takes no more than Discord's text input allows and the core keeps
+// (presentation.FormLimit).
 func renderModal(action, caseID string) *discordgo.InteractionResponseData {
-	title, inputLabel, placeholder, limit := "Reply on "+caseID, "Your message to the owner",
-		"The owner reads this in their DM with the bot.", 4000
+	title, inputLabel, placeholder := "Reply on "+caseID, "Your message to the owner",
+		"The owner reads this in their DM with the bot."
 	if action == bot.ActionResolve {
-		title, inputLabel, placeholder, limit = "Resolve "+caseID, "Resolution note",
-			"The owner reads this note; the case is then resolved.", 2000
+		title, inputLabel, placeholder = "Resolve "+caseID, "Resolution note",
+			"The owner reads this note; the case is then resolved."
 	}
+	limit := presentation.FormLimit(action, maxInputText)
 	return &discordgo.InteractionResponseData{
 		CustomID: caseCustomID(action, caseID),
 		Title:    fit(title, maxModalTitle),

@@ -9,6 +9,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/presentation"
 
 	slackgo "github.com/slack-go/slack"
 )
@@ -60,102 +61,20 @@ func escape(s string) string { return escaper.Replace(s) }
 // &, < and > as entities, and the core wants the text itself.
 func unescape(s string) string { return unescaper.Replace(s) }
 
-// escapedLen is the length of r once escaped.
-func escapedLen(r rune) int {
-	switch r {
-	case '&':
-		return 5
-	case '<', '>':
-		return 4
-	}
-	return 1
-}
-
-// fit escapes raw and cuts it to at most limit characters, ending with "…" when cut. It cuts
-// before escaping so that no entity is broken in half.
+// fit escapes raw and cuts it to at most limit characters of escaped text, ending with "…"
+// when cut; no entity is broken in half.
 func fit(raw string, limit int) string {
-	size := 0
-	for _, r := range raw {
-		size += escapedLen(r)
-	}
-	if size <= limit {
-		return escape(raw)
-	}
-	if limit < 1 {
-		return ""
-	}
-	size = 0
-	for i, r := range raw {
-		if size+escapedLen(r) > limit-1 {
-			return escape(strings.TrimRightFunc(raw[:i], isSpace)) + "…"
-		}
-		size += escapedLen(r)
-	}
-	return escape(raw)
+	return presentation.Fit(escape(raw), limit, presentation.Entities)
 }
 
 // fitPlain cuts plain_text (buttons, titles) to limit characters; plain_text is not parsed for
 // mentions, so it is not escaped.
-func fitPlain(s string, limit int) string {
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimRightFunc(string(r[:limit-1]), isSpace) + "…"
-}
+func fitPlain(s string, limit int) string { return presentation.Fit(s, limit, nil) }
 
-func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' }
-
-// split escapes raw text and cuts it into pieces of at most limit characters, at a line break
-// or a space when one is in the second half of a piece. Every cut is marked with "…" on both
-// sides, so a reader sees where a piece continues.
+// split escapes raw text and cuts it into pieces of at most limit characters (see
+// presentation.Split).
 func split(raw string, limit int) []string {
-	raw = strings.TrimSpace(raw)
-	budget := limit - 2 // room for the markers
-	var out []string
-	rs := []rune(raw)
-	for len(rs) > 0 {
-		n, size := 0, 0
-		for n < len(rs) && size+escapedLen(rs[n]) <= budget {
-			size += escapedLen(rs[n])
-			n++
-		}
-		if n < len(rs) {
-			if i := lastBreak(rs[:n]); i > n/2 {
-				n = i + 1
-			}
-		}
-		n = max(n, 1) // always move on, even with a limit too small for one character
-		piece := strings.TrimSpace(escape(string(rs[:n])))
-		rs = rs[n:]
-		if piece == "" {
-			continue
-		}
-		if len(out) > 0 {
-			piece = "…" + piece
-		}
-		if len(strings.TrimSpace(string(rs))) > 0 {
-			piece += "…"
-		}
-		out = append(out, piece)
-	}
-	return out
-}
-
-// lastBreak is the index of the last line break in rs, else of the last space, else -1.
-func lastBreak(rs []rune) int {
-	space := -1
-	for i := len(rs) - 1; i >= 0; i-- {
-		switch rs[i] {
-		case '\n':
-			return i
-		case ' ':
-			if space < 0 {
-				space = i
-			}
-		}
-	}
-	return space
+	return presentation.Split(escape(raw), limit, presentation.Entities)
 }
 
 func mrkdwn(text string) *slackgo.TextBlockObject {
@@ -202,10 +121,10 @@ func fieldSections(fields []*slackgo.TextBlockObject) []slackgo.Block {
 	return blocks
 }
 
-// field is one labelled value of a fields section.
-func field(label, raw string) *slackgo.TextBlockObject {
+// field is one labelled value of a fields section; value is mrkdwn, already escaped.
+func field(label, value string) *slackgo.TextBlockObject {
 	heading := "*" + fit(label, 100) + "*\n"
-	return mrkdwn(heading + fit(raw, maxFieldText-utf8.RuneCountInString(heading)))
+	return mrkdwn(heading + presentation.Fit(value, maxFieldText-utf8.RuneCountInString(heading), presentation.Entities))
 }
 
 func button(actionID, value, label string) *slackgo.ButtonBlockElement {
@@ -326,70 +245,47 @@ func renderRefusedText(refusal, typed string) message {
 // stamp is how the card shows a moment: absolute and in UTC, since executives may sit anywhere.
 func stamp(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") }
 
-// renderCard renders a case card for the escalation channel: what an executive needs to decide,
-// then the answers, then the buttons its status allows.
+// localDate is a moment every reader sees in their own time zone ("today 14:30"); clients that
+// cannot show it show stamp instead.
+func localDate(t time.Time) string {
+	return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", t.Unix(), stamp(t))
+}
+
+// renderCard renders a case card for the escalation channel: its parts (presentation.Card) in
+// their order, short facts and answers two by two, longer text in sections of its own, then
+// the buttons its status allows.
 func renderCard(c bot.Card) message {
-	title := c.Title
-	if strings.TrimSpace(title) == "" {
-		title = "(no title)"
+	var body []slackgo.Block
+	var short []*slackgo.TextBlockObject // fields waiting to be laid out
+	flush := func() {
+		body = append(body, fieldSections(short)...)
+		short = nil
 	}
-	head := "*" + fit(c.ID, 40) + "* · " + fit(title, 200)
-	if c.Safety {
-		head = ":warning: " + head
-	}
-	body := []slackgo.Block{section(head)}
-
-	status := string(c.Status)
-	facts := []*slackgo.TextBlockObject{
-		field("Status", status),
-		field("Severity", string(c.Severity)),
-		field("Safe to drive", safetyWords(c.Safety)),
-		field("Owner", c.Owner),
-	}
-	if c.ClaimedByName != "" || c.ClaimedBy != "" {
-		who := c.ClaimedByName
-		if who == "" {
-			who = string(c.ClaimedBy)
+	for _, p := range presentation.Card(c) {
+		inColumns := p.Fact || p.Kind == presentation.KindAnswer && utf8.RuneCountInString(p.Text) <= longAnswer && !strings.Contains(p.Text, "\n")
+		if !inColumns {
+			flush()
 		}
-		if !c.ClaimedAt.IsZero() {
-			who += ", " + stamp(c.ClaimedAt)
+		switch {
+		case p.Kind == presentation.KindTitle:
+			head := "*" + fit(p.Label, 40) + "* · " + fit(p.Text, 200)
+			if p.Alert {
+				head = ":warning: " + head
+			}
+			body = append(body, section(head))
+		case p.Kind == presentation.KindEscalated:
+			body = append(body, section(":arrow_double_up: *"+fit(p.Label, 100)+"*: "+fit(p.Text, 200)))
+		case p.Kind == presentation.KindAutomatic:
+			body = append(body, slackgo.NewContextBlock("", mrkdwn(fit(p.Text, maxSectionText))))
+		case inColumns:
+			short = append(short, field(p.Label, factText(p)))
+		case p.Kind == presentation.KindRating && p.Quote != "":
+			body = append(body, sections("*"+fit(p.Label, 100)+"*\n"+fit(p.Text, 100)+"\n", presentation.Quoted(p.Quote))...)
+		default:
+			body = append(body, sections("*"+fit(p.Label, 100)+"*\n", p.Text)...)
 		}
-		facts = append(facts, field("Claimed by", who))
 	}
-	if c.Category != "" {
-		facts = append(facts, field("Category", c.Category))
-	}
-	if !c.CreatedAt.IsZero() {
-		facts = append(facts, field("Opened", stamp(c.CreatedAt)))
-	}
-	body = append(body, fieldSections(facts)...)
-
-	body = append(body, sections("*Summary*\n", c.Summary)...)
-	if c.Ask != "" {
-		body = append(body, sections("*The owner asks for*\n", c.Ask)...)
-	}
-	if len(c.KeyFacts) > 0 {
-		body = append(body, sections("*Key facts*\n", "• "+strings.Join(c.KeyFacts, "\n• "))...)
-	}
-
-	var short []*slackgo.TextBlockObject
-	var long []slackgo.Block
-	for _, a := range c.Fields {
-		if utf8.RuneCountInString(a.Value) <= longAnswer && !strings.Contains(a.Value, "\n") {
-			short = append(short, field(a.Label, a.Value))
-			continue
-		}
-		long = append(long, sections("*"+fit(a.Label, 100)+"*\n", a.Value)...)
-	}
-	body = append(body, fieldSections(short)...)
-	body = append(body, long...)
-
-	if c.Note != "" {
-		body = append(body, sections("*"+noteLabel(c.Status)+"*\n", c.Note)...)
-	}
-	if c.Automatic {
-		body = append(body, slackgo.NewContextBlock("", mrkdwn("Summary written from the owner's answers by the template, not by a model.")))
-	}
+	flush()
 
 	var buttons []*slackgo.ButtonBlockElement
 	for _, b := range c.Buttons {
@@ -399,26 +295,30 @@ func renderCard(c bot.Card) message {
 		}
 		buttons = append(buttons, el)
 	}
+	title := strings.TrimSpace(c.Title)
+	if title == "" {
+		title = presentation.NoTitle
+	}
 	marker := fmt.Sprintf("… (truncated, see /escalations show %s)", fit(c.ID, 40))
 	text := fmt.Sprintf("%s · %s · %s: %s", c.ID, c.Status, c.Severity, title)
 	return message{Text: fallback(text), Blocks: layout(body, actionBlocks(buttons), marker)}
 }
 
-func safetyWords(safety bool) string {
-	if safety {
-		return "NO: safety-critical"
+// factText is a short value of the card as mrkdwn: its words escaped, and its moment, if any,
+// after them.
+func factText(p presentation.Part) string {
+	text := fit(p.Text, maxFieldText)
+	if p.At.IsZero() {
+		return text
 	}
-	return "yes"
-}
-
-func noteLabel(s bot.Status) string {
-	switch s {
-	case bot.StatusResolved:
-		return "Resolution"
-	case bot.StatusClosed:
-		return "Closed because"
+	when := stamp(p.At)
+	if p.Kind == presentation.KindDue {
+		when = localDate(p.At) // a deadline is read against the reader's own clock
 	}
-	return "Note"
+	if text == "" {
+		return when
+	}
+	return text + ", " + when
 }
 
 // renderThread renders one line under a case card.
@@ -445,14 +345,19 @@ func renderThread(m bot.ThreadMessage) message {
 // maxModalTitle is Slack's limit for a modal's title and buttons.
 const maxModalTitle = 24
 
+// maxInputText is the most Slack lets a plain_text_input take (its max_length).
+const maxInputText = 3000
+
 // renderModal is the form of Reply (a message to the owner) or Resolve (the resolution note).
+// It takes no more than Slack's input allows and the core keeps (presentation.FormLimit).
 func renderModal(action, caseID string) slackgo.ModalViewRequest {
-	title, label, submit, hint, limit := "Reply on "+caseID, "Your message to the owner", "Send",
-		"The owner reads this in their DM with the bot.", 3000
+	title, label, submit, hint := "Reply on "+caseID, "Your message to the owner", "Send",
+		"The owner reads this in their DM with the bot."
 	if action == bot.ActionResolve {
-		title, label, submit, hint, limit = "Resolve "+caseID, "Resolution note", "Resolve",
-			"The owner reads this note; the case is then resolved.", 2000
+		title, label, submit, hint = "Resolve "+caseID, "Resolution note", "Resolve",
+			"The owner reads this note; the case is then resolved."
 	}
+	limit := presentation.FormLimit(action, maxInputText)
 	input := slackgo.NewPlainTextInputBlockElement(nil, modalActionID).WithMultiline(true).WithMaxLength(limit)
 	return slackgo.ModalViewRequest{
 		Type:            slackgo.VTModal,
