@@ -90,7 +90,7 @@ func Card(c bot.Card) []Part {
 		if strings.TrimSpace(text) == "" && at.IsZero() {
 			text = Missing
 		}
-		parts = append(parts, Part{Kind: k, Label: label, Text: text, Written: written, At: at, Fact: true})
+		parts = append(parts, Part{Kind: k, Label: label, Text: strings.TrimSpace(text), Written: written, At: at, Fact: true})
 	}
 	fact(KindStatus, "Status", string(c.Status), false, time.Time{})
 	fact(KindSeverity, "Severity", string(c.Severity), false, time.Time{})
@@ -125,7 +125,11 @@ func Card(c bot.Card) []Part {
 		parts = append(parts, Part{Kind: KindKeyFacts, Label: "Key facts", Text: "• " + strings.Join(c.KeyFacts, "\n• "), Written: true})
 	}
 	for _, a := range c.Fields {
-		parts = append(parts, Part{Kind: KindAnswer, Label: a.Label, Text: a.Value, Written: true})
+		value := strings.TrimSpace(a.Value)
+		if value == "" {
+			value = Missing
+		}
+		parts = append(parts, Part{Kind: KindAnswer, Label: a.Label, Text: value, Written: true})
 	}
 	if c.Automatic {
 		parts = append(parts, Part{Kind: KindAutomatic, Text: AutomaticText})
