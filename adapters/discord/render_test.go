@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/fakediscord"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -265,6 +267,67 @@ func TestRenderCard(t *testing.T) {
 			all := text(&discordgo.Message{Embeds: []*discordgo.MessageEmbed{embed}})
 			if !strings.Contains(all, tt.contains) {
 				t.Errorf("card lacks %q:\n%.1500s", tt.contains, all)
+			}
+		})
+	}
+}
+
+// TestCardStates: a card shows its escalation, reminders, next deadline and rating, with the
+// owner's comment neutralized and escaped like all owner text; posted to the fake Discord, it
+// stays within Discord's limits however long the comment is.
+func TestCardStates(t *testing.T) {
+	fake := fakediscord.New(t)
+	m, err := NewMessenger(Config{Token: "test-token", APIURL: fake.URL}, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Now().Add(25 * time.Minute)
+	card := bot.Card{
+		ID: "ESC-1001", Title: "Car will not charge", Status: bot.StatusResolved, Owner: "Alice",
+		Severity: bot.SeverityHigh, Summary: "The car stopped charging.", Note: "Replaced the charger.",
+		Escalated: true, Reminders: 3, Due: due, Rating: 4,
+		RatingComment: "Fixed **fast** @everyone <@&1> [link](https://evil.example) \u202eexe",
+	}
+	huge := card
+	huge.RatingComment = strings.Repeat("@here **a long comment** ", 1000)
+	huge.Summary = strings.Repeat("summary _and_ more ", 400)
+
+	tests := []struct {
+		name     string
+		card     bot.Card
+		contains []string
+		lacks    []string
+	}{
+		{"every state", card, []string{
+			"ESC-1001 · Car will not charge\n⏫ **Escalated**: not claimed in time, sent to the next tier\n\nThe car stopped charging.",
+			"\nReminders: 3\n",
+			fmt.Sprintf("\nNext deadline: <t:%d:R>\n", due.Unix()),
+			"\nRating: ★★★★☆ (4/5)\n“Fixed \\*\\*fast\\*\\* @\u200beveryone <\u200b@&1> \\[link\\](https://evil.example) exe”",
+		}, []string{"@everyone", "<@&1>", "\u202e"}},
+		{"none of them", bot.Card{ID: "ESC-1", Status: bot.StatusOpen}, nil, []string{"Escalated", "Reminders", "Next deadline", "Rating"}},
+		{"a long comment within limits", huge, []string{"Rating: ★★★★☆ (4/5)\n“@\u200bhere", cardMarker("ESC-1001")}, []string{"@here"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := m.PostCard(t.Context(), escChannel, tt.card); err != nil {
+				t.Fatal(err)
+			}
+			fake.AssertNoViolations(t)
+			raw := fake.Messages(escChannel)
+			var msg discordgo.Message
+			if err := json.Unmarshal(raw[len(raw)-1], &msg); err != nil {
+				t.Fatal(err)
+			}
+			shown := text(&msg)
+			for _, c := range tt.contains {
+				if !strings.Contains(shown, c) {
+					t.Errorf("card lacks %q:\n%s", c, shown)
+				}
+			}
+			for _, c := range tt.lacks {
+				if strings.Contains(shown, c) {
+					t.Errorf("card shows %q", c)
+				}
 			}
 		})
 	}

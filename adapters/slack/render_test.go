@@ -380,3 +380,58 @@ func TestRenderedWithinSlackLimits(t *testing.T) {
 	}
 	fake.AssertNoViolations(t)
 }
+
+// TestCardStates: a card shows its escalation, reminders, next deadline and rating, with the
+// owner's comment escaped like all owner text, and stays within Slack's limits however long
+// the comment is.
+func TestCardStates(t *testing.T) {
+	fake := fakeslack.New(t)
+	client := slackgo.New("xoxb-test", slackgo.OptionAPIURL(fake.APIURL()))
+	due := time.Date(2026, 11, 26, 11, 30, 0, 0, time.UTC)
+	card := bot.Card{
+		ID: "ESC-1001", Title: "Car will not charge", Status: bot.StatusResolved, Owner: "Alice",
+		Severity: bot.SeverityHigh, Summary: "The car stopped charging.", Note: "Replaced the charger.",
+		Escalated: true, Reminders: 3, Due: due, Rating: 4,
+		RatingComment: "Fixed <!channel> @everyone <https://evil.example|here> \u202eexe",
+	}
+	huge := card
+	huge.RatingComment = strings.Repeat("<!here> & a long comment ", 2000)
+	huge.Summary = strings.Repeat("summary & <more> ", 500)
+
+	tests := []struct {
+		name     string
+		card     bot.Card
+		contains []string
+		lacks    []string
+	}{
+		{"every state", card, []string{
+			":arrow_double_up: *Escalated*: not claimed in time, sent to the next tier",
+			"*Reminders*\n3",
+			fmt.Sprintf("*Next deadline*\n<!date^%d^{date_short_pretty} {time}|26 Nov 2026 11:30 UTC>", due.Unix()),
+			"*Rating*\n★★★★☆ (4/5)\n“Fixed &lt;\u200b!channel&gt; @\u200beveryone &lt;\u200bhttps://evil.example|here&gt; exe”",
+		}, []string{"<!channel>", "<https:", "\u202e"}},
+		{"none of them", bot.Card{ID: "ESC-1", Status: bot.StatusOpen}, nil, []string{"Escalated", "Reminders", "Next deadline", "Rating"}},
+		{"a long comment within limits", huge, []string{"*Rating*\n★★★★☆ (4/5)\n“&lt;\u200b!here&gt;"}, []string{"<!here>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake.Reset()
+			if _, _, err := client.PostMessage("C1", renderCard(tt.card).options()...); err != nil {
+				t.Fatal(err)
+			}
+			fake.AssertNoViolations(t)
+			msgs := fake.Messages("C1")
+			shown := textsOf(msgs[len(msgs)-1].Blocks)
+			for _, c := range tt.contains {
+				if !strings.Contains(shown, c) {
+					t.Errorf("card lacks %q:\n%s", c, shown)
+				}
+			}
+			for _, c := range tt.lacks {
+				if strings.Contains(shown, c) {
+					t.Errorf("card shows %q", c)
+				}
+			}
+		})
+	}
+}

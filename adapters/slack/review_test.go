@@ -2,15 +2,18 @@ package slack
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/presentation"
 	"escalation-bot/xtest/fakeslack"
 	"escalation-bot/xtest/logtest"
 )
@@ -187,4 +190,59 @@ func TestActionsOnlyWhereShown(t *testing.T) {
 	if s := e.session(eve); s.Version == before.Version {
 		t.Error("the intake button in the DM did nothing")
 	}
+}
+
+// formText is a text of exactly n characters, some of several bytes, ending in words of its own.
+func formText(n int) string {
+	const tail = " and that is all."
+	rs := []rune(strings.Repeat("Grüße aus Köln ", n/15+1))
+	return string(rs[:n-len(tail)]) + tail
+}
+
+// TestFormTakesWhatTheCoreKeeps: the Reply and Resolve forms take as much as Slack's input
+// allows and the core keeps, and a text of that full length reaches the case whole.
+func TestFormTakesWhatTheCoreKeeps(t *testing.T) {
+	e := newEnv(t)
+	id := e.openCase(owner1)
+	e.clickCase(dana, "dana", bot.ActionClaim, id)
+	e.waitShown("chat.update", escChannel, "*Claimed by*\nDana")
+
+	for _, action := range []string{bot.ActionReply, bot.ActionResolve} {
+		e.clickCase(dana, "dana", action, id)
+		views := e.calls("views.open", "")
+		var view struct {
+			Blocks []struct {
+				Element struct {
+					MaxLength int `json:"max_length"`
+				} `json:"element"`
+			} `json:"blocks"`
+		}
+		if err := json.Unmarshal([]byte(views[len(views)-1].Form.Get("view")), &view); err != nil || len(view.Blocks) != 1 {
+			t.Fatalf("%s form: %v", action, err)
+		}
+		limit := view.Blocks[0].Element.MaxLength
+		if want := presentation.FormLimit(action, maxInputText); limit != want || limit > 3000 {
+			t.Errorf("%s form takes %d characters, want %d", action, limit, want)
+		}
+		text := formText(limit)
+		e.submitModal(dana, "dana", action, id, text)
+		var kept string
+		if action == bot.ActionReply {
+			audit, err := e.cases.Audit(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range audit {
+				if a.Action == "exec_message" {
+					kept = a.Text
+				}
+			}
+		} else {
+			kept = e.getCase(id).Note
+		}
+		if kept != text {
+			t.Errorf("%s: the core kept %d of the %d characters the form took", action, utf8.RuneCountInString(kept), limit)
+		}
+	}
+	e.fake.AssertNoViolations(t)
 }
