@@ -1,20 +1,13 @@
 package discord
 
 import (
-	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"escalation-bot/bot"
 	"escalation-bot/presentation"
+	"escalation-bot/xtest/cardtest"
 )
-
-// formText is a text of exactly n characters, some of several bytes, ending in words of its own.
-func formText(n int) string {
-	const tail = " and that is all."
-	rs := []rune(strings.Repeat("Grüße aus Köln ", n/15+1))
-	return string(rs[:n-len(tail)]) + tail
-}
 
 // TestFormTakesWhatTheCoreKeeps: the Reply and Resolve forms take as much as Discord's text
 // input allows and the core keeps, and a text of that full length reaches the case whole.
@@ -41,22 +34,9 @@ func TestFormTakesWhatTheCoreKeeps(t *testing.T) {
 		if want := presentation.FormLimit(action, maxInputText); limit != want || limit > 4000 {
 			t.Errorf("%s form takes %d characters, want %d", action, limit, want)
 		}
-		text := formText(limit)
+		text := cardtest.FormText(limit)
 		e.submitModal(memberInv(dana), action, id, text)
-		var kept string
-		if action == bot.ActionReply {
-			audit, err := e.cases.Audit(t.Context(), id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, a := range audit {
-				if a.Action == "exec_message" {
-					kept = a.Text
-				}
-			}
-		} else {
-			kept = e.getCase(id).Note
-		}
+		kept := cardtest.Kept(t, e.cases, id, action)
 		if kept != text {
 			t.Errorf("%s: the core kept %d of the %d characters the form took", action, utf8.RuneCountInString(kept), limit)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/cardtest"
 	"escalation-bot/xtest/fakediscord"
 
 	"github.com/bwmarrin/discordgo"
@@ -282,21 +283,11 @@ func TestCardStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	due := time.Now().Add(25 * time.Minute)
-	card := bot.Card{
-		ID: "ESC-1001", Title: "Car will not charge", Status: bot.StatusResolved, Owner: "Alice",
-		Severity: bot.SeverityHigh, Summary: "The car stopped charging.", Note: "Replaced the charger.",
-		Escalated: true, Reminders: 3, Due: due, Rating: 4,
-		RatingComment: "Fixed **fast** @everyone <@&1> [link](https://evil.example) \u202eexe",
-	}
-	huge := card
-	huge.RatingComment = strings.Repeat("@here **a long comment** ", 1000)
-	huge.Summary = strings.Repeat("summary _and_ more ", 400)
-
+	card := cardtest.States(due, "Fixed **fast** @everyone <@&1> [link](https://evil.example) \u202eexe")
 	tests := []struct {
-		name     string
-		card     bot.Card
-		contains []string
-		lacks    []string
+		name           string
+		card           bot.Card
+		want, unwanted []string
 	}{
 		{"every state", card, []string{
 			"ESC-1001 · Car will not charge\n⏫ **Escalated**: not claimed in time, sent to the next tier\n\nThe car stopped charging.",
@@ -305,7 +296,7 @@ func TestCardStates(t *testing.T) {
 			"\nRating: ★★★★☆ (4/5)\n“Fixed \\*\\*fast\\*\\* @\u200beveryone <\u200b@&1> \\[link\\](https://evil.example) exe”",
 		}, []string{"@everyone", "<@&1>", "\u202e"}},
 		{"none of them", bot.Card{ID: "ESC-1", Status: bot.StatusOpen}, nil, []string{"Escalated", "Reminders", "Next deadline", "Rating"}},
-		{"a long comment within limits", huge, []string{"Rating: ★★★★☆ (4/5)\n“@\u200bhere", cardMarker("ESC-1001")}, []string{"@here"}},
+		{"a long comment within limits", cardtest.Long(card, "@here **a long comment** "), []string{"Rating: ★★★★☆ (4/5)\n“@\u200bhere", cardMarker("ESC-1001")}, []string{"@here"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,17 +309,7 @@ func TestCardStates(t *testing.T) {
 			if err := json.Unmarshal(raw[len(raw)-1], &msg); err != nil {
 				t.Fatal(err)
 			}
-			shown := text(&msg)
-			for _, c := range tt.contains {
-				if !strings.Contains(shown, c) {
-					t.Errorf("card lacks %q:\n%s", c, shown)
-				}
-			}
-			for _, c := range tt.lacks {
-				if strings.Contains(shown, c) {
-					t.Errorf("card shows %q", c)
-				}
-			}
+			cardtest.Shows(t, text(&msg), tt.want, tt.unwanted)
 		})
 	}
 }

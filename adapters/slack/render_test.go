@@ -10,6 +10,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/cardtest"
 	"escalation-bot/xtest/fakeslack"
 
 	slackgo "github.com/slack-go/slack"
@@ -388,21 +389,11 @@ func TestCardStates(t *testing.T) {
 	fake := fakeslack.New(t)
 	client := slackgo.New("xoxb-test", slackgo.OptionAPIURL(fake.APIURL()))
 	due := time.Date(2026, 11, 26, 11, 30, 0, 0, time.UTC)
-	card := bot.Card{
-		ID: "ESC-1001", Title: "Car will not charge", Status: bot.StatusResolved, Owner: "Alice",
-		Severity: bot.SeverityHigh, Summary: "The car stopped charging.", Note: "Replaced the charger.",
-		Escalated: true, Reminders: 3, Due: due, Rating: 4,
-		RatingComment: "Fixed <!channel> @everyone <https://evil.example|here> \u202eexe",
-	}
-	huge := card
-	huge.RatingComment = strings.Repeat("<!here> & a long comment ", 2000)
-	huge.Summary = strings.Repeat("summary & <more> ", 500)
-
+	card := cardtest.States(due, "Fixed <!channel> @everyone <https://evil.example|here> \u202eexe")
 	tests := []struct {
-		name     string
-		card     bot.Card
-		contains []string
-		lacks    []string
+		name           string
+		card           bot.Card
+		want, unwanted []string
 	}{
 		{"every state", card, []string{
 			":arrow_double_up: *Escalated*: not claimed in time, sent to the next tier",
@@ -411,27 +402,16 @@ func TestCardStates(t *testing.T) {
 			"*Rating*\n★★★★☆ (4/5)\n“Fixed &lt;\u200b!channel&gt; @\u200beveryone &lt;\u200bhttps://evil.example|here&gt; exe”",
 		}, []string{"<!channel>", "<https:", "\u202e"}},
 		{"none of them", bot.Card{ID: "ESC-1", Status: bot.StatusOpen}, nil, []string{"Escalated", "Reminders", "Next deadline", "Rating"}},
-		{"a long comment within limits", huge, []string{"*Rating*\n★★★★☆ (4/5)\n“&lt;\u200b!here&gt;"}, []string{"<!here>"}},
+		{"a long comment within limits", cardtest.Long(card, "<!here> & a long comment "), []string{"*Rating*\n★★★★☆ (4/5)\n“&lt;\u200b!here&gt;"}, []string{"<!here>"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake.Reset()
 			if _, _, err := client.PostMessage("C1", renderCard(tt.card).options()...); err != nil {
 				t.Fatal(err)
 			}
 			fake.AssertNoViolations(t)
 			msgs := fake.Messages("C1")
-			shown := textsOf(msgs[len(msgs)-1].Blocks)
-			for _, c := range tt.contains {
-				if !strings.Contains(shown, c) {
-					t.Errorf("card lacks %q:\n%s", c, shown)
-				}
-			}
-			for _, c := range tt.lacks {
-				if strings.Contains(shown, c) {
-					t.Errorf("card shows %q", c)
-				}
-			}
+			cardtest.Shows(t, textsOf(msgs[len(msgs)-1].Blocks), tt.want, tt.unwanted)
 		})
 	}
 }

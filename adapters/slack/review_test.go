@@ -14,6 +14,7 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/presentation"
+	"escalation-bot/xtest/cardtest"
 	"escalation-bot/xtest/fakeslack"
 	"escalation-bot/xtest/logtest"
 )
@@ -192,13 +193,6 @@ func TestActionsOnlyWhereShown(t *testing.T) {
 	}
 }
 
-// formText is a text of exactly n characters, some of several bytes, ending in words of its own.
-func formText(n int) string {
-	const tail = " and that is all."
-	rs := []rune(strings.Repeat("Grüße aus Köln ", n/15+1))
-	return string(rs[:n-len(tail)]) + tail
-}
-
 // TestFormTakesWhatTheCoreKeeps: the Reply and Resolve forms take as much as Slack's input
 // allows and the core keeps, and a text of that full length reaches the case whole.
 func TestFormTakesWhatTheCoreKeeps(t *testing.T) {
@@ -224,22 +218,9 @@ func TestFormTakesWhatTheCoreKeeps(t *testing.T) {
 		if want := presentation.FormLimit(action, maxInputText); limit != want || limit > 3000 {
 			t.Errorf("%s form takes %d characters, want %d", action, limit, want)
 		}
-		text := formText(limit)
+		text := cardtest.FormText(limit)
 		e.submitModal(dana, "dana", action, id, text)
-		var kept string
-		if action == bot.ActionReply {
-			audit, err := e.cases.Audit(t.Context(), id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, a := range audit {
-				if a.Action == "exec_message" {
-					kept = a.Text
-				}
-			}
-		} else {
-			kept = e.getCase(id).Note
-		}
+		kept := cardtest.Kept(t, e.cases, id, action)
 		if kept != text {
 			t.Errorf("%s: the core kept %d of the %d characters the form took", action, utf8.RuneCountInString(kept), limit)
 		}
