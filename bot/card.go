@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"time"
 
 	"escalation-bot/conversation"
@@ -39,26 +38,12 @@ type Card struct {
 	Reminders int `json:"reminders"`
 	// Escalated says the case went to the next tier (the backup channels).
 	Escalated bool `json:"escalated"`
-	// Due is the case's next deadline (a reminder, an escalation); zero when none runs. In
-	// JSON it is RFC 3339, or "" when none.
-	Due time.Time `json:"-"`
+	// Due is the case's next deadline (a reminder, an escalation); zero when none runs.
+	Due time.Time `json:"due,omitzero"`
 	// Rating is the owner's rating of the resolution, 1 to 5; 0 when none.
 	Rating int `json:"rating"`
 	// RatingComment is what the owner added to the rating.
 	RatingComment string `json:"rating_comment,omitempty"`
-}
-
-// MarshalJSON writes the card with its deadline as RFC 3339, "" when none.
-func (c Card) MarshalJSON() ([]byte, error) {
-	type plain Card // no methods: no recursion
-	due := ""
-	if !c.Due.IsZero() {
-		due = c.Due.UTC().Format(time.RFC3339)
-	}
-	return json.Marshal(struct {
-		plain
-		Due string `json:"due"`
-	}{plain(c), due})
 }
 
 // CardOf renders a case as a card, with the buttons its status allows. The next deadline

@@ -183,7 +183,7 @@ func (s *Service) Resolve(ctx context.Context, a Actor, id, note string) (Card, 
 	if note == "" {
 		return Card{}, Errorf(CodeInvalid, "Please add a short resolution note; the owner will read it.")
 	}
-	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusResolved, Action: "resolve", Note: Truncate(note, 2000), OnlyClaimer: s.onlyClaimer(a)})
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusResolved, Action: "resolve", Note: Truncate(note, MaxNote), OnlyClaimer: s.onlyClaimer(a)})
 }
 
 // Close ends an open or claimed case with a reason (moderators only).
@@ -195,7 +195,7 @@ func (s *Service) Close(ctx context.Context, a Actor, id, reason string) (Card, 
 	if reason == "" {
 		return Card{}, Errorf(CodeInvalid, "Please give a reason: /escalations close %s <reason>", NormalizeCaseID(id))
 	}
-	return s.transition(ctx, a, id, Transition{From: []Status{StatusOpen, StatusClaimed}, To: StatusClosed, Action: "close", Note: Truncate(reason, 2000)})
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusOpen, StatusClaimed}, To: StatusClosed, Action: "close", Note: Truncate(reason, MaxNote)})
 }
 
 // Reopen brings a resolved or closed case back to open (moderators only).
@@ -205,6 +205,13 @@ func (s *Service) Reopen(ctx context.Context, a Actor, id string) (Card, error) 
 	}
 	return s.transition(ctx, a, id, Transition{From: []Status{StatusResolved, StatusClosed}, To: StatusOpen, Action: "reopen"})
 }
+
+// What the core keeps of what an executive writes, in characters: a message to the owner, a
+// resolution note or close reason. The platforms' forms offer no more (see presentation).
+const (
+	MaxReply = 4000
+	MaxNote  = 2000
+)
 
 func errNotModerator() error {
 	return Errorf(CodeForbidden, "Only moderators of the escalation line may do that.")
@@ -292,7 +299,7 @@ func (s *Service) reply(ctx context.Context, a Actor, id, text, eventID, via str
 	if c.ClaimedBy != a.ID && !s.IsModerator(a) {
 		return Card{}, Errorf(CodeForbidden, "%s is claimed by %s; only they can write to the owner.", c.ID, c.ClaimedByName)
 	}
-	text = Truncate(text, 4000)
+	text = Truncate(text, MaxReply)
 	now := s.clock.Now()
 	entry := AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text, Via: via, FollowUp: s.followUp(c.ID)}
 	if eventID != "" {

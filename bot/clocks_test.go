@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"sync"
@@ -277,32 +276,6 @@ func TestRemindersFollowSupportHours(t *testing.T) {
 	h.tick(t, 0)
 	if n := len(h.reminders(id)); n != 1 {
 		t.Fatalf("%d reminders on Monday 09:21, want 1", n)
-	}
-}
-
-// The card's JSON (the playground's) carries the clocks: reminders, escalated, due, rating.
-func TestCardJSONCarriesTheClocks(t *testing.T) {
-	due := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	for _, tt := range []struct {
-		card bot.Card
-		want []string
-	}{
-		{bot.Card{ID: "ESC-1"}, []string{`"due":""`, `"reminders":0`, `"escalated":false`, `"rating":0`}},
-		{bot.Card{ID: "ESC-1", Due: due, Reminders: 2, Escalated: true, Rating: 4}, []string{`"due":"2030-01-02T03:04:05Z"`, `"reminders":2`, `"escalated":true`, `"rating":4`}},
-	} {
-		data, err := json.Marshal(tt.card)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, w := range tt.want {
-			if !strings.Contains(string(data), w) {
-				t.Errorf("%s lacks %s", data, w)
-			}
-		}
-		var back map[string]any
-		if err := json.Unmarshal(data, &back); err != nil || back["id"] != "ESC-1" {
-			t.Errorf("card JSON does not read back: %v %v", back, err)
-		}
 	}
 }
 

@@ -331,7 +331,11 @@ func (s *Service) Thread(ctx context.Context, id string) ([]ThreadMessage, error
 		if role == "bot" {
 			text = describeAudit(e)
 		}
-		out = append(out, ThreadMessage{CaseID: id, From: e.Name, Role: role, Text: text, At: e.At})
+		m := ThreadMessage{CaseID: id, From: e.Name, Role: role, Text: text, At: e.At}
+		if e.Action == "remind" || e.Action == "escalate" {
+			m.Mentions = s.cfg.OnCall
+		}
+		out = append(out, m)
 	}
 	return out, nil
 }

@@ -2,12 +2,12 @@ package presentation
 
 import "escalation-bot/bot"
 
-// What the core keeps of what an executive writes: bot.Service.ReplyOnce cuts a reply to the
-// owner at ReplyLimit characters, bot.Service.Resolve a resolution note at NoteLimit. A form
-// that accepted more would lose the rest without a word, so the forms never offer more.
+// What the core keeps of what an executive writes: it cuts a reply to the owner at
+// ReplyLimit characters, a resolution note at NoteLimit. A form that accepted more would lose
+// the rest without a word, so the forms never offer more.
 const (
-	ReplyLimit = 4000
-	NoteLimit  = 2000
+	ReplyLimit = bot.MaxReply
+	NoteLimit  = bot.MaxNote
 )
 
 // FormLimit is how many characters the form of action (bot.ActionReply or bot.ActionResolve)

@@ -517,7 +517,35 @@ func renderThread(m bot.ThreadMessage) []*discordgo.MessageSend {
 	for _, p := range split(heading+shown(m.Text), maxContent) {
 		msgs = append(msgs, &discordgo.MessageSend{Content: p, AllowedMentions: noMentions()})
 	}
+	if who, allowed := discordMentions(m.Mentions); who != "" {
+		// The on-call people are pinged by the line's first message, and nobody else is.
+		msgs[0].Content = fit(who+" "+msgs[0].Content, maxContent)
+		msgs[0].AllowedMentions = allowed
+	}
 	return msgs
+}
+
+// discordMentions renders the Discord entries of a line's mentions (roles, users) as Discord
+// mentions, with the allowed mentions that ping exactly them; other platforms' entries are
+// left out.
+func discordMentions(entries []string) (string, *discordgo.MessageAllowedMentions) {
+	var out []string
+	allowed := noMentions()
+	for _, e := range entries {
+		kind, id, _ := strings.Cut(strings.TrimSpace(e), ":")
+		if !snowflake.MatchString(id) {
+			continue
+		}
+		switch kind {
+		case "role":
+			out = append(out, "<@&"+id+">")
+			allowed.Roles = append(allowed.Roles, id)
+		case Platform:
+			out = append(out, "<@"+id+">")
+			allowed.Users = append(allowed.Users, id)
+		}
+	}
+	return strings.Join(out, " "), allowed
 }
 
 // threadName names the thread under a card.

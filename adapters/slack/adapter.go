@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
@@ -247,6 +248,13 @@ func (a *Adapter) threadReply(ctx context.Context, ev dmEvent) error {
 	_, err = a.svc.ThreadReply(ctx, actor, caseID, ev.owner.Text, ev.owner.ID, Platform+":"+ev.channel)
 	switch {
 	case err == nil:
+		if n := utf8.RuneCountInString(strings.TrimSpace(ev.owner.Text)); n > bot.MaxReply {
+			// A thread takes far more than the core keeps: say where the message was cut.
+			note := fmt.Sprintf("Your message has %d characters; the owner got the first %d. Write the rest in another message.", n, bot.MaxReply)
+			if err := a.api.ephemeral(ctx, ev.channel, ev.user, note); err != nil {
+				a.log.ErrorContext(ctx, "tell the executive the reply was cut", "err", err)
+			}
+		}
 		return nil
 	case bot.Retryable(err):
 		return err

@@ -164,3 +164,19 @@ func TestThreadReplyReachesOwner(t *testing.T) {
 		t.Fatalf("case counts %d messages, want 1", c.Messages)
 	}
 }
+
+// A thread message longer than the core keeps reaches the owner cut, and its writer is told.
+func TestLongThreadReplyIsCutAndSaid(t *testing.T) {
+	e := newEnv(t)
+	id := e.openCase(owner1)
+	card := e.cardTS(id)
+	e.clickCase(dana, "Dana", "claim", id)
+	long := strings.Repeat("word ", 1000) // 5,000 characters
+	ts := e.ts()
+	e.deliver("Ev"+ts, fakeslack.ThreadReply(dana, escChannel, card, long, ts))
+	e.settle()
+	e.waitShown("chat.postEphemeral", escChannel, "the owner got the first 4000")
+	if c := e.getCase(id); c.Messages != 1 {
+		t.Fatalf("case counts %d messages", c.Messages)
+	}
+}

@@ -336,10 +336,35 @@ func renderThread(m bot.ThreadMessage) message {
 	default:
 		heading = ":information_source: "
 	}
-	return message{
+	msg := message{
 		Text:   fallback(from + ": " + m.Text),
 		Blocks: layout(sections(heading, m.Text), nil, fmt.Sprintf("… (truncated, see /escalations show %s)", fit(m.CaseID, 40))),
 	}
+	if who := slackMentions(m.Mentions); who != "" {
+		// Slack notifies from the text as well as the blocks: both name the on-call people.
+		msg.Text = who + " " + msg.Text
+		msg.Blocks = append([]slackgo.Block{section(who)}, msg.Blocks...)
+	}
+	return msg
+}
+
+// slackMentions renders the Slack entries of a line's mentions (user groups, users of any
+// workspace) as Slack mentions; other platforms' entries are left out. Ids are checked, so
+// configuration cannot smuggle a broadcast in.
+func slackMentions(entries []string) string {
+	var out []string
+	for _, e := range entries {
+		kind, id, _ := strings.Cut(strings.TrimSpace(e), ":")
+		switch {
+		case kind == "group" && validID(id) && strings.HasPrefix(id, "S"):
+			out = append(out, "<!subteam^"+id+">")
+		case kind == Platform:
+			if _, user, err := parseIdentity(bot.Identity(e)); err == nil && validID(user) {
+				out = append(out, "<@"+user+">")
+			}
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // maxModalTitle is Slack's limit for a modal's title and buttons.

@@ -37,13 +37,13 @@ func newEnv(t *testing.T) *env {
 	return newEnvOver(t, redistest.New(t))
 }
 
-func newEnvOver(t *testing.T, r *redistest.Redis) *env {
+func newEnvOver(t *testing.T, r *redistest.Redis, mods ...func(*bot.Params)) *env {
 	t.Helper()
 	cfg := redisstore.Config{Tenant: r.Tenant}
 	flow := conversation.DefaultFlow()
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	hub := NewHub(logger)
-	svc := bot.NewService(bot.Params{
+	params := bot.Params{
 		Config:     bot.Config{Channels: []string{"web:escalations"}, Moderators: []string{"web:*"}},
 		Engine:     conversation.NewEngine(flow),
 		Extractor:  conversation.NewRuleExtractor(flow),
@@ -52,7 +52,11 @@ func newEnvOver(t *testing.T, r *redistest.Redis) *env {
 		Moderation: redisstore.NewModeration(r.Client, cfg),
 		Messengers: []bot.Messenger{hub},
 		Logger:     logger,
-	})
+	}
+	for _, m := range mods {
+		m(&params)
+	}
+	svc := bot.NewService(params)
 	mux := http.NewServeMux()
 	NewPlayground(svc, hub, logger).Register(mux)
 	srv := httptest.NewServer(mux)

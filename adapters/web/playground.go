@@ -108,6 +108,12 @@ type Card struct {
 	CreatedAt time.Time             `json:"created_at"`
 	Automatic bool                  `json:"automatic"`
 	Note      string                `json:"note"`
+	// The case's clocks and the owner's verdict.
+	Reminders     int    `json:"reminders"`
+	Escalated     bool   `json:"escalated"`
+	Due           string `json:"due"` // the next deadline, RFC 3339; "" when none
+	Rating        int    `json:"rating"`
+	RatingComment string `json:"rating_comment,omitempty"`
 }
 
 // ThreadLine is one message under a card.
@@ -116,6 +122,8 @@ type ThreadLine struct {
 	Role string    `json:"role"` // owner, executive, bot
 	Text string    `json:"text"`
 	At   time.Time `json:"at"`
+	// Mentions are the playground names the line calls on (a reminder's on-call people).
+	Mentions []string `json:"mentions,omitempty"`
 }
 
 func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
@@ -137,6 +145,14 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 		CreatedAt: c.CreatedAt,
 		Automatic: c.Automatic,
 		Note:      c.Note,
+
+		Reminders:     c.Reminders,
+		Escalated:     c.Escalated,
+		Rating:        c.Rating,
+		RatingComment: c.RatingComment,
+	}
+	if !c.Due.IsZero() {
+		out.Due = c.Due.UTC().Format(time.RFC3339)
 	}
 	for _, a := range c.Fields {
 		out.Fields[a.Key] = a.Value
@@ -148,7 +164,13 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 		out.Buttons = []conversation.Button{}
 	}
 	for _, m := range thread {
-		out.Thread = append(out.Thread, ThreadLine{From: m.From, Role: m.Role, Text: m.Text, At: m.At})
+		line := ThreadLine{From: m.From, Role: m.Role, Text: m.Text, At: m.At}
+		for _, who := range m.Mentions {
+			if name, ok := strings.CutPrefix(who, Platform+":"); ok && name != "" {
+				line.Mentions = append(line.Mentions, name)
+			}
+		}
+		out.Thread = append(out.Thread, line)
 	}
 	return out
 }

@@ -199,6 +199,7 @@
       el("span", { class: "status", "data-status": c.status, text: c.status }),
       el("span", { class: `severity severity-${c.severity}`, text: c.severity }),
       c.safety ? el("span", { class: "safety-badge", text: "⚠ safety" }) : null,
+      c.escalated ? el("span", { class: "escalated-badge", text: "⏫ escalated" }) : null,
       c.automatic ? el("span", { class: "automatic", title: "template summary, no model", text: "auto" }) : null);
     card.append(head, el("h3", { class: "title", text: c.title || "(no title)" }));
 
@@ -207,6 +208,17 @@
       el("span", { text: " · claimed by: " }), el("span", { class: "claimed-by", text: c.claimed_by || "nobody" }),
       el("span", { text: " · " + timeFmt(c.created_at) }));
     card.append(meta);
+    if (c.reminders || c.due) {
+      card.append(el("p", { class: "clocks" },
+        c.reminders ? el("span", { class: "reminders", text: `Reminders: ${c.reminders}` }) : null,
+        c.reminders && c.due ? el("span", { text: " · " }) : null,
+        c.due ? el("span", { class: "due", text: "Next deadline: " + timeFmt(c.due) }) : null));
+    }
+    if (c.rating) {
+      card.append(el("p", { class: "rating", title: `${c.rating} of 5` },
+        el("span", { class: "stars", text: "★".repeat(c.rating) + "☆".repeat(5 - c.rating) + ` (${c.rating}/5)` }),
+        c.rating_comment ? el("q", { class: "rating-comment", text: c.rating_comment }) : null));
+    }
     if (c.summary) card.append(el("p", { class: "summary", text: c.summary }));
     if (c.note) card.append(el("p", { class: "note", text: "Note: " + c.note }));
 
@@ -224,6 +236,7 @@
       thread.append(el("li", { class: `line role-${m.role}` },
         el("span", { class: "at", text: timeFmt(m.at) }),
         m.role === "bot" ? null : el("span", { class: "from", text: m.from }),
+        (m.mentions || []).length ? el("span", { class: "mentions", text: m.mentions.map((n) => "@" + n).join(" ") }) : null,
         el("span", { class: "text", text: m.text })));
     }
     if (thread.children.length) card.append(thread);

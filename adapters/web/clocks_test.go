@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	redisstore "escalation-bot/adapters/redis"
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+	"escalation-bot/xtest/clocktest"
+	"escalation-bot/xtest/redistest"
+)
+
+// The playground's card JSON carries the clocks (reminders, escalated, due) and the owner's
+// verdict (rating), and its thread names the on-call people.
+func TestCardJSONCarriesClocksAndRating(t *testing.T) {
+	r := redistest.New(t)
+	clock := clocktest.Frozen(t)
+	e := newEnvOver(t, r, func(p *bot.Params) {
+		cfg := redisstore.Config{Tenant: r.Tenant, Clock: clock}
+		p.Due = redisstore.NewDueQueue(r.Client, cfg)
+		p.Clock = clock
+		p.Config.RemindUnclaimedAfter = 30 * time.Minute
+		p.Config.EscalateUnclaimedAfter = 2 * time.Hour
+		p.Config.OnCall = []string{"web:oncall", "role:123"}
+		p.Config.BackupChannels = []string{"web:directors"}
+		p.Config.ConfirmResolutionWithin = 7 * 24 * time.Hour
+	})
+	tick := func(d time.Duration) {
+		t.Helper()
+		clock.Advance(d)
+		for range 5 {
+			if n, err := e.svc.RunDue(context.Background()); err != nil {
+				t.Fatal(err)
+			} else if n == 0 {
+				return
+			}
+		}
+	}
+	e.intake("ann")
+	id := e.submit("ann", nil)
+	card := e.channel()[0]
+	if want := clock.Now().Add(30 * time.Minute).UTC().Format(time.RFC3339); card.ID != id || card.Due != want || card.Reminders != 0 || card.Escalated || card.Rating != 0 {
+		t.Fatalf("new card: %+v, want due %s", card, want)
+	}
+	tick(31 * time.Minute)
+	card = e.channel()[0]
+	last := card.Thread[len(card.Thread)-1]
+	if card.Reminders != 1 || !strings.HasPrefix(last.Text, "Reminder: ") || strings.Join(last.Mentions, ",") != "oncall" {
+		t.Fatalf("after a reminder: reminders %d, line %+v", card.Reminders, last)
+	}
+	tick(2 * time.Hour)
+	if card = e.channel()[0]; !card.Escalated {
+		t.Fatalf("not escalated: %+v", card)
+	}
+	for _, step := range []struct{ action, note string }{{"claim", ""}, {"resolve", "New charger fitted."}} {
+		if code, out := e.exec("dana", step.action, id, step.note); code != 200 {
+			t.Fatalf("%s: %d %+v", step.action, code, out)
+		}
+	}
+	if card = e.channel()[0]; card.Due != "" {
+		t.Fatalf("a resolved case has a deadline: %q", card.Due)
+	}
+	rate := e.owner("ann", conversation.Input{Action: bot.ActionResolution, Value: "solved:" + id}, nil)
+	if len(rate) != 1 || len(rate[0].Buttons) != 5 {
+		t.Fatalf("after confirming: %+v", rate)
+	}
+	four := rate[0].Buttons[3]
+	e.owner("ann", conversation.Input{Action: four.Action, Value: four.Value}, nil)
+	e.owner("ann", conversation.Input{Text: "Quick and kind."}, nil)
+	if card = e.channel()[0]; card.Rating != 4 || card.RatingComment != "Quick and kind." {
+		t.Fatalf("rated card: %+v", card)
+	}
+}
