@@ -199,7 +199,7 @@
       el("span", { class: "status", "data-status": c.status, text: c.status }),
       el("span", { class: `severity severity-${c.severity}`, text: c.severity }),
       c.safety ? el("span", { class: "safety-badge", text: "⚠ safety" }) : null,
-      c.escalated ? el("span", { class: "escalated-badge", text: "⏫ escalated" }) : null,
+      c.escalated ? el("span", { class: "escalated-badge", text: "▲ escalated" }) : null,
       c.automatic ? el("span", { class: "automatic", title: "template summary, no model", text: "auto" }) : null);
     card.append(head, el("h3", { class: "title", text: c.title || "(no title)" }));
 
