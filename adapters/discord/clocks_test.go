@@ -70,3 +70,32 @@ func TestReminderAndEscalationOnDiscord(t *testing.T) {
 		t.Fatalf("escalated case: %v, posts %+v", c.Escalated(), c.Posts)
 	}
 }
+
+// The owner disputes a resolution with the DM's button, then confirms and rates the next one.
+func TestOwnerVerdictOnDiscord(t *testing.T) {
+	e := newEnv(t, func(ec *envConfig) { ec.bot.ConfirmResolutionWithin = 7 * 24 * time.Hour })
+	ctx := t.Context()
+	id := e.openCase(alice)
+	e.adapter.msgr.rememberDM(alice, dmOf(alice)) // as an owner who wrote in their DM
+	d := bot.Actor{ID: identity(dana), Name: "Dana"}
+	if _, err := e.svc.Claim(ctx, d, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Resolve(ctx, d, id, "Charger replaced."); err != nil {
+		t.Fatal(err)
+	}
+	e.waitShown(dmOf(alice), "Is the problem solved for you?")
+	e.press(alice, bot.ActionResolution, "unsolved:"+id)
+	if c := e.getCase(id); c.Status != bot.StatusClaimed || c.ClaimedBy != d.ID {
+		t.Fatalf("disputed case %s by %s", c.Status, c.ClaimedBy)
+	}
+	if _, err := e.svc.Resolve(ctx, d, id, "Charger replaced again."); err != nil {
+		t.Fatal(err)
+	}
+	e.press(alice, bot.ActionResolution, "solved:"+id)
+	e.press(alice, bot.ActionRate, "5:"+id)
+	if c := e.getCase(id); c.Rating != 5 || c.ConfirmedAt.IsZero() {
+		t.Fatalf("rated case: %+v", c)
+	}
+	e.waitShown(escChannel, "★★★★★")
+}

@@ -71,3 +71,35 @@ func TestReminderAndEscalationOnSlack(t *testing.T) {
 		t.Fatalf("escalated case: %v, posts %+v", c.Escalated(), c.Posts)
 	}
 }
+
+// The owner answers "still a problem" with the button in the DM: the case goes back to the
+// claimer; the next resolution is confirmed and rated with the buttons.
+func TestOwnerVerdictOnSlack(t *testing.T) {
+	e := newEnv(t, func(ec *envConfig) { ec.bot.ConfirmResolutionWithin = 7 * 24 * time.Hour })
+	ctx := t.Context()
+	id := e.openCase(owner1)
+	d := bot.Actor{ID: identity(team, dana), Name: "Dana"}
+	if _, err := e.svc.Claim(ctx, d, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Resolve(ctx, d, id, "Charger replaced."); err != nil {
+		t.Fatal(err)
+	}
+	e.waitShown("chat.postMessage", dmOf(owner1), "Is the problem solved for you?")
+	e.press(owner1, bot.ActionResolution, "unsolved:"+id)
+	e.waitShown("chat.postMessage", dmOf(owner1), "back with Dana")
+	if c := e.getCase(id); c.Status != bot.StatusClaimed || c.ClaimedBy != d.ID {
+		t.Fatalf("disputed case %s by %s", c.Status, c.ClaimedBy)
+	}
+	e.waitShown("chat.postMessage", dmOf(dana), "is not solved; it is back with you")
+	if _, err := e.svc.Resolve(ctx, d, id, "Charger replaced again."); err != nil {
+		t.Fatal(err)
+	}
+	e.press(owner1, bot.ActionResolution, "solved:"+id)
+	e.waitShown("chat.postMessage", dmOf(owner1), "How would you rate")
+	e.press(owner1, bot.ActionRate, "5:"+id)
+	e.waitShown("chat.update", escChannel, "★★★★★")
+	if c := e.getCase(id); c.Rating != 5 || c.ConfirmedAt.IsZero() {
+		t.Fatalf("rated case: %+v", c)
+	}
+}
