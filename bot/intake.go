@@ -310,8 +310,14 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	owner := Identity(sess.Owner)
 	var answers []Answer
 	for _, f := range s.engine.Fields(sess) {
+		// A case names its answers by role, so the summary, the card and dedupe read the same
+		// keys whatever the flow file calls its steps.
+		key := f.Key
+		if f.Role != "" {
+			key = f.Role
+		}
 		// Answers were cleaned as they came in; a session saved by an older version was not.
-		answers = append(answers, Answer{Key: f.Key, Label: f.Label, Value: Clean(f.Value)})
+		answers = append(answers, Answer{Key: key, Label: f.Label, Value: Clean(f.Value)})
 	}
 	in := SummaryInput{Answers: answers, Safety: sess.Safety}
 	c := Case{
@@ -319,7 +325,7 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		Status:    StatusOpen,
 		Owner:     owner,
 		OwnerName: Clean(name),
-		VIN:       sess.Answers["vin"],
+		VIN:       s.engine.Answer(sess, conversation.RoleVIN),
 		Answers:   answers,
 		Summary:   s.summarize(ctx, in),
 		CreatedAt: now,

@@ -141,7 +141,7 @@ func NewService(p Params) *Service {
 	if s.engine != nil {
 		s.rules = conversation.NewRuleExtractor(s.engine.Flow())
 		for _, st := range s.engine.Flow().Steps {
-			if slices.Contains([]string{"model", "year", "vin", "odometer"}, st.ID) {
+			if slices.Contains(conversation.ExtractRoles(), st.FieldRole()) {
 				s.extractKeys = append(s.extractKeys, st.ID)
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"escalation-bot/conversation"
 )
 
 // Limits of a summary, the same for every summarizer.
@@ -31,17 +33,22 @@ func (TemplateSummarizer) Summarize(_ context.Context, in SummaryInput) (Summary
 
 // TemplateSummary is the deterministic summary of a case's answers.
 func TemplateSummary(in SummaryInput) Summary {
-	get := func(key string) string {
+	// Answers are keyed by role (conversation.Role*), whatever the flow calls its steps.
+	find := func(key string) (Answer, bool) {
 		for _, a := range in.Answers {
 			if a.Key == key {
-				return a.Value
+				return a, true
 			}
 		}
-		return ""
+		return Answer{}, false
 	}
-	vehicle := strings.TrimSpace(strings.Join(nonEmpty(get("year"), get("model")), " "))
-	category := get("category")
-	description := get("description")
+	get := func(key string) string {
+		a, _ := find(key)
+		return a.Value
+	}
+	vehicle := strings.TrimSpace(strings.Join(nonEmpty(get(conversation.RoleYear), get(conversation.RoleModel)), " "))
+	category := get(conversation.RoleCategory)
+	description := get(conversation.RoleDescription)
 
 	safety := in.Safety || SafetyMentioned(description) || strings.HasPrefix(strings.ToLower(category), "safety")
 	severity := SeverityMedium
@@ -70,14 +77,19 @@ func TemplateSummary(in SummaryInput) Summary {
 		fmt.Fprintf(&text, "Category: %s. ", category)
 	}
 	if in.Safety {
-		text.WriteString("Owner says the vehicle is NOT safe to drive. ")
+		// The owner's own answer, as given: "not sure" is not "no", though both raise the severity.
+		if a, ok := find(conversation.RoleSafe); ok && a.Value != "" {
+			fmt.Fprintf(&text, "%s? The owner answered: %s. ", a.Label, a.Value)
+		} else {
+			text.WriteString("The owner's answers raise a concern about whether the vehicle is safe to drive. ")
+		}
 	}
 	text.WriteString(description)
 
 	var facts []string
 	for _, k := range []struct{ key, label string }{
-		{"vin", "VIN"}, {"odometer", "Odometer"}, {"location", "Location"},
-		{"ticket", "Prior ticket"}, {"since", "Since"}, {"started", "Since"},
+		{conversation.RoleVIN, "VIN"}, {conversation.RoleOdometer, "Odometer"}, {conversation.RoleLocation, "Location"},
+		{conversation.RoleTicket, "Prior ticket"}, {conversation.RoleStarted, "Since"},
 	} {
 		if v := get(k.key); v != "" {
 			facts = append(facts, k.label+": "+v)
@@ -90,7 +102,7 @@ func TemplateSummary(in SummaryInput) Summary {
 		Severity:  severity,
 		Safety:    safety,
 		KeyFacts:  facts,
-		Ask:       get("outcome"),
+		Ask:       get(conversation.RoleOutcome),
 		Automatic: true,
 	}
 }

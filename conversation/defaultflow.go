@@ -31,6 +31,7 @@ func DefaultFlow() *Flow {
 			},
 			{
 				ID:     "model",
+				Role:   RoleModel,
 				Label:  "Model",
 				Prompt: "Which vehicle is it?",
 				Kind:   KindChoice,
@@ -64,6 +65,7 @@ func DefaultFlow() *Flow {
 			},
 			{
 				ID:        "location",
+				Role:      RoleLocation,
 				Label:     "Location",
 				Prompt:    "Where are you? City and region or country, for example Austin, Texas, so the right team takes it up.",
 				Kind:      KindText,
@@ -72,6 +74,7 @@ func DefaultFlow() *Flow {
 			},
 			{
 				ID:     "category",
+				Role:   RoleCategory,
 				Label:  "Issue category",
 				Prompt: "What is the problem mainly about?",
 				Kind:   KindChoice,
@@ -109,6 +112,7 @@ func DefaultFlow() *Flow {
 			},
 			{
 				ID:        "description",
+				Role:      RoleDescription,
 				Label:     "Description",
 				Prompt:    "Please describe the problem in your own words: what happens, and what service has done so far.",
 				Kind:      KindText,
@@ -117,6 +121,7 @@ func DefaultFlow() *Flow {
 			},
 			{
 				ID:        "started",
+				Role:      RoleStarted,
 				Label:     "Started",
 				Prompt:    "When did it start? A date, or for example \"about three weeks ago\".",
 				Kind:      KindText,
@@ -125,6 +130,7 @@ func DefaultFlow() *Flow {
 			},
 			{
 				ID:        "outcome",
+				Role:      RoleOutcome,
 				Label:     "Desired outcome",
 				Prompt:    "What outcome would you like?",
 				Kind:      KindText,

@@ -9,7 +9,7 @@ import (
 
 // Extractor finds intake fields in free text so the owner is not asked for them again.
 type Extractor interface {
-	// Extract finds intake fields (keys are step ids: "model", "year", "vin", "odometer", ...) in free text.
+	// Extract finds intake fields in free text, keyed by the id of the step each answers.
 	Extract(ctx context.Context, text string) (map[string]string, error)
 }
 
@@ -34,8 +34,8 @@ type modelPattern struct {
 	re    *regexp.Regexp
 }
 
-// NewRuleExtractor reads the keys from f: the choices of the step with id "model", and the first
-// step of kinds year, vin and odometer. A nil flow means DefaultFlow.
+// NewRuleExtractor reads the keys from f: the steps playing the roles it looks for. A nil flow
+// means DefaultFlow.
 func NewRuleExtractor(f *Flow) *RuleExtractor {
 	if f == nil {
 		f = DefaultFlow()
@@ -44,18 +44,18 @@ func NewRuleExtractor(f *Flow) *RuleExtractor {
 	for i := range f.Steps {
 		st := &f.Steps[i]
 		switch {
-		case st.ID == "model" && st.Kind == KindChoice && x.modelKey == "":
+		case st.FieldRole() == RoleModel && st.Kind == KindChoice && x.modelKey == "":
 			x.modelKey = st.ID
 			for _, c := range st.Choices {
 				if re := modelRegexp(c.Label); re != nil {
 					x.models = append(x.models, modelPattern{value: c.Value, re: re})
 				}
 			}
-		case st.Kind == KindYear && x.yearKey == "":
+		case st.FieldRole() == RoleYear && x.yearKey == "":
 			x.yearKey, x.yearMin, x.yearMax = st.ID, st.Min, st.Max
-		case st.Kind == KindVIN && x.vinKey == "":
+		case st.FieldRole() == RoleVIN && x.vinKey == "":
 			x.vinKey = st.ID
-		case st.Kind == KindOdometer && x.odometerKey == "":
+		case st.FieldRole() == RoleOdometer && x.odometerKey == "":
 			x.odometerKey = st.ID
 		}
 	}

@@ -118,3 +118,19 @@ func FuzzRuleExtractor(f *testing.F) {
 		}
 	})
 }
+
+// The rules find fields by role: a flow that renames its steps is read the same.
+func TestRuleExtractorFindsStepsByRole(t *testing.T) {
+	f, err := LoadFlow("testdata/renamed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vin := validVIN(t, vinModel3)
+	got, _ := NewRuleExtractor(f).Extract(context.Background(), "My 2019 Model 3 "+vin+", 45,000 miles")
+	want := map[string]string{"vehicle": "model_3", "built": "2019", "chassis_number": vin, "mileage": "45000 mi"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+}

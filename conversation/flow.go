@@ -42,11 +42,14 @@ type Flow struct {
 
 // Step is one question of the flow.
 type Step struct {
-	ID      string   `yaml:"id"`    // also the answer key, e.g. "vin"
-	Label   string   `yaml:"label"` // shown on the review card, e.g. "VIN"
-	Prompt  string   `yaml:"prompt"`
-	Help    string   `yaml:"help,omitempty"` // shown on "help"; a sentence per kind is used when empty
-	Kind    string   `yaml:"kind"`
+	ID     string `yaml:"id"`    // also the answer key, e.g. "vin"
+	Label  string `yaml:"label"` // shown on the review card, e.g. "VIN"
+	Prompt string `yaml:"prompt"`
+	Help   string `yaml:"help,omitempty"` // shown on "help"; a sentence per kind is used when empty
+	Kind   string `yaml:"kind"`
+	// Role says what the core reads the answer as (RoleModel, ...); empty means the role the
+	// kind implies, if any. The core finds fields by role, never by id.
+	Role    string   `yaml:"role,omitempty"`
 	Choices []Choice `yaml:"choices,omitempty"` // rendered as buttons; may also be typed
 	// Other adds an "Other" choice that takes free text; the typed text is the answer.
 	Other    bool `yaml:"other,omitempty"`

@@ -17,7 +17,7 @@ func fieldsOf(f *Flow, answers map[string]string) []Field {
 		if v == "" || st.Kind == KindConsent || !f.applies(st, answers) {
 			continue
 		}
-		fields = append(fields, Field{Key: st.ID, Label: st.Label, Value: st.display(v)})
+		fields = append(fields, Field{Key: st.ID, Role: st.FieldRole(), Label: st.Label, Value: st.display(v)})
 	}
 	return fields
 }

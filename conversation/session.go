@@ -52,7 +52,8 @@ type Button struct {
 
 // Field is one labelled answer, shown on a review card.
 type Field struct {
-	Key   string `json:"key"`
+	Key   string `json:"key"` // the step id
+	Role  string `json:"role,omitempty"`
 	Label string `json:"label"`
 	Value string `json:"value"`
 }

@@ -34,7 +34,7 @@ func (f *Flow) Validate() error {
 		}
 		seen[f.Steps[i].ID] = i
 	}
-	return nil
+	return f.validateRoles()
 }
 
 func (f *Flow) validateStep(i int, seen map[string]int) error {

@@ -37,6 +37,9 @@ func TestLoadFlowRefusesMalformedFiles(t *testing.T) {
 		{"bad_no_choices.yaml", "bad_no_choices.yaml:7:11:", "needs choices"},
 		{"bad_no_steps.yaml", "bad_no_steps.yaml:3:", "no steps"},
 		{"bad_type.yaml", "bad_type.yaml:8:", "int"},
+		{"bad_role_missing.yaml", "bad_role_missing.yaml:11:3:", "no step for the outcome the owner wants"},
+		{"bad_role_twice.yaml", "bad_role_twice.yaml:118:11:", "both are the description of the problem"},
+		{"bad_role_kind.yaml", "bad_role_kind.yaml:65:11:", "role vin, which needs kind vin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -81,6 +84,9 @@ func TestParseFlowSemanticErrors(t *testing.T) {
 		{"year without min", head + "steps:\n  - {id: y, label: Y, prompt: P, kind: year}\n", "needs min"},
 		{"other with other value", head + "steps:\n  - {id: a, label: A, prompt: P, kind: choice, other: true, choices: [{value: other, label: O}]}\n", "adds the \"other\" choice"},
 		{"duplicate key", head + "name: y\nsteps: []\n", "f.yaml:3:"},
+		{"unknown role", head + "steps:\n  - id: a\n    label: A\n    prompt: P\n    kind: text\n    role: colour\n", "f.yaml:8:11: step \"a\" has unknown role \"colour\""},
+		{"two VIN steps", head + "steps:\n  - {id: a, label: A, prompt: P, kind: vin}\n  - {id: b, label: B, prompt: P, kind: vin}\n", "f.yaml:5:40: step \"b\" and step \"a\" (step 1) both are the VIN"},
+		{"id of another's role", head + "steps:\n  - {id: vin, label: A, prompt: P, kind: text}\n  - {id: b, label: B, prompt: P, kind: vin}\n", "f.yaml:4:10: step id \"vin\" is the name of a role that step \"b\" plays"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

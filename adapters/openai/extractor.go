@@ -30,17 +30,18 @@ const (
 	defaultTextMax = 1000
 )
 
-// extractable are the intake fields the model is asked for, by step id, with what each means.
-// A field whose step the flow lacks is not asked for.
+// extractable are the intake fields the model is asked for, by role, with what each means. The
+// model names them by role; the step playing the role gets the value. A field whose role no step
+// plays is not asked for.
 var extractable = []struct{ key, hint string }{
-	{"model", "the vehicle model"},
-	{"year", "the model year of the vehicle, four digits; not the year it was bought or the problem started"},
-	{"vin", "the 17-character vehicle identification number, exactly as written, even when it looks wrong"},
-	{"odometer", "the odometer reading with its unit, for example 45000 mi or 72000 km"},
-	{"location", "where the owner is: city and region or country, copied exactly as written"},
-	{"category", "what the problem is mainly about"},
-	{"description", "the problem in the owner's own words, one passage copied exactly from the message: what happens, since when, what service has done"},
-	{"outcome", "the outcome the owner wants, copied exactly from the message"},
+	{conversation.RoleModel, "the vehicle model"},
+	{conversation.RoleYear, "the model year of the vehicle, four digits; not the year it was bought or the problem started"},
+	{conversation.RoleVIN, "the 17-character vehicle identification number, exactly as written, even when it looks wrong"},
+	{conversation.RoleOdometer, "the odometer reading with its unit, for example 45000 mi or 72000 km; never a speed, a range or the length of a trip"},
+	{conversation.RoleLocation, "where the owner is: city and region or country, copied exactly as written"},
+	{conversation.RoleCategory, "what the problem is mainly about"},
+	{conversation.RoleDescription, "the problem in the owner's own words, one passage copied exactly from the message: what happens, since when, what service has done"},
+	{conversation.RoleOutcome, "the outcome the owner wants, copied exactly from the message"},
 }
 
 // Extractor finds intake fields with the rules and, for longer messages, with a model. It
@@ -87,11 +88,8 @@ func NewExtractor(cfg Config, rules *conversation.RuleExtractor, flow *conversat
 	}
 	x := &Extractor{llm: l, rules: rules, redact: cfg.RedactPII, now: time.Now}
 	for _, e := range extractable {
-		for _, st := range flow.Steps {
-			if st.ID == e.key {
-				x.fields = append(x.fields, field{key: e.key, hint: e.hint, step: st})
-				break
-			}
+		if st := flow.StepFor(e.key); st != nil {
+			x.fields = append(x.fields, field{key: e.key, hint: e.hint, step: *st})
 		}
 	}
 	x.schema = extractSchema(x.fields)
@@ -187,7 +185,7 @@ func (x *Extractor) keep(ctx context.Context, in map[string]fieldIn, sources []s
 			dropped++
 			continue
 		}
-		kept[f.key] = v
+		kept[f.step.ID] = v
 	}
 	return kept, dropped
 }

@@ -50,7 +50,7 @@ type Summarizer struct {
 	schema     *jsonschema.Definition
 }
 
-// NewSummarizer builds a Summarizer for flow's categories (the choices of its "category" step;
+// NewSummarizer builds a Summarizer for flow's categories (the choices of its category step;
 // the default flow's when it has none). A nil flow means conversation.DefaultFlow().
 func NewSummarizer(cfg Config, flow *conversation.Flow, log *slog.Logger) (*Summarizer, error) {
 	l, err := newLLM("summary", "template", cfg, log)
@@ -69,13 +69,14 @@ func (s *Summarizer) Stats() Stats { return s.llm.stats() }
 // summaryData is the document the model reads: the answers and nothing that is not the case's.
 type summaryData struct {
 	Answers []bot.Answer `json:"answers"`
-	// UnsafeToDrive is the owner's answer to "is the vehicle safe to drive?".
-	UnsafeToDrive bool `json:"owner_says_unsafe_to_drive"`
+	// SafetyDoubt: the owner answered "is the vehicle safe to drive?" with no or not sure; the
+	// answer itself is among the answers, and the summary quotes it rather than this flag.
+	SafetyDoubt bool `json:"owner_doubts_safe_to_drive"`
 }
 
 // Summarize implements bot.Summarizer. On success the summary is not Automatic.
 func (s *Summarizer) Summarize(ctx context.Context, in bot.SummaryInput) (bot.Summary, error) {
-	data := summaryData{Answers: make([]bot.Answer, 0, len(in.Answers)), UnsafeToDrive: in.Safety}
+	data := summaryData{Answers: make([]bot.Answer, 0, len(in.Answers)), SafetyDoubt: in.Safety}
 	for _, a := range in.Answers {
 		if s.redact && s.freeText(a.Key) {
 			a.Value = Redact(a.Value)
@@ -117,14 +118,15 @@ func (s *Summarizer) freeText(key string) bool {
 	return !ok || kind == conversation.KindText
 }
 
-// kindsOf maps the step ids of flow (nil: the default flow) to their kinds.
+// kindsOf maps the answer keys of flow (nil: the default flow), as a case names them, to their
+// kinds.
 func kindsOf(flow *conversation.Flow) map[string]string {
 	if flow == nil {
 		flow = conversation.DefaultFlow()
 	}
 	kinds := make(map[string]string, len(flow.Steps))
 	for _, st := range flow.Steps {
-		kinds[st.ID] = st.Kind
+		kinds[st.AnswerKey()] = st.Kind
 	}
 	return kinds
 }
@@ -266,16 +268,14 @@ func init() {
 	}
 }
 
-// categoriesOf returns the choices of the flow's "category" step.
+// categoriesOf returns the choices of the flow's category step.
 func categoriesOf(flow *conversation.Flow) []conversation.Choice {
 	for _, f := range []*conversation.Flow{flow, conversation.DefaultFlow()} {
 		if f == nil {
 			continue
 		}
-		for _, st := range f.Steps {
-			if st.ID == "category" && st.Kind == conversation.KindChoice && len(st.Choices) > 0 {
-				return st.Choices
-			}
+		if st := f.StepFor(conversation.RoleCategory); st != nil && st.Kind == conversation.KindChoice && len(st.Choices) > 0 {
+			return st.Choices
 		}
 	}
 	return nil
@@ -339,8 +339,8 @@ Rules:
 - title: at most ` + fmt.Sprint(bot.MaxTitle) + ` characters: the vehicle and the problem.
 - summary: at most ` + fmt.Sprint(bot.MaxSummary) + ` characters of plain sentences: what happens, since when, what service has done. No Markdown, no links, no @-mentions.
 - category: the one that fits best:` + cats.String() + `
-- severity: "critical" when someone is at risk now or the owner says the vehicle is not safe to drive; "high" for a safety-related defect, or a vehicle that cannot be used; "medium" for a defect that impairs use; "low" for paperwork, billing or inconvenience.
-- safety: true when brakes, steering, airbags, fire, smoke, unintended acceleration, loss of power while driving, a crash or an injury is involved, or the owner says the vehicle is not safe to drive.
+- severity: "critical" when someone is at risk now or the owner says the vehicle is not safe to drive or is not sure it is; "high" for a safety-related defect, or a vehicle that cannot be used; "medium" for a defect that impairs use; "low" for paperwork, billing or inconvenience.
+- safety: true when brakes, steering, airbags, fire, smoke, unintended acceleration, loss of power while driving, a crash or an injury is involved, or the owner says the vehicle is not safe to drive or is not sure it is. When you mention the owner's answer on safety, quote it as given: "not sure" is not "no".
 - key_facts: at most ` + fmt.Sprint(maxFacts) + ` facts an executive needs (dates, amounts, what service did, ticket numbers). For each, quote the owner's own words from owner_data that the fact rests on, copied exactly; leave out a fact you cannot quote.
 - ask: what the owner asks for, in one sentence; empty if they do not say.`
 }
