@@ -267,7 +267,7 @@ func TestVINCheckDigitIsExplained(t *testing.T) {
 	c.send(withCheckDigit(vinModel3, '7'))
 	c.step("vin")
 	c.saw("The 9th character of this VIN should be 2")
-	c.saw("VINs from outside North America may not use a check digit")
+	c.saw("please check it for a typo")
 	if c.s.Confirm != withCheckDigit(vinModel3, '7') {
 		t.Fatalf("Confirm = %q", c.s.Confirm)
 	}

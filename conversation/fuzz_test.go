@@ -148,7 +148,7 @@ func FuzzParseVIN(f *testing.F) {
 		}) >= 0 {
 			t.Fatalf("parseVIN(%q) = %q", in, got)
 		}
-		if (vinCheckDigit(got) == got[8]) != (err == nil) {
+		if (vinCheckDigit(got) == got[8] || !VINCheckDigitRequired(got)) != (err == nil) {
 			t.Fatalf("parseVIN(%q) = %q, %v disagrees with the check digit", in, got, err)
 		}
 	})
@@ -217,6 +217,23 @@ func FuzzParseAnswer(f *testing.F) {
 			if !odometerValue.MatchString(got) {
 				t.Fatalf("step %s: parse(%q) = %q", st.ID, in, got)
 			}
+		}
+	})
+}
+
+func FuzzVINModelYear(f *testing.F) {
+	f.Add(vinModel3, 2008, 2027)
+	f.Add("XP7YGCEK1PB123987", 1975, 2040)
+	f.Fuzz(func(t *testing.T, vin string, lo, hi int) {
+		if hi-lo > 1000 {
+			return // the loop steps 30 years; a range this wide says nothing more
+		}
+		y, ok := VINModelYear(vin, lo, hi)
+		if ok && (y < lo || y > hi || y < 1980) {
+			t.Fatalf("VINModelYear(%q, %d, %d) = %d", vin, lo, hi, y)
+		}
+		if !ok && y != 0 {
+			t.Fatalf("VINModelYear(%q, %d, %d) = %d, false", vin, lo, hi, y)
 		}
 	})
 }

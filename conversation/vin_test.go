@@ -35,7 +35,15 @@ func TestValidateVIN(t *testing.T) {
 		{name: "letter Q", in: "QHGCM82633A004352", wantErr: "I, O or Q"},
 		{name: "symbol", in: "1HGCM82633A00435#", wantErr: "only letters and digits"},
 		{name: "emoji", in: "1HGCM82633A00435🚗", wantErr: "only letters and digits"},
-		{name: "bad check digit", in: bad, want: bad, checkDigit: true, wantErr: "VINs from outside North America may not use a check digit"},
+		{name: "bad check digit", in: bad, want: bad, checkDigit: true, wantErr: "should be 2 for the rest of it to add up"},
+		// Outside North America and China the 9th character is the maker's: no error, none shown.
+		{name: "European VIN, Z at 9", in: "WVWZZZ1KZAW123456", want: "WVWZZZ1KZAW123456"},
+		{name: "Berlin VIN, other digit", in: "XP7YGCEK5PB123987", want: "XP7YGCEK5PB123987"},
+		{name: "Japanese VIN", in: "JTDKB20U093123456", want: "JTDKB20U093123456"},
+		{name: "New Zealand WMI", in: "7AT0H63E5KX123456", want: "7AT0H63E5KX123456"},
+		// China and the United States' 7 range require it.
+		{name: "Shanghai VIN", in: "LRW3E7FS1PC765432", want: "LRW3E7FS1PC765432", checkDigit: true, wantErr: "should be 8"},
+		{name: "Austin VIN", in: "7SAYGDEE7NF401234", want: "7SAYGDEE7NF401234", checkDigit: true, wantErr: "should be 4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,7 +124,7 @@ func FuzzValidateVIN(f *testing.F) {
 				t.Fatalf("ValidateVIN(%q) = %q has %q", in, got, r)
 			}
 		}
-		if (checkDigit(t, got) == got[8]) != (err == nil) {
+		if (checkDigit(t, got) == got[8] || !VINCheckDigitRequired(got)) != (err == nil) {
 			t.Fatalf("ValidateVIN(%q) = %q, %v disagrees with the check digit", in, got, err)
 		}
 		// Normalizing is idempotent.
@@ -125,4 +133,42 @@ func FuzzValidateVIN(f *testing.F) {
 			t.Fatalf("ValidateVIN(%q) = %q, %v; again %q, %v", in, got, err, again, err2)
 		}
 	})
+}
+
+func TestVINCheckDigitRequired(t *testing.T) {
+	for _, tt := range []struct {
+		vin  string
+		want bool
+	}{
+		{"1HG", true}, {"2T1", true}, {"3VW", true}, {"4T1", true}, {"5YJ", true}, {"7SA", true}, {"7G2", true},
+		{"LRW", true}, {"HJR", true}, {"7AT", false}, {"WVW", false}, {"XP7", false}, {"JTD", false},
+		{"KMH", false}, {"SAL", false}, {"VF1", false}, {"9BW", false}, {"6T1", false}, {"", false},
+	} {
+		if got := VINCheckDigitRequired(tt.vin); got != tt.want {
+			t.Errorf("VINCheckDigitRequired(%q) = %v, want %v", tt.vin, got, tt.want)
+		}
+	}
+}
+
+func TestVINModelYear(t *testing.T) {
+	for _, tt := range []struct {
+		vin    string
+		lo, hi int
+		want   int
+		ok     bool
+	}{
+		{vinModel3, 2008, 2027, 2019, true},           // K
+		{"XP7YGCEK1PB123987", 2008, 2027, 2023, true}, // P
+		{"5YJSA1E24JF254321", 2008, 2027, 2018, true}, // J
+		{"1HGCM82633A004352", 2008, 2027, 0, false},   // 3: 2003 or 2033, neither in range
+		{"1HGCM82633A004352", 1990, 2027, 2003, true},
+		{"5YJ3E1EA2AF317000", 1975, 2027, 0, false}, // A: 1980 and 2010 both in range
+		{"5YJ3E1EA2UF317000", 2008, 2027, 0, false}, // U is no year code
+		{"5YJ3", 2008, 2027, 0, false},
+	} {
+		got, ok := VINModelYear(tt.vin, tt.lo, tt.hi)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("VINModelYear(%s, %d, %d) = %d, %v; want %d, %v", tt.vin, tt.lo, tt.hi, got, ok, tt.want, tt.ok)
+		}
+	}
 }
