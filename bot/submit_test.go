@@ -293,14 +293,12 @@ func TestNoModelBeforeConsent(t *testing.T) {
 	if len(spy.texts) != 1 {
 		t.Fatalf("extractor calls after consent = %q", spy.texts)
 	}
-	// The description may still say when the problem started; the outcome comes after every
-	// field an extractor fills.
-	for s := h.session(t, owner); s.Stage == conversation.StageIntake && s.Step != "outcome"; s = h.session(t, owner) {
+	for s := h.session(t, owner); s.Stage == conversation.StageIntake && s.Step != "description"; s = h.session(t, owner) {
 		h.say(t, owner, answers[s.Step])
 	}
 	before := len(spy.texts)
-	h.say(t, owner, answers["outcome"])
+	h.say(t, owner, answers["description"])
 	if len(spy.texts) != before {
-		t.Fatal("the outcome went to the extractor although every field it fills is answered")
+		t.Fatal("the description went to the extractor although every field it fills is answered")
 	}
 }

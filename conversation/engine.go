@@ -148,7 +148,7 @@ func (t *turn) handle(in Input) {
 	case in.Text == "" && in.Action == "" && len(in.Extracted) > 0:
 		// Fields from a message the caller has already answered (the one that started the
 		// session): keep them to confirm, and speak only if they are due now.
-		t.gather(in.Extracted)
+		t.gather(in.Extracted, true)
 		if t.pendingOutstanding() {
 			t.ask()
 		}
@@ -171,8 +171,11 @@ func (t *turn) handle(in Input) {
 // a hand-edited one cannot trap the owner.
 func (t *turn) sanitize() {
 	st := t.current()
-	if st == nil || (st.Kind != KindVIN && st.Kind != KindOdometer) {
+	if st == nil || (st.Kind != KindVIN && st.Kind != KindOdometer && st.Kind != KindChoice && st.Kind != KindYear) {
 		t.s.Confirm = ""
+	}
+	if len(t.s.Pending) == 0 {
+		t.s.Doubt = false
 	}
 	if st == nil || !st.Other {
 		t.s.TypingOther = false
@@ -203,7 +206,7 @@ func (t *turn) restart(extracted map[string]string) {
 		t.sayText(t.f.Greeting)
 	}
 	t.moveOn()
-	t.gather(extracted)
+	t.gather(extracted, true)
 	t.ask()
 }
 

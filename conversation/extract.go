@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Extractor finds intake fields in free text so the owner is not asked for them again.
@@ -13,25 +15,74 @@ type Extractor interface {
 	Extract(ctx context.Context, text string) (map[string]string, error)
 }
 
-// RuleExtractor finds the model, model year, VIN and odometer with plain rules. It is cautious:
-// when a message names two different models or VINs it returns neither, since a wrong pre-fill
-// costs the owner more than a question. The engine checks every value again before offering it.
+// RuleExtractor finds intake fields with plain rules: the model (by its name, nicknames or the
+// VIN), the model year (or the VIN's), the VIN, the odometer, the location, the ticket, the
+// category, whether the vehicle can be driven, when the problem started, a description draft
+// and the outcome wanted. It is cautious: when a message names two different models or VINs it
+// returns neither, since a wrong pre-fill costs the owner more than a question. The engine checks
+// every value again, and the owner confirms each before it counts.
 type RuleExtractor struct {
-	modelKey    string
-	models      []modelPattern
-	yearKey     string
-	yearMin     int
-	yearMax     int // 0: no upper bound here; the engine applies the flow's own
-	vinKey      string
-	odometerKey string
+	keys       map[string]string // role -> step id, for the roles the flow has
+	models     []choicePattern
+	categories []choicePattern
+	yearMin    int
+	yearMax    int // 0: no upper bound here; the engine applies the flow's own
+	descMin    int // a description draft needs this many runes
+	descMax    int
 }
 
 // maxExtractRunes is how much of a message the rules read.
 const maxExtractRunes = 4000
 
-type modelPattern struct {
+// choicePattern is how free text names one choice: one expression with a group per name (the
+// label for a model, then the choice's words), so a message is read once per choice.
+type choicePattern struct {
 	value string
-	re    *regexp.Regexp
+	re    *regexp.Regexp // every name at once; nil when the choice has no names
+	names []choiceName
+	vin   []string
+}
+
+// choiceName is one way of naming a choice; a phrase says more than a single word.
+type choiceName struct {
+	re     *regexp.Regexp // the name alone, anchored: which name a match of the choice is
+	weight int
+	caps   bool // matches only in capitals ("MY"), so it means nothing in a message written in capitals
+}
+
+// nameMatch is a name of a choice found in a text: which one, and where.
+type nameMatch struct {
+	name int
+	span []int
+}
+
+// matches finds the names of c in text as whole words.
+func (c *choicePattern) matches(text string) []nameMatch {
+	if c.re == nil {
+		return nil
+	}
+	// Matching without groups is far cheaper; the short match then says which name it is.
+	var out []nameMatch
+	for _, m := range c.re.FindAllStringIndex(text, -1) {
+		if !wordBorder(text, m[0], m[1]) {
+			continue
+		}
+		for i, n := range c.names {
+			if n.re.MatchString(text[m[0]:m[1]]) {
+				out = append(out, nameMatch{name: i, span: m})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// wordBorder reports that text[i:j] is not part of a longer word.
+func wordBorder(text string, i, j int) bool {
+	before, _ := utf8.DecodeLastRuneInString(text[:i])
+	after, _ := utf8.DecodeRuneInString(text[j:])
+	inWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	return (i == 0 || !inWord(before)) && (j == len(text) || !inWord(after))
 }
 
 // NewRuleExtractor reads the keys from f: the steps playing the roles it looks for. A nil flow
@@ -40,37 +91,64 @@ func NewRuleExtractor(f *Flow) *RuleExtractor {
 	if f == nil {
 		f = DefaultFlow()
 	}
-	x := &RuleExtractor{}
+	x := &RuleExtractor{keys: map[string]string{}}
 	for i := range f.Steps {
 		st := &f.Steps[i]
-		switch {
-		case st.FieldRole() == RoleModel && st.Kind == KindChoice && x.modelKey == "":
-			x.modelKey = st.ID
-			for _, c := range st.Choices {
-				if re := modelRegexp(c.Label); re != nil {
-					x.models = append(x.models, modelPattern{value: c.Value, re: re})
-				}
+		role := st.FieldRole()
+		if role == "" {
+			continue
+		}
+		x.keys[role] = st.ID
+		switch role {
+		case RoleModel:
+			if st.Kind == KindChoice {
+				x.models = choicePatterns(st)
 			}
-		case st.FieldRole() == RoleYear && x.yearKey == "":
-			x.yearKey, x.yearMin, x.yearMax = st.ID, st.Min, st.Max
-		case st.FieldRole() == RoleVIN && x.vinKey == "":
-			x.vinKey = st.ID
-		case st.FieldRole() == RoleOdometer && x.odometerKey == "":
-			x.odometerKey = st.ID
+		case RoleCategory:
+			x.categories = choicePatterns(st)
+		case RoleYear:
+			x.yearMin, x.yearMax = st.Min, st.Max
+		case RoleDescription:
+			x.descMin, x.descMax = max(st.MinLength, 20), st.maxLength()
 		}
 	}
 	return x
 }
 
-// modelRegexp matches a model label as whole words: "Model 3", "model3", "Model-3". Before a
-// word that starts with a letter a separator is required, so "models" is not "Model S".
-func modelRegexp(label string) *regexp.Regexp {
+// choicePatterns reads st's choices; the labels count as names only for models: a category's
+// label ("Software") is one more word, not a name.
+func choicePatterns(st *Step) []choicePattern {
+	var out []choicePattern
+	for _, c := range st.Choices {
+		p := choicePattern{value: c.Value, vin: c.VIN}
+		var alts []string
+		if re := labelPattern(c.Label); re != "" && c.Value != OtherValue && st.FieldRole() == RoleModel {
+			alts = append(alts, re)
+			p.names = append(p.names, choiceName{re: regexp.MustCompile("^" + re + "$"), weight: 2})
+		}
+		for _, w := range c.Words {
+			if re, caps := wordPattern(w); re != "" {
+				alts = append(alts, re)
+				p.names = append(p.names, choiceName{re: regexp.MustCompile("^" + re + "$"), weight: min(len(strings.Fields(w)), 2), caps: caps})
+			}
+		}
+		if len(alts) > 0 {
+			p.re = regexp.MustCompile(strings.Join(alts, "|"))
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// labelPattern matches a model label: "Model 3", "model3", "Model-3". Before a word that starts
+// with a letter a separator is required, so "models" is not "Model S".
+func labelPattern(label string) string {
 	words := strings.Fields(label)
 	if len(words) == 0 {
-		return nil
+		return ""
 	}
 	var b strings.Builder
-	b.WriteString(`(?i)\b`)
+	b.WriteString(`(?i:`)
 	for i, w := range words {
 		if i > 0 {
 			if w[0] >= '0' && w[0] <= '9' {
@@ -81,8 +159,38 @@ func modelRegexp(label string) *regexp.Regexp {
 		}
 		b.WriteString(regexp.QuoteMeta(w))
 	}
-	b.WriteString(`\b`)
-	return regexp.MustCompile(b.String())
+	b.WriteString(`)`)
+	return b.String()
+}
+
+// wordPattern matches one of a choice's words, ignoring case; a trailing * takes any ending,
+// and a word in capitals of up to three letters matches only in capitals (caps).
+func wordPattern(w string) (re string, caps bool) {
+	w = strings.TrimSpace(w)
+	stem := strings.HasSuffix(w, "*")
+	w = strings.TrimSpace(strings.TrimSuffix(w, "*"))
+	if w == "" {
+		return "", false
+	}
+	caps = len(w) <= 3 && strings.ToUpper(w) == w && strings.ToLower(w) != w
+	var b strings.Builder
+	if !caps {
+		b.WriteString(`(?i:`)
+	} else {
+		b.WriteString(`(?:`)
+	}
+	for i, part := range strings.Fields(w) {
+		if i > 0 {
+			b.WriteString(`[\s-]+`)
+		}
+		// An apostrophe may be typed straight, curly or not at all: "won't", "won’t", "wont".
+		b.WriteString(strings.ReplaceAll(regexp.QuoteMeta(part), "'", `['’]?`))
+	}
+	if stem {
+		b.WriteString(`\pL*`)
+	}
+	b.WriteString(`)`)
+	return b.String(), caps
 }
 
 // Extract implements Extractor. It never fails except when ctx is done.
@@ -90,48 +198,148 @@ func (x *RuleExtractor) Extract(ctx context.Context, text string) (map[string]st
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// The details sit near the start of a message; the cap also bounds the year-near-model scan.
-	text, _ = truncate(text, maxExtractRunes)
+	// The details sit near the start of a message; the cap also bounds the scans.
+	text, _ = truncate(strings.ToValidUTF8(text, "\uFFFD"), maxExtractRunes)
 	found := map[string]string{}
+	put := func(role, v string) {
+		if id, ok := x.keys[role]; ok && v != "" {
+			found[id] = v
+		}
+	}
+	shouting := strings.ToUpper(text) == text
 	var modelSpans [][]int
-	if x.modelKey != "" {
+	model := ""
+	if len(x.models) > 0 {
 		var values []string
 		for _, m := range x.models {
-			spans := m.re.FindAllStringIndex(text, -1)
+			var spans [][]int
+			for _, nm := range m.matches(text) {
+				// "MY" is the Model Y, but not in "MY CYBERTRUCK": capitals among capitals shout.
+				if !(m.names[nm.name].caps && (shouting || shoutedAround(text, nm.span))) {
+					spans = append(spans, nm.span)
+				}
+			}
 			if len(spans) > 0 {
 				values = append(values, m.value)
 				modelSpans = append(modelSpans, spans...)
 			}
 		}
 		if len(values) == 1 {
-			found[x.modelKey] = values[0]
+			model = values[0]
 		}
 	}
-	if x.yearKey != "" {
-		if y := x.year(text, modelSpans); y != "" {
-			found[x.yearKey] = y
+	year := x.year(text, modelSpans)
+	vin := findVIN(text)
+	if vin != "" {
+		// The VIN answers what the text leaves open: its model code and its model year.
+		if model == "" && len(modelSpans) == 0 {
+			model = x.vinModel(vin)
+		}
+		if year == "" {
+			// The code repeats every 30 years; without the flow's upper bound (the rules have
+			// no clock) the cycle starting at the flow's earliest year decides.
+			lo := max(x.yearMin, 1980)
+			hi := lo + 29
+			if x.yearMax > 0 {
+				hi = x.yearMax
+			}
+			if y, ok := VINModelYear(vin, lo, hi); ok {
+				year = strconv.Itoa(y)
+			}
 		}
 	}
-	if x.vinKey != "" {
-		if v := findVIN(text); v != "" {
-			found[x.vinKey] = v
-		}
-	}
-	if x.odometerKey != "" {
-		if o := findOdometer(text); o != "" {
-			found[x.odometerKey] = o
+	put(RoleModel, model)
+	put(RoleYear, year)
+	put(RoleVIN, vin)
+	put(RoleOdometer, findOdometer(text))
+	put(RoleLocation, findLocation(text))
+	put(RoleTicket, findTicket(text))
+	put(RoleSafe, findSafety(text))
+	put(RoleStarted, findStarted(text))
+	put(RoleOutcome, findOutcome(text))
+	if c := classify(x.categories, text); c != "" {
+		put(RoleCategory, c)
+		// Text that sounds like a problem is the owner's own account of it: a description draft.
+		if d := strings.TrimSpace(text); runeLen(d) >= x.descMin {
+			d, _ = truncate(d, x.descMax)
+			put(RoleDescription, d)
 		}
 	}
 	return found, nil
 }
 
-// year finds a model year: one next to a model name ("2019 Model 3", "Model 3 (2019)") wins;
-// otherwise a single year not introduced by a word of time such as "since" or "in".
+// shoutedAround reports a word in capitals next to sp: "MY" in "MY CYBERTRUCK" is "my".
+func shoutedAround(text string, sp []int) bool {
+	caps := func(w string) bool {
+		w = strings.Trim(w, ".,;:!?'\"()")
+		return len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w
+	}
+	before := strings.Fields(text[:sp[0]])
+	after := strings.Fields(text[sp[1]:])
+	return len(before) > 0 && caps(before[len(before)-1]) || len(after) > 0 && caps(after[0])
+}
+
+// classify returns the choice whose words the text uses most, the earlier choice on a tie (a
+// flow lists safety first), or "" when no word of any choice is there. A phrase counts double:
+// "heat pump" says more than "noise".
+func classify(choices []choicePattern, text string) string {
+	best, bestScore := "", 0
+	for _, c := range choices {
+		score := 0
+		seen := map[int]bool{}
+		for _, nm := range c.matches(text) {
+			if !seen[nm.name] {
+				seen[nm.name] = true
+				score += c.names[nm.name].weight
+			}
+		}
+		if score > bestScore {
+			best, bestScore = c.value, score
+		}
+	}
+	return best
+}
+
+// vinModel is the model whose VIN starts the flow lists match vin, if exactly one does.
+func (x *RuleExtractor) vinModel(vin string) string {
+	var values []string
+	for _, m := range x.models {
+		for _, p := range m.vin {
+			if vinMatches(vin, p) {
+				values = appendUnique(values, m.value)
+			}
+		}
+	}
+	if len(values) == 1 {
+		return values[0]
+	}
+	return ""
+}
+
+// yearCap is the latest model year the rules take: the flow's, or a bound far enough ahead.
+func (x *RuleExtractor) yearCap() int {
+	if x.yearMax > 0 {
+		return x.yearMax
+	}
+	return 2100
+}
+
+// modelYearPrefix is "MY2022" or "MY 22": the industry's short form of "model year".
+var modelYearPrefix = regexp.MustCompile(`(?:^|[^\pL\pN])MY ?(\d{4}|\d{2})(?:$|[^\pL\pN.,]|[.,](?:$|[^\pN]))`)
+
+// shortYear is "'22" or "’22".
+var shortYear = regexp.MustCompile(`(?:^|[^\pL\pN'’])['’](\d{2})(?:$|[^\pL\pN])`)
+
+// year finds a model year: one next to a model name ("2019 Model 3", "Model 3 (2019)", "MY 22")
+// wins; otherwise a single year not introduced by a word of time such as "since" or "in".
 func (x *RuleExtractor) year(text string, modelSpans [][]int) string {
 	var near, alone []string
+	ok := func(y int) bool {
+		return y >= max(x.yearMin, 1980) && y <= x.yearCap()
+	}
 	for _, sp := range yearSpans(text) {
 		y, _ := strconv.Atoi(text[sp[0]:sp[1]])
-		if y < max(x.yearMin, 1980) || (x.yearMax > 0 && y > x.yearMax) || y > 2100 {
+		if !ok(y) {
 			continue
 		}
 		switch {
@@ -139,6 +347,26 @@ func (x *RuleExtractor) year(text string, modelSpans [][]int) string {
 			near = appendUnique(near, text[sp[0]:sp[1]])
 		case !timeWordBefore(text, sp[0]) && !unitAfter(text, sp[1]):
 			alone = appendUnique(alone, text[sp[0]:sp[1]])
+		}
+	}
+	for _, re := range []*regexp.Regexp{modelYearPrefix, shortYear} {
+		for _, m := range re.FindAllStringSubmatch(text, -1) {
+			y, _ := strconv.Atoi(m[1])
+			if len(m[1]) == 2 {
+				y += 2000 // model years here start in 2008 at the earliest
+			}
+			if ok(y) {
+				near = appendUnique(near, strconv.Itoa(y))
+			}
+		}
+	}
+	// "Model Y 22": two digits right after a model name.
+	for _, sp := range modelSpans {
+		rest := text[sp[1]:]
+		if len(rest) >= 3 && rest[0] == ' ' && isDigit(rest[1]) && isDigit(rest[2]) && (len(rest) == 3 || !isDigit(rest[3]) && !isLetter(rest[3]) && rest[3] != '.' && rest[3] != ',') {
+			if y := 2000 + int(rest[1]-'0')*10 + int(rest[2]-'0'); ok(y) {
+				near = appendUnique(near, strconv.Itoa(y))
+			}
 		}
 	}
 	switch {
@@ -201,7 +429,13 @@ func nextTo(text string, sp []int, models [][]int) bool {
 		default:
 			continue
 		}
-		if len(gap) <= 4 && strings.Trim(gap, " ,()-:") == "" {
+		switch strings.ToLower(strings.Trim(gap, " ,()-:")) {
+		case "":
+			if len(gap) <= 4 {
+				return true
+			}
+		case "of", "from", "de", "del", "von", "du", "model year", "year", "aus":
+			// "Model 3 of 2024", "Model Y from 2023".
 			return true
 		}
 	}
@@ -219,7 +453,8 @@ func timeWordBefore(text string, i int) bool {
 		k--
 	}
 	switch strings.ToLower(text[k:j]) {
-	case "since", "in", "from", "until", "till", "by", "after", "before", "on", "of", "around", "early", "late", "mid":
+	case "since", "in", "from", "until", "till", "by", "after", "before", "on", "of", "around", "early", "late", "mid",
+		"ended", "seit", "im", "depuis", "en", "desde":
 		return true
 	}
 	return false
@@ -231,8 +466,8 @@ func unitAfter(text string, j int) bool {
 	return ok && unit != ""
 }
 
-// findVIN returns the one valid VIN in text. Tokens that fail the check digit are left out:
-// the owner confirms those only when typing the VIN on purpose.
+// findVIN returns the one valid VIN in text. Tokens that fail a required check digit are left
+// out: the owner confirms those only when typing the VIN on purpose.
 func findVIN(text string) string {
 	var vins []string
 	for _, tok := range vinTokens(text) {
@@ -261,32 +496,19 @@ func vinTokens(text string) []string {
 		if j-i == vinLength {
 			tokens = append(tokens, text[i:j])
 		}
+		// "5YJ3E1EA7 KF317123": a VIN typed in two parts.
+		if k := j + 1; j-i < vinLength && k < len(text) && (text[j] == ' ' || text[j] == '-') {
+			m := k
+			for m < len(text) && (isLetter(text[m]) || isDigit(text[m])) {
+				m++
+			}
+			if (j-i)+(m-k) == vinLength && (m == len(text) || !isLetter(text[m]) && !isDigit(text[m])) {
+				tokens = append(tokens, text[i:j]+text[k:m])
+			}
+		}
 		i = j
 	}
 	return tokens
-}
-
-// findOdometer returns the one reading with a unit in text, as "45000 mi".
-func findOdometer(text string) string {
-	var found []string
-	for i := 0; i < len(text); {
-		if !isDigit(text[i]) || (i > 0 && (isLetter(text[i-1]) || isDigit(text[i-1]))) {
-			i++
-			continue
-		}
-		n, unit, end, ok := scanOdometer(text, i)
-		if ok && unit != "" && n <= maxOdometer {
-			found = appendUnique(found, formatOdometer(n, unit))
-		}
-		if end <= i {
-			end = i + 1
-		}
-		i = end
-	}
-	if len(found) == 1 {
-		return found[0]
-	}
-	return ""
 }
 
 func appendUnique(list []string, v string) []string {

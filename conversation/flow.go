@@ -68,6 +68,14 @@ type Step struct {
 type Choice struct {
 	Value string `yaml:"value"` // stored as the answer
 	Label string `yaml:"label"` // shown on the button and the review card
+	// Words are other ways owners name this choice, in any language, read in free text: model
+	// nicknames ("m3", "the 3"), or what a category's problems sound like ("won't charge",
+	// "Bremse*"). A trailing * matches any ending; a word in capitals of up to three letters
+	// ("MY") matches only in capitals, so it is not taken for a common word.
+	Words []string `yaml:"words,omitempty"`
+	// VIN lists the starts of VINs of this model: world manufacturer identifier and model code,
+	// ? for any character ("5YJ3", "LRW3"); the VIN then answers the model question.
+	VIN []string `yaml:"vin,omitempty"`
 }
 
 // Condition makes a step depend on the answer to an earlier step.

@@ -4,16 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // answer takes the owner's input as the answer to the current step.
 func (t *turn) answer(in Input) {
 	st := t.current()
+	if st.Kind == KindConsent && t.consentWithPending(st, in) {
+		return
+	}
 	if in.Action == ActionConfirm {
 		t.stale()
 		return
 	}
-	t.gather(in.Extracted)
+	t.gather(in.Extracted, false)
 
 	var value string
 	var cut bool
@@ -31,6 +35,10 @@ func (t *turn) answer(in Input) {
 	}
 	// "It's a 2019" at the year step: the extractor found the answer inside a sentence.
 	var bad *InvalidError
+	if errors.As(err, &bad) && in.Action == "" && !t.s.TypingOther && st.Kind == KindChoice {
+		t.offerChoice(st, in)
+		return
+	}
 	if errors.As(err, &bad) && in.Action == "" && !t.s.TypingOther {
 		if v, ok := in.Extracted[st.ID]; ok {
 			if v2, c2, err2 := parse(st, v, t.now); err2 == nil {
@@ -85,7 +93,41 @@ func (t *turn) accept(st *Step, value string) {
 	t.s.Safety = t.safety()
 	t.s.Editing = false
 	t.moveOn()
+	t.crossCheckYear()
 	t.ask()
+}
+
+// offerChoice answers free text at a choice step that names no choice: the choice it sounds
+// like is offered, and text that tells the problem is kept as the description's draft, so the
+// owner is not sent round "Please pick one of" with their paragraph dropped.
+func (t *turn) offerChoice(st *Step, in Input) {
+	kept := t.keepDraft(st, in.Text)
+	if kept {
+		t.sayText("I kept what you wrote as the description of the problem; you can change it on the summary at the end.")
+	}
+	if v, ok := in.Extracted[st.ID]; ok && st.choice(v) != nil {
+		t.s.Confirm = v
+		t.ask()
+		return
+	}
+	t.sayText("I couldn't tell which of these it is; please press the closest one.")
+	t.ask()
+}
+
+// keepDraft takes text as the answer to the open description step, when the flow has one and
+// the text is long enough for it.
+func (t *turn) keepDraft(from *Step, text string) bool {
+	desc := t.f.StepFor(RoleDescription)
+	// A few words at least: "the red one" tells nothing about the problem.
+	if desc == nil || len(strings.Fields(text)) < 4 || desc == from || t.answered(desc.ID) || !t.f.applies(desc, t.s.Answers) {
+		return false
+	}
+	v, _, err := parse(desc, text, t.now)
+	if err != nil {
+		return false
+	}
+	t.s.Answers[desc.ID] = v
+	return true
 }
 
 // confirmValue handles the answer to "is this VIN right?" or "km or miles?".
@@ -93,6 +135,13 @@ func (t *turn) confirmValue(in Input) {
 	st := t.current()
 	switch st.Kind {
 	case KindVIN:
+		// The same VIN typed again is a yes.
+		if in.Action == "" {
+			if v, err := parseVIN(in.Text); errors.Is(err, ErrVINCheckDigit) && v == t.s.Confirm {
+				t.accept(st, v)
+				return
+			}
+		}
 		if yes, ok := confirmation(in); ok {
 			if yes {
 				t.accept(st, t.s.Confirm)
@@ -114,6 +163,24 @@ func (t *turn) confirmValue(in Input) {
 		if unit != "" {
 			t.accept(st, t.s.Confirm+" "+unit)
 			return
+		}
+	case KindChoice:
+		if yes, ok := confirmation(in); ok {
+			if yes {
+				t.accept(st, t.s.Confirm)
+				return
+			}
+			t.s.Confirm = ""
+			t.sayText("Which one fits best, then?")
+			t.ask()
+			return
+		}
+	case KindYear:
+		if in.Action == ActionChoose {
+			if v, err := parseYear(in.Value, st.Min, yearMax(st, t.now)); err == nil {
+				t.accept(st, v)
+				return
+			}
 		}
 	}
 	// Anything else is a fresh answer: a VIN typed again, a reading with its unit.

@@ -85,7 +85,12 @@ func scanOdometer(s string, i int) (n int, unit string, end int, ok bool) {
 	}
 	end = j
 	p := skipSpaces(s, j)
-	if p < len(s) && (s[p] == 'k' || s[p] == 'K') && !(p+1 < len(s) && isLetter(s[p+1])) {
+	thousand := p < len(s) && (s[p] == 'k' || s[p] == 'K') && !(p+1 < len(s) && isLetter(s[p+1]))
+	if w := thousandWord(s[p:]); w > 0 && !thousand {
+		// "52 thousand miles": the word stands for the k.
+		thousand, p = true, p+w-1
+	}
+	if thousand {
 		for range 3 - fracDigits {
 			frac *= 10
 		}
@@ -96,6 +101,12 @@ func scanOdometer(s string, i int) (n int, unit string, end int, ok bool) {
 	q := p
 	for q < len(s) && isLetter(s[q]) {
 		q++
+	}
+	// Units spelt with an accent: "kilómetros", "kilomètres".
+	for _, w := range []string{"kilómetros", "kilómetro", "kilomètres", "kilomètre"} {
+		if len(s)-p >= len(w) && strings.EqualFold(s[p:p+len(w)], w) {
+			return min(n, maxOdometer+1), UnitKm, p + len(w), true
+		}
 	}
 	switch strings.ToLower(s[p:q]) {
 	case "km", "kms", "kilometer", "kilometers", "kilometre", "kilometres":
@@ -132,3 +143,16 @@ func skipSpaces(s string, i int) int {
 
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// thousandWord is the length of a word for "thousand" at the start of s, or 0.
+func thousandWord(s string) int {
+	q := 0
+	for q < len(s) && isLetter(s[q]) {
+		q++
+	}
+	switch strings.ToLower(s[:q]) {
+	case "thousand", "tausend", "mille", "mil":
+		return q
+	}
+	return 0
+}

@@ -32,10 +32,17 @@ func (t *turn) prompt(st *Step) Reply {
 	if v := t.s.Answers[st.ID]; v != "" && st.Kind != KindConsent {
 		text += "\n\nCurrent answer: " + st.display(v)
 	}
-	if st.Kind == KindConsent && len(t.s.Pending) > 0 {
-		text += "\n\n(I noted the details in your message and will check them with you next.)"
-	}
 	var buttons []Button
+	if st.Kind == KindConsent && len(t.s.Pending) > 0 && len(st.Choices) > 0 {
+		// One press agrees and confirms, so an owner who said it all at once answers once.
+		_, items := t.pendingItems()
+		text += "\n\nFrom your message I noted: " + strings.Join(items, ", ") + "."
+		return Reply{Text: text, Buttons: []Button{
+			{Label: st.Choices[0].Label + "; these are right", Action: ActionConfirm, Value: "yes"},
+			{Label: st.Choices[0].Label + "; something is wrong", Action: ActionConfirm, Value: "no"},
+			{Label: "Cancel", Action: ActionControl, Value: cmdCancel},
+		}}
+	}
 	for _, c := range st.Choices {
 		buttons = append(buttons, Button{Label: c.Label, Action: ActionChoose, Value: c.Value})
 	}
@@ -56,6 +63,29 @@ func (t *turn) prompt(st *Step) Reply {
 
 // confirmReply asks about a value held in Session.Confirm.
 func (t *turn) confirmReply(st *Step) Reply {
+	switch st.Kind {
+	case KindChoice:
+		r := Reply{
+			Text:    fmt.Sprintf("That sounds like %s: right?", st.display(t.s.Confirm)),
+			Buttons: []Button{{Label: "Yes", Action: ActionConfirm, Value: "yes"}},
+		}
+		for _, c := range st.Choices {
+			if c.Value != t.s.Confirm {
+				r.Buttons = append(r.Buttons, Button{Label: c.Label, Action: ActionChoose, Value: c.Value})
+			}
+		}
+		return r
+	case KindYear:
+		said := t.s.Answers[st.ID]
+		r := Reply{
+			Text:    fmt.Sprintf("The VIN says model year %s (its 10th character), but I have %s. Which is right?", t.s.Confirm, said),
+			Buttons: []Button{{Label: t.s.Confirm, Action: ActionChoose, Value: t.s.Confirm}},
+		}
+		if said != "" {
+			r.Buttons = append(r.Buttons, Button{Label: said, Action: ActionChoose, Value: said})
+		}
+		return r
+	}
 	if st.Kind == KindOdometer {
 		return Reply{
 			Text: fmt.Sprintf("Is that %s kilometres or miles?", t.s.Confirm),
@@ -87,10 +117,16 @@ func (t *turn) helpText() string {
 	case t.s.Confirm != "" && st.Kind == KindVIN:
 		return "The 9th character of a North American VIN is a check digit computed from the others, so a mismatch " +
 			"usually means a typo. If you have checked the VIN and it is right, say yes; otherwise say no and type it again."
+	case t.s.Confirm != "" && st.Kind == KindChoice:
+		return "Say yes if that is what the problem is mainly about, or press the one that fits better."
+	case t.s.Confirm != "" && st.Kind == KindYear:
+		return "The 10th character of a North American or Chinese VIN gives the model year. Press the year that is right."
 	case t.s.Confirm != "":
 		return "Tell me whether the odometer shows kilometres or miles."
+	case t.pendingOutstanding() && t.s.Doubt:
+		return "Press the detail that is wrong: I'll ask you for it and keep the others."
 	case t.pendingOutstanding():
-		return "I found these details in your message. Yes keeps them and I won't ask for them again; no drops them and I'll ask."
+		return "I found these details in your message. Yes keeps them and I won't ask for them again; no lets you say which one is wrong."
 	case st.Help != "":
 		return st.Help + skippable(st)
 	}

@@ -157,8 +157,9 @@ func roleNames() []string {
 	return names
 }
 
-// ExtractRoles are the roles free text often answers in passing; while one of them is open, an
-// owner's messages are worth reading for it.
+// ExtractRoles are the roles a later answer may carry in passing (the category only to the
+// category question itself); while one of them is open, an owner's messages are worth reading.
+// The opening message is read for every role.
 func ExtractRoles() []string {
-	return []string{RoleModel, RoleYear, RoleVIN, RoleOdometer, RoleLocation, RoleCategory, RoleSafe, RoleStarted}
+	return []string{RoleModel, RoleYear, RoleVIN, RoleOdometer, RoleCategory}
 }

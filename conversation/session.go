@@ -24,9 +24,16 @@ type Session struct {
 	// Editing is set when the owner edits one field from the review card; after it the dialogue
 	// returns to the review instead of walking on.
 	Editing bool `json:"editing,omitempty"`
-	// Confirm holds a value that passed only part of its checks: a VIN whose check digit failed,
-	// waiting for "yes", or an odometer number waiting for its unit.
+	// Confirm holds a value that waits for the owner's word: a VIN whose check digit failed, an
+	// odometer number waiting for its unit, the choice free text sounded like, or the model year
+	// the VIN gives where it disagrees with the owner's.
 	Confirm string `json:"confirm,omitempty"`
+	// Doubt is set when the owner said no to several pre-filled fields: they are asked which one
+	// is wrong, and the others are kept.
+	Doubt bool `json:"doubt,omitempty"`
+	// YearChecked is the VIN whose model year was last checked against the owner's answer, so
+	// the owner is asked about a disagreement once.
+	YearChecked string `json:"year_checked,omitempty"`
 	// TypingOther is set when the owner picked "Other" at a choice step and is typing their own answer.
 	TypingOther bool `json:"typing_other,omitempty"`
 	// History is the ids of the steps the owner answered or skipped (not pre-filled ones), so

@@ -18,23 +18,26 @@ import (
 // taken from them.
 type story struct {
 	ID        string            `json:"id"`
-	Style     string            `json:"style"` // tags joined by "/": terse, rambling, non-native, multi-issue, angry, safety
+	Style     string            `json:"style"` // tags joined by "/": see storyStyles
 	Text      string            `json:"text"`
 	Expect    map[string]string `json:"expect"`
 	WrongVINs []string          `json:"wrong_vins,omitempty"`
+	// Owner holds what the owner answers when asked for a field the opening does not state,
+	// where the defaults of the scripted owner (ownerDefaults) do not fit the story.
+	Owner map[string]string `json:"owner,omitempty"`
 }
 
 // storyFields are the fields a story may expect, in the order the report lists them.
-var storyFields = []string{"model", "year", "vin", "odometer", "location", "category", "description", "outcome"}
+var storyFields = []string{"ticket", "model", "year", "vin", "odometer", "location", "category", "safe", "description", "started", "outcome"}
 
-// ruleFields are the fields RuleExtractor is meant to find; only they count toward its score.
-var ruleFields = []string{"model", "year", "vin", "odometer"}
+// ruleFields are the fields RuleExtractor reads by their letter; they must match exactly.
+var ruleFields = []string{"ticket", "model", "year", "vin", "odometer", "category", "safe"}
 
-// ruleStoriesFloor is just under the number of fields RuleExtractor gets right on the stories today
-// (69 of 87). Raise it when the rules improve; a drop below it is a regression.
-const ruleStoriesFloor = 69
+// ruleStoriesFloor is just under the number of exact fields RuleExtractor gets right on the
+// stories today (268 of 273). Raise it when the rules improve; a drop below it is a regression.
+const ruleStoriesFloor = 265
 
-var storyStyles = []string{"terse", "rambling", "non-native", "multi-issue", "angry", "safety"}
+var storyStyles = []string{"terse", "rambling", "non-native", "multi-issue", "angry", "safety", "voice", "typos", "other-maker", "european-vin", "german", "french", "spanish", "speed"}
 
 func loadStories(tb testing.TB) []story {
 	tb.Helper()
@@ -53,8 +56,8 @@ func loadStories(tb testing.TB) []story {
 // in the exact form the flow stores, so a mistake in the data cannot pass for one in the rules.
 func checkStories(t *testing.T, stories []story) {
 	t.Helper()
-	if len(stories) < 24 {
-		t.Fatalf("%d stories, want at least 24", len(stories))
+	if len(stories) < 70 {
+		t.Fatalf("%d stories, want at least 70", len(stories))
 	}
 	f := DefaultFlow()
 	seen := map[string]bool{}
@@ -89,9 +92,21 @@ func checkStories(t *testing.T, stories []story) {
 				t.Errorf("%s: expected %s %q is not a stored value: parse gives %q, cut %v, %v", s.ID, id, want, got, cut, err)
 			}
 		}
+		for id, want := range s.Owner {
+			if st := f.step(id); st == nil || !slices.Contains(storyFields, id) {
+				t.Errorf("%s: owner answer for unknown field %q", s.ID, id)
+			} else if _, ok := s.Expect[id]; ok {
+				t.Errorf("%s: %s is both in the opening and answered later", s.ID, id)
+			} else if st.Kind != KindChoice || st.choice(want) != nil {
+				if got, _, err := parse(st, want, testNow); err != nil || got != want {
+					t.Errorf("%s: owner answer %s %q is not a stored value: %q, %v", s.ID, id, want, got, err)
+				}
+			}
+		}
 		if vin, ok := s.Expect["vin"]; ok {
-			// The check digit is computed here independently of vin.go, then by ValidateVIN.
-			if c := checkDigit(t, vin); vin[8] != c {
+			// The check digit is computed here independently of vin.go, then by ValidateVIN;
+			// it must be right only where the region requires it.
+			if c := checkDigit(t, vin); vin[8] != c && VINCheckDigitRequired(vin) {
 				t.Errorf("%s: expected VIN %s has check digit %c, ISO 3779 wants %c", s.ID, vin, vin[8], c)
 			}
 			if _, err := ValidateVIN(vin); err != nil {
@@ -132,7 +147,7 @@ func (c *fieldScore) add(want, got string, wantOK, gotOK bool) (verdict string) 
 		c.expected++
 	}
 	switch {
-	case gotOK && wantOK && got == want:
+	case gotOK && got == want:
 		c.right++
 		return "right"
 	case gotOK:
@@ -171,9 +186,17 @@ func TestRuleExtractorOnStories(t *testing.T) {
 				t.Errorf("%s: extractor returned unknown field %q", s.ID, id)
 			}
 		}
+		known := truth(t, s)
 		for _, f := range storyFields {
 			want, wantOK := s.Expect[f]
 			have, gotOK := got[f]
+			// A value the opening implies (the VIN's model) is right when it is the owner's.
+			if gotOK && acceptable(f, have, known[f], s.Text) {
+				if !wantOK {
+					continue // implied, and what the owner would confirm: the opening's score leaves it out
+				}
+				have = want
+			}
 			switch v := scores[f].add(want, have, wantOK, gotOK); v {
 			case "wrong", "missed":
 				if slices.Contains(ruleFields, f) {
@@ -186,8 +209,8 @@ func TestRuleExtractorOnStories(t *testing.T) {
 			if _, err := ValidateVIN(v); err != nil {
 				t.Errorf("%s: extracted an invalid VIN %q: %v", s.ID, v, err)
 			}
-			if v != s.Expect["vin"] {
-				t.Errorf("%s: extracted VIN %q, want %q", s.ID, v, s.Expect["vin"])
+			if want := s.Expect["vin"]; v != want && v != s.Owner["vin"] {
+				t.Errorf("%s: extracted VIN %q, want %q", s.ID, v, want)
 			}
 			if slices.Contains(s.WrongVINs, v) {
 				t.Errorf("%s: extracted VIN %q whose check digit is wrong", s.ID, v)
@@ -201,6 +224,7 @@ func TestRuleExtractorOnStories(t *testing.T) {
 	for _, f := range storyFields {
 		c := scores[f]
 		if !slices.Contains(ruleFields, f) {
+			// Free text is judged as the owner would: the right city, their own words.
 			if c.right+c.wrong == 0 {
 				t.Logf("%-12s %8d   not attempted", f, c.expected)
 			} else {

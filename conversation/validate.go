@@ -105,6 +105,18 @@ func validateChoices(st *Step, p string) error {
 			return &FlowError{Path: cp + ".value", Reason: fmt.Sprintf("duplicate choice value %q in step %q", c.Value, st.ID)}
 		case st.Other && c.Value == OtherValue:
 			return &FlowError{Path: cp + ".value", Reason: fmt.Sprintf("step %q sets other, which adds the %q choice itself", st.ID, OtherValue)}
+		case len(c.VIN) > 0 && st.FieldRole() != RoleModel:
+			return &FlowError{Path: cp + ".vin", Reason: fmt.Sprintf("choice %q of step %q lists VIN starts, which only the model step can use", c.Value, st.ID)}
+		}
+		for k, w := range c.Words {
+			if strings.TrimSpace(strings.TrimSuffix(w, "*")) == "" {
+				return &FlowError{Path: fmt.Sprintf("%s.words[%d]", cp, k), Reason: fmt.Sprintf("choice %q of step %q has an empty word", c.Value, st.ID)}
+			}
+		}
+		for k, v := range c.VIN {
+			if !validVINPrefix(v) {
+				return &FlowError{Path: fmt.Sprintf("%s.vin[%d]", cp, k), Reason: fmt.Sprintf("VIN start %q of choice %q must be 3 to 17 capital letters (not I, O, Q), digits or ?", v, c.Value)}
+			}
 		}
 		values[c.Value] = true
 	}
@@ -150,4 +162,17 @@ func validID(id string) bool {
 		}
 	}
 	return id != ""
+}
+
+func validVINPrefix(p string) bool {
+	if len(p) < 3 || len(p) > vinLength {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || c == '?') || c == 'I' || c == 'O' || c == 'Q' {
+			return false
+		}
+	}
+	return true
 }

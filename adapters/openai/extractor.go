@@ -100,8 +100,10 @@ func NewExtractor(cfg Config, rules *conversation.RuleExtractor, flow *conversat
 // Stats counts the extractions that asked the model since the Extractor was built.
 func (x *Extractor) Stats() Stats { return x.llm.stats() }
 
-// Extract implements conversation.Extractor. The rules win for every field they found (the
-// model, year, VIN and odometer): they are exact where they speak at all.
+// Extract implements conversation.Extractor. The rules win for the fields they read by the
+// letter (model, year, VIN, odometer): they are exact where they speak at all. For the fields
+// read from the sense of a message (location, category, description, outcome) the model's
+// checked value wins, and the rules' stands when the model gives none.
 func (x *Extractor) Extract(ctx context.Context, text string) (map[string]string, error) {
 	found, err := x.rules.Extract(ctx, text)
 	if err != nil {
@@ -115,12 +117,22 @@ func (x *Extractor) Extract(ctx context.Context, text string) (map[string]string
 		// Counted and logged at warn by ask; the turn goes on with the rules' fields.
 		return found, nil
 	}
-	for k, v := range fromModel {
-		if _, ok := found[k]; !ok {
-			found[k] = v
+	for _, f := range x.fields {
+		v, ok := fromModel[f.step.ID]
+		if _, ruled := found[f.step.ID]; ok && (!ruled || byTheSense(f.key)) {
+			found[f.step.ID] = v
 		}
 	}
 	return found, nil
+}
+
+// byTheSense reports the roles read from what a message means rather than what it spells.
+func byTheSense(role string) bool {
+	switch role {
+	case conversation.RoleLocation, conversation.RoleCategory, conversation.RoleDescription, conversation.RoleOutcome:
+		return true
+	}
+	return false
 }
 
 // fieldIn is one field of the model's answer; pointers tell a missing value from an empty one.

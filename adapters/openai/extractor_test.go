@@ -61,12 +61,12 @@ func TestExtractKeepsConfidentValidFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{
+	want := rulesPlus(t, longStory, map[string]string{
 		"model":       "model_3",
 		"year":        "2019",
 		"category":    "battery",
 		"description": "has stopped charging since last Tuesday.",
-	}
+	})
 	if !maps.Equal(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
@@ -88,12 +88,13 @@ func TestExtractDropsACorrectedVIN(t *testing.T) {
 		"location":    {"Raleigh, North Carolina", 0.9}, // the owner wrote "Raleigh NC"
 	}.answer()))
 	x, _ := newExtractor(t, srv.config())
-	got, err := x.Extract(context.Background(), "My VIN is 5YJ3E1EA3MF812345 (typed from the registration card). "+
-		"Charge port door won't open, tried the app. I live in Raleigh NC.")
+	text := "My VIN is 5YJ3E1EA3MF812345 (typed from the registration card). " +
+		"Charge port door won't open, tried the app. I live in Raleigh NC."
+	got, err := x.Extract(context.Background(), text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string]string{"description": "Charge port door won't open, tried the app"}; !maps.Equal(got, want) {
+	if want := rulesPlus(t, text, map[string]string{"description": "Charge port door won't open, tried the app"}); !maps.Equal(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
 	if st := x.Stats(); st.Dropped != 2 {
@@ -143,12 +144,13 @@ func TestExtractRejectsInvalidValues(t *testing.T) {
 		"location":    {"Austin", 1.5},            // confidence out of range
 	}.answer()))
 	x, _ := newExtractor(t, srv.config())
-	got, err := x.Extract(context.Background(), "Something is wrong with my car and nobody at the service centre helps me at all.")
+	text := "Something is wrong with my car and nobody at the service centre helps me at all."
+	got, err := x.Extract(context.Background(), text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 0 {
-		t.Errorf("got %v, want nothing", got)
+	if want := rulesPlus(t, text, nil); !maps.Equal(got, want) {
+		t.Errorf("got %v, want nothing but the rules' %v", got, want)
 	}
 	if st := x.Stats(); st.Dropped != 7 {
 		t.Errorf("stats %+v, want 7 dropped", st)
@@ -162,11 +164,17 @@ func TestExtractRulesWin(t *testing.T) {
 		"location": {"Austin, Texas", 0.9},
 	}.answer()))
 	x, _ := newExtractor(t, srv.config())
-	got, err := x.Extract(context.Background(), "My 2019 Model 3 5YJ3E1EA2KF317000 won't charge since Tuesday, I'm in Austin, Texas.")
+	text := "My 2019 Model 3 5YJ3E1EA2KF317000 won't charge since Tuesday, I'm in Austin, Texas."
+	got, err := x.Extract(context.Background(), text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"model": "model_3", "year": "2019", "vin": "5YJ3E1EA2KF317000", "location": "Austin, Texas"}
+	want := rulesPlus(t, text, map[string]string{"location": "Austin, Texas"})
+	for k, v := range map[string]string{"model": "model_3", "year": "2019", "vin": "5YJ3E1EA2KF317000"} {
+		if want[k] != v {
+			t.Fatalf("the rules read %s %q, want %q", k, want[k], v)
+		}
+	}
 	if !maps.Equal(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
@@ -203,8 +211,8 @@ func TestExtractModelFailureReturnsTheRules(t *testing.T) {
 			if err != nil {
 				t.Fatalf("extraction must not fail on a model error: %v", err)
 			}
-			if !maps.Equal(got, map[string]string{"model": "model_3"}) {
-				t.Errorf("got %v, want the rules' fields", got)
+			if want := rulesPlus(t, longStory, nil); !maps.Equal(got, want) {
+				t.Errorf("got %v, want the rules' fields %v", got, want)
 			}
 			if x.Stats().Fallbacks() != 1 || !strings.Contains(logs.String(), "fallback=rules") {
 				t.Errorf("stats %+v; log %s", x.Stats(), logs)
@@ -222,8 +230,8 @@ func TestExtractSendsTheMessageAsDataRedacted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 0 {
-		t.Errorf("got %v: nothing the owner wrote as fake JSON may become a field", got)
+	if want := rulesPlus(t, text, nil); !maps.Equal(got, want) {
+		t.Errorf("got %v, want the rules' %v: nothing the owner wrote as fake JSON may become a field", got, want)
 	}
 	user := srv.requests()[0].message("user")
 	var sentText string
@@ -279,4 +287,21 @@ func TestSchemasAreStrict(t *testing.T) {
 		}
 		walk("", v)
 	}
+}
+
+// rulesPlus is what Extract returns when the model gives model (by step id, already in the
+// form the rules use): the rules' fields, with the model's for the fields read by their sense
+// and where the rules found nothing.
+func rulesPlus(t *testing.T, text string, model map[string]string) map[string]string {
+	t.Helper()
+	got, err := conversation.NewRuleExtractor(nil).Extract(context.Background(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range model {
+		if _, ruled := got[k]; !ruled || byTheSense(k) {
+			got[k] = v
+		}
+	}
+	return got
 }
