@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"maps"
+	"strings"
 	"testing"
 )
 
@@ -173,4 +174,83 @@ func TestExtractedValuesAreValidated(t *testing.T) {
 	if want := map[string]string{}; !maps.Equal(c.s.Pending, want) {
 		t.Fatalf("Pending %v, want %v", c.s.Pending, want)
 	}
+}
+
+// A North American VIN whose 10th character disagrees with the owner's model year is asked
+// about once; a European one is not, since there position 10 need not be the year.
+func TestVINModelYearCrossCheck(t *testing.T) {
+	c := newChat(t)
+	c.walkTo("year")
+	c.send("2021")
+	c.send(validVIN(t, vinModel3)) // K: 2019
+	c.step("year")
+	c.saw("The VIN says model year 2019 (its 10th character), but I have 2021. Which is right?")
+	c.press(ActionChoose, "2019")
+	c.answer("year", "2019")
+	c.step("odometer")
+
+	c = newChat(t)
+	c.walkTo("year")
+	c.send("2021")
+	c.send("XP7YGCEK1PB123987") // P: 2023, Berlin
+	c.answer("vin", "XP7YGCEK1PB123987")
+	c.step("odometer")
+}
+
+// Free text at a choice step is classified and offered, and kept as the description.
+func TestChoiceStepOffersWhatTheTextSoundsLike(t *testing.T) {
+	c := newChat(t)
+	c.walkTo("category")
+	text := "It just won't charge at home anymore, the wall connector blinks red."
+	c.send(text)
+	c.step("category")
+	c.saw("I kept what you wrote as the description of the problem")
+	c.saw("That sounds like Battery & charging: right?")
+	c.answer("description", text)
+	c.send("yes")
+	c.answer("category", "battery")
+	c.step("safe")
+	c.press(ActionChoose, "yes")
+	c.step("started") // the description is not asked again
+}
+
+// A No to the offered category shows the choices; pressing one answers.
+func TestChoiceStepOfferRefused(t *testing.T) {
+	c := newChat(t)
+	c.walkTo("category")
+	c.send("the screen goes black while charging at night")
+	c.saw("That sounds like")
+	c.press(ActionChoose, "software")
+	c.answer("category", "software")
+}
+
+// The same VIN typed again when asked to check its check digit is a yes.
+func TestVINTypedAgainIsYes(t *testing.T) {
+	c := newChat(t)
+	c.walkTo("vin")
+	bad := wrongCheckDigit(t, vinModel3)
+	c.send(bad)
+	c.saw("Is " + bad + " exactly what is on your vehicle?")
+	c.send(strings.ToLower(bad))
+	c.answer("vin", bad)
+	c.step("odometer")
+}
+
+// "Can't drive it" in the first message, once confirmed, shows the emergency advice and marks
+// the session safety-critical, as the answer would.
+func TestPrefilledNotSafeShowsTheAdvice(t *testing.T) {
+	c := newChat(t)
+	c.s = Session{Owner: "U1"}
+	c.send("The brakes failed on my Model 3 and I can't drive it")
+	c.press(ActionConfirm, "yes")
+	c.answer("safe", SafeNo)
+	if !c.s.Safety {
+		t.Fatal("not marked safety-critical")
+	}
+	for _, r := range c.res.Replies {
+		if r.Emergency {
+			return
+		}
+	}
+	t.Fatalf("no emergency advice in %s", texts(c.res.Replies))
 }
