@@ -131,6 +131,9 @@ type Transition struct {
 	OnlyClaimer Identity
 	// FollowUp is the change's outbox item (DueDeliver), scheduled with the change.
 	FollowUp *DueItem
+	// EventID, when set, makes the transition happen at most once for that platform event: a
+	// replay returns the current case with ErrDuplicateEvent, whatever its status is now.
+	EventID string
 }
 
 // AuditEntry is one line of a case's history.

@@ -79,18 +79,20 @@ func entryPlatform(entry string) string {
 // IsModerator reports whether the actor may run moderator commands.
 func (s *Service) IsModerator(a Actor) bool { return a.matches(s.cfg.Moderators) }
 
-// ExecAction runs an executive's button: claim, release, reply (note is the text) or resolve
-// (note is the resolution).
-func (s *Service) ExecAction(ctx context.Context, a Actor, action, id, note string) (Card, error) {
+// ExecAction runs an executive's button or form: claim, release, reply (note is the text) or
+// resolve (note is the resolution). eventID, when set, names the platform event (a click, a
+// form submitted): the same event run again (after a crash, a client's retry) changes nothing
+// and is answered with the case as it is, not refused.
+func (s *Service) ExecAction(ctx context.Context, a Actor, action, id, note, eventID string) (Card, error) {
 	switch action {
 	case ActionClaim:
-		return s.Claim(ctx, a, id)
+		return s.claim(ctx, a, id, eventID)
 	case ActionRelease:
-		return s.Release(ctx, a, id)
+		return s.release(ctx, a, id, eventID)
 	case ActionReply:
-		return s.Reply(ctx, a, id, note)
+		return s.reply(ctx, a, id, note, eventID, "")
 	case ActionResolve:
-		return s.Resolve(ctx, a, id, note)
+		return s.resolve(ctx, a, id, note, eventID)
 	}
 	return Card{}, Errorf(CodeInvalid, "Unknown action %q: use claim, release, reply or resolve.", action)
 }
@@ -126,12 +128,16 @@ func (s *Service) Check(ctx context.Context, a Actor, action, id string) error {
 // Claim gives the case to the actor. Exactly one of many concurrent claims wins; the others get
 // a conflict naming the winner.
 func (s *Service) Claim(ctx context.Context, a Actor, id string) (Card, error) {
+	return s.claim(ctx, a, id, "")
+}
+
+func (s *Service) claim(ctx context.Context, a Actor, id, eventID string) (Card, error) {
 	if !s.CanClaim(a) {
 		return Card{}, Errorf(CodeForbidden, "Only executives of the escalation line may claim cases.")
 	}
 	return s.transition(ctx, a, id, Transition{
 		From: []Status{StatusOpen}, To: StatusClaimed, Action: "claim",
-		Claimer: a.ID, ClaimerName: a.Name,
+		Claimer: a.ID, ClaimerName: a.Name, EventID: eventID,
 	})
 }
 
@@ -164,7 +170,11 @@ func (s *Service) Assign(ctx context.Context, a Actor, id string, to Identity) (
 
 // Release gives a claimed case back to the channel (its claimer or a moderator).
 func (s *Service) Release(ctx context.Context, a Actor, id string) (Card, error) {
-	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusOpen, Action: "release", OnlyClaimer: s.onlyClaimer(a)})
+	return s.release(ctx, a, id, "")
+}
+
+func (s *Service) release(ctx context.Context, a Actor, id, eventID string) (Card, error) {
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusOpen, Action: "release", OnlyClaimer: s.onlyClaimer(a), EventID: eventID})
 }
 
 // onlyClaimer limits a transition to the actor's own claim, unless the actor moderates; the
@@ -179,11 +189,15 @@ func (s *Service) onlyClaimer(a Actor) Identity {
 
 // Resolve ends a claimed case with a note the owner reads (its claimer or a moderator).
 func (s *Service) Resolve(ctx context.Context, a Actor, id, note string) (Card, error) {
+	return s.resolve(ctx, a, id, note, "")
+}
+
+func (s *Service) resolve(ctx context.Context, a Actor, id, note, eventID string) (Card, error) {
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return Card{}, Errorf(CodeInvalid, "Please add a short resolution note; the owner will read it.")
 	}
-	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusResolved, Action: "resolve", Note: Truncate(note, MaxNote), OnlyClaimer: s.onlyClaimer(a)})
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusClaimed}, To: StatusResolved, Action: "resolve", Note: Truncate(note, MaxNote), OnlyClaimer: s.onlyClaimer(a), EventID: eventID})
 }
 
 // Close ends an open or claimed case with a reason (moderators only).
@@ -204,6 +218,14 @@ func (s *Service) Reopen(ctx context.Context, a Actor, id string) (Card, error) 
 		return Card{}, errNotModerator()
 	}
 	return s.transition(ctx, a, id, Transition{From: []Status{StatusResolved, StatusClosed}, To: StatusOpen, Action: "reopen"})
+}
+
+// notWriting says why nobody can write to the owner of the case now.
+func (s *Service) notWriting(c Case) error {
+	if c.Status == StatusOpen {
+		return Errorf(CodeConflict, "Claim %s before writing to its owner.", c.ID)
+	}
+	return Errorf(CodeConflict, "%s has ended; the reply was not sent.", c.ID)
 }
 
 // What the core keeps of what an executive writes, in characters: a message to the owner, a
@@ -227,6 +249,8 @@ func (s *Service) transition(ctx context.Context, a Actor, id string, t Transiti
 	t.FollowUp = s.followUp(id)
 	c, err := s.cases.Transition(ctx, id, t)
 	switch {
+	case errors.Is(err, ErrDuplicateEvent):
+		return s.cardOf(c), nil // done when this event was first handled; its outbox tells
 	case isNotFound(err):
 		return Card{}, Errorf(CodeNotFound, "There is no case %s.", id)
 	case errors.Is(err, ErrWrongStatus):
@@ -266,13 +290,7 @@ func (s *Service) refusal(c Case, t Transition) error {
 
 // Reply relays an executive's message to the owner (the claimer or a moderator).
 func (s *Service) Reply(ctx context.Context, a Actor, id, text string) (Card, error) {
-	return s.ReplyOnce(ctx, a, id, text, "")
-}
-
-// ReplyOnce is Reply for a platform event that may be delivered again (a form submission run
-// again after a crash): the message is relayed once per eventID, and a repeat changes nothing.
-func (s *Service) ReplyOnce(ctx context.Context, a Actor, id, text, eventID string) (Card, error) {
-	return s.reply(ctx, a, id, text, eventID, "")
+	return s.reply(ctx, a, id, text, "", "")
 }
 
 // ThreadReply relays a message the claimer (or a moderator) wrote in the case card's thread in
@@ -293,11 +311,16 @@ func (s *Service) reply(ctx context.Context, a Actor, id, text, eventID, via str
 	if err != nil {
 		return Card{}, err
 	}
-	if c.Status != StatusClaimed {
-		return Card{}, Errorf(CodeConflict, "Claim %s before writing to its owner.", c.ID)
-	}
+	// Who may write is read from the claim, which an ended case keeps: a reply run again after
+	// the case ended meanwhile is then found to be a repeat below, not refused.
 	if c.ClaimedBy != a.ID && !s.IsModerator(a) {
-		return Card{}, Errorf(CodeForbidden, "%s is claimed by %s; only they can write to the owner.", c.ID, c.ClaimedByName)
+		if c.Status == StatusClaimed {
+			return Card{}, Errorf(CodeForbidden, "%s is claimed by %s; only they can write to the owner.", c.ID, c.ClaimedByName)
+		}
+		return Card{}, s.notWriting(c)
+	}
+	if c.Status == StatusOpen {
+		return Card{}, s.notWriting(c)
 	}
 	text = Truncate(text, MaxReply)
 	now := s.clock.Now()
@@ -309,7 +332,8 @@ func (s *Service) reply(ctx context.Context, a Actor, id, text, eventID, via str
 	case errors.Is(err, ErrDuplicateEvent):
 		return s.cardOf(c), nil // relayed when this event was first handled
 	case errors.Is(err, ErrWrongStatus):
-		return Card{}, Errorf(CodeConflict, "%s has ended; the reply was not sent.", c.ID)
+		latest, _ := s.cases.Get(ctx, c.ID)
+		return Card{}, s.notWriting(latest)
 	case err != nil:
 		return Card{}, fmt.Errorf("reply on %s: %w", c.ID, err)
 	}

@@ -105,7 +105,7 @@ func TestTransitionsAndPermissions(t *testing.T) {
 		{"close needs a reason", func() (bot.Card, error) { return h.svc.Close(ctx, mod, id, "") }, bot.CodeInvalid, ""},
 		{"a moderator closes", func() (bot.Card, error) { return h.svc.Close(ctx, mod, id, "duplicate of ESC-1") }, "", bot.StatusClosed},
 		{"unknown case", func() (bot.Card, error) { return h.svc.Claim(ctx, dana, "ESC-999999") }, bot.CodeNotFound, ""},
-		{"unknown action", func() (bot.Card, error) { return h.svc.ExecAction(ctx, dana, "explode", id, "") }, bot.CodeInvalid, ""},
+		{"unknown action", func() (bot.Card, error) { return h.svc.ExecAction(ctx, dana, "explode", id, "", "") }, bot.CodeInvalid, ""},
 	}
 	for _, s := range steps {
 		card, err := s.do()
@@ -210,7 +210,7 @@ func TestReplyOncePerEvent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 5 {
 		wg.Go(func() {
-			if _, err := h.svc.ReplyOnce(ctx, dana, id, "I will call you at four.", "form-1"); err != nil {
+			if _, err := h.svc.ExecAction(ctx, dana, bot.ActionReply, id, "I will call you at four.", "form-1"); err != nil {
 				t.Error(err)
 			}
 		})
@@ -233,10 +233,50 @@ func TestReplyOncePerEvent(t *testing.T) {
 		t.Errorf("%d exec_message entries, want 1", replies)
 	}
 	// Another form is another message.
-	if _, err := h.svc.ReplyOnce(ctx, dana, id, "Or at five.", "form-2"); err != nil {
+	if _, err := h.svc.ExecAction(ctx, dana, bot.ActionReply, id, "Or at five.", "form-2"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(h.msgr.toOwner(owner)) - before; n != 2 {
 		t.Errorf("after a second form the owner got %d messages, want 2", n)
+	}
+}
+
+// An executive's click or form run again after the case moved on (the first run did it, then
+// the process died before the platform event was marked handled) changes nothing and is not
+// refused; another event is.
+func TestExecActionsOncePerEvent(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	ctx := context.Background()
+	owner := bot.Identity("web:ann")
+	id := h.intake(t, owner, true, nil)
+	dana := bot.Actor{ID: "web:dana", Name: "Dana"}
+	steps := []struct{ action, note, event string }{
+		{bot.ActionClaim, "", "click-1"},
+		{bot.ActionReply, "Calling you at four.", "form-1"},
+		{bot.ActionResolve, "Charger replaced.", "form-2"},
+	}
+	for _, st := range steps {
+		if _, err := h.svc.ExecAction(ctx, dana, st.action, id, st.note, st.event); err != nil {
+			t.Fatalf("%s: %v", st.action, err)
+		}
+	}
+	for _, st := range steps {
+		card, err := h.svc.ExecAction(ctx, dana, st.action, id, st.note, st.event)
+		if err != nil || card.Status != bot.StatusResolved {
+			t.Fatalf("%s run again: %s, %v", st.action, card.Status, err)
+		}
+	}
+	if _, err := h.svc.ExecAction(ctx, dana, bot.ActionResolve, id, "again", "form-3"); bot.ErrorCode(err) != bot.CodeConflict {
+		t.Fatalf("a new resolve of a resolved case: %v", err)
+	}
+	if _, err := h.svc.ExecAction(ctx, dana, bot.ActionReply, id, "one more", "form-4"); err == nil || !strings.Contains(err.Error(), "has ended") {
+		t.Fatalf("a new reply to a resolved case: %v", err)
+	}
+	got := texts(h.msgr.toOwner(owner))
+	if count(got, "Calling you at four.") != 1 || count(got, "has been resolved") != 1 || count(got, "is now looking at your case") != 1 {
+		t.Fatalf("owner read:\n%s", got)
+	}
+	if acts := strings.Join(h.auditActions(t, id), ","); count(acts, "claim") != 1 || count(acts, "resolve") != 1 || count(acts, "exec_message") != 1 {
+		t.Fatalf("audit %s", acts)
 	}
 }

@@ -26,7 +26,8 @@ type CaseStore interface {
 	// change's outbox, see DueDeliver). When the case is not
 	// in one of t.From it changes nothing and returns the current case with ErrWrongStatus.
 	// When t.To is open (reopen) and the owner has another open case, it returns that case's
-	// id in the error, wrapped around ErrOwnerHasOpenCase.
+	// id in the error, wrapped around ErrOwnerHasOpenCase. A t.EventID handled before returns
+	// the current case with ErrDuplicateEvent and changes nothing.
 	Transition(ctx context.Context, id string, t Transition) (Case, error)
 	// List returns cases with one of the statuses, newest first, at most limit.
 	List(ctx context.Context, limit int, statuses ...Status) ([]Case, error)

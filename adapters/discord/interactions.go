@@ -176,17 +176,17 @@ func (a *Adapter) caseAction(ctx context.Context, i *discordgo.Interaction, acti
 		if !a.deferUpdate(ctx, i) {
 			return
 		}
-		// The core edits the card through UpdateCard; only a refusal is said here.
-		if action == bot.ActionClaim {
-			_, err = a.svc.Claim(ctx, actor, caseID)
-		} else {
-			_, err = a.svc.Release(ctx, actor, caseID)
-		}
+		// The core edits the card through UpdateCard; only a refusal is said here. A click run
+		// again after a crash is the same event: done once, and not refused.
+		_, err = a.svc.ExecAction(ctx, actor, action, caseID, "", "discord:interaction:"+i.ID)
 		if err != nil {
 			a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
 			a.followup(ctx, i, bot.ErrorMessage(err))
 		}
 	case bot.ActionReply, bot.ActionResolve:
+		if inbox.Redelivered(ctx) {
+			return // the form was offered the first time; the interaction cannot open another
+		}
 		if err = a.svc.Check(ctx, actor, action, caseID); err != nil {
 			a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
 			a.respondText(ctx, i, bot.ErrorMessage(err))
@@ -221,12 +221,12 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
 	var card bot.Card
 	var err error
 	var done string
+	// The submission names the event: run again after a crash, it changes nothing.
+	card, err = a.svc.ExecAction(ctx, actor, action, caseID, text, "discord:interaction:"+i.ID)
 	switch action {
 	case bot.ActionReply:
-		card, err = a.svc.ReplyOnce(ctx, actor, caseID, text, "discord:interaction:"+i.ID)
 		done = "Sent to the owner of %s."
 	case bot.ActionResolve:
-		card, err = a.svc.Resolve(ctx, actor, caseID, text)
 		done = "%s is resolved; the owner was told."
 	}
 	out := fmt.Sprintf(done, card.ID)

@@ -217,15 +217,13 @@ func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition)
 		keys := []string{s.keys.Case(id), s.keys.Audit(id),
 			s.keys.Status(bot.StatusOpen), s.keys.Status(bot.StatusClaimed),
 			s.keys.Status(bot.StatusResolved), s.keys.Status(bot.StatusClosed),
-			s.keys.Owner(owner), s.keys.Due()}
-		if vin != "" {
-			keys = append(keys, s.keys.VIN(vin))
-		}
+			s.keys.Owner(owner), s.keys.Due(), s.keys.VIN(vin), s.keys.SeenAudit(t.EventID)}
 		ref, dueAt, member := outbox(t.FollowUp)
 		reply, err = caseTransition.Run(ctx, s.rdb, keys,
 			s.keys.Prefix(), id, strings.Join(from, ","), string(t.To), at.UnixMilli(),
 			string(t.Actor), t.Name, string(claimer), claimerName, t.Note, action, text,
-			string(owner), vin, string(t.OnlyClaimer), ref, dueAt, member).StringSlice()
+			string(owner), vin, string(t.OnlyClaimer), ref, dueAt, member,
+			t.EventID, s.cfg.DedupeTTL.Milliseconds()).StringSlice()
 		if err != nil {
 			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
 		}
@@ -240,6 +238,12 @@ func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition)
 			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
 		}
 		return c, nil
+	case "duplicate":
+		c, err := decodeCase(id, pairs(reply[1:]))
+		if err != nil {
+			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
+		}
+		return c, fmt.Errorf("%s %s: event %s: %w", action, id, t.EventID, bot.ErrDuplicateEvent)
 	case "wrong", "notclaimer":
 		c, err := decodeCase(id, pairs(reply[1:]))
 		if err != nil {

@@ -9,7 +9,8 @@
 -- KEYS[6]  esc:{t}:cases:closed
 -- KEYS[7]  esc:{t}:owner:<owner>    the owner the caller read from the hash
 -- KEYS[8]  esc:{t}:due              the due queue, for the change's outbox item
--- KEYS[9]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN
+-- KEYS[9]  esc:{t}:vin:<vin>        read only when ARGV[14] is not ""
+-- KEYS[10] esc:{t}:seen:audit:<event id>  read only when ARGV[19] is not ""
 -- ARGV[1]  key prefix "esc:{t}:"
 -- ARGV[2]  case id
 -- ARGV[3]  statuses allowed now, comma separated
@@ -28,8 +29,12 @@
 -- ARGV[16] outbox ref: kept on the audit entry as "ref", or "" for none
 -- ARGV[17] outbox item's due time, Unix ms
 -- ARGV[18] outbox item: the due queue member to add, or "" for none
+-- ARGV[19] event id: a transition asked for by a platform event is made once per event
+-- ARGV[20] how long the event id stays seen, in ms
 --
--- Returns {"ok", field, value, ...} with the updated hash; {"wrong", field, value, ...} with
+-- Returns {"ok", field, value, ...} with the updated hash; {"duplicate", field, value, ...}
+-- with the hash when the event was handled before (checked first: a replay is a duplicate
+-- whatever the status is now); {"wrong", field, value, ...} with
 -- the unchanged hash when the status is not allowed; {"notclaimer", field, value, ...} with the
 -- unchanged hash when ARGV[15] is set and is not the claimer; {"owner", id} or {"vin", id}
 -- when a reopen would give the owner or the vehicle a second open case; {"moved"} when the
@@ -54,6 +59,15 @@ end
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {'missing'}
+end
+local seenKey = nil
+if ARGV[19] ~= '' then
+  seenKey = KEYS[10]
+end
+if seenKey and redis.call('EXISTS', seenKey) == 1 then
+  local reply = redis.call('HGETALL', KEYS[1])
+  table.insert(reply, 1, 'duplicate')
+  return reply
 end
 local stored = redis.call('HMGET', KEYS[1], 'owner', 'vin')
 if (stored[1] or '') ~= ARGV[13] or (stored[2] or '') ~= ARGV[14] then
@@ -80,7 +94,10 @@ if ARGV[15] ~= '' and redis.call('HGET', KEYS[1], 'claimed_by') ~= ARGV[15] then
 end
 
 local id, at = ARGV[2], ARGV[5]
-local ownerKey, vinKey = KEYS[7], KEYS[9]
+local ownerKey, vinKey = KEYS[7], nil
+if ARGV[14] ~= '' then
+  vinKey = KEYS[9]
+end
 local wasOpen = status == 'open' or status == 'claimed'
 local willBeOpen = to == 'open' or to == 'claimed'
 
@@ -142,6 +159,9 @@ else
 end
 if ARGV[18] ~= '' then
   redis.call('ZADD', KEYS[8], ARGV[17], ARGV[18])
+end
+if seenKey then
+  redis.call('SET', seenKey, '1', 'PX', ARGV[20])
 end
 
 local reply = redis.call('HGETALL', KEYS[1])

@@ -444,13 +444,16 @@ func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback
 	var actor bot.Actor
 	var err error
 	switch action {
-	case bot.ActionClaim:
+	case bot.ActionClaim, bot.ActionRelease:
+		// A click run again after a crash is the same event: done once, and not refused.
 		actor = a.actor(ctx, userTeam(ic), ic.User.ID, payloadName(ic.User))
-		_, err = a.svc.Claim(ctx, actor, caseID)
-	case bot.ActionRelease:
-		actor = a.actor(ctx, userTeam(ic), ic.User.ID, payloadName(ic.User))
-		_, err = a.svc.Release(ctx, actor, caseID)
+		_, err = a.svc.ExecAction(ctx, actor, action, caseID, "", triggerKey(ic.TriggerID))
 	case bot.ActionReply, bot.ActionResolve:
+		if inbox.Redelivered(ctx) {
+			// The form opened the first time or its trigger has expired: either way a form
+			// cannot be opened now, and refusing would speak of a change the executive made.
+			return nil
+		}
 		// The trigger id expires 3 s after the click, so the modal opens before anything slow:
 		// the check needs no display name, and it has a budget.
 		actor = bot.Actor{ID: identity(userTeam(ic), ic.User.ID), Name: payloadName(ic.User)}
@@ -522,10 +525,9 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 	actor := a.actor(ctx, userTeam(ic), ic.User.ID, payloadName(ic.User))
 	var err error
 	switch f.action {
-	case bot.ActionReply:
-		_, err = a.svc.ReplyOnce(ctx, actor, caseID, text, viewEvent(ic))
-	case bot.ActionResolve:
-		_, err = a.svc.Resolve(ctx, actor, caseID, text)
+	case bot.ActionReply, bot.ActionResolve:
+		// The form's submission names the event: submitted again, it changes nothing.
+		_, err = a.svc.ExecAction(ctx, actor, f.action, caseID, text, viewEvent(ic))
 	}
 	if err == nil {
 		return nil

@@ -286,7 +286,17 @@ func (p *Playground) execAction(w http.ResponseWriter, r *http.Request) {
 		p.badRequest(w, "Which case? The case field is missing.")
 		return
 	}
-	card, err := p.svc.ExecAction(r.Context(), executive(name), strings.ToLower(strings.TrimSpace(req.Action)), req.Case, req.Note)
+	// A client that sends the same request again (a timeout, a 503) with its Idempotency-Key
+	// gets the case as it is, not a refusal of its own first try.
+	event := ""
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		if len(key) > maxIdempotencyKey {
+			p.badRequest(w, fmt.Sprintf("The Idempotency-Key header is longer than %d characters.", maxIdempotencyKey))
+			return
+		}
+		event = string(executive(name).ID) + ":exec:" + key
+	}
+	card, err := p.svc.ExecAction(r.Context(), executive(name), strings.ToLower(strings.TrimSpace(req.Action)), req.Case, req.Note, event)
 	if err != nil {
 		p.fail(w, r, err)
 		return
