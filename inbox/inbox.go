@@ -92,9 +92,9 @@ type Config struct {
 	// Workers bounds the lanes handled at once by this process (default 64).
 	Workers int
 	// Retries is how often a failing handler is run again at once, with a growing pause,
-	// before its lane is put back for later (default 4).
+	// before its lane is put back for later (default 9).
 	Retries int
-	// RetryLater is how long a lane whose handler kept failing waits (default 15s).
+	// RetryLater is how long a lane whose handler kept failing waits (default 5s).
 	RetryLater time.Duration
 	// MaxHeld bounds the events held in memory by AcceptOrHold while the store is away
 	// (default 1000).
@@ -115,10 +115,13 @@ func (c Config) withDefaults() Config {
 		c.Workers = 64
 	}
 	if c.Retries <= 0 {
-		c.Retries = 4
+		// With the pause doubling from 100 ms up to 2 s, the handler is tried for about 10 s:
+		// longer than Redis takes to restart and load its data, so an owner's lane does not
+		// stall for RetryLater because of a Redis restart.
+		c.Retries = 9
 	}
 	if c.RetryLater <= 0 {
-		c.RetryLater = 15 * time.Second
+		c.RetryLater = 5 * time.Second
 	}
 	if c.MaxHeld <= 0 {
 		c.MaxHeld = 1000
@@ -455,7 +458,7 @@ func (b *Inbox) runRetrying(it Item) error {
 		case <-b.ctx.Done():
 			return err
 		}
-		pause *= 2
+		pause = min(2*pause, 2*time.Second)
 	}
 }
 
