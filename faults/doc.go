@@ -3,10 +3,13 @@
 // random points while many owners run their intake at once and retry what was not
 // acknowledged, as Slack, a browser and a person on Discord do. Afterwards every acknowledged
 // submission must be exactly one case with exactly one card, its owner told the case id once,
-// and every acknowledged answer taken.
+// and every acknowledged answer taken. Over Slack, executives also claim, answer and resolve
+// cases under the same faults, and every change must reach the owner, the card and its thread
+// exactly once.
 //
 //	go test -race -run Fault -v ./faults
 //
 // The knobs (environment variables) are in faults_test.go: FAULTS_OWNERS, FAULTS_KILLS,
-// FAULTS_REDIS_RESTARTS, FAULTS_GATEWAY_DROPS, FAULTS_SEED, and the deadlines.
+// FAULTS_REDIS_RESTARTS, FAULTS_GATEWAY_DROPS, FAULTS_SEED, and the deadlines; FAULTS_CASES
+// and FAULTS_EXECUTIVES in slack_exec_test.go.
 package faults

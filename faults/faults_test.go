@@ -44,6 +44,8 @@ func TestMain(m *testing.M) {
 //	FAULTS_SLACK_LATENCY   how long the fake Slack takes to answer chat.postMessage, and the fake
 //	                       Discord a message post (100ms)
 //	FAULTS_LOGS            a directory to copy the bot's and Redis's logs to
+//
+// The executives' run (slack_exec_test.go) has two more: FAULTS_CASES and FAULTS_EXECUTIVES.
 type settings struct {
 	owners, kills, redisRestarts int
 	gatewayDrops                 int
