@@ -35,6 +35,14 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, it := range items {
+		if it.Kind == DueDeliver {
+			// A delivery records its own attempts; one waiting for an earlier change of its
+			// case is looked at again shortly.
+			if err := s.runDeliver(ctx, it); err != nil {
+				s.waitTurn(ctx, it, err)
+			}
+			continue
+		}
 		sent, err := s.runDueItem(ctx, it)
 		if err != nil {
 			s.log.ErrorContext(ctx, "due item failed, will retry", "kind", it.Kind, "case", it.CaseID, "attempt", it.Attempt, "err", err)
@@ -46,6 +54,19 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 		}
 	}
 	return len(items), nil
+}
+
+// waitTurn puts a delivery that could not run back for a moment: its case has an earlier
+// change untold, or the store was away. Its attempts do not count.
+func (s *Service) waitTurn(ctx context.Context, it DueItem, why error) {
+	if !errors.Is(why, errNotYet) {
+		s.log.WarnContext(ctx, "case change delivery, will retry", "case", it.CaseID, "err", why)
+	}
+	next := it
+	next.At = s.clock.Now().Add(time.Second)
+	if err := s.due.Reschedule(ctx, it, next); err != nil {
+		s.log.ErrorContext(ctx, "reschedule due item", "kind", it.Kind, "case", it.CaseID, "err", err)
+	}
 }
 
 // runDueItem runs one item. On failure sent is what a delivery got out before it failed.
@@ -64,8 +85,6 @@ func (s *Service) runDueItem(ctx context.Context, it DueItem) (sent []string, er
 		}
 		// The clocks may not have started: the process that created the case stopped.
 		return nil, s.startClocks(ctx, c)
-	case DueDeliver:
-		return s.runDeliver(ctx, it)
 	case DueRemind, DueEscalate, DueNudge:
 		return nil, s.runClock(ctx, it)
 	}
@@ -98,24 +117,20 @@ func (s *Service) recoverSubmission(ctx context.Context, it DueItem) error {
 	return nil
 }
 
-// retry schedules the item again with exponential backoff, noting what a delivery sent. A
-// delivery a platform keeps refusing is given up after maxDeliverAttempts.
+// retry schedules the item again with exponential backoff.
 func (s *Service) retry(ctx context.Context, it DueItem, sent []string) {
 	next := it
 	next.Attempt++
 	next.Sent = sent
-	if it.Kind == DueDeliver && next.Attempt > maxDeliverAttempts {
-		s.log.ErrorContext(ctx, "case change not delivered, giving up", "case", it.CaseID, "attempts", it.Attempt, "delivered", sent)
-		if err := s.due.Done(ctx, it); err != nil {
-			s.log.ErrorContext(ctx, "due item done", "kind", it.Kind, "case", it.CaseID, "err", err)
-		}
-		return
-	}
-	delay := firstPostRetry / 4 << min(next.Attempt, 10)
-	next.At = s.clock.Now().Add(min(delay, maxPostRetry))
+	next.At = s.clock.Now().Add(retryDelay(next.Attempt))
 	if err := s.due.Reschedule(ctx, it, next); err != nil {
 		s.log.ErrorContext(ctx, "reschedule due item", "kind", it.Kind, "case", it.CaseID, "err", err)
 	}
+}
+
+// retryDelay is the backoff before attempt n: doubling from a few seconds to maxPostRetry.
+func retryDelay(n int) time.Duration {
+	return min(firstPostRetry/4<<min(n, 10), maxPostRetry)
 }
 
 // schedulePost queues the check that the card of a case gets posted, even if this process

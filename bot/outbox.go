@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -41,54 +42,118 @@ func newRef() string {
 }
 
 // deliverNow delivers a change its process just stored and takes its outbox item off the
-// queue. What failed stays queued, with what was delivered noted, for the due queue.
+// queue. What failed stays queued, with what was delivered noted, for the due queue. A change
+// whose case has an earlier change still untold (its process died a moment ago, another
+// replica is telling it now) waits a little for its turn, then leaves it to the due queue:
+// people read a case's news in the order it happened.
 func (s *Service) deliverNow(ctx context.Context, c Case, e AuditEntry, item *DueItem) {
-	if item != nil {
-		e.Ref = item.Ref
-	}
-	sent, ok := s.deliver(ctx, c, e, nil, false)
 	if item == nil {
+		s.deliver(ctx, c, e, nil, false)
 		return
 	}
-	if !ok {
-		next := *item
-		next.Sent = sent
-		if err := s.due.Reschedule(ctx, *item, next); err != nil {
-			s.log.ErrorContext(ctx, "note partial delivery", "case", c.ID, "err", err)
+	e.Ref = item.Ref
+	if turn, err := s.awaitTurn(ctx, c.ID, item.Ref); err != nil || !turn {
+		if err != nil {
+			s.log.WarnContext(ctx, "outbox order unknown; the due queue tells the change", "case", c.ID, "err", err)
 		}
 		return
 	}
-	if err := s.due.Done(ctx, *item); err != nil {
-		// The item falls due later and is delivered again, which the platforms deduplicate.
-		s.log.WarnContext(ctx, "outbox item done", "case", c.ID, "err", err)
+	sent, ok := s.deliver(ctx, c, e, nil, false)
+	s.attempted(ctx, c.ID, *item, sent, ok)
+}
+
+// turnWait bounds how long a change waits inline for an earlier one of its case to be told.
+const turnWait = 2 * time.Second
+
+// awaitTurn reports whether the change ref is the case's oldest untold one, waiting up to
+// turnWait for the earlier ones.
+func (s *Service) awaitTurn(ctx context.Context, id, ref string) (bool, error) {
+	deadline := time.Now().Add(turnWait)
+	for pause := 20 * time.Millisecond; ; pause = min(2*pause, 400*time.Millisecond) {
+		refs, err := s.cases.Undelivered(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		if i := slices.Index(refs, ref); i <= 0 {
+			return i == 0, nil // first, or told already by another
+		}
+		if time.Now().After(deadline) {
+			return false, nil
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(pause):
+		}
 	}
 }
 
+// attempted records an attempt at an outbox item: it leaves the case's order (later changes
+// may go out), and is finished, or kept with what went out for the due queue to retry.
+func (s *Service) attempted(ctx context.Context, id string, item DueItem, sent []string, ok bool) {
+	if !ok {
+		next := item
+		next.Sent = sent
+		if err := s.due.Reschedule(ctx, item, next); err != nil {
+			s.log.ErrorContext(ctx, "note partial delivery", "case", id, "err", err)
+		}
+		item = next
+	}
+	if err := s.cases.Delivered(ctx, id, item, ok); err != nil {
+		// The item comes back from the due queue and is delivered again, which the platforms
+		// deduplicate.
+		s.log.WarnContext(ctx, "outbox item done", "case", id, "err", err)
+	}
+}
+
+// errNotYet is an outbox item waiting for an earlier change of its case.
+var errNotYet = errors.New("an earlier change of the case is not told yet")
+
 // runDeliver is the due queue's delivery of an outbox item: the change's process did not
-// deliver all of it. Every message may have arrived before, so each is rechecked.
-func (s *Service) runDeliver(ctx context.Context, it DueItem) (sent []string, err error) {
+// deliver all of it. Every message may have arrived before, so each is rechecked. It records
+// the attempt itself (handled is true) unless the item must wait for an earlier change.
+func (s *Service) runDeliver(ctx context.Context, it DueItem) error {
 	c, err := s.cases.Get(ctx, it.CaseID)
 	if isNotFound(err) {
-		return nil, nil
+		return s.cases.Delivered(ctx, it.CaseID, it, true)
 	}
 	if err != nil {
-		return it.Sent, fmt.Errorf("get %s: %w", it.CaseID, err)
+		return fmt.Errorf("get %s: %w", it.CaseID, err)
+	}
+	refs, err := s.cases.Undelivered(ctx, it.CaseID)
+	if err != nil {
+		return err
+	}
+	if slices.Index(refs, it.Ref) > 0 {
+		return errNotYet
 	}
 	entries, err := s.cases.Audit(ctx, it.CaseID)
 	if err != nil {
-		return it.Sent, fmt.Errorf("audit %s: %w", it.CaseID, err)
+		return fmt.Errorf("audit %s: %w", it.CaseID, err)
 	}
 	i := slices.IndexFunc(entries, func(e AuditEntry) bool { return e.Ref == it.Ref })
 	if i < 0 {
 		s.log.WarnContext(ctx, "outbox item names no audit entry, dropped", "case", it.CaseID, "ref", it.Ref)
-		return nil, nil
+		return s.cases.Delivered(ctx, it.CaseID, it, true)
 	}
 	sent, ok := s.deliver(ctx, c, entries[i], it.Sent, true)
-	if !ok {
-		return sent, fmt.Errorf("deliver %s of %s: not every message went out", entries[i].Action, c.ID)
+	if ok {
+		s.log.InfoContext(ctx, "case change delivered by the due queue", "case", c.ID, "action", entries[i].Action)
+		return s.cases.Delivered(ctx, it.CaseID, it, true)
 	}
-	s.log.InfoContext(ctx, "case change delivered by the due queue", "case", c.ID, "action", entries[i].Action)
-	return sent, nil
+	next := it
+	next.Attempt++
+	next.Sent = sent
+	if next.Attempt > maxDeliverAttempts {
+		s.log.ErrorContext(ctx, "case change not delivered, giving up", "case", it.CaseID, "attempts", it.Attempt, "delivered", sent)
+		return s.cases.Delivered(ctx, it.CaseID, it, true)
+	}
+	next.At = s.clock.Now().Add(retryDelay(next.Attempt))
+	if err := s.due.Reschedule(ctx, it, next); err != nil {
+		return fmt.Errorf("reschedule the delivery of %s: %w", it.CaseID, err)
+	}
+	s.log.ErrorContext(ctx, "case change not fully delivered, will retry", "case", it.CaseID, "action", entries[i].Action, "attempt", next.Attempt)
+	return s.cases.Delivered(ctx, it.CaseID, next, false)
 }
 
 // outMessage is one message a change sends: its key (unique within the change) and how to

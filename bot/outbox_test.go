@@ -230,3 +230,44 @@ func TestOutboxGivesUp(t *testing.T) {
 		t.Fatalf("gave up after %d attempts, too soon", runs)
 	}
 }
+
+// A case's news is told in the order it happened: a change made while an earlier one is still
+// untold (its process died right after storing it) waits for it, and the owner reads the claim
+// before the resolution.
+func TestOutboxKeepsACasesOrder(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	ctx := context.Background()
+	owner := bot.Identity("web:ann")
+	id := h.intake(t, owner, true, nil)
+	h.settle(t)
+
+	// The claim is stored by a process that dies before telling anyone.
+	claim := &bot.DueItem{Kind: bot.DueDeliver, CaseID: id, Ref: "died", At: h.clock.Now().Add(15 * time.Second)}
+	if _, err := h.cases.Transition(ctx, id, bot.Transition{
+		From: []bot.Status{bot.StatusOpen}, To: bot.StatusClaimed, Action: "claim",
+		Actor: "web:dana", Name: "Dana", At: h.clock.Now(), FollowUp: claim,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// A live process resolves it: its news waits for the claim's.
+	if _, err := h.svc.Resolve(ctx, bot.Actor{ID: "web:dana", Name: "Dana"}, id, "Fixed."); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(h.msgr.toOwner(owner)); strings.Contains(got, "resolved") {
+		t.Fatalf("the resolution was told before the claim:\n%s", got)
+	}
+	h.tick(t, 20*time.Second)
+	h.tick(t, 2*time.Second)
+	got := texts(h.msgr.toOwner(owner))
+	claimed, resolved := strings.Index(got, "is now looking at your case"), strings.Index(got, "has been resolved")
+	if claimed < 0 || resolved < 0 || resolved < claimed {
+		t.Fatalf("owner read (claim at %d, resolution at %d):\n%s", claimed, resolved, got)
+	}
+	lines := h.msgr.thread(id)
+	if len(lines) != 2 || !strings.Contains(lines[0].Text, "claimed") || !strings.Contains(lines[1].Text, "resolved") {
+		t.Fatalf("thread: %+v", lines)
+	}
+	if left, _ := h.cases.Undelivered(ctx, id); len(left) != 0 {
+		t.Fatalf("undelivered after the due queue ran: %v", left)
+	}
+}

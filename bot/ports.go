@@ -42,6 +42,13 @@ type CaseStore interface {
 	//   - attach adds e.Actor to the case's Watchers.
 	AddAudit(ctx context.Context, id string, e AuditEntry) error
 	Audit(ctx context.Context, id string) ([]AuditEntry, error)
+	// Undelivered are the Refs of the case's outbox items (FollowUps of Transition and
+	// AddAudit) not yet attempted, in the order of their changes: a case's changes are told
+	// in that order.
+	Undelivered(ctx context.Context, id string) ([]string, error)
+	// Delivered marks the outbox item attempted: it leaves the case's order, and, finished
+	// (all delivered, or given up), the due queue too.
+	Delivered(ctx context.Context, id string, item DueItem, finished bool) error
 	Stats(ctx context.Context) (Stats, error)
 }
 

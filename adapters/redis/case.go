@@ -217,7 +217,7 @@ func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition)
 		keys := []string{s.keys.Case(id), s.keys.Audit(id),
 			s.keys.Status(bot.StatusOpen), s.keys.Status(bot.StatusClaimed),
 			s.keys.Status(bot.StatusResolved), s.keys.Status(bot.StatusClosed),
-			s.keys.Owner(owner), s.keys.Due(), s.keys.VIN(vin), s.keys.SeenAudit(t.EventID)}
+			s.keys.Owner(owner), s.keys.Due(), s.keys.VIN(vin), s.keys.SeenAudit(t.EventID), s.keys.Outbox(id)}
 		ref, dueAt, member := outbox(t.FollowUp)
 		reply, err = caseTransition.Run(ctx, s.rdb, keys,
 			s.keys.Prefix(), id, strings.Join(from, ","), string(t.To), at.UnixMilli(),
@@ -395,7 +395,7 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	if at.IsZero() {
 		at = time.Now()
 	}
-	keys := []string{s.keys.Case(id), s.keys.Audit(id), s.keys.Due()}
+	keys := []string{s.keys.Case(id), s.keys.Audit(id), s.keys.Due(), s.keys.Outbox(id)}
 	if e.EventID != "" {
 		keys = append(keys, s.keys.SeenAudit(e.EventID))
 	}
@@ -422,6 +422,31 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	default:
 		return fmt.Errorf("audit %s of %s: unexpected reply %q", e.Action, id, reply)
 	}
+}
+
+// Undelivered returns the refs of the case's outbox items not yet attempted, oldest first.
+func (s *CaseStore) Undelivered(ctx context.Context, id string) ([]string, error) {
+	refs, err := s.rdb.ZRange(ctx, s.keys.Outbox(id), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("outbox of %s: %w", id, err)
+	}
+	return refs, nil
+}
+
+// Delivered takes an attempted outbox item out of the case's order and, when finished, off
+// the due queue, in one MULTI.
+func (s *CaseStore) Delivered(ctx context.Context, id string, item bot.DueItem, finished bool) error {
+	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.ZRem(ctx, s.keys.Outbox(id), item.Ref)
+		if finished {
+			p.ZRem(ctx, s.keys.Due(), encodeDue(item))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delivered %s of %s: %w", item.Ref, id, err)
+	}
+	return nil
 }
 
 // Audit returns the case's history, oldest first: the newest AuditLimit entries only, so a

@@ -3,7 +3,8 @@
 -- KEYS[1]  esc:{t}:case:<id>
 -- KEYS[2]  esc:{t}:audit:<id>
 -- KEYS[3]  esc:{t}:due                    the due queue, for the entry's outbox item
--- KEYS[4]  esc:{t}:seen:audit:<event id>  optional: absent when the entry has no event id
+-- KEYS[4]  esc:{t}:outbox:<id>             the case's undelivered outbox refs, in order
+-- KEYS[5]  esc:{t}:seen:audit:<event id>  optional: absent when the entry has no event id
 -- ARGV[1]  at, Unix ms
 -- ARGV[2]  actor identity
 -- ARGV[3]  actor display name
@@ -18,8 +19,8 @@
 -- Returns {"ok", stream id}; {"missing"} when there is no case; {"duplicate"} when the event
 -- id was appended already; {"wrong", field, value, ...} with the hash when the action needs a
 -- status (see needs below) and the case is in another.
--- Guarantees: the checks, the seen mark, the entry, its outbox item and the case fields change
--- together or not at all. The order is: case exists, event not seen, status; so a refused entry leaves no seen
+-- Guarantees: the checks, the seen mark, the entry, its outbox item (in the due queue and in
+-- the case's outbox order) and the case fields change together or not at all. The order is: case exists, event not seen, status; so a refused entry leaves no seen
 -- mark behind and a replayed event is reported as a duplicate whatever the status is now.
 -- owner_message and exec_message count as relayed messages (messages); exec_message sets
 -- last_exec and first_exec (once), owner_message last_owner; remind counts reminders;
@@ -41,7 +42,7 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {'missing'}
 end
-if KEYS[4] and redis.call('EXISTS', KEYS[4]) == 1 then
+if KEYS[5] and redis.call('EXISTS', KEYS[5]) == 1 then
   return {'duplicate'}
 end
 if needs[action] and not needs[action][status] then
@@ -49,8 +50,8 @@ if needs[action] and not needs[action][status] then
   table.insert(reply, 1, 'wrong')
   return reply
 end
-if KEYS[4] then
-  redis.call('SET', KEYS[4], '1', 'PX', ARGV[6])
+if KEYS[5] then
+  redis.call('SET', KEYS[5], '1', 'PX', ARGV[6])
 end
 
 local fields = {'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5]}
@@ -65,6 +66,7 @@ end
 local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
 if ARGV[9] ~= '' then
   redis.call('ZADD', KEYS[3], ARGV[8], ARGV[9])
+  redis.call('ZADD', KEYS[4], redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1), ARGV[7])
 end
 if action == 'owner_message' or action == 'exec_message' then
   redis.call('HINCRBY', KEYS[1], 'messages', 1)

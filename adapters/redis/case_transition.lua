@@ -11,6 +11,7 @@
 -- KEYS[8]  esc:{t}:due              the due queue, for the change's outbox item
 -- KEYS[9]  esc:{t}:vin:<vin>        read only when ARGV[14] is not ""
 -- KEYS[10] esc:{t}:seen:audit:<event id>  read only when ARGV[19] is not ""
+-- KEYS[11] esc:{t}:outbox:<id>      the case's undelivered outbox refs, in order
 -- ARGV[1]  key prefix "esc:{t}:"
 -- ARGV[2]  case id
 -- ARGV[3]  statuses allowed now, comma separated
@@ -159,6 +160,7 @@ else
 end
 if ARGV[18] ~= '' then
   redis.call('ZADD', KEYS[8], ARGV[17], ARGV[18])
+  redis.call('ZADD', KEYS[11], redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1), ARGV[16])
 end
 if seenKey then
   redis.call('SET', seenKey, '1', 'PX', ARGV[20])

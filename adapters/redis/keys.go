@@ -30,6 +30,8 @@
 //	esc:{<tenant>}:block:<identity>  block JSON, expiring (PX) when the block ends
 //	esc:{<tenant>}:blocks            set of blocked identities, for listing
 //	esc:{<tenant>}:pause             pause JSON; absent when intake runs
+//	esc:{<tenant>}:outbox:<id>       sorted set of the case's outbox refs not delivered yet,
+//	                                 score = the change's place (the hash's outbox_seq)
 //	esc:{<tenant>}:due               sorted set of due items (JSON of kind, case, owner,
 //	                                 attempt, ref, sent), score = due time in ms, or lease
 //	                                 end once taken; the case scripts add outbox items
@@ -102,6 +104,9 @@ func (k Keys) Blocks() string { return k.prefix + "blocks" }
 
 // Pause is the intake pause switch.
 func (k Keys) Pause() string { return k.prefix + "pause" }
+
+// Outbox is the case's outbox items not delivered yet, in the order of their changes.
+func (k Keys) Outbox(id string) string { return k.prefix + "outbox:" + id }
 
 // Due is the sorted set of due items.
 func (k Keys) Due() string { return k.prefix + "due" }
