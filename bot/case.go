@@ -95,6 +95,12 @@ type Case struct {
 	Rating        int       `json:"rating,omitempty"`        // the owner's rating, 1 to 5
 	RatedAt       time.Time `json:"rated_at,omitzero"`
 	RatingComment string    `json:"rating_comment,omitempty"`
+
+	// Hooks are how far the case's changes went out to each webhook receiver (the Seq of the
+	// last change delivered); a receiver not listed started after the case did.
+	Hooks map[string]int64 `json:"-"`
+	// FollowUp is the creation's outbox item (DueDeliver), stored with the case.
+	FollowUp *DueItem `json:"-"`
 }
 
 // Escalated reports whether the case went to the next tier.
@@ -151,6 +157,9 @@ type AuditEntry struct {
 	EventID string `json:"-"`
 	// Ref names the entry for its outbox item: the Ref of the FollowUp it was appended with.
 	Ref string `json:"ref,omitempty"`
+	// Seq is the entry's place among the case's changes that have an outbox item (1, 2, ...),
+	// set by the store; 0 for an entry without one.
+	Seq int64 `json:"seq,omitempty"`
 	// Via is the escalation channel an executive's message was written in (its card's
 	// thread), where it is not repeated; "" for the Reply button.
 	Via string `json:"via,omitempty"`

@@ -330,6 +330,10 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		Summary:   s.summarize(ctx, in),
 		CreatedAt: now,
 		UpdatedAt: now,
+		Hooks:     s.hookCursors(),
+	}
+	if len(s.hooks) > 0 {
+		c.FollowUp = s.followUp(c.ID) // the creation's webhook event
 	}
 	created, err := s.cases.Create(ctx, c)
 	switch {
@@ -349,6 +353,9 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	}
 	s.log.InfoContext(ctx, "case created", "case", created.ID, "owner", owner, "severity", created.Summary.Severity, "safety", created.Summary.Safety)
 	s.postCase(ctx, created, recovering)
+	if c.FollowUp != nil {
+		s.deliverNow(ctx, created, AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "created", Seq: 1}, c.FollowUp)
+	}
 	if err := s.startClocks(ctx, created); err != nil {
 		// The card check queued at submission starts them when it runs.
 		s.log.WarnContext(ctx, "start case clocks", "case", created.ID, "err", err)

@@ -52,11 +52,15 @@ func (s *Service) deliverNow(ctx context.Context, c Case, e AuditEntry, item *Du
 		return
 	}
 	e.Ref = item.Ref
-	if turn, err := s.awaitTurn(ctx, c.ID, item.Ref); err != nil || !turn {
+	turn, seq, err := s.awaitTurn(ctx, c.ID, item.Ref)
+	if err != nil || !turn {
 		if err != nil {
 			s.log.WarnContext(ctx, "outbox order unknown; the due queue tells the change", "case", c.ID, "err", err)
 		}
 		return
+	}
+	if seq > 0 {
+		e.Seq = seq // the store's place for the change, which the caller could not know
 	}
 	sent, ok := s.deliver(ctx, c, e, nil, false)
 	s.attempted(ctx, c.ID, *item, sent, ok)
@@ -66,26 +70,34 @@ func (s *Service) deliverNow(ctx context.Context, c Case, e AuditEntry, item *Du
 const turnWait = 2 * time.Second
 
 // awaitTurn reports whether the change ref is the case's oldest untold one, waiting up to
-// turnWait for the earlier ones.
-func (s *Service) awaitTurn(ctx context.Context, id, ref string) (bool, error) {
+// turnWait for the earlier ones, and the change's place (seq) among the case's changes.
+func (s *Service) awaitTurn(ctx context.Context, id, ref string) (turn bool, seq int64, err error) {
 	deadline := time.Now().Add(turnWait)
 	for pause := 20 * time.Millisecond; ; pause = min(2*pause, 400*time.Millisecond) {
-		refs, err := s.cases.Undelivered(ctx, id)
+		pending, err := s.cases.Undelivered(ctx, id)
 		if err != nil {
-			return false, err
+			return false, 0, err
 		}
-		if i := slices.Index(refs, ref); i <= 0 {
-			return i == 0, nil // first, or told already by another
+		i := pendingIndex(pending, ref)
+		if i <= 0 {
+			if i == 0 {
+				return true, pending[0].Seq, nil
+			}
+			return false, 0, nil // told already, by the due queue of another process
 		}
 		if time.Now().After(deadline) {
-			return false, nil
+			return false, 0, nil
 		}
 		select {
 		case <-ctx.Done():
-			return false, ctx.Err()
+			return false, 0, ctx.Err()
 		case <-time.After(pause):
 		}
 	}
+}
+
+func pendingIndex(pending []Pending, ref string) int {
+	return slices.IndexFunc(pending, func(p Pending) bool { return p.Ref == ref })
 }
 
 // attempted records an attempt at an outbox item: it leaves the case's order (later changes
@@ -120,11 +132,11 @@ func (s *Service) runDeliver(ctx context.Context, it DueItem) error {
 	if err != nil {
 		return fmt.Errorf("get %s: %w", it.CaseID, err)
 	}
-	refs, err := s.cases.Undelivered(ctx, it.CaseID)
+	pending, err := s.cases.Undelivered(ctx, it.CaseID)
 	if err != nil {
 		return err
 	}
-	if slices.Index(refs, it.Ref) > 0 {
+	if pendingIndex(pending, it.Ref) > 0 {
 		return errNotYet
 	}
 	entries, err := s.cases.Audit(ctx, it.CaseID)
@@ -146,6 +158,7 @@ func (s *Service) runDeliver(ctx context.Context, it DueItem) error {
 	next.Sent = sent
 	if next.Attempt > maxDeliverAttempts {
 		s.log.ErrorContext(ctx, "case change not delivered, giving up", "case", it.CaseID, "attempts", it.Attempt, "delivered", sent)
+		s.skipHooks(ctx, it.CaseID, entries[i].Seq)
 		return s.cases.Delivered(ctx, it.CaseID, it, true)
 	}
 	next.At = s.clock.Now().Add(retryDelay(next.Attempt))
@@ -242,8 +255,10 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 			}})
 		}
 	default:
-		return nil // created: the card itself says it
+		// created: the card itself says it (the due queue's card post)
+		line = nil
 	}
+	out = append(out, s.hookMessages(c, e)...)
 	if line != nil {
 		for _, p := range c.Posts {
 			if p.Channel == e.Via {

@@ -13,7 +13,8 @@ type CaseStore interface {
 	// NextID reserves a case id (ESC-n) without creating the case, so the intake can commit
 	// the id to the owner's session before the case exists.
 	NextID(ctx context.Context) (string, error)
-	// Create stores c with its owner and VIN indexes, atomically. c.ID is a reserved id (or
+	// Create stores c with its owner and VIN indexes, and c.FollowUp as the outbox item of its
+	// "created" entry, atomically; every receiver in c.Hooks starts with its cursor at 0. c.ID is a reserved id (or
 	// empty: the next id is taken). Creating an id that exists returns the stored case and no
 	// error, so a retried creation is harmless. When the owner already has another open case it
 	// stores nothing and returns that case with ErrOwnerHasOpenCase; likewise ErrVINHasOpenCase
@@ -45,7 +46,10 @@ type CaseStore interface {
 	// Undelivered are the Refs of the case's outbox items (FollowUps of Transition and
 	// AddAudit) not yet attempted, in the order of their changes: a case's changes are told
 	// in that order.
-	Undelivered(ctx context.Context, id string) ([]string, error)
+	Undelivered(ctx context.Context, id string) ([]Pending, error)
+	// HookDone records that the change seq of the case reached the webhook receiver: the
+	// receiver's cursor (Case.Hooks) moves up to seq, never back.
+	HookDone(ctx context.Context, id, receiver string, seq int64) error
 	// Delivered marks the outbox item attempted: it leaves the case's order, and, finished
 	// (all delivered, or given up), the due queue too.
 	Delivered(ctx context.Context, id string, item DueItem, finished bool) error
@@ -187,6 +191,12 @@ const (
 	// or a platform failed.
 	DueDeliver = "deliver"
 )
+
+// Pending is an outbox item of a case not attempted yet: its Ref and its change's Seq.
+type Pending struct {
+	Ref string
+	Seq int64
+}
 
 // DueQueue keeps due items where every replica sees them and survives restarts.
 type DueQueue interface {

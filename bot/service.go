@@ -92,6 +92,7 @@ type Service struct {
 	moderation  Moderation
 	due         DueQueue
 	summarizer  Summarizer
+	hooks       []Hook
 	messengers  map[string]Messenger
 	clock       Clock
 	log         *slog.Logger
@@ -110,6 +111,7 @@ type Params struct {
 	Due        DueQueue `optional:"true"`
 	Summarizer Summarizer
 	Messengers []Messenger `group:"messengers"`
+	Hooks      []Hook      `group:"hooks"`
 	Clock      Clock
 	Logger     *slog.Logger
 }
@@ -126,6 +128,7 @@ func NewService(p Params) *Service {
 		due:        p.Due,
 		summarizer: p.Summarizer,
 		messengers: make(map[string]Messenger),
+		hooks:      p.Hooks,
 		clock:      p.Clock,
 		log:        p.Logger,
 	}

@@ -36,6 +36,9 @@ func NewCaseStore(rdb goredis.UniversalClient, cfg Config) *CaseStore {
 // AuditLimit is the most entries Audit returns: the newest ones.
 const AuditLimit = 500
 
+// hookName is the form of a webhook receiver's name, part of a hash field.
+var hookName = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
+
 // caseID is the form of a case id: ESC-1001.
 var caseID = regexp.MustCompile(`^ESC-[0-9]{1,12}$`)
 
@@ -97,17 +100,28 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 			return bot.Case{}, fmt.Errorf("create case for %s: %w", c.Owner, err)
 		}
 	}
-	keys := []string{s.keys.Case(c.ID), s.keys.Audit(c.ID), s.keys.Status(bot.StatusOpen), s.keys.Owner(c.Owner)}
+	keys := []string{s.keys.Case(c.ID), s.keys.Audit(c.ID), s.keys.Status(bot.StatusOpen), s.keys.Owner(c.Owner),
+		s.keys.Due(), s.keys.Outbox(c.ID)}
 	if c.VIN != "" {
 		keys = append(keys, s.keys.VIN(c.VIN))
 	}
+	ref, dueAt, member := outbox(c.FollowUp)
+	hooks := make([]string, 0, len(c.Hooks))
+	for name := range c.Hooks {
+		if !hookName.MatchString(name) {
+			return bot.Case{}, fmt.Errorf("create case %s: receiver name %q is not a short word", c.ID, name)
+		}
+		hooks = append(hooks, name)
+	}
 	reply, err := caseCreate.Run(ctx, s.rdb, keys,
-		s.keys.Prefix(), c.ID, string(c.Owner), c.VIN, created, doc, posts, watchers, c.OwnerName).StringSlice()
+		s.keys.Prefix(), c.ID, string(c.Owner), c.VIN, created, doc, posts, watchers, c.OwnerName,
+		ref, dueAt, member, strings.Join(hooks, ",")).StringSlice()
 	if err != nil {
 		return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
 	}
 	switch reply[0] {
 	case "ok":
+		c.FollowUp = nil
 		return c, nil
 	case "exists":
 		stored, err := decodeCase(c.ID, pairs(reply[1:]))
@@ -424,13 +438,18 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	}
 }
 
-// Undelivered returns the refs of the case's outbox items not yet attempted, oldest first.
-func (s *CaseStore) Undelivered(ctx context.Context, id string) ([]string, error) {
-	refs, err := s.rdb.ZRange(ctx, s.keys.Outbox(id), 0, -1).Result()
+// Undelivered returns the case's outbox items not yet attempted, oldest first.
+func (s *CaseStore) Undelivered(ctx context.Context, id string) ([]bot.Pending, error) {
+	zs, err := s.rdb.ZRangeWithScores(ctx, s.keys.Outbox(id), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("outbox of %s: %w", id, err)
 	}
-	return refs, nil
+	out := make([]bot.Pending, 0, len(zs))
+	for _, z := range zs {
+		ref, _ := z.Member.(string)
+		out = append(out, bot.Pending{Ref: ref, Seq: int64(z.Score)})
+	}
+	return out, nil
 }
 
 // Delivered takes an attempted outbox item out of the case's order and, when finished, off
@@ -474,9 +493,26 @@ func (s *CaseStore) Audit(ctx context.Context, id string) ([]bot.AuditEntry, err
 			Text:   field("text"),
 			Ref:    field("ref"),
 			Via:    field("via"),
+			Seq:    seqOf(field("seq")),
 		})
 	}
 	return entries, nil
+}
+
+func seqOf(v string) int64 {
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return n
+}
+
+// HookDone moves the receiver's cursor on the case up to seq; it never moves back.
+func (s *CaseStore) HookDone(ctx context.Context, id, receiver string, seq int64) error {
+	if !hookName.MatchString(receiver) {
+		return fmt.Errorf("hook cursor of %s: receiver name %q is not a short word", id, receiver)
+	}
+	if err := hookDone.Run(ctx, s.rdb, []string{s.keys.Case(id)}, "hook:"+receiver, seq).Err(); err != nil {
+		return fmt.Errorf("hook cursor of %s for %s: %w", id, receiver, err)
+	}
+	return nil
 }
 
 // Stats counts the cases by status.
@@ -532,6 +568,14 @@ func decodeCase(id string, h map[string]string) (bot.Case, error) {
 		ConfirmedAt:   msTime(h["confirmed_at"]),
 		RatedAt:       msTime(h["rated_at"]),
 		RatingComment: h["rating_comment"],
+	}
+	for field, v := range h {
+		if name, ok := strings.CutPrefix(field, "hook:"); ok {
+			if c.Hooks == nil {
+				c.Hooks = map[string]int64{}
+			}
+			c.Hooks[name] = seqOf(v)
+		}
 	}
 	for field, to := range map[string]*int{"messages": &c.Messages, "reminders": &c.Reminders, "rating": &c.Rating} {
 		if v := h[field]; v != "" {

@@ -55,19 +55,19 @@ if KEYS[5] then
 end
 
 local fields = {'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5]}
-if ARGV[7] ~= '' then
-  table.insert(fields, 'ref')
-  table.insert(fields, ARGV[7])
-end
 if ARGV[10] ~= '' then
   table.insert(fields, 'via')
   table.insert(fields, ARGV[10])
 end
-local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
 if ARGV[9] ~= '' then
+  local seq = redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1)
+  for _, v in ipairs({'ref', ARGV[7], 'seq', seq}) do
+    table.insert(fields, v)
+  end
   redis.call('ZADD', KEYS[3], ARGV[8], ARGV[9])
-  redis.call('ZADD', KEYS[4], redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1), ARGV[7])
+  redis.call('ZADD', KEYS[4], seq, ARGV[7])
 end
+local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
 if action == 'owner_message' or action == 'exec_message' then
   redis.call('HINCRBY', KEYS[1], 'messages', 1)
 end

@@ -4,7 +4,9 @@
 -- KEYS[2]  esc:{t}:audit:<id>
 -- KEYS[3]  esc:{t}:cases:open
 -- KEYS[4]  esc:{t}:owner:<owner>
--- KEYS[5]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN
+-- KEYS[5]  esc:{t}:due              the due queue, for the creation's outbox item
+-- KEYS[6]  esc:{t}:outbox:<id>      the case's undelivered outbox refs, in order
+-- KEYS[7]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN
 -- ARGV[1]  key prefix "esc:{t}:"
 -- ARGV[2]  case id
 -- ARGV[3]  owner identity
@@ -14,6 +16,10 @@
 -- ARGV[7]  posts: JSON array
 -- ARGV[8]  watchers: JSON array
 -- ARGV[9]  display name of the owner, for the audit entry
+-- ARGV[10] outbox ref of the creation, or "" for none
+-- ARGV[11] outbox item's due time, Unix ms
+-- ARGV[12] outbox item: the due queue member to add, or ""
+-- ARGV[13] webhook receivers, comma separated: each starts with its cursor at 0 (hook:<name>)
 --
 -- Returns {"ok"}; {"exists", field, value, ...} with the stored hash when the id is already a
 -- case (nothing written); or {"owner", id} / {"vin", id} naming the other open case that
@@ -43,8 +49,8 @@ local other = taken(KEYS[4])
 if other then
   return {'owner', other}
 end
-if KEYS[5] then
-  other = taken(KEYS[5])
+if KEYS[7] then
+  other = taken(KEYS[7])
   if other then
     return {'vin', other}
   end
@@ -55,10 +61,21 @@ redis.call('HSET', KEYS[1],
   'status', 'open', 'owner', ARGV[3], 'vin', ARGV[4], 'updated_at', at,
   'messages', 0, 'posts', ARGV[7], 'watchers', ARGV[8], 'doc', ARGV[6])
 redis.call('SET', KEYS[4], id)
-if KEYS[5] then
-  redis.call('SET', KEYS[5], id)
+if KEYS[7] then
+  redis.call('SET', KEYS[7], id)
 end
 redis.call('ZADD', KEYS[3], at, id)
-redis.call('XADD', KEYS[2], '*',
-  'at', at, 'actor', ARGV[3], 'name', ARGV[9], 'action', 'created', 'text', '')
+for name in string.gmatch(ARGV[13], '[^,]+') do
+  redis.call('HSET', KEYS[1], 'hook:' .. name, 0)
+end
+local fields = {'at', at, 'actor', ARGV[3], 'name', ARGV[9], 'action', 'created', 'text', ''}
+if ARGV[12] ~= '' then
+  local seq = redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1)
+  for _, v in ipairs({'ref', ARGV[10], 'seq', seq}) do
+    table.insert(fields, v)
+  end
+  redis.call('ZADD', KEYS[5], ARGV[11], ARGV[12])
+  redis.call('ZADD', KEYS[6], seq, ARGV[10])
+end
+redis.call('XADD', KEYS[2], '*', unpack(fields))
 return {'ok'}

@@ -151,17 +151,16 @@ end
 redis.call('HSET', KEYS[1], 'status', to, 'updated_at', at)
 redis.call('ZREM', setOf[status], id)
 redis.call('ZADD', setOf[to], at, id)
-if ARGV[16] ~= '' then
-  redis.call('XADD', KEYS[2], '*',
-    'at', at, 'actor', ARGV[6], 'name', ARGV[7], 'action', ARGV[11], 'text', ARGV[12], 'ref', ARGV[16])
-else
-  redis.call('XADD', KEYS[2], '*',
-    'at', at, 'actor', ARGV[6], 'name', ARGV[7], 'action', ARGV[11], 'text', ARGV[12])
-end
+local fields = {'at', at, 'actor', ARGV[6], 'name', ARGV[7], 'action', ARGV[11], 'text', ARGV[12]}
 if ARGV[18] ~= '' then
+  local seq = redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1)
+  for _, v in ipairs({'ref', ARGV[16], 'seq', seq}) do
+    table.insert(fields, v)
+  end
   redis.call('ZADD', KEYS[8], ARGV[17], ARGV[18])
-  redis.call('ZADD', KEYS[11], redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1), ARGV[16])
+  redis.call('ZADD', KEYS[11], seq, ARGV[16])
 end
+redis.call('XADD', KEYS[2], '*', unpack(fields))
 if seenKey then
   redis.call('SET', seenKey, '1', 'PX', ARGV[20])
 end

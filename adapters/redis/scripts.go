@@ -23,6 +23,8 @@ var (
 	caseAuditLua string
 	//go:embed due_take.lua
 	dueTakeLua string
+	//go:embed hook_done.lua
+	hookDoneLua string
 	//go:embed inbox_put.lua
 	inboxPutLua string
 	//go:embed inbox_take.lua
@@ -37,6 +39,7 @@ var (
 	casePost       = goredis.NewScript(casePostLua)
 	caseAudit      = goredis.NewScript(caseAuditLua)
 	dueTake        = goredis.NewScript(dueTakeLua)
+	hookDone       = goredis.NewScript(hookDoneLua)
 	inboxPut       = goredis.NewScript(inboxPutLua)
 	inboxTake      = goredis.NewScript(inboxTakeLua)
 	inboxNext      = goredis.NewScript(inboxNextLua)

@@ -14,6 +14,7 @@ import (
 	"escalation-bot/adapters/redis"
 	"escalation-bot/adapters/slack"
 	"escalation-bot/adapters/web"
+	"escalation-bot/adapters/webhook"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 	"escalation-bot/health"
@@ -82,6 +83,9 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 		bot.Module,
 		health.Module,
 		fx.Invoke(func(*Server) {}),
+	}
+	if len(cfg.WebhookURLs) > 0 {
+		opts = append(opts, fx.Supply(webhook.Config{URLs: cfg.WebhookURLs, Secret: cfg.WebhookSecret}), webhook.Module)
 	}
 	if cfg.OpenAI.On() {
 		opts = append(opts,

@@ -35,6 +35,9 @@ type Config struct {
 
 	Clocks Clocks
 
+	WebhookURLs   []string
+	WebhookSecret string
+
 	OpenAI          OpenAIConfig
 	Discord         DiscordConfig
 	Slack           SlackConfig
@@ -160,6 +163,10 @@ func settings() []setting {
 			func(c *Config, v string) error { return caseClock(v, &c.Clocks.ConfirmWithin) }},
 		{"COOLDOWN_AFTER_CASE", "cooldown-after-case", "0", "how long after a case ends its owner waits before opening another; 0: no wait",
 			func(c *Config, v string) error { return caseClock(v, &c.Clocks.Cooldown) }},
+		{"WEBHOOK_URLS", "webhook-urls", "", "comma-separated URLs that receive the case events (case.created, case.claimed, …) as signed JSON POSTs",
+			func(c *Config, v string) error { c.WebhookURLs = list(v); return nil }},
+		{"WEBHOOK_SECRET", "webhook-secret", "", "the secret that signs every webhook delivery (X-Escalation-Signature); required with WEBHOOK_URLS",
+			func(c *Config, v string) error { c.WebhookSecret = v; return nil }},
 		{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
 			func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 		{"LOG_FORMAT", "log-format", "text", "text or json",
@@ -300,6 +307,9 @@ func (c *Config) check() error {
 	}
 	if !c.Slack.On() && (c.Slack.AppToken != "" || c.Slack.SigningSecret != "") {
 		return fmt.Errorf("SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN")
+	}
+	if len(c.WebhookURLs) > 0 && c.WebhookSecret == "" {
+		return fmt.Errorf("WEBHOOK_URLS is set: also set WEBHOOK_SECRET, which signs every delivery")
 	}
 	if c.Discord.On() && c.Discord.ShardID >= c.Discord.ShardCount {
 		return fmt.Errorf("DISCORD_SHARD_ID %d must be below DISCORD_SHARD_COUNT %d", c.Discord.ShardID, c.Discord.ShardCount)
