@@ -324,11 +324,11 @@ func (s *Service) reply(ctx context.Context, a Actor, id, text, eventID, via str
 	}
 	text = Truncate(text, MaxReply)
 	now := s.clock.Now()
-	entry := AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text, Via: via, FollowUp: s.followUp(c.ID)}
+	entry := AuditEntry{At: now, Actor: a.ID, Name: a.Name, Action: "exec_message", Text: text, Via: via}
 	if eventID != "" {
 		entry.EventID = "reply:" + eventID
 	}
-	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+	switch err := s.record(ctx, c.ID, entry); {
 	case errors.Is(err, ErrDuplicateEvent):
 		return s.cardOf(c), nil // relayed when this event was first handled
 	case errors.Is(err, ErrWrongStatus):
@@ -337,6 +337,5 @@ func (s *Service) reply(ctx context.Context, a Actor, id, text, eventID, via str
 	case err != nil:
 		return Card{}, fmt.Errorf("reply on %s: %w", c.ID, err)
 	}
-	s.deliverNow(ctx, c, entry, entry.FollowUp)
 	return s.cardOf(c), nil
 }

@@ -137,8 +137,7 @@ func (s *Service) runClock(ctx context.Context, it DueItem) error {
 			Text: fmt.Sprintf("%s has not heard from you for %s.", c.OwnerName, roughly(s.cfg.SupportHours.Between(since, now)))}
 	}
 	entry.At, entry.Actor, entry.Name = now, botActor, botName
-	entry.FollowUp = s.followUp(c.ID)
-	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+	switch err := s.record(ctx, c.ID, entry); {
 	case errors.Is(err, ErrWrongStatus):
 		return nil // the case moved on in between
 	case errors.Is(err, ErrDuplicateEvent):
@@ -146,17 +145,16 @@ func (s *Service) runClock(ctx context.Context, it DueItem) error {
 	case err != nil:
 		return fmt.Errorf("%s %s: %w", entry.Action, c.ID, err)
 	default:
-		if c, err = s.cases.Get(ctx, c.ID); err != nil {
-			return fmt.Errorf("get %s: %w", it.CaseID, err)
-		}
 		s.log.InfoContext(ctx, "case "+entry.Action, "case", c.ID)
-		s.deliverNow(ctx, c, entry, entry.FollowUp)
 	}
-	if it.Kind == DueRemind {
-		// Again every period while the case stays unclaimed.
-		return s.startClocks(ctx, c)
+	if it.Kind != DueRemind {
+		return nil
 	}
-	return nil
+	// Again every period while the case stays unclaimed, counting the reminder just made.
+	if c, err = s.cases.Get(ctx, c.ID); err != nil {
+		return fmt.Errorf("get %s: %w", it.CaseID, err)
+	}
+	return s.startClocks(ctx, c)
 }
 
 // roughly writes a duration as people say it: "45 min", "3 h", "2 days".

@@ -339,13 +339,9 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	switch {
 	case errors.Is(err, ErrVINHasOpenCase):
 		text := Truncate(fmt.Sprintf("%s: %s", c.OwnerName, c.Summary.Text), 1000)
-		entry := AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "attach", Text: text, EventID: "attach:" + c.ID, FollowUp: s.followUp(created.ID)}
-		switch aerr := s.cases.AddAudit(ctx, created.ID, entry); {
-		case errors.Is(aerr, ErrDuplicateEvent):
-		case aerr != nil:
+		entry := AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "attach", Text: text, EventID: "attach:" + c.ID}
+		if aerr := s.record(ctx, created.ID, entry); aerr != nil && !errors.Is(aerr, ErrDuplicateEvent) {
 			return Case{}, fmt.Errorf("attach %s to %s: %w", c.ID, created.ID, aerr)
-		default:
-			s.deliverNow(ctx, created, entry, entry.FollowUp)
 		}
 		return created, err
 	case err != nil:
@@ -452,10 +448,10 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	}
 	now := s.clock.Now()
 	name := ownerName(ev) // ev was cleaned in HandleOwner
-	entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(text, 4000), EventID: ev.ID, FollowUp: s.followUp(c.ID)}
+	entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(text, 4000), EventID: ev.ID}
 	// The audit append is the delivery: it is deduplicated by the event id and refused once
 	// the case has ended, in one atomic step, so a message is neither lost nor doubled.
-	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+	switch err := s.record(ctx, c.ID, entry); {
 	case errors.Is(err, ErrDuplicateEvent):
 		return nil, true, nil
 	case errors.Is(err, ErrWrongStatus):
@@ -463,7 +459,6 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	case err != nil:
 		return nil, true, fmt.Errorf("relay to %s: %w", c.ID, err)
 	}
-	s.deliverNow(ctx, c, entry, entry.FollowUp)
 	// Saving keeps the relay session alive; the message is already delivered, so a conflict
 	// with another event needs no retry.
 	sess.LastEvent = ev.ID

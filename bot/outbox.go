@@ -66,6 +66,24 @@ func (s *Service) deliverNow(ctx context.Context, c Case, e AuditEntry, item *Du
 	s.attempted(ctx, c.ID, *item, sent, ok)
 }
 
+// record appends an audit entry with its outbox item and tells it at once. Like AddAudit it
+// returns ErrDuplicateEvent when the entry's event was recorded before (that first run tells
+// it) and ErrWrongStatus when the case is in no status the action takes; then nothing is
+// stored. The case is read again to tell it: cards show the case as it is now.
+func (s *Service) record(ctx context.Context, id string, e AuditEntry) error {
+	e.FollowUp = s.followUp(id)
+	if err := s.cases.AddAudit(ctx, id, e); err != nil {
+		return err
+	}
+	c, err := s.cases.Get(ctx, id)
+	if err != nil {
+		s.log.WarnContext(ctx, "read the case to tell a change; the due queue tells it", "case", id, "err", err)
+		return nil
+	}
+	s.deliverNow(ctx, c, e, e.FollowUp)
+	return nil
+}
+
 // turnWait bounds how long a change waits inline for an earlier one of its case to be told.
 const turnWait = 2 * time.Second
 

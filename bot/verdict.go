@@ -71,15 +71,13 @@ func (s *Service) verdict(ctx context.Context, ev OwnerEvent) ([]conversation.Re
 	}
 	switch answer {
 	case "solved":
-		entry := AuditEntry{At: now, Actor: owner.ID, Name: owner.Name, Action: "confirm", EventID: "confirm:" + c.ID, FollowUp: s.followUp(c.ID)}
-		switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+		entry := AuditEntry{At: now, Actor: owner.ID, Name: owner.Name, Action: "confirm", EventID: "confirm:" + c.ID}
+		switch err := s.record(ctx, c.ID, entry); {
 		case errors.Is(err, ErrDuplicateEvent):
 		case errors.Is(err, ErrWrongStatus):
 			return reply("%s has changed meanwhile; there is nothing to confirm.", c.ID), nil
 		case err != nil:
 			return nil, fmt.Errorf("confirm %s: %w", c.ID, err)
-		default:
-			s.deliverNow(ctx, c, entry, entry.FollowUp)
 		}
 		return []conversation.Reply{{
 			Text:    "Glad to hear it. How would you rate the way we handled it, from 1 (poor) to 5 (excellent)?",
@@ -124,17 +122,13 @@ func (s *Service) rate(ctx context.Context, owner Actor, c Case, answer, eventID
 	if c.Rating > 0 {
 		return reply("You rated %s %d of 5. Thank you!", c.ID, c.Rating), nil
 	}
-	entry := AuditEntry{At: s.clock.Now(), Actor: owner.ID, Name: owner.Name, Action: "rate", Text: strconv.Itoa(n), EventID: "rate:" + c.ID, FollowUp: s.followUp(c.ID)}
-	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+	entry := AuditEntry{At: s.clock.Now(), Actor: owner.ID, Name: owner.Name, Action: "rate", Text: strconv.Itoa(n), EventID: "rate:" + c.ID}
+	switch err := s.record(ctx, c.ID, entry); {
 	case errors.Is(err, ErrDuplicateEvent):
 	case errors.Is(err, ErrWrongStatus):
 		return reply("%s has changed meanwhile; the rating was not kept.", c.ID), nil
 	case err != nil:
 		return nil, fmt.Errorf("rate %s: %w", c.ID, err)
-	default:
-		if c, err = s.cases.Get(ctx, c.ID); err == nil {
-			s.deliverNow(ctx, c, entry, entry.FollowUp)
-		}
 	}
 	return reply("Thank you for rating %s %d of 5. If you want to add a few words, write them now; they go to the team.", c.ID, n), nil
 }
@@ -147,17 +141,14 @@ func (s *Service) comment(ctx context.Context, ev OwnerEvent, c Case) (replies [
 		s.clock.Now().After(c.RatedAt.Add(commentWindow)) {
 		return nil, false, nil
 	}
-	entry := AuditEntry{At: s.clock.Now(), Actor: ev.Owner, Name: ev.Name, Action: "comment", Text: Truncate(text, 1000), EventID: ev.ID, FollowUp: s.followUp(c.ID)}
-	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+	entry := AuditEntry{At: s.clock.Now(), Actor: ev.Owner, Name: ev.Name, Action: "comment", Text: Truncate(text, 1000), EventID: ev.ID}
+	switch err := s.record(ctx, c.ID, entry); {
 	case errors.Is(err, ErrDuplicateEvent):
 		return nil, true, nil
 	case errors.Is(err, ErrWrongStatus):
 		return nil, false, nil
 	case err != nil:
 		return nil, true, fmt.Errorf("comment on %s: %w", c.ID, err)
-	}
-	if c, err = s.cases.Get(ctx, c.ID); err == nil {
-		s.deliverNow(ctx, c, entry, entry.FollowUp)
 	}
 	return reply("Thank you, I passed that on to the team."), true, nil
 }
