@@ -44,6 +44,8 @@ type Card struct {
 	Rating int `json:"rating"`
 	// RatingComment is what the owner added to the rating.
 	RatingComment string `json:"rating_comment,omitempty"`
+	// Related are the other open cases of the same model, model year and category.
+	Related []string `json:"related,omitempty"`
 }
 
 // CardOf renders a case as a card, with the buttons its status allows. The next deadline

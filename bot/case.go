@@ -96,6 +96,9 @@ type Case struct {
 	RatedAt       time.Time `json:"rated_at,omitzero"`
 	RatingComment string    `json:"rating_comment,omitempty"`
 
+	// Pattern is the model, model year and category that relate open cases, set at creation
+	// ("" when one is unknown): see CaseStore.OpenWith.
+	Pattern string `json:"pattern,omitempty"`
 	// Hooks are how far the case's changes went out to each webhook receiver (the Seq of the
 	// last change delivered); a receiver not listed started after the case did.
 	Hooks map[string]int64 `json:"-"`

@@ -354,6 +354,9 @@ func (p *people) SendToOwner(context.Context, bot.Identity, []conversation.Reply
 }
 func (p *people) PostCard(context.Context, string, bot.Card) (string, error) { return "", nil }
 func (p *people) UpdateCard(context.Context, string, string, bot.Card) error { return nil }
+func (p *people) Announce(context.Context, string, bot.ThreadMessage, bot.Delivery) error {
+	return nil
+}
 func (p *people) PostThread(context.Context, string, string, bot.ThreadMessage, bot.Delivery) error {
 	return nil
 }

@@ -249,6 +249,11 @@ func (r *recorder) PostThread(_ context.Context, channel, ref string, msg bot.Th
 	return nil
 }
 
+// Announce keeps a line posted into the channel itself under the ref "announce/<channel>".
+func (r *recorder) Announce(ctx context.Context, channel string, msg bot.ThreadMessage, d bot.Delivery) error {
+	return r.PostThread(ctx, channel, "announce/"+channel, msg, d)
+}
+
 func (r *recorder) setMute(v bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -332,6 +332,7 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		UpdatedAt: now,
 		Hooks:     s.hookCursors(),
 	}
+	c.Pattern = patternKey(c)
 	if len(s.hooks) > 0 {
 		c.FollowUp = s.followUp(c.ID) // the creation's webhook event
 	}
@@ -352,6 +353,7 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	if c.FollowUp != nil {
 		s.deliverNow(ctx, created, AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "created", Seq: 1}, c.FollowUp)
 	}
+	s.alertPattern(ctx, created)
 	if err := s.startClocks(ctx, created); err != nil {
 		// The card check queued at submission starts them when it runs.
 		s.log.WarnContext(ctx, "start case clocks", "case", created.ID, "err", err)

@@ -258,6 +258,18 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 		}})
 		line, tell, _ = s.clockNews(c, e)
 		watchers = true
+	case "pattern":
+		news := ThreadMessage{CaseID: c.ID, From: e.Name, Role: "bot", Text: "Pattern: " + e.Text, At: e.At, Mentions: s.cfg.OnCall}
+		for _, ch := range s.cfg.Channels {
+			out = append(out, outMessage{key: "announce:" + ch, send: func(ctx context.Context, d Delivery) error {
+				m, id, ok := s.messenger(ch)
+				if !ok {
+					return nil
+				}
+				return m.Announce(ctx, id, news, d)
+			}})
+		}
+		line = nil
 	case "remind", "nudge":
 		line, _, private = s.clockNews(c, e)
 		if e.Action == "remind" {

@@ -30,6 +30,8 @@ type CaseStore interface {
 	// id in the error, wrapped around ErrOwnerHasOpenCase. A t.EventID handled before returns
 	// the current case with ErrDuplicateEvent and changes nothing.
 	Transition(ctx context.Context, id string, t Transition) (Case, error)
+	// OpenWith returns the open (or claimed) cases of a pattern, oldest first.
+	OpenWith(ctx context.Context, pattern string) ([]string, error)
 	// List returns cases with one of the statuses, newest first, at most limit.
 	List(ctx context.Context, limit int, statuses ...Status) ([]Case, error)
 	// AddPost records where the card was posted (one post per channel).
@@ -108,6 +110,9 @@ type Messenger interface {
 	UpdateCard(ctx context.Context, channel, ref string, card Card) error
 	// PostThread adds a line under the card: owner messages, reminders, status changes.
 	PostThread(ctx context.Context, channel, ref string, msg ThreadMessage, d Delivery) error
+	// Announce posts a line into the channel itself, not under a card: news about several
+	// cases, such as a pattern among the open ones.
+	Announce(ctx context.Context, channel string, msg ThreadMessage, d Delivery) error
 }
 
 // Delivery makes a message idempotent: a message sent again with the same key, after a crash

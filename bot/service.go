@@ -49,6 +49,9 @@ type Config struct {
 	// CooldownAfterCase is how long after a case ends its owner waits to open another; zero:
 	// no wait.
 	CooldownAfterCase time.Duration
+	// PatternAlertAt is how many open cases of one model, model year and category make the
+	// escalation channels be told; zero: never.
+	PatternAlertAt int
 }
 
 // Defaults fills the zero fields of c.
@@ -196,6 +199,7 @@ func (s *Service) tellOwner(ctx context.Context, owner Identity, d Delivery, rep
 // recorded, so a messenger that can find its cards looks first.
 func (s *Service) postCase(ctx context.Context, c Case, recheck bool) (missing int) {
 	card := s.cardOf(c)
+	card.Related = s.related(ctx, c)
 	for _, ch := range s.channelsOf(c) {
 		if posted(c, ch) {
 			continue
@@ -252,6 +256,7 @@ func (s *Service) refreshCards(ctx context.Context, c Case) error {
 	for range 3 {
 		var failed error
 		card := s.cardOf(c)
+		card.Related = s.related(ctx, c)
 		for _, p := range c.Posts {
 			m, id, ok := s.messenger(p.Channel)
 			if !ok {
@@ -306,9 +311,22 @@ func (s *Service) Cards(ctx context.Context, limit int) ([]Card, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
+	// The cards of one listing relate by the open cases it holds.
+	groups := map[string][]string{}
+	for _, c := range cs {
+		if c.Pattern != "" && c.Open() {
+			groups[c.Pattern] = append(groups[c.Pattern], c.ID)
+		}
+	}
 	cards := make([]Card, len(cs))
 	for i, c := range cs {
 		cards[i] = s.cardOf(c)
+		for _, id := range groups[c.Pattern] {
+			if id != c.ID {
+				cards[i].Related = append(cards[i].Related, id)
+			}
+		}
+		slices.Sort(cards[i].Related)
 	}
 	return cards, nil
 }
@@ -371,6 +389,8 @@ func describeAudit(e AuditEntry) string {
 		return e.Text
 	case "escalate":
 		return "Escalated: " + e.Text
+	case "pattern":
+		return "Pattern: " + e.Text
 	}
 	return e.Name + " " + e.Action + " " + e.Text
 }

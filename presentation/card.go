@@ -25,6 +25,7 @@ const (
 	KindOpened    Kind = "opened"    // At: when
 	KindReminders Kind = "reminders" // how many times the on-call people were reminded
 	KindDue       Kind = "due"       // At: the next deadline
+	KindRelated   Kind = "related"   // the other open cases of the same model, year and category
 	KindNote      Kind = "note"      // the resolution, the reason it was closed, or a note
 	KindRating    Kind = "rating"    // Text: the stars; Quote: the owner's comment
 	KindAsk       Kind = "ask"
@@ -110,6 +111,9 @@ func Card(c bot.Card) []Part {
 	}
 	if !c.Due.IsZero() {
 		fact(KindDue, "Next deadline", "", false, c.Due)
+	}
+	if len(c.Related) > 0 {
+		fact(KindRelated, "Same model, year and problem", strings.Join(c.Related, ", "), false, time.Time{})
 	}
 
 	if note := strings.TrimSpace(c.Note); note != "" {

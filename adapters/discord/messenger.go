@@ -296,18 +296,30 @@ func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot
 	if err := m.ensureThread(ctx, channel, ref, msg.CaseID); err != nil {
 		return fmt.Errorf("start thread of %s in channel %s: %w", msg.CaseID, channel, err)
 	}
-	var err error
-	if d.Key == "" {
-		_, err = m.send(ctx, ref, renderThread(msg))
-	} else {
-		for _, part := range renderThread(msg) {
-			if err = m.sendOnce(ctx, ref, part, answerNonce(d.Key, part)); err != nil {
-				break
-			}
-		}
-	}
-	if err != nil {
+	if err := m.sendLine(ctx, ref, msg, d); err != nil {
 		return fmt.Errorf("post in thread of %s: %w", msg.CaseID, err)
+	}
+	return nil
+}
+
+// Announce writes a line into the channel itself, keyed like a thread line.
+func (m *Messenger) Announce(ctx context.Context, channel string, msg bot.ThreadMessage, d bot.Delivery) error {
+	if err := m.sendLine(ctx, channel, msg, d); err != nil {
+		return fmt.Errorf("announce in channel %s: %w", channel, err)
+	}
+	return nil
+}
+
+// sendLine posts a rendered line into a channel (or thread), with nonces for a keyed delivery.
+func (m *Messenger) sendLine(ctx context.Context, channel string, msg bot.ThreadMessage, d bot.Delivery) error {
+	if d.Key == "" {
+		_, err := m.send(ctx, channel, renderThread(msg))
+		return err
+	}
+	for _, part := range renderThread(msg) {
+		if err := m.sendOnce(ctx, channel, part, answerNonce(d.Key, part)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

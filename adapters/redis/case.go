@@ -115,7 +115,7 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 	}
 	reply, err := caseCreate.Run(ctx, s.rdb, keys,
 		s.keys.Prefix(), c.ID, string(c.Owner), c.VIN, created, doc, posts, watchers, c.OwnerName,
-		ref, dueAt, member, strings.Join(hooks, ",")).StringSlice()
+		ref, dueAt, member, strings.Join(hooks, ","), c.Pattern).StringSlice()
 	if err != nil {
 		return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
 	}
@@ -438,6 +438,19 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	}
 }
 
+// OpenWith returns the open cases of a pattern (see bot.Case.Pattern).
+func (s *CaseStore) OpenWith(ctx context.Context, pattern string) ([]string, error) {
+	if pattern == "" {
+		return nil, nil
+	}
+	ids, err := s.rdb.SMembers(ctx, s.keys.Pattern(pattern)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("open cases of pattern %q: %w", pattern, err)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(caseNumber(a), caseNumber(b)) })
+	return ids, nil
+}
+
 // Undelivered returns the case's outbox items not yet attempted, oldest first.
 func (s *CaseStore) Undelivered(ctx context.Context, id string) ([]bot.Pending, error) {
 	zs, err := s.rdb.ZRangeWithScores(ctx, s.keys.Outbox(id), 0, -1).Result()
@@ -568,6 +581,7 @@ func decodeCase(id string, h map[string]string) (bot.Case, error) {
 		ConfirmedAt:   msTime(h["confirmed_at"]),
 		RatedAt:       msTime(h["rated_at"]),
 		RatingComment: h["rating_comment"],
+		Pattern:       h["pattern"],
 	}
 	for field, v := range h {
 		if name, ok := strings.CutPrefix(field, "hook:"); ok {

@@ -20,6 +20,8 @@
 -- ARGV[11] outbox item's due time, Unix ms
 -- ARGV[12] outbox item: the due queue member to add, or ""
 -- ARGV[13] webhook receivers, comma separated: each starts with its cursor at 0 (hook:<name>)
+-- ARGV[14] pattern: model, year and category of the case, or "" (the open case joins the
+--          set ARGV[1] .. "pattern:" .. ARGV[14], a key of the same hash tag)
 --
 -- Returns {"ok"}; {"exists", field, value, ...} with the stored hash when the id is already a
 -- case (nothing written); or {"owner", id} / {"vin", id} naming the other open case that
@@ -65,6 +67,10 @@ if KEYS[7] then
   redis.call('SET', KEYS[7], id)
 end
 redis.call('ZADD', KEYS[3], at, id)
+if ARGV[14] ~= '' then
+  redis.call('HSET', KEYS[1], 'pattern', ARGV[14])
+  redis.call('SADD', ARGV[1] .. 'pattern:' .. ARGV[14], id)
+end
 for name in string.gmatch(ARGV[13], '[^,]+') do
   redis.call('HSET', KEYS[1], 'hook:' .. name, 0)
 end

@@ -48,8 +48,9 @@
 -- and the claim; to claimed from an ended status clears the note and the end; resolve and
 -- close set the note and the end and keep the claim fields, as the record of who had the
 -- case. The only keys built here are the case hashes of the ids the indexes hold
--- (ARGV[1] .. "case:" .. id), which the caller cannot know without reading first; they share
--- the hash tag of KEYS, so the script stays in one Cluster slot.
+-- (ARGV[1] .. "case:" .. id), which the caller cannot know without reading first, and the
+-- case's pattern set (ARGV[1] .. "pattern:" .. the hash's pattern); they share the hash tag of
+-- KEYS, so the script stays in one Cluster slot.
 
 local setOf = {open = KEYS[3], claimed = KEYS[4], resolved = KEYS[5], closed = KEYS[6]}
 local to = ARGV[4]
@@ -131,6 +132,17 @@ elseif wasOpen and not willBeOpen then
   end
   if vinKey and redis.call('GET', vinKey) == id then
     redis.call('DEL', vinKey)
+  end
+end
+
+-- The case's pattern set holds the case while it is open.
+local pattern = redis.call('HGET', KEYS[1], 'pattern')
+if pattern and pattern ~= '' and wasOpen ~= willBeOpen then
+  local set = ARGV[1] .. 'pattern:' .. pattern
+  if willBeOpen then
+    redis.call('SADD', set, id)
+  else
+    redis.call('SREM', set, id)
   end
 end
 

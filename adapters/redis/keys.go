@@ -30,6 +30,7 @@
 //	esc:{<tenant>}:block:<identity>  block JSON, expiring (PX) when the block ends
 //	esc:{<tenant>}:blocks            set of blocked identities, for listing
 //	esc:{<tenant>}:pause             pause JSON; absent when intake runs
+//	esc:{<tenant>}:pattern:<pattern> set of the open cases of a model, model year and category
 //	esc:{<tenant>}:outbox:<id>       sorted set of the case's outbox refs not delivered yet,
 //	                                 score = the change's place (the hash's outbox_seq)
 //	esc:{<tenant>}:due               sorted set of due items (JSON of kind, case, owner,
@@ -104,6 +105,9 @@ func (k Keys) Blocks() string { return k.prefix + "blocks" }
 
 // Pause is the intake pause switch.
 func (k Keys) Pause() string { return k.prefix + "pause" }
+
+// Pattern is the set of open cases of one model, model year and category.
+func (k Keys) Pattern(pattern string) string { return k.prefix + "pattern:" + pattern }
 
 // Outbox is the case's outbox items not delivered yet, in the order of their changes.
 func (k Keys) Outbox(id string) string { return k.prefix + "outbox:" + id }

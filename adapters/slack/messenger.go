@@ -227,6 +227,15 @@ func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot
 	return nil
 }
 
+// Announce writes a line into the channel itself; a keyed delivery is marked and rechecked
+// as SendToOwner's.
+func (m *Messenger) Announce(ctx context.Context, channel string, msg bot.ThreadMessage, d bot.Delivery) error {
+	if err := m.sendMarked(ctx, channel, "", deliveryMark, d.Key, []message{renderThread(msg)}, d.Recheck); err != nil {
+		return fmt.Errorf("announce in %s: %w", channel, err)
+	}
+	return nil
+}
+
 // Person implements bot.Directory: whether Slack knows the user (active, not deactivated),
 // and how they are shown. The workspace in the identity is not checked: users.info answers
 // for the user id across an Enterprise Grid organization.

@@ -131,6 +131,13 @@ func (h *Hub) PostThread(context.Context, string, string, bot.ThreadMessage, bot
 	return nil
 }
 
+// Announce implements bot.Messenger: the playground shows the line in the thread of the case
+// that made it, read from the store.
+func (h *Hub) Announce(context.Context, string, bot.ThreadMessage, bot.Delivery) error {
+	h.ChannelChanged()
+	return nil
+}
+
 // ChannelChanged tells every open page to reload the escalation channel.
 func (h *Hub) ChannelChanged() {
 	h.mu.Lock()

@@ -114,6 +114,8 @@ type Card struct {
 	Due           string `json:"due"` // the next deadline, RFC 3339; "" when none
 	Rating        int    `json:"rating"`
 	RatingComment string `json:"rating_comment,omitempty"`
+	// Related are the other open cases of the same model, model year and category.
+	Related []string `json:"related"`
 }
 
 // ThreadLine is one message under a card.
@@ -150,6 +152,10 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 		Escalated:     c.Escalated,
 		Rating:        c.Rating,
 		RatingComment: c.RatingComment,
+		Related:       c.Related,
+	}
+	if out.Related == nil {
+		out.Related = []string{}
 	}
 	if !c.Due.IsZero() {
 		out.Due = c.Due.UTC().Format(time.RFC3339)

@@ -70,6 +70,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			BackupChannels:           cfg.Clocks.BackupChannels,
 			ConfirmResolutionWithin:  cfg.Clocks.ConfirmWithin,
 			CooldownAfterCase:        cfg.Clocks.Cooldown,
+			PatternAlertAt:           cfg.PatternAlertAt,
 		}),
 		fx.Provide(
 			http.NewServeMux,

@@ -35,6 +35,8 @@ type Config struct {
 
 	Clocks Clocks
 
+	PatternAlertAt int
+
 	WebhookURLs   []string
 	WebhookSecret string
 
@@ -163,6 +165,8 @@ func settings() []setting {
 			func(c *Config, v string) error { return caseClock(v, &c.Clocks.ConfirmWithin) }},
 		{"COOLDOWN_AFTER_CASE", "cooldown-after-case", "0", "how long after a case ends its owner waits before opening another; 0: no wait",
 			func(c *Config, v string) error { return caseClock(v, &c.Clocks.Cooldown) }},
+		{"PATTERN_ALERT_AT", "pattern-alert-at", "3", "tell the escalation channels (once a day per pattern) when this many open cases share model, model year and category; 0: never",
+			func(c *Config, v string) error { return whole(v, &c.PatternAlertAt) }},
 		{"WEBHOOK_URLS", "webhook-urls", "", "comma-separated URLs that receive the case events (case.created, case.claimed, …) as signed JSON POSTs",
 			func(c *Config, v string) error { c.WebhookURLs = list(v); return nil }},
 		{"WEBHOOK_SECRET", "webhook-secret", "", "the secret that signs every webhook delivery (X-Escalation-Signature); required with WEBHOOK_URLS",

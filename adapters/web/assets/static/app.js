@@ -214,6 +214,9 @@
         c.reminders && c.due ? el("span", { text: " · " }) : null,
         c.due ? el("span", { class: "due", text: "Next deadline: " + timeFmt(c.due) }) : null));
     }
+    if ((c.related || []).length) {
+      card.append(el("p", { class: "related", text: "Same model, year and problem: " + c.related.join(", ") }));
+    }
     if (c.rating) {
       card.append(el("p", { class: "rating", title: `${c.rating} of 5` },
         el("span", { class: "stars", text: "★".repeat(c.rating) + "☆".repeat(5 - c.rating) + ` (${c.rating}/5)` }),

@@ -1,0 +1,64 @@
+package bot_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"escalation-bot/bot"
+	"escalation-bot/xtest/redistest"
+)
+
+// Open cases of the same model, year and category know each other; the third one makes the
+// escalation channel be told, once; a case that ends leaves its pattern.
+func TestPatternsRelateAndAlert(t *testing.T) {
+	h := newHarness(t, redistest.New(t), func(c *bot.Config) { c.PatternAlertAt = 3 })
+	ctx := context.Background()
+	var ids []string
+	for i, vin := range []string{"1HGCM82653A004353", "1HGCM82673A004354", "1HGCM82693A004355"} {
+		owner := bot.Identity("web:owner" + string(rune('a'+i)))
+		ids = append(ids, h.intake(t, owner, true, map[string]string{"vin": vin}))
+	}
+	h.msgr.mu.Lock()
+	announced := slices.Clone(h.msgr.threads["announce/escalations"])
+	h.msgr.mu.Unlock()
+	if len(announced) != 1 || !strings.Contains(announced[0].Text, "3 open cases") || !strings.Contains(announced[0].Text, strings.Join(ids, ", ")) {
+		t.Fatalf("announcements: %+v", announced)
+	}
+	cards, err := h.svc.Cards(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cards {
+		if len(c.Related) != 2 || slices.Contains(c.Related, c.ID) {
+			t.Fatalf("card %s related %v", c.ID, c.Related)
+		}
+	}
+	if card, _ := h.msgr.card(ids[2]); len(card.Related) != 2 {
+		t.Fatalf("posted card of %s lists %v", ids[2], card.Related)
+	}
+	// A case that ends leaves its pattern; reopened, it is back.
+	mod := bot.Actor{ID: "web:mod", Name: "Mo"}
+	if _, err := h.svc.Close(ctx, mod, ids[0], "duplicate"); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := h.cases.OpenWith(ctx, mustCase(t, h, ids[1]).Pattern); !slices.Equal(open, ids[1:]) {
+		t.Fatalf("open in the pattern after a close: %v", open)
+	}
+	if _, err := h.svc.Reopen(ctx, mod, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := h.cases.OpenWith(ctx, mustCase(t, h, ids[1]).Pattern); !slices.Equal(open, ids) {
+		t.Fatalf("open in the pattern after a reopen: %v", open)
+	}
+}
+
+func mustCase(t *testing.T, h *harness, id string) bot.Case {
+	t.Helper()
+	c, err := h.cases.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
