@@ -789,7 +789,7 @@ func (x *execRun) result(ctx context.Context, cases []*execCase) execResult {
 		res.cases[c.id] = cc
 	}
 	for _, call := range x.fake.Calls("chat.postMessage") {
-		if call.Err != "" || call.Form.Get("channel") != slackChannel || call.Form.Get("thread_ts") != "" {
+		if !cardPost(call) {
 			continue
 		}
 		if id := caseIDPattern.FindString(call.Form.Get("text")); known[id] {

@@ -399,7 +399,7 @@ func (r *slackRun) result(ctx context.Context, owners []*slackOwner) slackResult
 		exists[c.ID] = true
 	}
 	for _, call := range r.fake.Calls("chat.postMessage") {
-		if call.Err != "" || call.Form.Get("channel") != slackChannel || call.Form.Get("thread_ts") != "" {
+		if !cardPost(call) {
 			continue
 		}
 		id := caseIDPattern.FindString(call.Form.Get("text"))
@@ -544,6 +544,18 @@ func sumCards(m map[string]int) int {
 
 // list shows at most 12 items of a list.
 // expectNone fails the test when items is not empty; format takes their number and list.
+// cardPost reports whether a call posted a case card into the escalation channel: a top-level
+// message marked as a card. The channel also gets other news (a pattern among open cases).
+func cardPost(call fakeslack.Call) bool {
+	if call.Err != "" || call.Form.Get("channel") != slackChannel || call.Form.Get("thread_ts") != "" {
+		return false
+	}
+	var meta struct {
+		EventType string `json:"event_type"`
+	}
+	return json.Unmarshal([]byte(call.Form.Get("metadata")), &meta) == nil && meta.EventType == "escalation_case_card"
+}
+
 func expectNone(t *testing.T, items []string, format string) {
 	t.Helper()
 	if len(items) > 0 {
