@@ -413,6 +413,11 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	method := r.PathValue("method")
 	at := time.Now()
 	form, token, parseErr := parseRequest(r)
+	if parseErr == bodyCut {
+		// The client went away while sending (a process killed mid-request): nobody reads the
+		// answer, and a broken connection is no request the real Slack would judge.
+		return
+	}
 
 	var rep reply
 	violation := ""
@@ -480,6 +485,9 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
+// bodyCut is parseRequest's answer when the body could not be read to its end.
+const bodyCut = "body_cut"
+
 // parseRequest reads the arguments and token of a Web API request; errCode is the Slack
 // error for an unreadable body.
 func parseRequest(r *http.Request) (form url.Values, token, errCode string) {
@@ -489,7 +497,7 @@ func parseRequest(r *http.Request) (form url.Values, token, errCode string) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
 	if err != nil {
-		return form, bearer(r), "invalid_form_data"
+		return form, bearer(r), bodyCut
 	}
 	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch {
