@@ -280,3 +280,44 @@ func TestExecActionsOncePerEvent(t *testing.T) {
 		t.Fatalf("audit %s", acts)
 	}
 }
+
+// The transcript holds the answers, the summary, the whole history with who and when, and the
+// rating; only moderators may take it.
+func TestExportTranscript(t *testing.T) {
+	h := newHarness(t, redistest.New(t), func(c *bot.Config) { c.ConfirmResolutionWithin = time.Hour })
+	ctx := context.Background()
+	owner := bot.Identity("web:ann")
+	id := h.intake(t, owner, true, nil)
+	dana, mod := bot.Actor{ID: "web:dana", Name: "Dana"}, bot.Actor{ID: "web:mod", Name: "Mo"}
+	h.svc.Claim(ctx, dana, id)
+	h.svc.Reply(ctx, dana, id, "Calling you at four.")
+	h.say(t, owner, "Thanks, I will be there.")
+	h.svc.Resolve(ctx, dana, id, "Charger replaced.")
+	h.press(t, owner, bot.ActionResolution, "solved:"+id)
+	h.press(t, owner, bot.ActionRate, "5:"+id)
+
+	if _, err := h.svc.Export(ctx, dana, id); bot.ErrorCode(err) != bot.CodeForbidden {
+		t.Fatalf("export by a non-moderator: %v", err)
+	}
+	tr, err := h.svc.Export(ctx, mod, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range tr.History {
+		actions = append(actions, e.Action)
+	}
+	if got := strings.Join(actions, ","); got != "created,claim,exec_message,owner_message,resolve,confirm,rate" {
+		t.Fatalf("history %s", got)
+	}
+	md := tr.Markdown()
+	for _, want := range []string{"# " + id, "Rating: 5 of 5", "Dana: Calling you at four.", "ann: Thanks, I will be there.", "Dana resolved the case: Charger replaced.", "## Answers", "Exported", "by web:mod"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	out, err := h.svc.Command(ctx, mod, "/escalations export "+id)
+	if err != nil || !strings.HasPrefix(out, "# "+id) || !strings.Contains(out, "Charger replaced.") {
+		t.Fatalf("export command: %v\n%s", err, out)
+	}
+}

@@ -19,6 +19,8 @@ func (s *Service) Commands() []Command {
 			run:  (*Service).cmdList},
 		{Name: "show", Help: "Show a case with its answers and history.", Moderator: true,
 			Args: []Arg{caseArg}, run: (*Service).cmdShow},
+		{Name: "export", Help: "The case's transcript: answers, summary, every change and message with who and when, the rating.", Moderator: true,
+			Args: []Arg{caseArg}, run: (*Service).cmdExport},
 		{Name: "assign", Help: "Give a case to an executive.", Moderator: true,
 			Args: []Arg{caseArg, userArg}, run: (*Service).cmdAssign},
 		{Name: "close", Help: "Close a case without resolving it, with a reason the owner reads.", Moderator: true,
@@ -153,6 +155,14 @@ func (s *Service) cmdShow(ctx context.Context, _ Actor, in Invocation) (string, 
 		fmt.Fprintf(&b, "  %s %s %s %s\n", e.At.UTC().Format("2006-01-02 15:04"), e.Name, e.Action, Truncate(e.Text, 200))
 	}
 	return strings.TrimSpace(b.String()), nil
+}
+
+func (s *Service) cmdExport(ctx context.Context, a Actor, in Invocation) (string, error) {
+	t, err := s.Export(ctx, a, in.Arg("case").Text)
+	if err != nil {
+		return "", err
+	}
+	return t.Markdown(), nil
 }
 
 func (s *Service) cmdAssign(ctx context.Context, a Actor, in Invocation) (string, error) {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +74,38 @@ func TestCardJSONCarriesClocksAndRating(t *testing.T) {
 	e.owner("ann", conversation.Input{Text: "Quick and kind."}, nil)
 	if card = e.channel()[0]; card.Rating != 4 || card.RatingComment != "Quick and kind." {
 		t.Fatalf("rated card: %+v", card)
+	}
+}
+
+// The playground downloads a case's transcript as Markdown or JSON.
+func TestExportDownload(t *testing.T) {
+	e := newEnv(t)
+	e.intake("ann")
+	id := e.submit("ann", nil)
+	e.exec("dana", "claim", id, "")
+	for _, tt := range []struct {
+		query, ctype, want string
+	}{
+		{"", "text/markdown; charset=utf-8", "# " + id},
+		{"?format=json", "application/json", `"exported_by":"web:dana"`},
+	} {
+		res, err := http.Get(e.srv.URL + "/api/execs/dana/exports/" + id + tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), tt.ctype) ||
+			!strings.Contains(res.Header.Get("Content-Disposition"), id) || !strings.Contains(string(body), tt.want) {
+			t.Fatalf("export%s: %d %v\n%s", tt.query, res.StatusCode, res.Header, body)
+		}
+	}
+	res, err := http.Get(e.srv.URL + "/api/execs/dana/exports/ESC-9999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown case: %d", res.StatusCode)
 	}
 }

@@ -68,6 +68,7 @@ func (p *Playground) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/channel", guard(p.channel))
 	mux.Handle("POST /api/execs/{name}/actions", guard(p.execAction))
 	mux.Handle("POST /api/execs/{name}/commands", guard(p.execCommand))
+	mux.Handle("GET /api/execs/{name}/exports/{case}", guard(p.export))
 	mux.Handle("GET /api/events", guard(p.events))
 }
 
@@ -334,6 +335,30 @@ func (p *Playground) execCommand(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct {
 		Text string `json:"text"`
 	}{text})
+}
+
+// export downloads a case's transcript as Markdown, or JSON with ?format=json (moderators).
+func (p *Playground) export(w http.ResponseWriter, r *http.Request) {
+	name, ok := p.name(w, r.PathValue("name"))
+	if !ok {
+		return
+	}
+	t, err := p.svc.Export(r.Context(), executive(name), r.PathValue("case"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	switch r.URL.Query().Get("format") {
+	case "", "md", "markdown":
+		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+t.Case.ID+`.md"`)
+		_, _ = io.WriteString(w, t.Markdown())
+	case "json":
+		w.Header().Set("Content-Disposition", `attachment; filename="`+t.Case.ID+`.json"`)
+		writeJSON(w, http.StatusOK, t)
+	default:
+		p.badRequest(w, "Export as format=md or format=json.")
+	}
 }
 
 // events streams `owner` events for the owner named in the query (if any) and `channel` events

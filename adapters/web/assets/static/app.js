@@ -259,6 +259,11 @@
       });
       buttons.append(btn);
     }
+    const who = encodeURIComponent(currentExec());
+    const exp = `/api/execs/${who}/exports/${encodeURIComponent(c.id)}`;
+    buttons.append(el("span", { class: "exports" },
+      el("a", { href: exp, download: `${c.id}.md`, text: "Export .md" }),
+      el("a", { href: exp + "?format=json", download: `${c.id}.json`, text: ".json" })));
     if (buttons.children.length) card.append(buttons);
     const open = prompts.get(c.id);
     if (open && (c.buttons || []).some((b) => b.action === open.action)) card.append(renderPrompt(c.id));
