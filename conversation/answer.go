@@ -39,7 +39,7 @@ func parse(st *Step, text string, now time.Time) (value string, cut bool, err er
 		value, err = parseChoice(st, text)
 		return value, false, err
 	}
-	return "", false, invalid("I can't take an answer to this question.")
+	return "", false, invalid(say.NoAnswerHere)
 }
 
 // parseOther reads the free text typed after choosing Other; a typed choice still counts.
@@ -49,7 +49,7 @@ func parseOther(st *Step, text string) (value string, cut bool, err error) {
 	}
 	t := strings.TrimSpace(text)
 	if utf8.RuneCountInString(t) < max(st.MinLength, 2) {
-		return "", false, invalid("Please type a few words for %s.", strings.ToLower(st.Label))
+		return "", false, invalid(say.TypeFewWords, inSentence(st))
 	}
 	t, cut = truncate(t, st.maxLength())
 	return t, cut, nil
@@ -91,10 +91,10 @@ func parseYear(text string, lo, hi int) (string, error) {
 		year, _ = strconv.Atoi(short)
 		year += 2000 // model years start in 2008 here, so '19 is 2019
 	default:
-		return "", invalid("Please give the model year as four digits, for example %d.", hi-1)
+		return "", invalid(say.YearDigits, hi-1)
 	}
 	if year < lo || year > hi {
-		return "", invalid("Model years here run from %d to %d; %d is outside that.", lo, hi, year)
+		return "", invalid(say.YearRange, lo, hi, year)
 	}
 	return strconv.Itoa(year), nil
 }
@@ -104,19 +104,16 @@ func parseTicket(st *Step, text string) (string, error) {
 	t := strings.TrimSpace(text)
 	if isNone(normalize(t)) {
 		if st.RequireTicket {
-			return "", invalid("This line is for problems that normal service has not solved, so I need the number " +
-				"of your earlier service ticket or case. If you have not contacted service yet, please start there; " +
-				"they can often help quickly.")
+			return "", invalid(say.TicketRequired)
 		}
 		return TicketNone, nil
 	}
 	n := utf8.RuneCountInString(t)
 	if n < 3 || n > 64 || !strings.ContainsFunc(t, unicode.IsDigit) {
 		if st.RequireTicket {
-			return "", invalid("That doesn't look like a ticket or case number. Please type the number, for example SR-1234567.")
+			return "", invalid(say.TicketShapeRequired)
 		}
-		return "", invalid("That doesn't look like a ticket or case number. Please type the number, " +
-			"for example SR-1234567, or \"none\" if you have not had one.")
+		return "", invalid(say.TicketShape)
 	}
 	return t, nil
 }
@@ -125,7 +122,7 @@ func parseTicket(st *Step, text string) (string, error) {
 func parseText(st *Step, text string) (value string, cut bool, err error) {
 	t := strings.TrimSpace(text)
 	if n := utf8.RuneCountInString(t); n < st.MinLength {
-		return "", false, invalid("Please tell me a little more: at least %d characters (that was %d).", st.MinLength, n)
+		return "", false, invalid(say.TellMore, st.MinLength, n)
 	}
 	t, cut = truncate(t, st.maxLength())
 	return t, cut, nil
@@ -145,9 +142,9 @@ func parseChoice(st *Step, text string) (string, error) {
 		if isAgreement(t) {
 			return st.Choices[0].Value, nil
 		}
-		return "", invalid("Please press %s to go on, or Cancel to stop.", st.Choices[0].Label)
+		return "", invalid(say.PressToGoOn, st.Choices[0].Label)
 	}
-	return "", &InvalidError{Reason: "Please pick one of: " + optionList(st) + "."}
+	return "", invalid(say.PickOneOf, optionList(st))
 }
 
 // matchChoice finds the choice text names.
@@ -180,19 +177,27 @@ func optionList(st *Step) string {
 		fmt.Fprintf(&b, "%d. %s", i+1, c.Label)
 	}
 	if st.Other {
-		fmt.Fprintf(&b, " or %d. Other (type your own)", len(st.Choices)+1)
+		b.WriteString(say.OrOther.f(st.lang, len(st.Choices)+1))
 	}
 	return b.String()
 }
 
-// synonym maps the usual ways of saying yes, no and not sure to those choice values.
+// synonym maps the usual ways of saying yes, no and not sure, in the languages the engine
+// speaks, to those choice values.
 func synonym(t string) string {
 	switch t {
-	case "yes", "y", "yeah", "yep", "yup", "yes it is", "correct", "that's right", "that is right":
+	case "yes", "y", "yeah", "yep", "yup", "yes it is", "correct", "that's right", "that is right",
+		"ja", "jawohl", "genau", "stimmt", "richtig", "das stimmt",
+		"oui", "exact", "c'est exact", "c'est ça", "c'est bon",
+		"sí", "si", "correcto", "es correcto", "claro":
 		return "yes"
-	case "no", "n", "nope", "nah", "no it isn't", "no it is not", "wrong", "incorrect":
+	case "no", "n", "nope", "nah", "no it isn't", "no it is not", "wrong", "incorrect",
+		"nein", "falsch", "stimmt nicht", "non", "faux", "pas du tout", "incorrecto", "no es correcto":
 		return "no"
-	case "not sure", "unsure", "maybe", "don't know", "dont know", "i don't know", "i dont know", "dunno", "i'm not sure":
+	case "not sure", "unsure", "maybe", "don't know", "dont know", "i don't know", "i dont know", "dunno", "i'm not sure",
+		"nicht sicher", "unsicher", "weiß nicht", "weiss nicht", "ich weiß nicht", "keine ahnung", "vielleicht",
+		"pas sûr", "pas sur", "pas sûre", "je ne sais pas", "je sais pas", "peut-être",
+		"no sé", "no se", "no estoy seguro", "no estoy segura", "ni idea", "quizás", "tal vez":
 		return SafeNotSure
 	}
 	return ""
@@ -201,7 +206,9 @@ func synonym(t string) string {
 // isAgreement is an owner acknowledging the consent step in their own words.
 func isAgreement(t string) bool {
 	switch t {
-	case "ok", "okay", "sure", "agree", "i agree", "understood", "i understand", "got it", "go on", "start", "continue":
+	case "ok", "okay", "sure", "agree", "i agree", "understood", "i understand", "got it", "go on", "start", "continue",
+		"verstanden", "ich verstehe", "einverstanden", "weiter", "los",
+		"d'accord", "compris", "je comprends", "continuer", "entendido", "entiendo", "de acuerdo", "vale", "seguir":
 		return true
 	}
 	return synonym(t) == "yes"
@@ -211,7 +218,10 @@ func isAgreement(t string) bool {
 func isNone(t string) bool {
 	switch t {
 	case "none", "no", "n/a", "na", "nope", "-", "no ticket", "no case", "nothing", "not yet",
-		"i don't have one", "i dont have one", "don't have one", "dont have one":
+		"i don't have one", "i dont have one", "don't have one", "dont have one",
+		"keine", "kein", "keins", "nein", "kein ticket", "noch nicht", "habe keine", "ich habe keine",
+		"aucun", "aucune", "non", "pas encore", "je n'en ai pas", "pas de ticket",
+		"ninguno", "ninguna", "no tengo", "todavía no", "aún no", "sin ticket":
 		return true
 	}
 	return false

@@ -1,7 +1,6 @@
 package conversation
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -9,15 +8,29 @@ import (
 
 // Control words, typed or sent as ActionControl values; edit and submit also have their own actions.
 const (
-	cmdBack    = "back"
-	cmdSkip    = "skip"
-	cmdEdit    = "edit"
-	cmdRestart = "restart"
-	cmdCancel  = "cancel"
-	cmdHelp    = "help"
-	cmdStatus  = "status"
-	cmdSubmit  = "submit"
+	cmdBack     = "back"
+	cmdSkip     = "skip"
+	cmdEdit     = "edit"
+	cmdRestart  = "restart"
+	cmdCancel   = "cancel"
+	cmdHelp     = "help"
+	cmdStatus   = "status"
+	cmdSubmit   = "submit"
+	cmdLanguage = "language"
 )
+
+// controlWords are the control words in the other languages the engine speaks; an owner may
+// type any of them whatever language the dialogue is in.
+var controlWords = map[string]string{
+	"zurück": cmdBack, "zuruck": cmdBack, "retour": cmdBack, "atrás": cmdBack, "atras": cmdBack, "volver": cmdBack,
+	"überspringen": cmdSkip, "uberspringen": cmdSkip, "passer": cmdSkip, "saltar": cmdSkip,
+	"ändern": cmdEdit, "andern": cmdEdit, "bearbeiten": cmdEdit, "modifier": cmdEdit, "editar": cmdEdit,
+	"neu starten": cmdRestart, "neustart": cmdRestart, "von vorn": cmdRestart, "recommencer": cmdRestart, "reiniciar": cmdRestart, "empezar de nuevo": cmdRestart,
+	"abbrechen": cmdCancel, "annuler": cmdCancel, "cancelar": cmdCancel,
+	"hilfe": cmdHelp, "aide": cmdHelp, "ayuda": cmdHelp,
+	"statut": cmdStatus, "estado": cmdStatus,
+	"absenden": cmdSubmit, "senden": cmdSubmit, "envoyer": cmdSubmit, "enviar": cmdSubmit,
+}
 
 // command reads a control word from a button or from text that is only that word. An answer
 // that merely starts with one ("help! the brakes failed") stays an answer.
@@ -29,6 +42,8 @@ func command(in Input) (cmd, arg string) {
 		return cmdEdit, in.Value
 	case ActionSubmit:
 		return cmdSubmit, ""
+	case ActionLanguage:
+		return cmdLanguage, in.Value
 	case "":
 	default:
 		return "", ""
@@ -40,9 +55,17 @@ func command(in Input) (cmd, arg string) {
 	case "start over":
 		return cmdRestart, ""
 	}
+	if cmd, ok := controlWords[t]; ok {
+		return cmd, ""
+	}
 	// "edit vin", "edit model year": a field name is a word or three, not a sentence.
-	if rest, ok := strings.CutPrefix(t, cmdEdit+" "); ok && len(strings.Fields(rest)) <= 3 {
-		return cmdEdit, rest
+	for _, word := range []string{cmdEdit, "ändern", "andern", "bearbeiten", "modifier", "editar"} {
+		if rest, ok := strings.CutPrefix(t, word+" "); ok && len(strings.Fields(rest)) <= 3 {
+			return cmdEdit, rest
+		}
+	}
+	if arg, ok := parseLanguageCommand(in.Text); ok {
+		return cmdLanguage, arg
 	}
 	return "", ""
 }
@@ -65,6 +88,10 @@ func (t *turn) control(cmd, arg string) {
 		t.edit(arg)
 	case cmdSubmit:
 		t.submit()
+	case cmdLanguage:
+		if t.switchLanguage(arg) {
+			t.ask()
+		}
 	default:
 		t.stale()
 	}
@@ -86,7 +113,7 @@ func (t *turn) back() {
 	}
 	target := t.backTarget()
 	if target == "" {
-		t.sayText("This is the first question.")
+		t.sayText(t.tr(say.FirstQuestion))
 		t.ask()
 		return
 	}
@@ -117,7 +144,7 @@ func (t *turn) backTarget() string {
 // skip leaves an optional question unanswered; with pre-filled fields waiting it skips those.
 func (t *turn) skip() {
 	if t.s.Stage == StageReview {
-		t.sayText("There is nothing to skip here.")
+		t.sayText(t.tr(say.NothingToSkip))
 		t.ask()
 		return
 	}
@@ -128,7 +155,7 @@ func (t *turn) skip() {
 	}
 	st := t.current()
 	if !st.Optional {
-		t.sayText("Sorry, this question can't be skipped; the team needs the answer to take up your case.")
+		t.sayText(t.tr(say.CannotSkip))
 		t.ask()
 		return
 	}
@@ -138,7 +165,7 @@ func (t *turn) skip() {
 // edit asks one answered question again; from the review it returns there afterwards.
 func (t *turn) edit(name string) {
 	if name == "" {
-		t.say(Reply{Text: "Which answer would you like to change?", Buttons: editButtons(t.fields())})
+		t.say(Reply{Text: t.tr(say.WhichToEdit), Buttons: t.editButtons(t.fields())})
 		return
 	}
 	st := t.f.step(name)
@@ -150,7 +177,7 @@ func (t *turn) edit(name string) {
 			name, _ = truncate(name, 40)
 			name += "…"
 		}
-		t.sayText(fmt.Sprintf("I don't have a question called %q. You can edit: %s.", name, t.editableList()))
+		t.sayText(t.tr(say.NoSuchQuestion, name, t.editableList()))
 		t.ask()
 		return
 	}
@@ -173,10 +200,6 @@ func (t *turn) editableList() string {
 
 // help explains what the session is waiting for and the control words.
 func (t *turn) help() {
-	t.sayText(t.helpText() + "\n\n" + controlHelp)
+	t.sayText(t.helpText() + "\n\n" + t.tr(say.ControlHelp))
 	t.ask()
 }
-
-const controlHelp = "You can also type: back (previous question), skip (optional questions), " +
-	"edit <field> (change an answer, e.g. edit vin), restart (start over), " +
-	"cancel (stop; nothing is sent), help, or status (news on a submitted case)."

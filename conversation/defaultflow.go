@@ -1,10 +1,20 @@
 package conversation
 
+import (
+	_ "embed"
+	"fmt"
+	"maps"
+	"sync"
+
+	"github.com/goccy/go-yaml"
+)
+
 // DefaultFlow is the vehicle-owner intake (DESIGN.md §3). testdata/flow.yaml holds the same flow
 // as a file for operators to start from; a test keeps the two equal.
 func DefaultFlow() *Flow {
 	return &Flow{
-		Name: "vehicle-owner",
+		Name:         "vehicle-owner",
+		Translations: defaultTranslations(),
 		Greeting: "Hi, I'm the escalation assistant. I collect the details of a vehicle problem that normal " +
 			"service has not solved, so that a member of the executive team can take it up personally.",
 		EmergencyAdvice: "If anyone is hurt or in danger, call your local emergency number now. Do not drive the " +
@@ -157,4 +167,35 @@ func DefaultFlow() *Flow {
 			},
 		},
 	}
+}
+
+//go:embed defaultflow_translations.yaml
+var defaultTranslationsYAML []byte
+
+// defaultTranslationsOnce decodes the default flow's translations once; the file is part of the
+// binary and a test reads it, so a fault is a bug of this package.
+var defaultTranslationsOnce = sync.OnceValue(func() map[string]Translation {
+	var doc struct {
+		Translations map[string]Translation `yaml:"translations"`
+	}
+	if err := yaml.UnmarshalWithOptions(defaultTranslationsYAML, &doc, yaml.Strict()); err != nil {
+		panic(fmt.Sprintf("conversation: defaultflow_translations.yaml: %v", err))
+	}
+	return doc.Translations
+})
+
+// defaultTranslations is a fresh copy of the default flow's translations, so that a caller
+// who changes its flow changes no other.
+func defaultTranslations() map[string]Translation {
+	out := map[string]Translation{}
+	for lang, tr := range defaultTranslationsOnce() {
+		steps := make(map[string]StepText, len(tr.Steps))
+		for id, st := range tr.Steps {
+			st.Choices = maps.Clone(st.Choices)
+			steps[id] = st
+		}
+		tr.Steps = steps
+		out[lang] = tr
+	}
+	return out
 }

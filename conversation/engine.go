@@ -9,11 +9,12 @@ import (
 
 // Action names used in Buttons and Input.Action.
 const (
-	ActionChoose  = "choose"  // Value = the choice value
-	ActionControl = "control" // Value = back/skip/restart/cancel/help/status
-	ActionEdit    = "edit"    // Value = step id
-	ActionSubmit  = "submit"
-	ActionConfirm = "confirm" // Value = "yes"/"no" (pre-filled fields, VIN check digit override)
+	ActionChoose   = "choose"  // Value = the choice value
+	ActionControl  = "control" // Value = back/skip/restart/cancel/help/status
+	ActionEdit     = "edit"    // Value = step id
+	ActionSubmit   = "submit"
+	ActionConfirm  = "confirm"  // Value = "yes"/"no" (pre-filled fields, VIN check digit override)
+	ActionLanguage = "language" // Value = a language code: the owner switches to it
 )
 
 // Outcome tells the caller what to do beyond sending the replies.
@@ -36,7 +37,8 @@ type Result struct {
 // Engine runs a flow. It is a pure function of session and input, so it is safe for concurrent
 // use and every turn can be retried after a lost compare-and-set.
 type Engine struct {
-	flow *Flow
+	flow  *Flow
+	flows map[string]*Flow // f in each language it offers
 }
 
 // NewEngine runs f, which should have passed Validate; a nil flow means DefaultFlow.
@@ -44,7 +46,20 @@ func NewEngine(f *Flow) *Engine {
 	if f == nil {
 		f = DefaultFlow()
 	}
-	return &Engine{flow: f}
+	e := &Engine{flow: f, flows: map[string]*Flow{}}
+	for _, lang := range f.Offers() {
+		e.flows[lang] = f.localized(lang)
+	}
+	return e
+}
+
+// language is the language a session is spoken to in: its own when the flow offers it, else
+// the flow's.
+func (e *Engine) language(lang string) string {
+	if _, ok := e.flows[lang]; ok {
+		return lang
+	}
+	return e.flow.BaseLanguage()
 }
 
 // Flow returns the flow the engine runs. Callers must not change it.
@@ -86,7 +101,9 @@ func (e *Engine) Prompt(s Session, now time.Time) []Reply {
 // turn is the working state of one call; it owns a deep copy of the session, so the caller's
 // session is never changed.
 type turn struct {
-	f       *Flow
+	e       *Engine
+	f       *Flow  // the flow in lang
+	lang    string // the language the owner is spoken to in
 	s       Session
 	now     time.Time
 	replies []Reply
@@ -101,8 +118,19 @@ func (e *Engine) turn(s Session, now time.Time) *turn {
 	s.Pending = maps.Clone(s.Pending)
 	s.History = slices.Clone(s.History)
 	s.UpdatedAt = now
-	return &turn{f: e.flow, s: s, now: now}
+	t := &turn{e: e, s: s, now: now}
+	t.speak(s.Language)
+	return t
 }
+
+// speak switches the turn to lang (or the flow's language, when it does not offer lang).
+func (t *turn) speak(lang string) {
+	t.lang = t.e.language(lang)
+	t.f = t.e.flows[t.lang]
+}
+
+// tr is one of the engine's sentences in the session's language.
+func (t *turn) tr(m msg, args ...any) string { return m.f(t.lang, args...) }
 
 func (t *turn) result() Result {
 	return Result{Session: t.s, Replies: t.replies, Outcome: t.outcome}
@@ -119,23 +147,29 @@ func (t *turn) handle(in Input) {
 	cmd, arg := command(in)
 	switch t.s.Stage {
 	case StageIntake, StageReview:
+		t.settleLanguage(in, false)
 	case StageSubmitted:
-		t.submitted(cmd)
+		t.submitted(cmd, arg)
 		return
 	default: // new, cancelled, or a stage this version does not know
+		offer := t.settleLanguage(in, true)
 		switch cmd {
 		case cmdStatus:
 			t.outcome = OutcomeStatus
 		case cmdCancel:
 			t.cancel()
+		case cmdLanguage:
+			t.switchLanguage(arg)
+			t.restart(in.Extracted)
 		default:
+			t.offerLanguage(offer)
 			t.restart(in.Extracted)
 		}
 		return
 	}
 	if t.s.Stage == StageIntake && t.current() == nil {
 		// The flow changed under a stored session; its answers may not fit the new questions.
-		t.sayText("The questions have changed since we last spoke, so let's start again.")
+		t.sayText(t.tr(say.FlowChanged))
 		t.restart(nil)
 		return
 	}
@@ -153,10 +187,10 @@ func (t *turn) handle(in Input) {
 			t.ask()
 		}
 	case t.s.Stage == StageReview:
-		t.sayText("Please check your answers: press Submit to send them, or Edit to change one.")
+		t.sayText(t.tr(say.ReviewCheck))
 		t.ask()
 	case in.Text == "" && in.Action == "":
-		t.sayText("Sorry, I didn't catch that.")
+		t.sayText(t.tr(say.NotCaught))
 		t.ask()
 	case t.s.Confirm != "":
 		t.confirmValue(in)
@@ -201,6 +235,9 @@ func (t *turn) restart(extracted map[string]string) {
 		Answers:   map[string]string{},
 		Started:   t.now,
 		UpdatedAt: t.now,
+		// The owner's language outlives a restart: it is theirs, not the intake's.
+		Language:     t.s.Language,
+		LanguageFrom: t.s.LanguageFrom,
 	}
 	if t.f.Greeting != "" {
 		t.sayText(t.f.Greeting)
@@ -213,27 +250,30 @@ func (t *turn) restart(extracted map[string]string) {
 // cancel ends the session; nothing was sent, so nothing is kept.
 func (t *turn) cancel() {
 	t.s = Session{
-		Owner:     t.s.Owner,
-		Version:   t.s.Version,
-		Turns:     t.s.Turns,
-		Stage:     StageCancelled,
-		Started:   t.s.Started,
-		UpdatedAt: t.now,
+		Owner:        t.s.Owner,
+		Version:      t.s.Version,
+		Turns:        t.s.Turns,
+		Stage:        StageCancelled,
+		Started:      t.s.Started,
+		UpdatedAt:    t.now,
+		Language:     t.s.Language,
+		LanguageFrom: t.s.LanguageFrom,
 	}
-	t.sayText("Cancelled. Nothing has been sent. Write to me any time to start again.")
+	t.sayText(t.tr(say.Cancelled))
 	t.outcome = OutcomeCancel
 }
 
 // submitted answers a session whose case exists; the caller normally relays such messages to
 // the case and calls Handle only for control words.
-func (t *turn) submitted(cmd string) {
+func (t *turn) submitted(cmd, arg string) {
 	switch cmd {
 	case cmdStatus:
 		t.outcome = OutcomeStatus
 	case cmdRestart:
 		t.restart(nil)
+	case cmdLanguage:
+		t.switchLanguage(arg)
 	default:
-		t.sayText("Your case has been submitted and is with the team. Type status for news, " +
-			"or restart to report a different problem.")
+		t.sayText(t.tr(say.SubmittedAlready))
 	}
 }

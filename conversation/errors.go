@@ -5,13 +5,24 @@ import "fmt"
 // InvalidError is an answer the owner must correct. Reason is written for the owner, so an
 // adapter may show it as is.
 type InvalidError struct {
-	Reason string
+	Reason string // in English
+	// text and args say it in the owner's language.
+	text *msg
+	args []any
 }
 
 func (e *InvalidError) Error() string { return e.Reason }
 
-func invalid(format string, args ...any) error {
-	return &InvalidError{Reason: fmt.Sprintf(format, args...)}
+// in is the reason in lang.
+func (e *InvalidError) in(lang string) string {
+	if e.text == nil {
+		return e.Reason
+	}
+	return e.text.f(lang, e.args...)
+}
+
+func invalid(m msg, args ...any) error {
+	return &InvalidError{Reason: m.f(LangEnglish, args...), text: &m, args: args}
 }
 
 // FlowError is a problem in a flow definition. Path names the offending value the way the YAML

@@ -38,6 +38,28 @@ type Flow struct {
 	Greeting        string `yaml:"greeting"`                   // first message of a new session
 	EmergencyAdvice string `yaml:"emergency_advice,omitempty"` // shown at once when the owner says the vehicle is not safe to drive
 	Steps           []Step `yaml:"steps"`
+	// Language is the language of the texts above (one of Languages); empty means English.
+	Language string `yaml:"language,omitempty"`
+	// Translations are the flow's texts in other languages, by language code. Validate
+	// requires every text of the flow in each, so no owner meets a question in a language
+	// they did not choose.
+	Translations map[string]Translation `yaml:"translations,omitempty"`
+}
+
+// Translation is a flow's texts in one language. Ids, choice values, words, kinds and rules
+// are the flow's own and are not repeated.
+type Translation struct {
+	Greeting        string              `yaml:"greeting"`
+	EmergencyAdvice string              `yaml:"emergency_advice,omitempty"`
+	Steps           map[string]StepText `yaml:"steps"` // by step id
+}
+
+// StepText is a step's texts in one language.
+type StepText struct {
+	Label   string            `yaml:"label"`
+	Prompt  string            `yaml:"prompt"`
+	Help    string            `yaml:"help,omitempty"`
+	Choices map[string]string `yaml:"choices,omitempty"` // the label of each choice, by its value
 }
 
 // Step is one question of the flow.
@@ -62,6 +84,8 @@ type Step struct {
 	Min  int        `yaml:"min,omitempty"`
 	Max  int        `yaml:"max,omitempty"`
 	When *Condition `yaml:"when,omitempty"` // ask only when an earlier answer matches
+
+	lang string // the language of the texts above, set by Flow.localized; "" is English
 }
 
 // Choice is one button of a step.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -234,6 +235,45 @@ func FuzzVINModelYear(f *testing.F) {
 		}
 		if !ok && y != 0 {
 			t.Fatalf("VINModelYear(%q, %d, %d) = %d, false", vin, lo, hi, y)
+		}
+	})
+}
+
+// FuzzLanguage reads what owners and platforms say about language: a locale, a message to guess
+// the language of, a request to switch. A guess is one of the languages or nothing, and a
+// request names a language code the engine then speaks or is answered with the choice.
+func FuzzLanguage(f *testing.F) {
+	for _, s := range []string{"de-DE", "es-419", "language de", "Sprache: Deutsch", "auf Deutsch bitte",
+		"en français s'il vous plaît", "Hallo, mein Auto lädt nicht", "¿Qué?", "idioma", "lang \xff", "-_-"} {
+		f.Add(s)
+	}
+	e := NewEngine(DefaultFlow())
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		if l := ParseLocale(s); l != "" && !slices.Contains(Languages(), l) {
+			t.Fatalf("ParseLocale(%q) = %q", s, l)
+		}
+		if l, ok := DetectLanguage(s); ok != (l != "") || (ok && !slices.Contains(Languages(), l)) {
+			t.Fatalf("DetectLanguage(%q) = %q, %v", s, l, ok)
+		}
+		arg, ok := parseLanguageCommand(s)
+		if !ok && arg != "" {
+			t.Fatalf("parseLanguageCommand(%q) = %q without a command", s, arg)
+		}
+		res := e.Handle(Session{Owner: "web:fuzz"}, Input{Text: s, Locale: s}, now)
+		if l := res.Session.Language; l != "" && !slices.Contains(Languages(), l) {
+			t.Fatalf("session language %q from %q", l, s)
+		}
+		for _, r := range res.Replies {
+			if !utf8.ValidString(r.Text) || strings.Contains(r.Text, "%!") {
+				t.Fatalf("reply %q to %q", r.Text, s)
+			}
+		}
+		if ok {
+			res = e.Handle(res.Session, Input{Text: s}, now)
+			if len(res.Replies) == 0 {
+				t.Fatalf("no answer to %q", s)
+			}
 		}
 	})
 }

@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -50,7 +49,7 @@ func (t *turn) answer(in Input) {
 	switch {
 	case err == nil:
 		if cut {
-			t.sayText(fmt.Sprintf("That was long, so I kept the first %d characters.", st.maxLength()))
+			t.sayText(t.tr(say.KeptFirst, st.maxLength()))
 		}
 		t.accept(st, value)
 	case errors.Is(err, errOther):
@@ -63,7 +62,7 @@ func (t *turn) answer(in Input) {
 		// The message was about other things; confirming those comes first.
 		t.ask()
 	default:
-		t.sayText(reason(err))
+		t.sayText(t.reason(err))
 		t.ask()
 	}
 }
@@ -76,9 +75,9 @@ func choose(st *Step, value string) (string, error) {
 	case st.choice(value) != nil:
 		return value, nil
 	case len(st.Choices) > 0:
-		return "", &InvalidError{Reason: "Please pick one of: " + optionList(st) + "."}
+		return "", invalid(say.PickOneOf, optionList(st))
 	}
-	return "", invalid("That button belongs to an earlier question.")
+	return "", invalid(say.StaleButton)
 }
 
 // accept records value as the answer to st and moves on.
@@ -103,14 +102,14 @@ func (t *turn) accept(st *Step, value string) {
 func (t *turn) offerChoice(st *Step, in Input) {
 	kept := t.keepDraft(st, in.Text)
 	if kept {
-		t.sayText("I kept what you wrote as the description of the problem; you can change it on the summary at the end.")
+		t.sayText(t.tr(say.KeptDraft))
 	}
 	if v, ok := in.Extracted[st.ID]; ok && st.choice(v) != nil {
 		t.s.Confirm = v
 		t.ask()
 		return
 	}
-	t.sayText("I couldn't tell which of these it is; please press the closest one.")
+	t.sayText(t.tr(say.CouldNotTell))
 	t.ask()
 }
 
@@ -148,7 +147,7 @@ func (t *turn) confirmValue(in Input) {
 				return
 			}
 			t.s.Confirm = ""
-			t.sayText("All right, please type the VIN again.")
+			t.sayText(t.tr(say.TypeVINAgain))
 			t.ask()
 			return
 		}
@@ -171,7 +170,7 @@ func (t *turn) confirmValue(in Input) {
 				return
 			}
 			t.s.Confirm = ""
-			t.sayText("Which one fits best, then?")
+			t.sayText(t.tr(say.WhichFits))
 			t.ask()
 			return
 		}
@@ -256,15 +255,21 @@ func notSafe(v string) bool { return v == SafeNo || v == SafeNotSure }
 
 // stale answers a button from an earlier message that no longer fits.
 func (t *turn) stale() {
-	t.sayText("That button belongs to an earlier question.")
+	t.sayText(t.tr(say.StaleButton))
 	t.ask()
 }
 
-// reason is the owner-facing text of a validation error.
-func reason(err error) string {
+// reason is the owner-facing text of a validation error, in the owner's language.
+func (t *turn) reason(err error) string {
 	var bad *InvalidError
-	if errors.As(err, &bad) {
-		return bad.Reason
+	var digit *CheckDigitError
+	switch {
+	case errors.As(err, &bad):
+		return bad.in(t.lang)
+	case errors.As(err, &digit):
+		return digit.in(t.lang)
+	case errors.Is(err, ErrVINCheckDigit):
+		return t.tr(say.VINCheck)
 	}
-	return "Sorry, I couldn't use that answer."
+	return t.tr(say.CouldNotUse)
 }

@@ -23,10 +23,10 @@ func parseOdometerAnswer(text string) (string, error) {
 	}
 	n, unit, end, ok := scanOdometer(t, 0)
 	if !ok || strings.TrimSpace(strings.TrimRight(t[end:], ".! ")) != "" {
-		return "", invalid("Please give the odometer reading as a number with km or mi, for example 45,000 mi or 72000 km.")
+		return "", invalid(say.OdometerShape)
 	}
 	if n > maxOdometer {
-		return "", invalid("That is more than I'd expect on an odometer; please check the number.")
+		return "", invalid(say.OdometerTooBig)
 	}
 	if unit == "" {
 		return strconv.Itoa(n), errNoUnit

@@ -63,7 +63,7 @@ func (t *turn) confirmPending(in Input) {
 		for id, v := range corrected {
 			t.s.Pending[id] = v
 		}
-		t.sayText("Thanks, I corrected that.")
+		t.sayText(t.tr(say.Corrected))
 		t.resolvePending(true)
 		return
 	}
@@ -72,7 +72,7 @@ func (t *turn) confirmPending(in Input) {
 		yes, ok = true, true
 	}
 	if !ok {
-		t.sayText("Please answer yes or no.")
+		t.sayText(t.tr(say.YesOrNo))
 		t.ask()
 		return
 	}
@@ -88,7 +88,7 @@ func (t *turn) resolvePending(yes bool) {
 		t.keepPending(t.s.Pending)
 	case len(t.s.Pending) == 1:
 		t.s.Pending = nil
-		t.sayText("No problem; I'll ask you for it.")
+		t.sayText(t.tr(say.WillAskIt))
 	default:
 		t.s.Doubt = true
 	}
@@ -107,7 +107,7 @@ func (t *turn) whichWrong(in Input) {
 			t.s.Pending[id] = v
 		}
 		t.s.Doubt = false
-		t.sayText("Thanks, I corrected that.")
+		t.sayText(t.tr(say.Corrected))
 		t.keepPending(t.s.Pending)
 		t.ask()
 		return
@@ -115,7 +115,7 @@ func (t *turn) whichWrong(in Input) {
 	norm := normalize(name)
 	if norm == "all" || norm == "all of them" || norm == "everything" || synonym(norm) == "no" {
 		t.s.Pending, t.s.Doubt = nil, false
-		t.sayText("No problem; I'll ask you for each of them.")
+		t.sayText(t.tr(say.WillAskEach))
 		t.ask()
 		return
 	}
@@ -124,7 +124,7 @@ func (t *turn) whichWrong(in Input) {
 		st = t.f.stepByName(name)
 	}
 	if st == nil || t.s.Pending[st.ID] == "" {
-		t.sayText("Please press the one that is wrong.")
+		t.sayText(t.tr(say.PressWrong))
 		t.ask()
 		return
 	}
@@ -133,7 +133,7 @@ func (t *turn) whichWrong(in Input) {
 	kept := len(t.s.Pending)
 	t.keepPending(t.s.Pending)
 	if kept > 0 {
-		t.sayText(fmt.Sprintf("Thanks. I kept the rest and will ask for the %s; you can change anything on the summary at the end.", strings.ToLower(st.Label)))
+		t.sayText(t.tr(say.KeptRest, inSentence(st)))
 	}
 	t.ask()
 }
@@ -231,18 +231,18 @@ func (t *turn) pendingItems() (ids, items []string) {
 func (t *turn) pendingReply() Reply {
 	ids, items := t.pendingItems()
 	if t.s.Doubt {
-		r := Reply{Text: "Which one is wrong? I'll keep the others."}
+		r := Reply{Text: t.tr(say.WhichWrong)}
 		for i, id := range ids {
 			r.Buttons = append(r.Buttons, Button{Label: items[i], Action: ActionChoose, Value: id})
 		}
-		r.Buttons = append(r.Buttons, Button{Label: "All of them", Action: ActionChoose, Value: "all"})
+		r.Buttons = append(r.Buttons, Button{Label: t.tr(say.AllOfThem), Action: ActionChoose, Value: "all"})
 		return r
 	}
 	return Reply{
-		Text: "I picked up: " + strings.Join(items, ", ") + ". Is that right?",
+		Text: t.tr(say.PickedUp, strings.Join(items, ", ")),
 		Buttons: []Button{
-			{Label: "Yes", Action: ActionConfirm, Value: "yes"},
-			{Label: "No", Action: ActionConfirm, Value: "no"},
+			{Label: t.tr(say.Yes), Action: ActionConfirm, Value: "yes"},
+			{Label: t.tr(say.No), Action: ActionConfirm, Value: "no"},
 		},
 	}
 }

@@ -1,10 +1,6 @@
 package conversation
 
-import (
-	"fmt"
-	"strings"
-	"time"
-)
+import "strings"
 
 // ask renders what the session waits for: the review card, a confirmation, or the current step.
 func (t *turn) ask() {
@@ -18,8 +14,8 @@ func (t *turn) ask() {
 		t.say(t.pendingReply())
 	case t.s.TypingOther:
 		t.say(Reply{
-			Text:    fmt.Sprintf("Please type the %s.", strings.ToLower(st.Label)),
-			Buttons: []Button{{Label: "Back", Action: ActionControl, Value: cmdBack}},
+			Text:    t.tr(say.PleaseType, inSentence(st)),
+			Buttons: []Button{{Label: t.tr(say.Back), Action: ActionControl, Value: cmdBack}},
 		})
 	default:
 		t.say(t.prompt(st))
@@ -30,33 +26,33 @@ func (t *turn) ask() {
 func (t *turn) prompt(st *Step) Reply {
 	text := st.Prompt
 	if v := t.s.Answers[st.ID]; v != "" && st.Kind != KindConsent {
-		text += "\n\nCurrent answer: " + st.display(v)
+		text += "\n\n" + t.tr(say.CurrentAnswer, st.display(v))
 	}
 	var buttons []Button
 	if st.Kind == KindConsent && len(t.s.Pending) > 0 && len(st.Choices) > 0 {
 		// One press agrees and confirms, so an owner who said it all at once answers once.
 		_, items := t.pendingItems()
-		text += "\n\nFrom your message I noted: " + strings.Join(items, ", ") + "."
+		text += "\n\n" + t.tr(say.Noted, strings.Join(items, ", "))
 		return Reply{Text: text, Buttons: []Button{
-			{Label: st.Choices[0].Label + "; these are right", Action: ActionConfirm, Value: "yes"},
-			{Label: st.Choices[0].Label + "; something is wrong", Action: ActionConfirm, Value: "no"},
-			{Label: "Cancel", Action: ActionControl, Value: cmdCancel},
+			{Label: t.tr(say.ConsentRight, st.Choices[0].Label), Action: ActionConfirm, Value: "yes"},
+			{Label: t.tr(say.ConsentWrong, st.Choices[0].Label), Action: ActionConfirm, Value: "no"},
+			{Label: t.tr(say.Cancel), Action: ActionControl, Value: cmdCancel},
 		}}
 	}
 	for _, c := range st.Choices {
 		buttons = append(buttons, Button{Label: c.Label, Action: ActionChoose, Value: c.Value})
 	}
 	if st.Other {
-		buttons = append(buttons, Button{Label: "Other", Action: ActionChoose, Value: OtherValue})
+		buttons = append(buttons, Button{Label: t.tr(say.Other), Action: ActionChoose, Value: OtherValue})
 	}
 	if st.Kind == KindConsent {
-		buttons = append(buttons, Button{Label: "Cancel", Action: ActionControl, Value: cmdCancel})
+		buttons = append(buttons, Button{Label: t.tr(say.Cancel), Action: ActionControl, Value: cmdCancel})
 	}
 	if st.Optional {
-		buttons = append(buttons, Button{Label: "Skip", Action: ActionControl, Value: cmdSkip})
+		buttons = append(buttons, Button{Label: t.tr(say.Skip), Action: ActionControl, Value: cmdSkip})
 	}
 	if t.s.Editing || t.backTarget() != "" {
-		buttons = append(buttons, Button{Label: "Back", Action: ActionControl, Value: cmdBack})
+		buttons = append(buttons, Button{Label: t.tr(say.Back), Action: ActionControl, Value: cmdBack})
 	}
 	return Reply{Text: text, Buttons: buttons}
 }
@@ -66,8 +62,8 @@ func (t *turn) confirmReply(st *Step) Reply {
 	switch st.Kind {
 	case KindChoice:
 		r := Reply{
-			Text:    fmt.Sprintf("That sounds like %s: right?", st.display(t.s.Confirm)),
-			Buttons: []Button{{Label: "Yes", Action: ActionConfirm, Value: "yes"}},
+			Text:    t.tr(say.SoundsLike, st.display(t.s.Confirm)),
+			Buttons: []Button{{Label: t.tr(say.Yes), Action: ActionConfirm, Value: "yes"}},
 		}
 		for _, c := range st.Choices {
 			if c.Value != t.s.Confirm {
@@ -78,7 +74,7 @@ func (t *turn) confirmReply(st *Step) Reply {
 	case KindYear:
 		said := t.s.Answers[st.ID]
 		r := Reply{
-			Text:    fmt.Sprintf("The VIN says model year %s (its 10th character), but I have %s. Which is right?", t.s.Confirm, said),
+			Text:    t.tr(say.VINYear, t.s.Confirm, said),
 			Buttons: []Button{{Label: t.s.Confirm, Action: ActionChoose, Value: t.s.Confirm}},
 		}
 		if said != "" {
@@ -88,22 +84,22 @@ func (t *turn) confirmReply(st *Step) Reply {
 	}
 	if st.Kind == KindOdometer {
 		return Reply{
-			Text: fmt.Sprintf("Is that %s kilometres or miles?", t.s.Confirm),
+			Text: t.tr(say.KmOrMiles, t.s.Confirm),
 			Buttons: []Button{
-				{Label: "Kilometres", Action: ActionChoose, Value: UnitKm},
-				{Label: "Miles", Action: ActionChoose, Value: UnitMi},
+				{Label: t.tr(say.Km), Action: ActionChoose, Value: UnitKm},
+				{Label: t.tr(say.Miles), Action: ActionChoose, Value: UnitMi},
 			},
 		}
 	}
-	text := ErrVINCheckDigit.Error()
+	text := t.tr(say.VINCheck)
 	if _, err := ValidateVIN(t.s.Confirm); err != nil {
-		text = err.Error()
+		text = t.reason(err)
 	}
 	return Reply{
-		Text: text + "\n\nIs " + t.s.Confirm + " exactly what is on your vehicle?",
+		Text: text + "\n\n" + t.tr(say.VINExactly, t.s.Confirm),
 		Buttons: []Button{
-			{Label: "Yes, it's correct", Action: ActionConfirm, Value: "yes"},
-			{Label: "No, re-enter", Action: ActionConfirm, Value: "no"},
+			{Label: t.tr(say.VINCorrect), Action: ActionConfirm, Value: "yes"},
+			{Label: t.tr(say.VINReenter), Action: ActionConfirm, Value: "no"},
 		},
 	}
 }
@@ -113,58 +109,56 @@ func (t *turn) helpText() string {
 	st := t.current()
 	switch {
 	case t.s.Stage == StageReview || st == nil:
-		return "This is the summary of your answers. Press Edit next to an answer to change it, or Submit to send everything to the team."
+		return t.tr(say.HelpReview)
 	case t.s.Confirm != "" && st.Kind == KindVIN:
-		return "The 9th character of a North American VIN is a check digit computed from the others, so a mismatch " +
-			"usually means a typo. If you have checked the VIN and it is right, say yes; otherwise say no and type it again."
+		return t.tr(say.HelpVINCheck)
 	case t.s.Confirm != "" && st.Kind == KindChoice:
-		return "Say yes if that is what the problem is mainly about, or press the one that fits better."
+		return t.tr(say.HelpChoiceConfirm)
 	case t.s.Confirm != "" && st.Kind == KindYear:
-		return "The 10th character of a North American or Chinese VIN gives the model year. Press the year that is right."
+		return t.tr(say.HelpYearConfirm)
 	case t.s.Confirm != "":
-		return "Tell me whether the odometer shows kilometres or miles."
+		return t.tr(say.HelpUnit)
 	case t.pendingOutstanding() && t.s.Doubt:
-		return "Press the detail that is wrong: I'll ask you for it and keep the others."
+		return t.tr(say.HelpWhichWrong)
 	case t.pendingOutstanding():
-		return "I found these details in your message. Yes keeps them and I won't ask for them again; no lets you say which one is wrong."
+		return t.tr(say.HelpPending)
 	case st.Help != "":
-		return st.Help + skippable(st)
+		return st.Help + t.skippable(st)
 	}
-	return kindHelp(st, t.now) + skippable(st)
+	return t.kindHelp(st) + t.skippable(st)
 }
 
-func kindHelp(st *Step, now time.Time) string {
+func (t *turn) kindHelp(st *Step) string {
 	switch st.Kind {
 	case KindConsent:
-		begin := "the first button"
+		begin := t.tr(say.FirstButton)
 		if len(st.Choices) > 0 {
 			begin = st.Choices[0].Label
 		}
-		return "Press " + begin + " to begin, or Cancel to stop. Nothing is shared until you submit the summary at the end."
+		return t.tr(say.HelpConsent, begin)
 	case KindTicket:
 		if st.RequireTicket {
-			return "Type the ticket or case number from your earlier contact with service, for example SR-1234567."
+			return t.tr(say.HelpTicketRequired)
 		}
-		return "Type the ticket or case number from your earlier contact with service, for example SR-1234567, or none if you have not had one."
+		return t.tr(say.HelpTicket)
 	case KindVIN:
-		return "The VIN has 17 letters and digits. You'll find it in the app, on your registration, " +
-			"or through the windshield at the bottom of the driver's side."
+		return t.tr(say.HelpVIN)
 	case KindYear:
-		return fmt.Sprintf("Type the model year as four digits, from %d to %d.", st.Min, yearMax(st, now))
+		return t.tr(say.HelpYear, st.Min, yearMax(st, t.now))
 	case KindOdometer:
-		return "Type the odometer reading with its unit, for example 45,000 mi or 72000 km."
+		return t.tr(say.HelpOdometer)
 	case KindChoice, KindSafe:
-		return "Press a button, or type its number or name: " + optionList(st) + "."
+		return t.tr(say.HelpChoice, optionList(st))
 	}
 	if st.MinLength > 0 {
-		return fmt.Sprintf("Write it in your own words, at least %d characters.", st.MinLength)
+		return t.tr(say.HelpTextMin, st.MinLength)
 	}
-	return "Write it in your own words."
+	return t.tr(say.HelpText)
 }
 
-func skippable(st *Step) string {
+func (t *turn) skippable(st *Step) string {
 	if st.Optional {
-		return " You can skip this one."
+		return t.tr(say.HelpSkippable)
 	}
 	return ""
 }

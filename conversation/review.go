@@ -7,6 +7,12 @@ func (e *Engine) Fields(s Session) []Field {
 	return fieldsOf(e.flow, s.Answers)
 }
 
+// FieldsIn is Fields with the labels and choices in lang, when the flow offers it; what the
+// owner wrote stays as written.
+func (e *Engine) FieldsIn(s Session, lang string) []Field {
+	return fieldsOf(e.flows[e.language(lang)], s.Answers)
+}
+
 func (t *turn) fields() []Field { return fieldsOf(t.f, t.s.Answers) }
 
 func fieldsOf(f *Flow, answers map[string]string) []Field {
@@ -25,22 +31,22 @@ func fieldsOf(f *Flow, answers map[string]string) []Field {
 // reviewCard is every answer on one card, an edit button for each, and submit.
 func (t *turn) reviewCard() Reply {
 	fields := t.fields()
-	buttons := editButtons(fields)
+	buttons := t.editButtons(fields)
 	buttons = append(buttons,
-		Button{Label: "Submit", Action: ActionSubmit},
-		Button{Label: "Restart", Action: ActionControl, Value: cmdRestart},
+		Button{Label: t.tr(say.Submit), Action: ActionSubmit},
+		Button{Label: t.tr(say.Restart), Action: ActionControl, Value: cmdRestart},
 	)
 	return Reply{
-		Text:    "Here is everything you told me. Edit anything that is wrong, then press Submit to send it to the team.",
+		Text:    t.tr(say.Review),
 		Fields:  fields,
 		Buttons: buttons,
 	}
 }
 
-func editButtons(fields []Field) []Button {
+func (t *turn) editButtons(fields []Field) []Button {
 	buttons := make([]Button, 0, len(fields)+2)
 	for _, f := range fields {
-		buttons = append(buttons, Button{Label: "Edit " + f.Label, Action: ActionEdit, Value: f.Key})
+		buttons = append(buttons, Button{Label: t.tr(say.Edit, f.Label), Action: ActionEdit, Value: f.Key})
 	}
 	return buttons
 }
@@ -48,7 +54,7 @@ func editButtons(fields []Field) []Button {
 // submit ends the intake; the caller creates the case, fills CaseID and tells the owner.
 func (t *turn) submit() {
 	if t.s.Stage != StageReview {
-		t.sayText("There are still a few questions before you can submit.")
+		t.sayText(t.tr(say.NotYet))
 		t.ask()
 		return
 	}

@@ -42,7 +42,12 @@ type Session struct {
 	History []string `json:"history,omitempty"`
 	CaseID  string   `json:"case_id,omitempty"`
 	Safety  bool     `json:"safety,omitempty"` // the owner said the vehicle is not safe to drive
-	Turns   int      `json:"turns,omitempty"`
+	// Language is the language the owner is spoken to in (one of Languages); empty until known,
+	// and then the flow's. LanguageFrom says how it was chosen (LanguageFromPlatform, ...): the
+	// owner's own choice is never overridden.
+	Language     string `json:"language,omitempty"`
+	LanguageFrom string `json:"language_from,omitempty"`
+	Turns        int    `json:"turns,omitempty"`
 	// LastEvent is the platform event id of the last turn: when that event is delivered again
 	// (its first answer may have been lost with a process), its answer is given again.
 	LastEvent string    `json:"last_event,omitempty"`
@@ -83,4 +88,8 @@ type Input struct {
 	// Extracted holds the fields an Extractor found in Text, keyed by step id. The caller runs the
 	// extractor before Handle so that Handle stays pure; the engine validates every value again.
 	Extracted map[string]string
+	// Locale is the owner's locale as the platform gives it ("de-DE"), or "" when it gives
+	// none (a Discord DM, the playground). A session takes its language from it, else from
+	// what the owner writes, until the owner chooses one.
+	Locale string
 }

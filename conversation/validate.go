@@ -34,7 +34,10 @@ func (f *Flow) Validate() error {
 		}
 		seen[f.Steps[i].ID] = i
 	}
-	return f.validateRoles()
+	if err := f.validateRoles(); err != nil {
+		return err
+	}
+	return f.validateTranslations()
 }
 
 func (f *Flow) validateStep(i int, seen map[string]int) error {

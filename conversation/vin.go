@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,9 +17,11 @@ type CheckDigitError struct {
 }
 
 func (e *CheckDigitError) Error() string {
-	return fmt.Sprintf("The 9th character of this VIN should be %c for the rest of it to add up; "+
-		"please check it for a typo.", e.Want)
+	return e.in(LangEnglish)
 }
+
+// in is the error in lang.
+func (e *CheckDigitError) in(lang string) string { return say.VINCheckWant.f(lang, e.Want) }
 
 // Is makes errors.Is(err, ErrVINCheckDigit) true.
 func (e *CheckDigitError) Is(target error) bool { return target == ErrVINCheckDigit }
@@ -43,15 +44,15 @@ func ValidateVIN(vin string) (normalized string, err error) {
 		return r
 	}, vin)
 	if n := utf8.RuneCountInString(normalized); n != vinLength {
-		return "", &InvalidError{Reason: fmt.Sprintf("A VIN has 17 characters; I count %d.", n)}
+		return "", invalid(say.VINLength, n)
 	}
 	for i := 0; i < len(normalized); i++ {
 		c := normalized[i]
 		switch {
 		case c == 'I' || c == 'O' || c == 'Q':
-			return "", &InvalidError{Reason: "VINs never contain the letters I, O or Q; did you mean 1 or 0?"}
+			return "", invalid(say.VINIOQ)
 		case !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z'):
-			return "", &InvalidError{Reason: "A VIN has only letters and digits."}
+			return "", invalid(say.VINChars)
 		}
 	}
 	if want := vinCheckDigit(normalized); normalized[8] != want && VINCheckDigitRequired(normalized) {
