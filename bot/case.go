@@ -50,7 +50,10 @@ type Summary struct {
 type Answer struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
-	Value string `json:"value"`
+	Value string `json:"value"` // as the executives read it: a choice's label, else the owner's words
+	// Choice is the choice's value when the answer is a choice ("billing", "not_sure"): what
+	// triage reads, whatever language the labels are in.
+	Choice string `json:"choice,omitempty"`
 }
 
 // Post is where a case card was posted: a channel ("slack:C0123") and the message there.

@@ -309,7 +309,8 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	now := s.clock.Now()
 	owner := Identity(sess.Owner)
 	var answers []Answer
-	for _, f := range s.engine.Fields(sess) {
+	// Executives read the case in the operator's language; what the owner wrote stays as written.
+	for _, f := range s.engine.FieldsIn(sess, s.cfg.Language) {
 		// A case names its answers by role, so the summary, the card and dedupe read the same
 		// keys whatever the flow file calls its steps.
 		key := f.Key
@@ -317,9 +318,14 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 			key = f.Role
 		}
 		// Answers were cleaned as they came in; a session saved by an older version was not.
-		answers = append(answers, Answer{Key: key, Label: f.Label, Value: Clean(f.Value)})
+		answers = append(answers, Answer{Key: key, Label: f.Label, Value: Clean(f.Value), Choice: f.Choice})
 	}
-	in := SummaryInput{Answers: answers, Safety: sess.Safety}
+	in := SummaryInput{
+		Answers:       answers,
+		Safe:          s.engine.Answer(sess, conversation.RoleSafe),
+		Language:      s.engine.Language(s.cfg.Language),
+		OwnerLanguage: s.engine.Language(sess.Language),
+	}
 	c := Case{
 		ID:        sess.CaseID,
 		Status:    StatusOpen,

@@ -163,8 +163,22 @@ type Summarizer interface {
 
 // SummaryInput is what a summarizer may read.
 type SummaryInput struct {
+	// Answers are the case's answers, labelled in Language; what the owner wrote is as written.
 	Answers []Answer
-	Safety  bool // the owner said the vehicle is not safe to drive
+	// Safe is the owner's answer to "is the vehicle safe to drive?" as its choice value:
+	// conversation.SafeNo (the case is critical), conversation.SafeNotSure (high), "yes", or ""
+	// when the flow did not ask. Both no and not sure make the case safety-critical.
+	Safe string
+	// Language is the operator's (LANGUAGE): the summary is written for executives in it.
+	// OwnerLanguage is the language the owner was spoken to in.
+	Language      string
+	OwnerLanguage string
+}
+
+// SafetyConcern reports an answer to "is the vehicle safe to drive?" that shows the emergency
+// advice and makes the case safety-critical: no, or not sure.
+func (in SummaryInput) SafetyConcern() bool {
+	return in.Safe == conversation.SafeNo || in.Safe == conversation.SafeNotSure
 }
 
 // Clock is the time source; tests pass a fixed one.

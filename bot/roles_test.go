@@ -67,7 +67,8 @@ func TestRenamedFlowKeepsWhatTheCoreNeeds(t *testing.T) {
 	if !strings.HasPrefix(sum.Title, "2019 Model 3: ") || !strings.Contains(strings.Join(sum.KeyFacts, "|"), "VIN: "+validVIN) {
 		t.Errorf("summary lost the vehicle: title %q, facts %q", sum.Title, sum.KeyFacts)
 	}
-	if !sum.Safety || sum.Severity != bot.SeverityCritical || !strings.Contains(sum.Text, "The owner answered: Not sure.") {
+	// "Not sure" raises the severity to high (a "no" would make it critical) and is quoted as given.
+	if !sum.Safety || sum.Severity != bot.SeverityHigh || !strings.Contains(sum.Text, "The owner answered: Not sure.") {
 		t.Errorf("safety triage lost: %+v", sum)
 	}
 	if sum.Ask != answers["outcome"] {

@@ -52,6 +52,9 @@ type Config struct {
 	// PatternAlertAt is how many open cases of one model, model year and category make the
 	// escalation channels be told; zero: never.
 	PatternAlertAt int
+	// Language is the operator's language (one of conversation.Languages): executives read a
+	// case's answers and its template summary in it. Empty: the flow's own language.
+	Language string
 }
 
 // Defaults fills the zero fields of c.

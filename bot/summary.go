@@ -47,17 +47,23 @@ func TemplateSummary(in SummaryInput) Summary {
 		return a.Value
 	}
 	vehicle := strings.TrimSpace(strings.Join(nonEmpty(get(conversation.RoleYear), get(conversation.RoleModel)), " "))
-	category := get(conversation.RoleCategory)
+	category, _ := find(conversation.RoleCategory)
 	description := get(conversation.RoleDescription)
+	lang := in.Language
 
-	safety := in.Safety || SafetyMentioned(description) || strings.HasPrefix(strings.ToLower(category), "safety")
+	// Triage reads the category's choice value, and its label for a flow whose values say
+	// little, so it does not depend on the language the labels are in.
+	kind := strings.ToLower(category.Choice + " " + category.Value)
+	concern := in.SafetyConcern()
+	safety := concern || SafetyMentioned(description) || strings.HasPrefix(kind, "safety")
 	severity := SeverityMedium
 	switch {
-	case in.Safety:
+	case in.Safe == conversation.SafeNo:
 		severity = SeverityCritical
 	case safety:
+		// "Not sure" is a concern the owner cannot rule out, not a car that cannot be driven.
 		severity = SeverityHigh
-	case strings.Contains(strings.ToLower(category), "billing"), strings.Contains(strings.ToLower(category), "paperwork"):
+	case strings.Contains(kind, "billing"), strings.Contains(kind, "paperwork"), category.Choice == "delivery":
 		severity = SeverityLow
 	}
 
@@ -66,39 +72,46 @@ func TemplateSummary(in SummaryInput) Summary {
 		title = vehicle + ": " + title
 	}
 	if title == "" {
-		title = "Escalation"
+		title = core.SumTitle.in(lang)
 	}
 
-	var text strings.Builder
+	var body strings.Builder
 	if vehicle != "" {
-		fmt.Fprintf(&text, "%s. ", vehicle)
+		fmt.Fprintf(&body, "%s. ", vehicle)
 	}
-	if category != "" {
-		fmt.Fprintf(&text, "Category: %s. ", category)
+	if category.Value != "" {
+		body.WriteString(core.SumCategory.f(lang, category.Value))
 	}
-	if in.Safety {
+	if concern {
 		// The owner's own answer, as given: "not sure" is not "no", though both raise the severity.
 		if a, ok := find(conversation.RoleSafe); ok && a.Value != "" {
-			fmt.Fprintf(&text, "%s? The owner answered: %s. ", a.Label, a.Value)
+			body.WriteString(core.SumSafeAnswer.f(lang, a.Label, a.Value))
 		} else {
-			text.WriteString("The owner's answers raise a concern about whether the vehicle is safe to drive. ")
+			body.WriteString(core.SumSafeConcern.in(lang))
 		}
 	}
-	text.WriteString(description)
+	body.WriteString(description)
 
 	var facts []string
-	for _, k := range []struct{ key, label string }{
-		{conversation.RoleVIN, "VIN"}, {conversation.RoleOdometer, "Odometer"}, {conversation.RoleLocation, "Location"},
-		{conversation.RoleTicket, "Prior ticket"}, {conversation.RoleStarted, "Since"},
+	for _, k := range []struct {
+		key  string
+		fact text
+	}{
+		{conversation.RoleVIN, core.FactVIN}, {conversation.RoleOdometer, core.FactOdometer}, {conversation.RoleLocation, core.FactLocation},
+		{conversation.RoleTicket, core.FactTicket}, {conversation.RoleStarted, core.FactSince},
 	} {
 		if v := get(k.key); v != "" {
-			facts = append(facts, k.label+": "+v)
+			facts = append(facts, k.fact.f(lang, v))
 		}
+	}
+	if in.OwnerLanguage != "" && in.OwnerLanguage != lang && !(lang == "" && in.OwnerLanguage == conversation.LangEnglish) {
+		// Executives answer the owner in words the owner reads.
+		facts = append(facts, core.SumOwnerLanguage.f(lang, conversation.LanguageName(in.OwnerLanguage)))
 	}
 	return Summary{
 		Title:     Truncate(title, MaxTitle),
-		Text:      Truncate(strings.TrimSpace(text.String()), MaxSummary),
-		Category:  category,
+		Text:      Truncate(strings.TrimSpace(body.String()), MaxSummary),
+		Category:  category.Value,
 		Severity:  severity,
 		Safety:    safety,
 		KeyFacts:  facts,

@@ -53,8 +53,10 @@ func NewEngine(f *Flow) *Engine {
 	return e
 }
 
-// language is the language a session is spoken to in: its own when the flow offers it, else
-// the flow's.
+// Language is the language a session with language lang is spoken to in: lang when the flow
+// offers it, else the flow's own.
+func (e *Engine) Language(lang string) string { return e.language(lang) }
+
 func (e *Engine) language(lang string) string {
 	if _, ok := e.flows[lang]; ok {
 		return lang

@@ -58,17 +58,17 @@ func TestWalkThrough(t *testing.T) {
 	c.stage(StageReview)
 	card := c.res.Replies[len(c.res.Replies)-1]
 	wantFields := []Field{
-		{"ticket", "ticket", "Service ticket", "SR-1234567"},
-		{"model", "model", "Model", "Model 3"},
-		{"year", "year", "Model year", "2019"},
-		{"vin", "vin", "VIN", vinModel3},
-		{"odometer", "odometer", "Odometer", "45000 mi"},
-		{"location", "location", "Location", "Austin, Texas"},
-		{"category", "category", "Issue category", "Battery & charging"},
-		{"safe", "safe", "Safe to drive", "Yes"},
-		{"description", "description", "Description", walkThrough[9].text},
-		{"started", "started", "Started", "about three weeks ago"},
-		{"outcome", "outcome", "Desired outcome", "A repair that lasts."},
+		{"ticket", "ticket", "Service ticket", "SR-1234567", ""},
+		{"model", "model", "Model", "Model 3", "model_3"},
+		{"year", "year", "Model year", "2019", ""},
+		{"vin", "vin", "VIN", vinModel3, ""},
+		{"odometer", "odometer", "Odometer", "45000 mi", ""},
+		{"location", "location", "Location", "Austin, Texas", ""},
+		{"category", "category", "Issue category", "Battery & charging", "battery"},
+		{"safe", "safe", "Safe to drive", "Yes", "yes"},
+		{"description", "description", "Description", walkThrough[9].text, ""},
+		{"started", "started", "Started", "about three weeks ago", ""},
+		{"outcome", "outcome", "Desired outcome", "A repair that lasts.", ""},
 	}
 	if !reflect.DeepEqual(card.Fields, wantFields) {
 		t.Fatalf("card fields\n%+v\nwant\n%+v", card.Fields, wantFields)
@@ -191,7 +191,7 @@ func TestOtherModel(t *testing.T) {
 	c.send("Roadster 2.0")
 	c.answer("model", "Roadster 2.0")
 	c.step("year")
-	if got := c.e.Fields(c.s)[1]; got != (Field{"model", "model", "Model", "Roadster 2.0"}) {
+	if got := c.e.Fields(c.s)[1]; got != (Field{"model", "model", "Model", "Roadster 2.0", ""}) {
 		t.Fatalf("field %+v", got)
 	}
 

@@ -296,7 +296,7 @@ func TestGermanOwnerWholeIntake(t *testing.T) {
 		t.Fatalf("buttons %+v", c.lastButtons())
 	}
 	fields := c.res.Replies[len(c.res.Replies)-1].Fields
-	if !slices.Contains(fields, Field{Key: "safe", Role: RoleSafe, Label: "Fahrbereit", Value: "Nicht sicher"}) {
+	if !slices.Contains(fields, Field{Key: "safe", Role: RoleSafe, Label: "Fahrbereit", Value: "Nicht sicher", Choice: SafeNotSure}) {
 		t.Fatalf("fields %+v", fields)
 	}
 	c.send("ändern kilometerstand")
@@ -309,7 +309,7 @@ func TestGermanOwnerWholeIntake(t *testing.T) {
 	// The case reads in the operator's language, with the owner's words as written.
 	e := NewEngine(DefaultFlow())
 	en := e.FieldsIn(c.s, LangEnglish)
-	if !slices.Contains(en, Field{Key: "safe", Role: RoleSafe, Label: "Safe to drive", Value: "Not sure"}) ||
+	if !slices.Contains(en, Field{Key: "safe", Role: RoleSafe, Label: "Safe to drive", Value: "Not sure", Choice: SafeNotSure}) ||
 		!slices.Contains(en, Field{Key: "outcome", Role: RoleOutcome, Label: "Desired outcome", Value: "Eine dauerhafte Reparatur."}) {
 		t.Fatalf("fields in English %+v", en)
 	}

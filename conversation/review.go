@@ -23,7 +23,11 @@ func fieldsOf(f *Flow, answers map[string]string) []Field {
 		if v == "" || st.Kind == KindConsent || !f.applies(st, answers) {
 			continue
 		}
-		fields = append(fields, Field{Key: st.ID, Role: st.FieldRole(), Label: st.Label, Value: st.display(v)})
+		field := Field{Key: st.ID, Role: st.FieldRole(), Label: st.Label, Value: st.display(v)}
+		if st.choice(v) != nil {
+			field.Choice = v
+		}
+		fields = append(fields, field)
 	}
 	return fields
 }

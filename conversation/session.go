@@ -68,6 +68,9 @@ type Field struct {
 	Role  string `json:"role,omitempty"`
 	Label string `json:"label"`
 	Value string `json:"value"`
+	// Choice is the choice's value when the answer is one of the step's choices; Value is then
+	// its label.
+	Choice string `json:"choice,omitempty"`
 }
 
 // Reply is one message from the bot to the owner, as data; adapters render it.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"escalation-bot/bot"
+	"escalation-bot/conversation"
 )
 
 // Kind is what a part of a case card is.
@@ -95,7 +96,9 @@ func Card(c bot.Card) []Part {
 	}
 	fact(KindStatus, "Status", string(c.Status), false, time.Time{})
 	fact(KindSeverity, "Severity", string(c.Severity), false, time.Time{})
-	fact(KindSafety, "Safe to drive", SafetyWords(c.Safety), false, time.Time{})
+	// The answer is the flow's label, which an operator wrote: escaped like outside text.
+	safe := safeAnswer(c)
+	fact(KindSafety, "Safe to drive", SafetyWords(safe, c.Safety), safe != "", time.Time{})
 	fact(KindOwner, "Owner", c.Owner, true, time.Time{})
 	if who := claimer(c); who != "" {
 		fact(KindClaimedBy, "Claimed by", who, true, c.ClaimedAt)
@@ -149,12 +152,28 @@ func claimer(c bot.Card) string {
 	return string(c.ClaimedBy)
 }
 
-// SafetyWords answers "safe to drive?" for a case.
-func SafetyWords(safetyCritical bool) string {
-	if safetyCritical {
+// SafetyWords answers "safe to drive?" for a case: the owner's answer as given ("Not sure" is
+// not "No"), marked when the case is safety-critical; without an answer, what the triage says.
+func SafetyWords(answer string, safetyCritical bool) string {
+	switch {
+	case answer != "" && safetyCritical:
+		return answer + " (safety-critical)"
+	case answer != "":
+		return answer
+	case safetyCritical:
 		return "NO: safety-critical"
 	}
 	return "yes"
+}
+
+// safeAnswer is the owner's answer to "is the vehicle safe to drive?" on the card, or "".
+func safeAnswer(c bot.Card) string {
+	for _, a := range c.Fields {
+		if a.Key == conversation.RoleSafe {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 // NoteLabel is what a case's note is called on its card, by the status it has.

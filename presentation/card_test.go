@@ -151,7 +151,8 @@ func TestStars(t *testing.T) {
 }
 
 func TestWords(t *testing.T) {
-	if SafetyWords(true) != "NO: safety-critical" || SafetyWords(false) != "yes" {
+	if SafetyWords("", true) != "NO: safety-critical" || SafetyWords("", false) != "yes" ||
+		SafetyWords("Not sure", true) != "Not sure (safety-critical)" || SafetyWords("Yes", false) != "Yes" {
 		t.Error("safety words")
 	}
 	for s, want := range map[bot.Status]string{bot.StatusOpen: "Note", bot.StatusClaimed: "Note", bot.StatusResolved: "Resolution", bot.StatusClosed: "Closed because"} {

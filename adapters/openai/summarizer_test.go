@@ -659,3 +659,26 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// The model reads the owner's safety answer by its value, so "not sure" reaches it as not sure,
+// and is asked to write in the operator's language.
+func TestSummarizeSendsSafeToDriveAndLanguage(t *testing.T) {
+	srv := newFake(t, replies(answer(mustJSON(goodSummary()))))
+	s, _ := newSummarizer(t, srv.config())
+	in := caseInput()
+	in.Answers = append(in.Answers, bot.Answer{Key: "safe", Label: "Fahrbereit", Value: "Nicht sicher", Choice: conversation.SafeNotSure})
+	in.Safe, in.Language = conversation.SafeNotSure, conversation.LangGerman
+	if _, err := s.Summarize(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	user := srv.requests()[0].message("user")
+	var doc struct {
+		SafeToDrive string `json:"safe_to_drive"`
+	}
+	if err := json.Unmarshal([]byte(block(t, user, "owner_data")), &doc); err != nil || doc.SafeToDrive != conversation.SafeNotSure {
+		t.Fatalf("safe_to_drive %q (%v) in %s", doc.SafeToDrive, err, user)
+	}
+	if !strings.Contains(user, "in German; quotes stay exactly as the owner wrote them") {
+		t.Fatalf("user message does not ask for German: %s", user)
+	}
+}
