@@ -34,6 +34,10 @@ type OwnerEvent struct {
 	Text   string
 	Action string
 	Value  string
+	// Locale is the owner's locale as the platform gives it ("de-DE": Slack's user locale,
+	// Discord's interaction locale), or "" when it gives none. The intake speaks its language,
+	// unless the owner's message or choice says otherwise.
+	Locale string
 	// Redelivered: the event may have been handled before by a process that died, or answered
 	// to a client that never got the answer. If it was handled, and was the owner's last
 	// event, its answer is given again (the case id, or the question waiting).
@@ -102,10 +106,10 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		return nil, nil
 	}
 	if b := turn.Block; b != nil && (b.Until.IsZero() || b.Until.After(now)) {
-		return []conversation.Reply{blockedReply(*b)}, nil
+		return []conversation.Reply{blockedReply(*b, turn.Session.Language)}, nil
 	}
 	if turn.Recent > s.cfg.RateLimit {
-		return []conversation.Reply{{Text: "You are sending messages faster than we can read them. Please wait a minute, then carry on; nothing you sent before is lost."}}, nil
+		return []conversation.Reply{{Text: core.RateLimited.in(turn.Session.Language)}}, nil
 	}
 	if isVerdict(ev) {
 		return s.verdict(ctx, ev)
@@ -128,14 +132,14 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		turn.Found = false
 	}
 	if turn.Pause != nil {
-		return []conversation.Reply{pausedReply(*turn.Pause)}, nil
+		return []conversation.Reply{pausedReply(*turn.Pause, turn.Session.Language)}, nil
 	}
 
 	if turn.Found && strings.TrimSpace(ev.Text) == "" && ev.Action == "" {
 		// An owner who comes back without saying anything (/escalate again, an empty message)
 		// gets the question we are waiting for; nothing changes.
 		if prompt := s.engine.Prompt(sess, now); len(prompt) > 0 {
-			return append([]conversation.Reply{{Text: "Let's carry on where we were:"}}, prompt...), nil
+			return append([]conversation.Reply{{Text: core.CarryOn.in(sess.Language)}}, prompt...), nil
 		}
 	}
 	res := s.step(ctx, t, turn, now)
@@ -173,20 +177,22 @@ func (s *Service) step(ctx context.Context, t *ownerTurn, turn Turn, now time.Ti
 	sess, ev := turn.Session, t.ev
 	text := strings.TrimSpace(ev.Text)
 	if !turn.Found || sess.Stage == conversation.StageCancelled || sess.Stage == conversation.StageSubmitted {
-		res := s.engine.Start(string(ev.Owner), now)
-		res.Session.Version = sess.Version
-		if text != "" {
-			// Keep what the first message already said, so the owner is not asked again. The
-			// owner has not consented yet, so only the rules read it: nothing leaves for a model.
-			if fields := s.extractWith(ctx, t, s.rules); len(fields) > 0 {
-				next := s.engine.Handle(res.Session, conversation.Input{Extracted: fields}, now)
-				res.Session = next.Session
-				res.Replies = append(res.Replies, next.Replies...)
-			}
+		// A new intake, in the language of the platform or of the first message, keeping what
+		// the first message already said so the owner is not asked again. The owner has not
+		// consented yet, so only the rules read it: nothing leaves for a model. The owner's
+		// language outlives an earlier intake.
+		fresh := conversation.Session{Owner: string(ev.Owner), Version: sess.Version, Language: sess.Language, LanguageFrom: sess.LanguageFrom}
+		in := conversation.Input{Text: text, Locale: ev.Locale}
+		if ev.Action == conversation.ActionLanguage {
+			in = conversation.Input{Action: ev.Action, Value: ev.Value, Locale: ev.Locale}
 		}
+		if text != "" {
+			in.Extracted = s.extractWith(ctx, t, s.rules)
+		}
+		res := s.engine.Open(fresh, in, now)
 		return res
 	}
-	in := conversation.Input{Text: ev.Text, Action: ev.Action, Value: ev.Value}
+	in := conversation.Input{Text: ev.Text, Action: ev.Action, Value: ev.Value, Locale: ev.Locale}
 	if ev.Action == "" && text != "" && sess.Stage == conversation.StageIntake && s.extractable(sess) {
 		in.Extracted = s.extractWith(ctx, t, s.extractor)
 	}
@@ -259,28 +265,25 @@ func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.S
 	switch {
 	case errors.Is(err, ErrOwnerHasOpenCase):
 		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
-		return []conversation.Reply{{Text: fmt.Sprintf(
-			"You already have an open case, %s. Anything you write here goes to the team handling it.", c.ID)}}
+		return []conversation.Reply{{Text: core.OwnerHasOpenCase.f(sess.Language, c.ID)}}
 	case errors.Is(err, ErrVINHasOpenCase):
 		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
-		return []conversation.Reply{{Text: fmt.Sprintf(
-			"This vehicle already has an open case, %s. I added your report to it; you will hear here when its status changes, and anything you write here goes to the team handling it.", c.ID)}}
+		return []conversation.Reply{{Text: core.VINHasOpenCase.f(sess.Language, c.ID)}}
 	case err != nil:
 		// The submission is committed and its post check is queued: the case will be created
 		// and posted by the next attempt, so the owner can rely on the id.
 		s.log.ErrorContext(ctx, "create case, will retry", "case", sess.CaseID, "owner", ev.Owner, "err", err)
 	}
-	return []conversation.Reply{s.submittedNow(sess.CaseID)}
+	return []conversation.Reply{s.submittedNow(sess.CaseID, sess.Language)}
 }
 
-func submitted(caseID string) conversation.Reply {
-	return conversation.Reply{Text: fmt.Sprintf(
-		"Thank you. Your case is %s and it is now with the executive team. You will hear here when someone picks it up; anything you write here is added to the case.", caseID)}
+func submitted(caseID, lang string) conversation.Reply {
+	return conversation.Reply{Text: core.Submitted.f(lang, caseID)}
 }
 
 // submittedNow is the submission's answer, with the support hours when they are closed.
-func (s *Service) submittedNow(caseID string) conversation.Reply {
-	r := submitted(caseID)
+func (s *Service) submittedNow(caseID, lang string) conversation.Reply {
+	r := submitted(caseID, lang)
 	if note := s.afterHours(s.clock.Now()); note != "" {
 		r.Text += " " + note
 	}
@@ -297,7 +300,7 @@ func (s *Service) whereOwnerStands(turn Turn, ev OwnerEvent, now time.Time) []co
 	case !turn.Found || ev.ID == "" || sess.LastEvent != ev.ID:
 		return nil
 	case sess.Stage == conversation.StageSubmitted && sess.CaseID != "":
-		return []conversation.Reply{submitted(sess.CaseID)}
+		return []conversation.Reply{submitted(sess.CaseID, sess.Language)}
 	}
 	return s.engine.Prompt(sess, now)
 }
@@ -438,7 +441,7 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	}
 	if isNotFound(err) && sess.UpdatedAt.After(s.clock.Now().Add(-time.Hour)) {
 		// Just submitted; the case is being created.
-		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is being filed; write again in a minute to add to it.", sess.CaseID)}}, true, nil
+		return []conversation.Reply{{Text: core.BeingFiled.f(sess.Language, sess.CaseID)}}, true, nil
 	}
 	if err == nil && !c.Open() {
 		replies, ok, err := s.comment(ctx, ev, c)
@@ -490,26 +493,26 @@ func statusWords(c Case) string {
 
 func (s *Service) intakeStatus(sess conversation.Session) conversation.Reply {
 	if sess.CaseID != "" {
-		return conversation.Reply{Text: fmt.Sprintf("Your case is %s.", sess.CaseID)}
+		return conversation.Reply{Text: core.CaseIs.f(sess.Language, sess.CaseID)}
 	}
-	return conversation.Reply{Text: fmt.Sprintf("You have no case yet: we are still collecting the details (%d answered so far). Carry on where we stopped, or type help.", len(sess.Answers))}
+	return conversation.Reply{Text: core.NoCaseYet.f(sess.Language, len(sess.Answers))}
 }
 
-func blockedReply(b Block) conversation.Reply {
-	text := "Sorry, this escalation line is not available to you at the moment"
+func blockedReply(b Block, lang string) conversation.Reply {
+	text := core.Blocked.in(lang)
 	if !b.Until.IsZero() {
-		text += " (until " + b.Until.UTC().Format("2 Jan 2006 15:04 MST") + ")"
+		text += core.BlockedUntil.f(lang, b.Until.UTC().Format("2 Jan 2006 15:04 MST"))
 	}
 	if b.Reason != "" {
-		text += ". Reason: " + b.Reason
+		text += core.BlockedReason.f(lang, b.Reason)
 	}
-	return conversation.Reply{Text: text + ". Your regular service channels are still open to you."}
+	return conversation.Reply{Text: text + core.BlockedEnd.in(lang)}
 }
 
-func pausedReply(p Pause) conversation.Reply {
+func pausedReply(p Pause, lang string) conversation.Reply {
 	msg := p.Message
 	if msg == "" {
-		msg = "The escalation line is paused for a short while. Please try again later; your regular service channels are open."
+		msg = core.Paused.in(lang)
 	}
 	return conversation.Reply{Text: msg}
 }

@@ -85,6 +85,25 @@ func (e *Engine) Handle(s Session, in Input, now time.Time) Result {
 	return t.result()
 }
 
+// Open starts a new intake from the owner's first event. s is a fresh session for the owner
+// (it may carry the owner's language from an earlier intake, and the stored version). The
+// greeting and the first step are in the platform's or the message's language, with
+// in.Extracted kept to confirm; a request for a language ("language de", a language button)
+// is honoured first. Other control words in a first message are read as its text.
+func (e *Engine) Open(s Session, in Input, now time.Time) Result {
+	t := e.turn(s, now)
+	t.s.Turns++
+	in.Text = strings.ToValidUTF8(strings.TrimSpace(in.Text), "\uFFFD")
+	offer := t.settleLanguage(in, true)
+	if cmd, arg := command(in); cmd == cmdLanguage {
+		t.switchLanguage(arg)
+	} else {
+		t.offerLanguage(offer)
+	}
+	t.restart(in.Extracted)
+	return t.result()
+}
+
 // Prompt repeats what the session is waiting for, for a reminder or when an owner comes back.
 // It returns nothing for a session that is not in intake or review.
 func (e *Engine) Prompt(s Session, now time.Time) []Reply {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"escalation-bot/adapters/discord"
@@ -71,6 +72,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			ConfirmResolutionWithin:  cfg.Clocks.ConfirmWithin,
 			CooldownAfterCase:        cfg.Clocks.Cooldown,
 			PatternAlertAt:           cfg.PatternAlertAt,
+			Language:                 cfg.Language,
 		}),
 		fx.Provide(
 			http.NewServeMux,
@@ -169,6 +171,10 @@ func loadFlow(cfg Config) (*conversation.Flow, error) {
 	f, err := conversation.LoadFlow(cfg.FlowFile)
 	if err != nil {
 		return nil, fmt.Errorf("FLOW_FILE: %w", err)
+	}
+	if cfg.Language != "" && !f.Speaks(cfg.Language) {
+		return nil, fmt.Errorf("LANGUAGE %s: %s has no %s translation; add translations.%s to it, or use one of %s",
+			cfg.Language, cfg.FlowFile, cfg.Language, cfg.Language, strings.Join(f.Offers(), ", "))
 	}
 	return f, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
+	"escalation-bot/conversation"
 
 	"flag"
 	"fmt"
@@ -23,6 +24,7 @@ type Config struct {
 	Tenant        string
 	Playground    string // "auto", "true" or "false"
 	FlowFile      string
+	Language      string // the operator's: executives read cases in it; "" is the flow's own
 	Channels      []string
 	Moderators    []string
 	Claimers      []string
@@ -123,6 +125,15 @@ func settings() []setting {
 			}},
 		{"FLOW_FILE", "flow-file", "", "YAML file that replaces the default intake flow",
 			func(c *Config, v string) error { c.FlowFile = v; return nil }},
+		{"LANGUAGE", "language", "", "the operator's language, in which executives read case answers and template summaries: en, de, fr or es; empty: the flow's own (en for the default flow)",
+			func(c *Config, v string) error {
+				v = strings.ToLower(strings.TrimSpace(v))
+				if v != "" && !slices.Contains(conversation.Languages(), v) {
+					return fmt.Errorf("use one of %s", strings.Join(conversation.Languages(), ", "))
+				}
+				c.Language = v
+				return nil
+			}},
 		{"ESCALATION_CHANNELS", "channels", "", "comma-separated escalation channels, platform-qualified (web:escalations, slack:C0123ABC, discord:1234); empty: web:escalations when the playground is on",
 			func(c *Config, v string) error { c.Channels = list(v); return checkChannels(c.Channels) }},
 		{"MODERATORS", "moderators", "", "comma-separated moderators: identities (web:dana), roles (role:123) or platform wildcards (web:*); empty: web:* (everyone in the playground) when the playground is on and no moderator is named",

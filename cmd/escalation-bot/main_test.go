@@ -168,6 +168,14 @@ func TestStartupErrors(t *testing.T) {
 	dir := t.TempDir()
 	badFlow := filepath.Join(dir, "flow.yaml")
 	os.WriteFile(badFlow, []byte("name: x\ngreeting: hi\nemergency_advice: call 112\nsteps:\n  - id: a\n    label: A\n    kind: banana\n    prompt: hi\n"), 0o600)
+	// The default flow without its translations: English only.
+	whole, err := os.ReadFile("../../conversation/testdata/flow.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	englishFlow := filepath.Join(dir, "english.yaml")
+	english, _, _ := strings.Cut(string(whole), "\ntranslations:")
+	os.WriteFile(englishFlow, []byte(english), 0o600)
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -178,6 +186,8 @@ func TestStartupErrors(t *testing.T) {
 		{"unreachable Redis", map[string]string{"REDIS_URL": "redis://127.0.0.1:1"}, []string{"127.0.0.1:1", "not reachable"}},
 		{"malformed flow file", map[string]string{"FLOW_FILE": badFlow}, []string{"flow.yaml:7", "banana"}},
 		{"missing flow file", map[string]string{"FLOW_FILE": filepath.Join(dir, "none.yaml")}, []string{"none.yaml"}},
+		{"unknown LANGUAGE", map[string]string{"LANGUAGE": "klingon"}, []string{"LANGUAGE", "en, de, fr, es"}},
+		{"LANGUAGE the flow file lacks", map[string]string{"LANGUAGE": "de", "FLOW_FILE": englishFlow}, []string{"LANGUAGE de", "no de translation", "use one of en"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,33 @@
+package bot
+
+import (
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"escalation-bot/conversation"
+)
+
+var verbPattern = regexp.MustCompile(`%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]`)
+
+// Every sentence the core says to owners, and every word of the template summary, exists in
+// every language the intake speaks, with the same verbs.
+func TestTextsComplete(t *testing.T) {
+	v := reflect.ValueOf(core)
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		m := v.Field(i).Interface().(text)
+		want := verbPattern.FindAllString(m.en, -1)
+		for _, lang := range conversation.Languages() {
+			s := m.in(lang)
+			if strings.TrimSpace(s) == "" {
+				t.Errorf("%s has no %s text", name, lang)
+			}
+			if got := verbPattern.FindAllString(s, -1); !slices.Equal(got, want) {
+				t.Errorf("%s in %s has verbs %v, English %v", name, lang, got, want)
+			}
+		}
+	}
+}
