@@ -73,6 +73,8 @@ func clickEvent(i *discordgo.Interaction, c click, value string) bot.OwnerEvent 
 		Name:   userName(user),
 		Action: c.action,
 		Value:  value,
+		// The locale of the owner's Discord client; DMs carry none.
+		Locale: string(i.Locale),
 	}
 }
 

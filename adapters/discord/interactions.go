@@ -264,7 +264,7 @@ func (a *Adapter) escalate(ctx context.Context, i *discordgo.Interaction) {
 		a.followup(ctx, i, refusal)
 		return
 	}
-	err := a.startIntake(ctx, user, eventID(i.ID), "")
+	err := a.startIntake(ctx, user, eventID(i.ID), "", string(i.Locale))
 	text := dmSent
 	if err != nil {
 		a.logError(ctx, "start intake", err, "owner", owner)
@@ -305,7 +305,9 @@ func (a *Adapter) invite(ctx context.Context, i *discordgo.Interaction, data dis
 		a.followup(ctx, i, "That message was written by a bot; invite a person instead.")
 		return
 	}
-	err := a.startIntake(ctx, target.Author, eventID(i.ID), inviteText)
+	// The interaction's locale is the inviter's, not the invited member's: the intake goes by
+	// what the member writes.
+	err := a.startIntake(ctx, target.Author, eventID(i.ID), inviteText, "")
 	name := userName(target.Author)
 	text := fmt.Sprintf("I've invited %s to the escalation line in a direct message.", name)
 	if err != nil {
@@ -319,14 +321,15 @@ func (a *Adapter) invite(ctx context.Context, i *discordgo.Interaction, data dis
 }
 
 // startIntake opens the user's DM, writes greeting first when set, and runs an empty owner
-// event there: the intake starts, or the owner is reminded where it stopped.
-func (a *Adapter) startIntake(ctx context.Context, user *discordgo.User, id, greeting string) error {
+// event there: the intake starts, or the owner is reminded where it stopped. locale is the
+// user's Discord locale when the user invoked it, which a new intake speaks.
+func (a *Adapter) startIntake(ctx context.Context, user *discordgo.User, id, greeting, locale string) error {
 	owner := identity(user.ID)
 	channel, err := a.msgr.dmChannel(ctx, user.ID)
 	if err != nil {
 		return fmt.Errorf("open DM with %s: %w", owner, err)
 	}
-	replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: userName(user)})
+	replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: userName(user), Locale: locale})
 	if err != nil {
 		return err
 	}

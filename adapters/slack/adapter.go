@@ -286,6 +286,7 @@ func (a *Adapter) ownerMessage(ctx context.Context, ev dmEvent) error {
 	a.api.rememberDM(ev.user, ev.channel)
 	owner := ev.owner
 	owner.Name = a.api.userName(ctx, ev.user, "")
+	owner.Locale = a.api.userLocale(ctx, ev.user)
 	owner.Redelivered = inbox.Redelivered(ctx)
 	replies, err := a.svc.HandleOwner(ctx, owner)
 	if bot.Retryable(err) {
@@ -314,7 +315,7 @@ func (a *Adapter) startIntake(ctx context.Context, id, team, user, name string, 
 	channel, err := a.api.openDM(ctx, user)
 	if err == nil {
 		var replies []conversation.Reply
-		replies, err = a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: a.api.userName(ctx, user, name), Redelivered: inbox.Redelivered(ctx)})
+		replies, err = a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: a.api.userName(ctx, user, name), Locale: a.api.userLocale(ctx, user), Redelivered: inbox.Redelivered(ctx)})
 		if bot.Retryable(err) {
 			return err
 		}
@@ -389,6 +390,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 		a.api.rememberDM(ic.User.ID, c.channel)
 		ev := *c.owner
 		ev.Name = a.api.userName(ctx, ic.User.ID, payloadName(ic.User))
+		ev.Locale = a.api.userLocale(ctx, ic.User.ID)
 		ev.Redelivered = inbox.Redelivered(ctx)
 		replies, err := a.svc.HandleOwner(ctx, ev)
 		if bot.Retryable(err) {

@@ -38,6 +38,7 @@ type api struct {
 	log    *slog.Logger
 
 	names   *ttlcache.Cache[string]
+	locales *ttlcache.Cache[string] // the user's locale ("de-DE"), "" when Slack gave none
 	dms     *ttlcache.Cache[string]
 	members *ttlcache.Cache[map[string]bool]
 }
@@ -53,6 +54,7 @@ func newAPI(cfg Config, logger *slog.Logger) *api {
 		http:    hc,
 		log:     logger,
 		names:   ttlcache.New[string](nameTTL, cacheSize),
+		locales: ttlcache.New[string](nameTTL, cacheSize),
 		dms:     ttlcache.New[string](dmTTL, cacheSize),
 		members: ttlcache.New[map[string]bool](membersTTL, 1000),
 	}
@@ -257,7 +259,30 @@ func (a *api) userName(ctx context.Context, user, fallback string) string {
 	}
 	name := firstNonEmpty(u.Profile.DisplayName, u.RealName, u.Profile.RealName, u.Name, fallback, user)
 	a.names.Put(user, name)
+	// slack-go asks users.info with include_locale=true, so the locale comes with the name.
+	a.locales.Put(user, u.Locale)
 	return name
+}
+
+// userLocale is the user's Slack locale ("de-DE"), from the users.info lookup userName makes
+// (cached with the name), or "" when Slack could not be asked or gave none: the intake then
+// goes by what the owner writes.
+func (a *api) userLocale(ctx context.Context, user string) string {
+	if locale, ok := a.locales.Get(user); ok {
+		return locale
+	}
+	var u *slackgo.User
+	err := a.call(ctx, "users.info", func(ctx context.Context) error {
+		var err error
+		u, err = a.client.GetUserInfoContext(ctx, user)
+		return err
+	})
+	if err != nil {
+		a.log.DebugContext(ctx, "user locale lookup failed", "user", user, "err", err)
+		return ""
+	}
+	a.locales.Put(user, u.Locale)
+	return u.Locale
 }
 
 // person looks the user up and says whether they exist: errNoUser when Slack does not know
@@ -280,6 +305,7 @@ func (a *api) person(ctx context.Context, user string) (string, error) {
 	}
 	name := firstNonEmpty(u.Profile.DisplayName, u.RealName, u.Profile.RealName, u.Name, user)
 	a.names.Put(user, name)
+	a.locales.Put(user, u.Locale)
 	return name, nil
 }
 

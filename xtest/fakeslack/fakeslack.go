@@ -101,7 +101,7 @@ type failRule struct {
 	errCode    string
 }
 
-type user struct{ id, name, teamID string }
+type user struct{ id, name, teamID, locale string }
 
 // New starts a fake Slack for the test; it is closed when the test ends.
 func New(t testing.TB) *Server {
@@ -341,6 +341,16 @@ func (s *Server) SetUser(id, name, teamID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[id] = user{id: id, name: name, teamID: teamID}
+}
+
+// SetUserLocale gives a known user a locale ("de-DE"), which users.info answers, as Slack
+// does, only when asked with include_locale=true.
+func (s *Server) SetUserLocale(id, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[id]
+	u.locale = locale
+	s.users[id] = u
 }
 
 // ResponseURL is a response_url served by this server; what is posted to it is recorded

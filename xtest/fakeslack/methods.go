@@ -1,6 +1,7 @@
 package fakeslack
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -624,7 +625,7 @@ func (s *Server) usersInfo(form url.Values) (reply, string) {
 	if !ok {
 		return errReply("user_not_found"), ""
 	}
-	return okReply(map[string]any{"user": map[string]any{
+	fields := map[string]any{
 		"id":        u.id,
 		"team_id":   u.teamID,
 		"name":      u.name,
@@ -644,8 +645,12 @@ func (s *Server) usersInfo(form url.Values) (reply, string) {
 		"is_bot":      u.id == BotUserID,
 		"is_app_user": false,
 		"updated":     1700000000,
-		"locale":      "en-US",
-	}}), ""
+	}
+	// Slack answers the locale only to include_locale=true; a user who set none reads en-US.
+	if form.Get("include_locale") == "true" {
+		fields["locale"] = cmp.Or(u.locale, "en-US")
+	}
+	return okReply(map[string]any{"user": fields}), ""
 }
 
 func (s *Server) usergroupsUsersList(form url.Values) (reply, string) {
