@@ -165,6 +165,9 @@ func (st *Step) display(v string) string {
 	if c := st.choice(v); c != nil {
 		return c.Label
 	}
+	if st.Kind == KindTicket && v == TicketNone {
+		return say.NoTicket.in(st.lang)
+	}
 	return v
 }
 

@@ -41,7 +41,7 @@ type sentences struct {
 	VINCheck, VINCheckWant, VINLength, VINIOQ, VINChars                                              msg
 	LanguageNow, LanguageChoose, LanguageUnknown, LanguageOffer                                      msg
 	Yes, No, Back, Cancel, Other, Skip, Submit, Restart, Edit, AllOfThem, Km, Miles                  msg
-	VINCorrect, VINReenter                                                                           msg
+	VINCorrect, VINReenter, NoTicket                                                                 msg
 }
 
 // say holds every sentence the engine says to an owner.
@@ -534,4 +534,5 @@ var say = sentences{
 	Miles:      msg{en: "Miles", de: "Meilen", fr: "Miles", es: "Millas"},
 	VINCorrect: msg{en: "Yes, it's correct", de: "Ja, sie stimmt", fr: "Oui, c'est exact", es: "Sí, es correcto"},
 	VINReenter: msg{en: "No, re-enter", de: "Nein, neu eingeben", fr: "Non, ressaisir", es: "No, volver a escribir"},
+	NoTicket:   msg{en: "none", de: "keine", fr: "aucun", es: "ninguno"},
 }

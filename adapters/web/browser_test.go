@@ -179,10 +179,21 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		!strings.Contains(review, "Battery & charging") || !strings.Contains(review, "<b>twice</b>") {
 		t.Errorf("review card = %q, want the VIN, the model, the category and the description as typed", review)
 	}
+	// Every Edit button reads on one line: not "E", "di", "t" stacked (the window is 1,400 wide).
+	oneLine, err := chromedp.Run(steps, chromedp.Evaluate[bool](`[...document.querySelectorAll("#owner-log li:last-child table.review td.edit button")]
+		.every((b) => b.getClientRects().length > 0 && b.offsetHeight < 2 * parseFloat(getComputedStyle(b).lineHeight || "16"))`))
+	if err != nil || !oneLine {
+		t.Errorf("an Edit button of the review card wraps (%v)", err)
+	}
 	do("submit the review card",
 		chromedp.Click(chromedp.CSS(`#owner-log li:last-child button[data-action="submit"]`)),
 		lastReply("ESC-"),
 		chromedp.WaitVisible(chromedp.CSS(`#cases .card[data-case]`)))
+	// The card shows what the owner asks for.
+	ask, err := chromedp.Run(steps, chromedp.Text(chromedp.CSS(`#cases .card .ask-text`)))
+	if err != nil || ask != "A repair that fixes the charging for good" {
+		t.Errorf("the card's ask = %q (%v)", ask, err)
+	}
 
 	id, err := chromedp.Run(steps, chromedp.Evaluate[string](`document.querySelector("#cases .card").dataset.case`))
 	if err != nil {

@@ -86,10 +86,13 @@
         // An edit button belongs on the row of the field it edits.
         const i = buttons.findIndex((b) => b.value === f.key);
         const edit = i >= 0 ? buttons.splice(i, 1)[0] : null;
+        // The row names the field, so the button says only the verb, in the owner's language:
+        // "Edit VIN" is "Edit", "Ändern: FIN" is "Ändern".
+        const verb = edit ? edit.label.replace(f.label, "").replace(/[\s:]+$/, "").trim() || "Edit" : "";
         table.append(el("tr", { "data-field": f.key },
           el("th", { text: f.label }),
-          el("td", { text: f.value }),
-          el("td", { class: "edit" }, edit ? ownerButton(edit, "Edit") : null)));
+          el("td", { class: "value", text: f.value }),
+          el("td", { class: "edit" }, edit ? ownerButton(edit, verb) : null)));
       }
       box.append(table);
     }
@@ -223,6 +226,11 @@
         c.rating_comment ? el("q", { class: "rating-comment", text: c.rating_comment }) : null));
     }
     if (c.summary) card.append(el("p", { class: "summary", text: c.summary }));
+    if (c.ask) {
+      card.append(el("p", { class: "ask" },
+        el("span", { class: "ask-label", text: "The owner asks for: " }),
+        el("q", { class: "ask-text", text: c.ask })));
+    }
     if (c.note) card.append(el("p", { class: "note", text: "Note: " + c.note }));
 
     if (c.answers && c.answers.length) {
