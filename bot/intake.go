@@ -62,7 +62,8 @@ type ownerTurn struct {
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
 // event changes nothing and returns no replies, or, when ev.Redelivered, the answer again.
-func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) ([]conversation.Reply, error) {
+func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversation.Reply, err error) {
+	defer func(start time.Time) { s.observer.Turn(ctx, time.Since(start), err) }(time.Now())
 	// Everything the owner wrote is cleaned here, where it enters, so that the dialogue, the
 	// extractor and the summarizer, the card and the thread all read the same clean text.
 	ev.Text, ev.Name, ev.Value = Clean(ev.Text), Clean(ownerName(ev)), Clean(ev.Value)

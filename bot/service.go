@@ -101,6 +101,7 @@ type Service struct {
 	hooks       []Hook
 	messengers  map[string]Messenger
 	clock       Clock
+	observer    Observer
 	log         *slog.Logger
 }
 
@@ -119,6 +120,7 @@ type Params struct {
 	Messengers []Messenger `group:"messengers"`
 	Hooks      []Hook      `group:"hooks"`
 	Clock      Clock
+	Observer   Observer `optional:"true"`
 	Logger     *slog.Logger
 }
 
@@ -136,6 +138,7 @@ func NewService(p Params) *Service {
 		messengers: make(map[string]Messenger),
 		hooks:      p.Hooks,
 		clock:      p.Clock,
+		observer:   p.Observer,
 		log:        p.Logger,
 	}
 	if s.clock == nil {
@@ -143,6 +146,9 @@ func NewService(p Params) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.observer == nil {
+		s.observer = noObserver{}
 	}
 	if s.summarizer == nil {
 		s.summarizer = NewTemplateSummarizer()
