@@ -132,3 +132,38 @@ func (q *DueQueue) Reschedule(ctx context.Context, item, next bot.DueItem) error
 	}
 	return nil
 }
+
+// outboxMatch finds the members of outbox items: encoding/json writes kind first.
+var outboxMatch = `{"kind":"` + bot.DueDeliver + `",*`
+
+// Depth is what the queue holds, for monitoring: every item (due or not, leased or not), the
+// outbox items among them (kind deliver), and the earliest due time, zero when the queue is
+// empty. A leased item counts with its lease end, so an earliest time in the past means work
+// nobody has taken. The outbox is counted with ZSCAN, a page at a time, so a large queue does
+// not block Redis.
+func (q *DueQueue) Depth(ctx context.Context) (items, outbox int64, earliest time.Time, err error) {
+	var card *goredis.IntCmd
+	var first *goredis.ZSliceCmd
+	if _, err := q.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		card = p.ZCard(ctx, q.keys.Due())
+		first = p.ZRangeWithScores(ctx, q.keys.Due(), 0, 0)
+		return nil
+	}); err != nil {
+		return 0, 0, time.Time{}, fmt.Errorf("due depth: %w", err)
+	}
+	if z := first.Val(); len(z) > 0 {
+		earliest = time.UnixMilli(int64(z[0].Score))
+	}
+	var cursor uint64
+	for {
+		page, next, err := q.rdb.ZScan(ctx, q.keys.Due(), cursor, outboxMatch, 500).Result()
+		if err != nil {
+			return 0, 0, time.Time{}, fmt.Errorf("due depth: %w", err)
+		}
+		outbox += int64(len(page) / 2) // member, score, member, score, ...
+		if cursor = next; cursor == 0 {
+			break
+		}
+	}
+	return card.Val(), outbox, earliest, nil
+}

@@ -219,3 +219,31 @@ func TestDueQueueOneTakerPerItem(t *testing.T) {
 		}
 	})
 }
+
+// Depth counts every item, the outbox items among them, and finds the earliest due time.
+func TestDueDepth(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		q := redis.NewDueQueue(r.Client, redis.Config{Tenant: r.Tenant})
+		items, outbox, earliest, err := q.Depth(ctx)
+		if err != nil || items != 0 || outbox != 0 || !earliest.IsZero() {
+			t.Fatalf("empty queue: %d items, %d outbox, earliest %s, err %v", items, outbox, earliest, err)
+		}
+		now := time.Now().Truncate(time.Millisecond)
+		for i := range 1200 { // more than one ZSCAN page
+			it := bot.DueItem{Kind: bot.DueDeliver, CaseID: fmt.Sprintf("ESC-%d", 1001+i), Ref: "r", At: now.Add(time.Duration(i) * time.Second)}
+			if err := q.Schedule(ctx, it); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, it := range []bot.DueItem{dueItem("ESC-1", now.Add(-time.Minute)), dueItem("ESC-2", now.Add(time.Hour))} {
+			if err := q.Schedule(ctx, it); err != nil {
+				t.Fatal(err)
+			}
+		}
+		items, outbox, earliest, err = q.Depth(ctx)
+		if err != nil || items != 1202 || outbox != 1200 || !earliest.Equal(now.Add(-time.Minute)) {
+			t.Fatalf("%d items, %d outbox, earliest %s (want %s), err %v", items, outbox, earliest, now.Add(-time.Minute), err)
+		}
+	})
+}

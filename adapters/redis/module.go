@@ -12,7 +12,7 @@ import (
 )
 
 // Module provides the Redis client (goredis.UniversalClient), bot.SessionStore, bot.CaseStore,
-// bot.Moderation, bot.DueQueue, inbox.Store and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
+// bot.Moderation, bot.DueQueue (also as *DueQueue, for its Depth), inbox.Store and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
 // The client is checked with a PING when the app starts and closed when it stops.
 var Module = fx.Module("redis",
 	fx.Provide(
@@ -21,7 +21,7 @@ var Module = fx.Module("redis",
 		fx.Annotate(NewSessionStore, fx.As(new(bot.SessionStore))),
 		fx.Annotate(NewCaseStore, fx.As(new(bot.CaseStore))),
 		fx.Annotate(NewModeration, fx.As(new(bot.Moderation))),
-		fx.Annotate(NewDueQueue, fx.As(new(bot.DueQueue))),
+		fx.Annotate(NewDueQueue, fx.As(fx.Self()), fx.As(new(bot.DueQueue))),
 		fx.Annotate(NewInbox, fx.As(new(inbox.Store))),
 	),
 )

@@ -29,6 +29,7 @@ func TestModule(t *testing.T) {
 				sessions bot.SessionStore
 				cases    bot.CaseStore
 				mod      bot.Moderation
+				due      *redis.DueQueue
 				health   *redis.Health
 			)
 			// Clean up the keys this test writes on the shared server.
@@ -37,7 +38,7 @@ func TestModule(t *testing.T) {
 				fx.NopLogger,
 				fx.Supply(redis.Config{URL: b.url(t), Tenant: tenant}, slog.New(slog.DiscardHandler)),
 				redis.Module,
-				fx.Populate(&sessions, &cases, &mod, &health),
+				fx.Populate(&sessions, &cases, &mod, &due, &health),
 			)
 			app.RequireStart()
 			ctx := context.Background()
@@ -55,6 +56,12 @@ func TestModule(t *testing.T) {
 			}
 			if _, err := cases.Create(ctx, newCase(owner, "", t0)); err != nil {
 				t.Fatal(err)
+			}
+			if err := due.Schedule(ctx, bot.DueItem{Kind: bot.DueDeliver, CaseID: "ESC-1001", At: t0}); err != nil {
+				t.Fatal(err)
+			}
+			if items, outbox, _, err := due.Depth(ctx); err != nil || items != 1 || outbox != 1 {
+				t.Errorf("due depth = %d items, %d outbox, %v", items, outbox, err)
 			}
 			app.RequireStop()
 			if err := health.Ready(ctx); err == nil {
