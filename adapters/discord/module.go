@@ -13,10 +13,11 @@ import (
 // Module provides the Messenger as the core's "discord" messenger and the readiness check,
 // and runs the adapter: on start the token is checked, the gateway opened and the commands
 // registered; on stop the gateway is closed and the work in flight waited for. It needs
-// Config, *bot.Service, *inbox.Inbox and *slog.Logger, and uses bot.SessionStore when there is one.
+// Config, *bot.Service, *inbox.Inbox and *slog.Logger, and uses bot.SessionStore and an
+// APIObserver (told of every REST request) when there are.
 var Module = fx.Module("discord",
 	fx.Provide(
-		NewMessenger,
+		newMessenger,
 		fx.Annotate(
 			func(m *Messenger) bot.Messenger { return m },
 			fx.ResultTags(`group:"messengers"`),
@@ -29,6 +30,24 @@ var Module = fx.Module("discord",
 	),
 	fx.Invoke(run),
 )
+
+type messengerParams struct {
+	fx.In
+
+	Config   Config
+	Logger   *slog.Logger
+	Observer APIObserver `optional:"true"`
+}
+
+// newMessenger is NewMessenger whose REST requests are told to the app's APIObserver, when it
+// has one.
+func newMessenger(p messengerParams) (*Messenger, error) {
+	m, err := NewMessenger(p.Config, p.Logger)
+	if err == nil && p.Observer != nil {
+		m.dg.Client.Transport = observed{next: m.dg.Client.Transport, obs: p.Observer}
+	}
+	return m, err
+}
 
 type adapterParams struct {
 	fx.In

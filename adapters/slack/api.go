@@ -30,12 +30,26 @@ const (
 	cacheSize  = 10000
 )
 
+// APIObserver is told the outcome of every Web API attempt, for monitoring: limited when Slack
+// answered 429, else err when the attempt failed (an error answer, a network error). method is
+// the Web API method ("chat.postMessage"), one of a fixed set. It must be quick and safe for
+// concurrent use. The Module uses one when the app provides it.
+type APIObserver interface {
+	APICall(method string, limited bool, err error)
+}
+
+// noObserver measures nothing.
+type noObserver struct{}
+
+func (noObserver) APICall(string, bool, error) {}
+
 // api is the Web API as the adapter uses it: every call honours 429 Retry-After, and the
 // lookups repeated on every event (names, DM channels, user group members) are cached.
 type api struct {
-	client *slackgo.Client
-	http   *http.Client
-	log    *slog.Logger
+	client   *slackgo.Client
+	http     *http.Client
+	log      *slog.Logger
+	observer APIObserver
 
 	names   *ttlcache.Cache[string]
 	locales *ttlcache.Cache[string] // the user's locale ("de-DE"), "" when Slack gave none
@@ -50,13 +64,14 @@ func newAPI(cfg Config, logger *slog.Logger) *api {
 		opts = append(opts, slackgo.OptionAppLevelToken(cfg.AppToken))
 	}
 	return &api{
-		client:  slackgo.New(cfg.BotToken, opts...),
-		http:    hc,
-		log:     logger,
-		names:   ttlcache.New[string](nameTTL, cacheSize),
-		locales: ttlcache.New[string](nameTTL, cacheSize),
-		dms:     ttlcache.New[string](dmTTL, cacheSize),
-		members: ttlcache.New[map[string]bool](membersTTL, 1000),
+		client:   slackgo.New(cfg.BotToken, opts...),
+		http:     hc,
+		log:      logger,
+		observer: noObserver{},
+		names:    ttlcache.New[string](nameTTL, cacheSize),
+		locales:  ttlcache.New[string](nameTTL, cacheSize),
+		dms:      ttlcache.New[string](dmTTL, cacheSize),
+		members:  ttlcache.New[map[string]bool](membersTTL, 1000),
 	}
 }
 
@@ -76,6 +91,7 @@ func (a *api) attempts(ctx context.Context, method string, n int, fn func(contex
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
 		wait, limited := retryAfter(err)
+		a.observer.APICall(method, limited, err)
 		if !limited || attempt >= n {
 			if err != nil {
 				return fmt.Errorf("slack %s: %w", method, err)

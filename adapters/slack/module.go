@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"log/slog"
 	"net/http"
 
 	"escalation-bot/bot"
@@ -11,10 +12,11 @@ import (
 
 // Module provides the Messenger as the "slack" messenger of the core and the readiness check,
 // and runs the adapter: Socket Mode when Config.AppToken is set, else the HTTP endpoints on
-// the command's *http.ServeMux. It needs Config, *bot.Service, *http.ServeMux and *slog.Logger.
+// the command's *http.ServeMux. It needs Config, *bot.Service, *http.ServeMux and *slog.Logger, and tells every Web
+// API call to the APIObserver when the app provides one.
 var Module = fx.Module("slack",
 	fx.Provide(
-		NewMessenger,
+		newMessenger,
 		fx.Annotate(
 			func(m *Messenger) bot.Messenger { return m },
 			fx.ResultTags(`group:"messengers"`),
@@ -27,6 +29,23 @@ var Module = fx.Module("slack",
 	),
 	fx.Invoke(run),
 )
+
+type messengerParams struct {
+	fx.In
+
+	Config   Config
+	Logger   *slog.Logger
+	Observer APIObserver `optional:"true"`
+}
+
+// newMessenger is NewMessenger with the app's APIObserver, when it has one.
+func newMessenger(p messengerParams) (*Messenger, error) {
+	m, err := NewMessenger(p.Config, p.Logger)
+	if err == nil && p.Observer != nil {
+		m.api.observer = p.Observer
+	}
+	return m, err
+}
 
 // run registers the HTTP endpoints (HTTP mode) and ties the adapter to the app's lifecycle:
 // the token is checked and Socket Mode connected on start; work in flight is cancelled and
