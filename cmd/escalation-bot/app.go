@@ -12,6 +12,7 @@ import (
 
 	"escalation-bot/adapters/discord"
 	"escalation-bot/adapters/openai"
+	"escalation-bot/adapters/prometheus"
 	"escalation-bot/adapters/redis"
 	"escalation-bot/adapters/slack"
 	"escalation-bot/adapters/web"
@@ -85,6 +86,11 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 		inbox.Module,
 		bot.Module,
 		health.Module,
+		prometheus.Module,
+		fx.Provide(
+			func(q *redis.DueQueue) prometheus.DueDepth { return q },
+			func(s inbox.Store) prometheus.InboxDepth { return s },
+		),
 		fx.Invoke(func(*Server) {}),
 	}
 	if len(cfg.WebhookURLs) > 0 {
@@ -100,6 +106,12 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 				RedactPII: cfg.OpenAI.RedactPII,
 			}),
 			openai.Module,
+			fx.Provide(
+				fx.Annotate(func(s *openai.Summarizer) prometheus.ModelSource { return modelSource("summary", s.Stats) },
+					fx.ResultTags(`group:"models"`)),
+				fx.Annotate(func(x *openai.Extractor) prometheus.ModelSource { return modelSource("extraction", x.Stats) },
+					fx.ResultTags(`group:"models"`)),
+			),
 		)
 	} else {
 		// No model: the deterministic template and the rule extractor.
@@ -118,6 +130,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 				Usergroups:    cfg.SlackUsergroups(),
 			}),
 			slack.Module,
+			fx.Provide(func(m *prometheus.Metrics) slack.APIObserver { return m.Platform(slack.Platform) }),
 		)
 		mode := "http"
 		if cfg.Slack.AppToken != "" {
@@ -138,6 +151,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 				ThreadReplies:      cfg.Discord.ThreadReplies,
 			}),
 			discord.Module,
+			fx.Provide(func(m *prometheus.Metrics) discord.APIObserver { return m.Platform(discord.Platform) }),
 		)
 		logger.Info("discord on", "shard", cfg.Discord.ShardID, "shards", cfg.Discord.ShardCount)
 	}
@@ -177,6 +191,21 @@ func loadFlow(cfg Config) (*conversation.Flow, error) {
 			cfg.Language, cfg.FlowFile, cfg.Language, cfg.Language, strings.Join(f.Offers(), ", "))
 	}
 	return f, nil
+}
+
+// modelSource reads what an openai Summarizer or Extractor counted, for the metrics.
+func modelSource(task string, stats func() openai.Stats) prometheus.ModelSource {
+	return prometheus.ModelSource{Task: task, Read: func() prometheus.ModelCounts {
+		s := stats()
+		return prometheus.ModelCounts{Answers: s.OK, Fallbacks: map[string]int64{
+			string(openai.ReasonTimeout):     s.Timeout,
+			string(openai.ReasonRateLimited): s.RateLimited,
+			string(openai.ReasonServerError): s.ServerError,
+			string(openai.ReasonMalformed):   s.Malformed,
+			string(openai.ReasonInvalid):     s.Invalid,
+			string(openai.ReasonFailed):      s.Failed,
+		}}
+	}}
 }
 
 func redisCheck(rdb goredis.UniversalClient) health.Check {
