@@ -102,7 +102,7 @@ func (s setting) secret() bool {
 
 func settings() []setting {
 	return []setting{
-		{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of the HTTP server (health, playground, later Slack and metrics)",
+		{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of the HTTP server (health, metrics, playground, Slack HTTP mode); keep it private: /metrics has no login",
 			func(c *Config, v string) error { c.HTTPAddr = v; return nil }},
 		{"REDIS_URL", "redis-url", "", "redis://, rediss://, unix://, redis-sentinel://h1,h2/master or redis-cluster://h1,h2; empty: embedded in-process Redis, nothing kept",
 			func(c *Config, v string) error { c.RedisURL = v; return checkRedisURL(v) }},
