@@ -32,7 +32,9 @@ func everything(t *testing.T) map[string]*dto.MetricFamily {
 	ctx := context.Background()
 	m.Turn(ctx, time.Millisecond, nil)
 	m.Platform("slack").APICall("chat.postMessage", false, errors.New("no"))
-	m.WebhookDelivery(prometheus.WebhookDelivered)
+	if err := prometheus.DecorateHooks(m, []bot.Hook{receiver{name: "a1b2c3"}})[0].Send(ctx, bot.HookEvent{}); err != nil {
+		t.Fatal(err)
+	}
 	cases := prometheus.DecorateCaseStore(claimingStore{}, m)
 	if _, err := cases.Transition(ctx, "ESC-1001", bot.Transition{Action: "claim"}); err != nil {
 		t.Fatal(err)

@@ -1,9 +1,10 @@
 // Package prometheus measures the bot for Prometheus: the metrics, their registry and the
 // /metrics handler. It observes the core from outside: the core's Observer port for owner
-// turns, a CaseStore decorator for what happens to cases, a collector that reads queue depths
-// and case counts when Prometheus scrapes, and small observers the chat adapters call for
-// their API requests. Every metric is named escalation_…; labels come from small fixed sets
-// (platform, action, status, result), never from owners, executives or cases.
+// turns, decorators of the CaseStore and of the webhook Hooks for what happens to cases and
+// to deliveries, a collector that reads queue depths and case counts when Prometheus scrapes,
+// and small observers the chat adapters call for their API requests. Every metric is named
+// escalation_…; labels come from small fixed sets (platform, action, status, result), never
+// from owners, executives or cases.
 package prometheus
 
 import (
@@ -33,7 +34,7 @@ type Metrics struct {
 	reminders   *prom.CounterVec // kind
 	escalations prom.Counter
 	apiCalls    *prom.CounterVec // platform, method, result
-	webhooks    *prom.CounterVec // result
+	webhooks    *prom.CounterVec // receiver, result
 	readErrors  *prom.CounterVec // source; served by the collector, after its reads
 }
 
@@ -56,14 +57,11 @@ const (
 	resultRateLimited = "rate_limited"
 )
 
-// Webhook delivery results, for WebhookDelivery.
+// Webhook delivery results.
 const (
-	WebhookDelivered = "delivered" // the receiver answered 2xx
-	WebhookFailed    = "failed"    // it did not; the delivery is retried
-	WebhookGivenUp   = "given_up"  // it never did, and the delivery was dropped
+	webhookDelivered = "delivered" // the receiver answered 2xx
+	webhookFailed    = "failed"    // it did not, or could not be reached; the outbox sends it again
 )
-
-var webhookResults = []string{WebhookDelivered, WebhookFailed, WebhookGivenUp}
 
 // Sources read at scrape time, for escalation_metrics_read_errors_total.
 var readSources = []string{"cases", "due", "inbox"}
@@ -108,8 +106,8 @@ func New(logger *slog.Logger) *Metrics {
 		}, []string{"platform", "method", "result"}),
 		webhooks: prom.NewCounterVec(prom.CounterOpts{
 			Name: "escalation_webhook_deliveries_total",
-			Help: "Webhook delivery attempts, by result: delivered, failed (to be retried), given_up.",
-		}, []string{"result"}),
+			Help: "Webhook delivery attempts, by receiver (a short hash of its URL) and result: delivered, failed (sent again later).",
+		}, []string{"receiver", "result"}),
 		readErrors: prom.NewCounterVec(prom.CounterOpts{
 			Name: "escalation_metrics_read_errors_total",
 			Help: "Scrapes that could not read a source (cases, due, inbox); its gauges are missing from that scrape.",
@@ -125,9 +123,6 @@ func New(logger *slog.Logger) *Metrics {
 	}
 	for _, k := range []string{"unclaimed", "claimer"} {
 		m.reminders.WithLabelValues(k)
-	}
-	for _, r := range webhookResults {
-		m.webhooks.WithLabelValues(r)
 	}
 	for _, s := range readSources {
 		m.readErrors.WithLabelValues(s)
@@ -205,14 +200,4 @@ func (p *PlatformAPI) APICall(method string, limited bool, err error) {
 		result = resultError
 	}
 	p.calls.WithLabelValues(p.platform, method, result).Inc()
-}
-
-// WebhookDelivery counts one webhook delivery attempt with its result (WebhookDelivered,
-// WebhookFailed, WebhookGivenUp; anything else counts as failed). The webhook sender, when
-// there is one, declares an interface with this method and cmd hands it the *Metrics.
-func (m *Metrics) WebhookDelivery(result string) {
-	if !slices.Contains(webhookResults, result) {
-		result = WebhookFailed
-	}
-	m.webhooks.WithLabelValues(result).Inc()
 }

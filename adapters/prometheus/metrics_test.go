@@ -162,7 +162,10 @@ func TestMetrics(t *testing.T) {
 	slack.APICall("chat.postMessage", false, nil)
 	slack.APICall("chat.postMessage", true, errors.New("ratelimited"))
 	m.Platform("discord").APICall("POST channels", false, errors.New("HTTP 500"))
-	m.WebhookDelivery(prometheus.WebhookFailed)
+	hooks := prometheus.DecorateHooks(m, []bot.Hook{receiver{name: "a1b2c3", err: errors.New("answered 500")}})
+	if err := hooks[0].Send(ctx, bot.HookEvent{ID: c.ID + ":1", Type: "case.created"}); err == nil {
+		t.Fatal("a failed delivery succeeded")
+	}
 
 	fams := scrape(t, srv.URL)
 	for _, want := range []struct {
@@ -192,8 +195,8 @@ func TestMetrics(t *testing.T) {
 		{"escalation_platform_api_requests_total", []string{"platform", "slack", "method", "chat.postMessage", "result", "ok"}, 1},
 		{"escalation_platform_api_requests_total", []string{"platform", "slack", "result", "rate_limited"}, 1},
 		{"escalation_platform_api_requests_total", []string{"platform", "discord", "method", "POST channels", "result", "error"}, 1},
-		{"escalation_webhook_deliveries_total", []string{"result", "failed"}, 1},
-		{"escalation_webhook_deliveries_total", []string{"result", "delivered"}, 0},
+		{"escalation_webhook_deliveries_total", []string{"receiver", "a1b2c3", "result", "failed"}, 1},
+		{"escalation_webhook_deliveries_total", []string{"receiver", "a1b2c3", "result", "delivered"}, 0},
 		{"escalation_model_answers_total", []string{"task", "summary"}, 3},
 		{"escalation_model_fallbacks_total", []string{"task", "summary", "reason", "timeout"}, 2},
 		{"escalation_metrics_read_errors_total", []string{"source", "due"}, 0},
@@ -239,3 +242,12 @@ type brokenDue struct{}
 func (brokenDue) Depth(context.Context) (int64, int64, time.Time, error) {
 	return 0, 0, time.Time{}, errors.New("redis is away")
 }
+
+// receiver is a webhook receiver that answers err.
+type receiver struct {
+	name string
+	err  error
+}
+
+func (r receiver) Name() string                              { return r.name }
+func (r receiver) Send(context.Context, bot.HookEvent) error { return r.err }

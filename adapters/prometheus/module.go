@@ -9,7 +9,8 @@ import (
 )
 
 // Module provides *Metrics (also as bot.Observer), serves GET /metrics on the app's
-// *http.ServeMux, and decorates bot.CaseStore to count case actions. The decoration is
+// *http.ServeMux, and decorates bot.CaseStore to count case actions and the "hooks" group's
+// bot.Hooks to count webhook deliveries. The decoration is
 // app-wide, so the Module must be given to fx.New itself, not nested in another module. It
 // reads, when the app has them, bot.CaseStore (cases by status), a DueDepth, an InboxDepth,
 // bot.Clock and the ModelSources of the value group "models"; cmd binds the adapters' types
@@ -22,7 +23,10 @@ var Module = fx.Options(
 		),
 		fx.Invoke(serve),
 	),
-	fx.Decorate(DecorateCaseStore),
+	fx.Decorate(
+		DecorateCaseStore,
+		fx.Annotate(DecorateHooks, fx.ParamTags(``, `group:"hooks"`), fx.ResultTags(`group:"hooks"`)),
+	),
 )
 
 type serveParams struct {

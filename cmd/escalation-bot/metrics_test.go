@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,13 +71,21 @@ next:
 // The whole program over a real Redis: a case through the playground, claimed, moves the
 // metrics /metrics serves.
 func TestMetricsEndToEnd(t *testing.T) {
-	a := startApp(t, nil)
+	var received atomic.Int32
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { received.Add(1) }))
+	defer receiver.Close()
+	a := startApp(t, map[string]string{"WEBHOOK_URLS": receiver.URL, "WEBHOOK_SECRET": "s3cret"})
 	a.intake("zoe")
 	id := a.cards()[0].ID
 	if code := a.post("/api/execs/dana/actions", map[string]string{"action": "claim", "case": id}, nil); code != 200 {
 		t.Fatalf("claim = %d", code)
 	}
 	a.post("/api/execs/eve/actions", map[string]string{"action": "claim", "case": id}, nil) // lost: counts nothing
+	for deadline := time.Now().Add(10 * time.Second); received.Load() < 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the receiver got %d webhooks, want case.created and case.claimed", received.Load())
+		}
+	}
 
 	fams := a.scrape()
 	turns := float64(len(intakeSteps))
@@ -98,7 +107,8 @@ func TestMetricsEndToEnd(t *testing.T) {
 		{"escalation_due_lag_seconds", nil, func(v float64) bool { return v >= 0 }, "served"},
 		{"escalation_outbox_items", nil, func(v float64) bool { return v >= 0 }, "served"},
 		{"escalation_inbox_items", nil, func(v float64) bool { return v == 0 }, "0"},
-		{"escalation_webhook_deliveries_total", nil, func(v float64) bool { return v == 0 }, "0"},
+		{"escalation_webhook_deliveries_total", []string{"result", "delivered"}, func(v float64) bool { return v >= 2 }, "case.created and case.claimed"},
+		{"escalation_webhook_deliveries_total", []string{"result", "failed"}, func(v float64) bool { return v == 0 }, "0"},
 		{"escalation_metrics_read_errors_total", nil, func(v float64) bool { return v == 0 }, "0"},
 		{"go_goroutines", nil, func(v float64) bool { return v > 0 }, "the Go runtime's"},
 	} {
