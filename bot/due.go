@@ -87,6 +87,8 @@ func (s *Service) runDueItem(ctx context.Context, it DueItem) (sent []string, er
 		return nil, s.startClocks(ctx, c)
 	case DueRemind, DueEscalate, DueNudge:
 		return nil, s.runClock(ctx, it)
+	case DueDigest:
+		return nil, s.runDigest(ctx, it)
 	}
 	s.log.WarnContext(ctx, "unknown due item dropped", "kind", it.Kind, "case", it.CaseID)
 	return nil, nil
@@ -155,7 +157,8 @@ type dueWorker struct {
 func startDueWorker(lc fx.Lifecycle, s *Service) {
 	w := &dueWorker{}
 	lc.Append(fx.Hook{
-		OnStart: func(context.Context) error {
+		OnStart: func(start context.Context) error {
+			s.ScheduleDigest(start)
 			ctx, cancel := context.WithCancel(context.Background())
 			w.cancel = cancel
 			w.wg.Go(func() {

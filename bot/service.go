@@ -49,6 +49,8 @@ type Config struct {
 	// CooldownAfterCase is how long after a case ends its owner waits to open another; zero:
 	// no wait.
 	CooldownAfterCase time.Duration
+	// DigestAt is when the escalation channels get the daily digest; nil: never.
+	DigestAt *Daily
 	// PatternAlertAt is how many open cases of one model, model year and category make the
 	// escalation channels be told; zero: never.
 	PatternAlertAt int

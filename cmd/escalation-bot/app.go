@@ -73,6 +73,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			ConfirmResolutionWithin:  cfg.Clocks.ConfirmWithin,
 			CooldownAfterCase:        cfg.Clocks.Cooldown,
 			PatternAlertAt:           cfg.PatternAlertAt,
+			DigestAt:                 cfg.DigestAt,
 			Language:                 cfg.Language,
 		}),
 		fx.Provide(

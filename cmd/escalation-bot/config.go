@@ -38,6 +38,7 @@ type Config struct {
 	Clocks Clocks
 
 	PatternAlertAt int
+	DigestAt       *bot.Daily
 
 	WebhookURLs   []string
 	WebhookSecret string
@@ -176,6 +177,15 @@ func settings() []setting {
 			func(c *Config, v string) error { return caseClock(v, &c.Clocks.ConfirmWithin) }},
 		{"COOLDOWN_AFTER_CASE", "cooldown-after-case", "0", "how long after a case ends its owner waits before opening another; 0: no wait",
 			func(c *Config, v string) error { return caseClock(v, &c.Clocks.Cooldown) }},
+		{"DIGEST_AT", "digest-at", "off", "when the escalation channels get the daily digest (open and waiting cases, SLA breaches, resolutions, ratings, patterns), e.g. 08:00 Europe/Berlin; off: never",
+			func(c *Config, v string) error {
+				d, ok, err := bot.ParseDaily(v)
+				c.DigestAt = nil
+				if ok {
+					c.DigestAt = &d
+				}
+				return err
+			}},
 		{"PATTERN_ALERT_AT", "pattern-alert-at", "3", "tell the escalation channels (once a day per pattern) when this many open cases share model, model year and category; 0: never",
 			func(c *Config, v string) error { return whole(v, &c.PatternAlertAt) }},
 		{"WEBHOOK_URLS", "webhook-urls", "", "comma-separated URLs that receive the case events (case.created, case.claimed, …) as signed JSON POSTs",
