@@ -68,6 +68,8 @@ type Case struct {
 	Status    Status    `json:"status"`
 	Owner     Identity  `json:"owner"`
 	OwnerName string    `json:"owner_name"`
+	// Language is the language the owner's intake spoke: the owner's news is in it.
+	Language string `json:"language,omitempty"`
 	VIN       string    `json:"vin,omitempty"`
 	Answers   []Answer  `json:"answers"`
 	Summary   Summary   `json:"summary"`

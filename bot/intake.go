@@ -285,7 +285,7 @@ func submitted(caseID, lang string) conversation.Reply {
 // submittedNow is the submission's answer, with the support hours when they are closed.
 func (s *Service) submittedNow(caseID, lang string) conversation.Reply {
 	r := submitted(caseID, lang)
-	if note := s.afterHours(s.clock.Now()); note != "" {
+	if note := s.afterHours(s.clock.Now(), lang); note != "" {
 		r.Text += " " + note
 	}
 	return r
@@ -335,6 +335,7 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		Status:    StatusOpen,
 		Owner:     owner,
 		OwnerName: Clean(name),
+		Language:  sess.Language,
 		VIN:       s.engine.Answer(sess, conversation.RoleVIN),
 		Answers:   answers,
 		Summary:   s.summarize(ctx, in),
@@ -453,10 +454,10 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	}
 	text := strings.TrimSpace(ev.Text)
 	if strings.EqualFold(text, "status") || (ev.Action == conversation.ActionControl && ev.Value == "status") {
-		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is %s.", c.ID, statusWords(c))}}, true, nil
+		return []conversation.Reply{{Text: later.StatusIs.f(c.Language, c.ID, statusWords(c))}}, true, nil
 	}
 	if text == "" {
-		return []conversation.Reply{{Text: fmt.Sprintf("Your case %s is %s. Write here to add anything to it.", c.ID, statusWords(c))}}, true, nil
+		return []conversation.Reply{{Text: later.StatusWrite.f(c.Language, c.ID, statusWords(c))}}, true, nil
 	}
 	now := s.clock.Now()
 	name := ownerName(ev) // ev was cleaned in HandleOwner
@@ -477,19 +478,19 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
 		s.log.WarnContext(ctx, "refresh relay session", "owner", ev.Owner, "err", err)
 	}
-	return []conversation.Reply{{Text: strings.TrimSpace(fmt.Sprintf("Added to your case %s. %s", c.ID, s.afterHours(now)))}}, true, nil
+	return []conversation.Reply{{Text: strings.TrimSpace(later.Added.f(c.Language, c.ID) + " " + s.afterHours(now, c.Language))}}, true, nil
 }
 
 func statusWords(c Case) string {
 	switch c.Status {
 	case StatusOpen:
-		return "waiting for an executive to pick it up"
+		return later.Waiting.in(c.Language)
 	case StatusClaimed:
-		return "being handled by " + c.ClaimedByName
+		return later.HandledBy.f(c.Language, c.ClaimedByName)
 	case StatusResolved:
-		return "resolved"
+		return later.Resolved.in(c.Language)
 	}
-	return string(c.Status)
+	return later.Ended.in(c.Language)
 }
 
 func (s *Service) intakeStatus(sess conversation.Session) conversation.Reply {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
@@ -134,4 +135,40 @@ func joined(replies []conversation.Reply) string {
 		}
 	}
 	return b.String()
+}
+
+// After submission the owner keeps hearing their language: the claim, an executive's message,
+// the resolution with its buttons, the verdict's answers.
+func TestOwnerNewsInTheirLanguage(t *testing.T) {
+	h := newHarness(t, redistest.New(t), func(c *bot.Config) {
+		c.Language = conversation.LangEnglish
+		c.ConfirmResolutionWithin = 24 * time.Hour
+	})
+	ctx := context.Background()
+	owner := bot.Identity("web:ana")
+	if _, err := h.svc.HandleOwner(ctx, bot.OwnerEvent{Owner: owner, Name: "ana", Locale: "es-ES"}); err != nil {
+		t.Fatal(err)
+	}
+	id := h.intake(t, owner, true, nil)
+	if c, _ := h.cases.Get(ctx, id); c.Language != conversation.LangSpanish {
+		t.Fatalf("case language %q", c.Language)
+	}
+	dana := bot.Actor{ID: "web:dana", Name: "Dana"}
+	h.svc.Claim(ctx, dana, id)
+	h.svc.Reply(ctx, dana, id, "I will call you at four.")
+	h.svc.Resolve(ctx, dana, id, "Charger replaced.")
+	got := texts(h.msgr.toOwner(owner))
+	for _, want := range []string{"Buenas noticias: un directivo, Dana, se ocupa ahora de su caso " + id, "Dana (sobre " + id + "):\nI will call you at four.", "Su caso " + id + " ha sido resuelto por Dana:\nCharger replaced.", "¿Está resuelto el problema para usted?"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("owner lacks %q:\n%s", want, got)
+		}
+	}
+	buttons := h.lastButtons(owner)
+	if len(buttons) != 2 || buttons[0].Label != "Sí, está resuelto" {
+		t.Fatalf("buttons %+v", buttons)
+	}
+	rate := h.press(t, owner, buttons[0].Action, buttons[0].Value)
+	if len(rate) != 1 || !strings.HasPrefix(rate[0].Text, "Nos alegra.") || rate[0].Buttons[4].Label != "5 excelente" {
+		t.Fatalf("rating question %+v", rate)
+	}
 }

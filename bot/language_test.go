@@ -15,7 +15,12 @@ var verbPattern = regexp.MustCompile(`%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]`)
 // Every sentence the core says to owners, and every word of the template summary, exists in
 // every language the intake speaks, with the same verbs.
 func TestTextsComplete(t *testing.T) {
-	v := reflect.ValueOf(core)
+	checkTexts(t, reflect.ValueOf(core))
+	checkTexts(t, reflect.ValueOf(later))
+}
+
+func checkTexts(t *testing.T, v reflect.Value) {
+	t.Helper()
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
 		m := v.Field(i).Interface().(text)

@@ -239,7 +239,7 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 		clocks = true
 	case "exec_message":
 		line.Role, line.Text = "executive", e.Text
-		tell = &conversation.Reply{Text: fmt.Sprintf("%s (about %s):\n%s", e.Name, c.ID, e.Text)}
+		tell = &conversation.Reply{Text: later.ExecWrote.f(c.Language, e.Name, c.ID, e.Text)}
 	case "owner_message":
 		line.Role, line.Text = "owner", e.Text
 		clocks = true // the claimer's silence starts again
@@ -338,15 +338,15 @@ func (s *Service) statusNews(c Case, e AuditEntry) (conversation.Reply, bool) {
 	var text string
 	switch e.Action {
 	case "claim":
-		text = fmt.Sprintf("Good news: an executive, %s, is now looking at your case %s. They will write to you here.", e.Name, c.ID)
+		text = later.Claimed.f(c.Language, e.Name, c.ID)
 	case "assign":
-		text = fmt.Sprintf("Good news: an executive, %s, is now looking at your case %s. They will write to you here.", e.Text, c.ID)
+		text = later.Claimed.f(c.Language, e.Text, c.ID)
 	case "resolve":
 		return s.resolvedNews(c, e), true
 	case "close":
-		text = fmt.Sprintf("Your case %s has been closed: %s", c.ID, e.Text)
+		text = later.Closed.f(c.Language, c.ID, e.Text)
 	case "reopen":
-		text = fmt.Sprintf("Your case %s has been reopened; the team will be in touch here.", c.ID)
+		text = later.Reopened.f(c.Language, c.ID)
 	default:
 		return conversation.Reply{}, false
 	}

@@ -27,15 +27,16 @@ const commentWindow = time.Hour
 
 // resolvedNews asks the owner whether the resolution solved it.
 func (s *Service) resolvedNews(c Case, e AuditEntry) conversation.Reply {
-	text := fmt.Sprintf("Your case %s has been resolved by %s:\n%s", c.ID, e.Name, e.Text)
+	lang := c.Language
+	text := later.ResolvedBy.f(lang, c.ID, e.Name, e.Text)
 	if s.cfg.ConfirmResolutionWithin <= 0 {
-		return conversation.Reply{Text: text + "\n\nThank you for your patience. If the problem comes back, write here to open a new case."}
+		return conversation.Reply{Text: text + later.ResolvedThanks.in(lang)}
 	}
 	return conversation.Reply{
-		Text: text + "\n\nIs the problem solved for you?",
+		Text: text + later.ResolvedAsk.in(lang),
 		Buttons: []conversation.Button{
-			{Label: "Yes, it's solved", Action: ActionResolution, Value: "solved:" + c.ID},
-			{Label: "No, it's still a problem", Action: ActionResolution, Value: "unsolved:" + c.ID},
+			{Label: later.Solved.in(lang), Action: ActionResolution, Value: "solved:" + c.ID},
+			{Label: later.Unsolved.in(lang), Action: ActionResolution, Value: "unsolved:" + c.ID},
 		},
 	}
 }
@@ -56,18 +57,18 @@ func (s *Service) verdict(ctx context.Context, ev OwnerEvent) ([]conversation.Re
 	now := s.clock.Now()
 	switch {
 	case c.Status == StatusClaimed && ev.Action == ActionResolution:
-		return reply("%s is with %s again; they will be in touch here.", c.ID, c.ClaimedByName), nil
+		return reply(later.WithAgain.f(c.Language, c.ID, c.ClaimedByName)), nil
 	case c.Status != StatusResolved:
-		return reply("%s is %s; there is nothing to confirm.", c.ID, c.Status), nil
+		return reply(later.NothingToConfirm.f(c.Language, c.ID)), nil
 	case s.cfg.ConfirmResolutionWithin <= 0 || now.After(c.EndedAt.Add(s.cfg.ConfirmResolutionWithin)):
-		return reply("%s was resolved a while ago. If the problem is back, write here to open a new case.", c.ID), nil
+		return reply(later.Late.f(c.Language, c.ID)), nil
 	}
 	owner := Actor{ID: ev.Owner, Name: ev.Name}
 	if ev.Action == ActionRate {
 		return s.rate(ctx, owner, c, answer, ev.ID)
 	}
 	if !c.ConfirmedAt.IsZero() {
-		return reply("You confirmed %s is solved. Thank you!", c.ID), nil
+		return reply(later.ConfirmedAlready.f(c.Language, c.ID)), nil
 	}
 	switch answer {
 	case "solved":
@@ -75,13 +76,13 @@ func (s *Service) verdict(ctx context.Context, ev OwnerEvent) ([]conversation.Re
 		switch err := s.record(ctx, c.ID, entry); {
 		case errors.Is(err, ErrDuplicateEvent):
 		case errors.Is(err, ErrWrongStatus):
-			return reply("%s has changed meanwhile; there is nothing to confirm.", c.ID), nil
+			return reply(later.Changed.f(c.Language, c.ID)), nil
 		case err != nil:
 			return nil, fmt.Errorf("confirm %s: %w", c.ID, err)
 		}
 		return []conversation.Reply{{
-			Text:    "Glad to hear it. How would you rate the way we handled it, from 1 (poor) to 5 (excellent)?",
-			Buttons: ratingButtons(c.ID),
+			Text:    later.AskRating.in(c.Language),
+			Buttons: ratingButtons(c.ID, c.Language),
 		}}, nil
 	case "unsolved":
 		_, err := s.transition(ctx, owner, c.ID, Transition{
@@ -95,17 +96,17 @@ func (s *Service) verdict(ctx context.Context, ev OwnerEvent) ([]conversation.Re
 		if err != nil {
 			return nil, err
 		}
-		return reply("I am sorry it is not solved. %s is back with %s, who will be in touch here. Write here to add anything.", c.ID, c.ClaimedByName), nil
+		return reply(later.Sorry.f(c.Language, c.ID, c.ClaimedByName)), nil
 	}
 	return nil, Errorf(CodeInvalid, "Please answer with one of the buttons.")
 }
 
-func reply(format string, args ...any) []conversation.Reply {
-	return []conversation.Reply{{Text: fmt.Sprintf(format, args...)}}
+func reply(text string) []conversation.Reply {
+	return []conversation.Reply{{Text: text}}
 }
 
-func ratingButtons(id string) []conversation.Button {
-	labels := []string{"1 poor", "2", "3", "4", "5 excellent"}
+func ratingButtons(id, lang string) []conversation.Button {
+	labels := []string{later.Poor.in(lang), "2", "3", "4", later.Excellent.in(lang)}
 	buttons := make([]conversation.Button, len(labels))
 	for i, l := range labels {
 		buttons[i] = conversation.Button{Label: l, Action: ActionRate, Value: strconv.Itoa(i+1) + ":" + id}
@@ -120,17 +121,17 @@ func (s *Service) rate(ctx context.Context, owner Actor, c Case, answer, eventID
 		return nil, Errorf(CodeInvalid, "Please rate from 1 to 5 with the buttons.")
 	}
 	if c.Rating > 0 {
-		return reply("You rated %s %d of 5. Thank you!", c.ID, c.Rating), nil
+		return reply(later.RatedAlready.f(c.Language, c.ID, c.Rating)), nil
 	}
 	entry := AuditEntry{At: s.clock.Now(), Actor: owner.ID, Name: owner.Name, Action: "rate", Text: strconv.Itoa(n), EventID: "rate:" + c.ID}
 	switch err := s.record(ctx, c.ID, entry); {
 	case errors.Is(err, ErrDuplicateEvent):
 	case errors.Is(err, ErrWrongStatus):
-		return reply("%s has changed meanwhile; the rating was not kept.", c.ID), nil
+		return reply(later.ChangedRating.f(c.Language, c.ID)), nil
 	case err != nil:
 		return nil, fmt.Errorf("rate %s: %w", c.ID, err)
 	}
-	return reply("Thank you for rating %s %d of 5. If you want to add a few words, write them now; they go to the team.", c.ID, n), nil
+	return reply(later.Rated.f(c.Language, c.ID, n)), nil
 }
 
 // comment keeps an owner's message right after their rating as its comment; ok is false when
@@ -150,7 +151,7 @@ func (s *Service) comment(ctx context.Context, ev OwnerEvent, c Case) (replies [
 	case err != nil:
 		return nil, true, fmt.Errorf("comment on %s: %w", c.ID, err)
 	}
-	return reply("Thank you, I passed that on to the team."), true, nil
+	return reply(later.CommentThanks.in(c.Language)), true, nil
 }
 
 // cooldown tells an owner whose last case ended lately when they may open a new one.
@@ -166,17 +167,15 @@ func (s *Service) cooldown(ctx context.Context, id string) (conversation.Reply, 
 	if !s.clock.Now().Before(from) {
 		return conversation.Reply{}, false
 	}
-	return conversation.Reply{Text: fmt.Sprintf(
-		"Your case %s ended lately. This line takes a new case from you from %s; until then your regular service channels are open to you.",
-		c.ID, from.UTC().Format("Mon 2 Jan 15:04 MST"))}, true
+	return conversation.Reply{Text: later.Cooldown.f(c.Language, c.ID, from.UTC().Format("Mon 2 Jan 15:04 MST"))}, true
 }
 
 // afterHours is what an owner who writes outside the support hours is told, or "".
-func (s *Service) afterHours(now time.Time) string {
+func (s *Service) afterHours(now time.Time, lang string) string {
 	h := s.cfg.SupportHours
 	if h.Open(now) {
 		return ""
 	}
 	next := h.NextOpen(now)
-	return fmt.Sprintf("Our executive team works %s; expect an answer from %s.", h, next.In(h.loc).Format("Mon 2 Jan 15:04 MST"))
+	return later.AfterHours.f(lang, h, next.In(h.loc).Format("Mon 2 Jan 15:04 MST"))
 }

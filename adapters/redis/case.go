@@ -55,6 +55,7 @@ func (s *CaseStore) NextID(ctx context.Context) (string, error) {
 // caseDoc is the part of a case that no script reads or writes, kept as one JSON field.
 type caseDoc struct {
 	OwnerName string       `json:"owner_name"`
+	Language  string       `json:"language,omitempty"`
 	Answers   []bot.Answer `json:"answers"`
 	Summary   bot.Summary  `json:"summary"`
 	CreatedAt time.Time    `json:"created_at"`
@@ -82,7 +83,7 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 	c.Note, c.EndedAt, c.EndedBy = "", time.Time{}, ""
 	c.Messages, c.LastExec = 0, time.Time{}
 
-	doc, err := json.Marshal(caseDoc{OwnerName: c.OwnerName, Answers: c.Answers, Summary: c.Summary, CreatedAt: c.CreatedAt})
+	doc, err := json.Marshal(caseDoc{OwnerName: c.OwnerName, Language: c.Language, Answers: c.Answers, Summary: c.Summary, CreatedAt: c.CreatedAt})
 	if err != nil {
 		return bot.Case{}, fmt.Errorf("create case for %s: %w", c.Owner, err)
 	}
@@ -616,7 +617,7 @@ func decodeCase(id string, h map[string]string) (bot.Case, error) {
 		if err := json.Unmarshal([]byte(d), &doc); err != nil {
 			return bot.Case{}, fmt.Errorf("doc: %w", err)
 		}
-		c.OwnerName, c.Answers, c.Summary, c.CreatedAt = doc.OwnerName, doc.Answers, doc.Summary, doc.CreatedAt
+		c.OwnerName, c.Language, c.Answers, c.Summary, c.CreatedAt = doc.OwnerName, doc.Language, doc.Answers, doc.Summary, doc.CreatedAt
 	}
 	return c, nil
 }
