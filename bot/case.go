@@ -64,12 +64,12 @@ type Post struct {
 
 // Case is one escalation.
 type Case struct {
-	ID        string    `json:"id"` // ESC-1042
-	Status    Status    `json:"status"`
-	Owner     Identity  `json:"owner"`
-	OwnerName string    `json:"owner_name"`
+	ID        string   `json:"id"` // ESC-1042
+	Status    Status   `json:"status"`
+	Owner     Identity `json:"owner"`
+	OwnerName string   `json:"owner_name"`
 	// Language is the language the owner's intake spoke: the owner's news is in it.
-	Language string `json:"language,omitempty"`
+	Language  string    `json:"language,omitempty"`
 	VIN       string    `json:"vin,omitempty"`
 	Answers   []Answer  `json:"answers"`
 	Summary   Summary   `json:"summary"`
