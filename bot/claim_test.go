@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -316,8 +317,47 @@ func TestExportTranscript(t *testing.T) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
 	}
-	out, err := h.svc.Command(ctx, mod, "/escalations export "+id)
-	if err != nil || !strings.HasPrefix(out, "# "+id) || !strings.Contains(out, "Charger replaced.") {
-		t.Fatalf("export command: %v\n%s", err, out)
+	ans, err := h.svc.Run(ctx, mod, "/escalations export "+id)
+	if err != nil || ans.Text != fmt.Sprintf("Transcript of %s: 7 entries.", id) || len(ans.Files) != 2 {
+		t.Fatalf("export command: %v\n%+v", err, ans)
+	}
+	if f := ans.Files[0]; f.Name != id+".md" || f.ContentType != "text/markdown" || string(f.Data) != md {
+		t.Errorf("markdown file %s %s:\n%s", f.Name, f.ContentType, f.Data)
+	}
+	var back bot.Transcript
+	if f := ans.Files[1]; f.Name != id+".json" || f.ContentType != "application/json" || json.Unmarshal(f.Data, &back) != nil {
+		t.Errorf("json file %s %s:\n%s", f.Name, f.ContentType, f.Data)
+	}
+	if back.Case.ID != id || len(back.History) != 7 || back.ExportedBy != mod.ID || back.Case.Rating != 5 {
+		t.Errorf("json transcript read back: %+v", back)
+	}
+	if text, err := h.svc.Command(ctx, mod, "/escalations export "+id); err != nil || text != ans.Text {
+		t.Errorf("export as text: %q %v", text, err)
+	}
+	if _, err := h.svc.Run(ctx, dana, "/escalations export "+id); bot.ErrorCode(err) != bot.CodeForbidden {
+		t.Errorf("export command by a non-moderator: %v", err)
+	}
+	if _, err := h.svc.Run(ctx, mod, "/escalations export ESC-9999"); bot.ErrorCode(err) != bot.CodeNotFound {
+		t.Errorf("export of an unknown case: %v", err)
+	}
+}
+
+// A platform's file limits refuse, saying the sizes, and never cut.
+func TestCheckFiles(t *testing.T) {
+	ans := bot.CommandAnswer{Files: []bot.File{{Name: "ESC-1.md", Data: make([]byte, 30<<20)}}}
+	err := ans.CheckFiles("Discord", 25<<20, 10)
+	if bot.ErrorCode(err) != bot.CodeInvalid || bot.ErrorMessage(err) != "ESC-1.md is 30 MiB, more than the 25 MiB Discord takes for a file, so it was not sent." {
+		t.Errorf("too large: %v", err)
+	}
+	if err := (bot.CommandAnswer{Files: make([]bot.File, 11)}).CheckFiles("Discord", 25<<20, 10); bot.ErrorCode(err) != bot.CodeInvalid {
+		t.Errorf("too many: %v", err)
+	}
+	if err := ans.CheckFiles("Slack", 1<<30, 10); err != nil {
+		t.Errorf("within limits: %v", err)
+	}
+	for n, want := range map[int64]string{512: "512 bytes", 1024: "1 KiB", 14540: "14.2 KiB", 1 << 30: "1 GiB"} {
+		if got := bot.Size(n); got != want {
+			t.Errorf("Size(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

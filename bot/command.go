@@ -17,7 +17,15 @@ type Command struct {
 	Args      []Arg
 	Help      string
 	Moderator bool // only moderators may run it
-	run       func(s *Service, ctx context.Context, a Actor, in Invocation) (string, error)
+	run       func(s *Service, ctx context.Context, a Actor, in Invocation) (CommandAnswer, error)
+}
+
+// textRun is the run of a command whose answer is a text alone.
+func textRun(f func(s *Service, ctx context.Context, a Actor, in Invocation) (string, error)) func(*Service, context.Context, Actor, Invocation) (CommandAnswer, error) {
+	return func(s *Service, ctx context.Context, a Actor, in Invocation) (CommandAnswer, error) {
+		text, err := f(s, ctx, a, in)
+		return CommandAnswer{Text: text}, err
+	}
 }
 
 // Usage is the command line a person types, e.g. "close <case> <reason>".

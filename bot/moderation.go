@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,47 +17,53 @@ func (s *Service) Commands() []Command {
 	return []Command{
 		{Name: "list", Help: "List cases: open (default), claimed, mine, resolved, closed or all.", Moderator: true,
 			Args: []Arg{{Name: "filter", Kind: ArgChoice, Help: "which cases", Choices: []string{"open", "claimed", "mine", "resolved", "closed", "all"}}},
-			run:  (*Service).cmdList},
+			run:  textRun((*Service).cmdList)},
 		{Name: "show", Help: "Show a case with its answers and history.", Moderator: true,
-			Args: []Arg{caseArg}, run: (*Service).cmdShow},
+			Args: []Arg{caseArg}, run: textRun((*Service).cmdShow)},
 		{Name: "export", Help: "The case's transcript: answers, summary, every change and message with who and when, the rating.", Moderator: true,
 			Args: []Arg{caseArg}, run: (*Service).cmdExport},
 		{Name: "assign", Help: "Give a case to an executive.", Moderator: true,
-			Args: []Arg{caseArg, userArg}, run: (*Service).cmdAssign},
+			Args: []Arg{caseArg, userArg}, run: textRun((*Service).cmdAssign)},
 		{Name: "close", Help: "Close a case without resolving it, with a reason the owner reads.", Moderator: true,
-			Args: []Arg{caseArg, reasonArg}, run: (*Service).cmdClose},
+			Args: []Arg{caseArg, reasonArg}, run: textRun((*Service).cmdClose)},
 		{Name: "reopen", Help: "Reopen a resolved or closed case.", Moderator: true,
-			Args: []Arg{caseArg}, run: (*Service).cmdReopen},
+			Args: []Arg{caseArg}, run: textRun((*Service).cmdReopen)},
 		{Name: "block", Help: "Keep a user off the line, for a while (30m, 12h, 7d, 2w; at most 5 years) or until unblocked.", Moderator: true,
 			Args: []Arg{userArg, {Name: "duration", Kind: ArgDuration, Help: "30m, 12h, 7d or 2w (at most 1825d); leave out to block until unblocked"}, reasonArg},
-			run:  (*Service).cmdBlock},
+			run:  textRun((*Service).cmdBlock)},
 		{Name: "unblock", Help: "Let a blocked user back on the line.", Moderator: true,
-			Args: []Arg{userArg}, run: (*Service).cmdUnblock},
+			Args: []Arg{userArg}, run: textRun((*Service).cmdUnblock)},
 		{Name: "pause", Help: "Pause new intakes; owners get the message (or a default one).", Moderator: true,
-			Args: []Arg{{Name: "message", Kind: ArgText, Help: "what owners are told", Rest: true}}, run: (*Service).cmdPause},
-		{Name: "resume", Help: "Resume intake after a pause.", Moderator: true, run: (*Service).cmdResume},
-		{Name: "stats", Help: "Count cases by status, with the last 30 days' times to claim, to first reply and to resolve, SLA breaches, escalations and ratings.", Moderator: true, run: (*Service).cmdStats},
-		{Name: "help", Help: "List the commands.", run: (*Service).cmdHelp},
+			Args: []Arg{{Name: "message", Kind: ArgText, Help: "what owners are told", Rest: true}}, run: textRun((*Service).cmdPause)},
+		{Name: "resume", Help: "Resume intake after a pause.", Moderator: true, run: textRun((*Service).cmdResume)},
+		{Name: "stats", Help: "Count cases by status, with the last 30 days' times to claim, to first reply and to resolve, SLA breaches, escalations and ratings.", Moderator: true, run: textRun((*Service).cmdStats)},
+		{Name: "help", Help: "List the commands.", run: textRun((*Service).cmdHelp)},
 	}
 }
 
-// Command runs a moderator command line such as "/escalations close ESC-1042 duplicate" and
+// Run runs a moderator command line such as "/escalations close ESC-1042 duplicate" and
 // returns the answer, meant to be shown only to the actor. Adapters have turned their
 // platform's mentions into identities before; the line is read strictly by the table
 // (ParseCommand), and anything it cannot read is refused with the usage, never guessed at.
-func (s *Service) Command(ctx context.Context, a Actor, line string) (string, error) {
+func (s *Service) Run(ctx context.Context, a Actor, line string) (CommandAnswer, error) {
 	c, words, err := findCommand(s.Commands(), line)
 	if err != nil {
-		return "", err
+		return CommandAnswer{}, err
 	}
 	if c.Moderator && !s.IsModerator(a) {
-		return "", errNotModerator()
+		return CommandAnswer{}, errNotModerator()
 	}
 	in, err := c.parse(words)
 	if err != nil {
-		return "", err
+		return CommandAnswer{}, err
 	}
 	return c.run(s, ctx, a, in)
+}
+
+// Command is Run for a caller that cannot hand over files: the answer's text alone.
+func (s *Service) Command(ctx context.Context, a Actor, line string) (string, error) {
+	ans, err := s.Run(ctx, a, line)
+	return ans.Text, err
 }
 
 func (s *Service) cmdHelp(_ context.Context, _ Actor, _ Invocation) (string, error) {
@@ -157,12 +164,23 @@ func (s *Service) cmdShow(ctx context.Context, _ Actor, in Invocation) (string, 
 	return strings.TrimSpace(b.String()), nil
 }
 
-func (s *Service) cmdExport(ctx context.Context, a Actor, in Invocation) (string, error) {
+// cmdExport hands over the transcript as two files: Markdown to read, JSON for other systems.
+func (s *Service) cmdExport(ctx context.Context, a Actor, in Invocation) (CommandAnswer, error) {
 	t, err := s.Export(ctx, a, in.Arg("case").Text)
 	if err != nil {
-		return "", err
+		return CommandAnswer{}, err
 	}
-	return t.Markdown(), nil
+	data, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return CommandAnswer{}, fmt.Errorf("export %s: %w", t.Case.ID, err)
+	}
+	return CommandAnswer{
+		Text: fmt.Sprintf("Transcript of %s: %d %s.", t.Case.ID, len(t.History), plural(len(t.History), "entry", "entries")),
+		Files: []File{
+			{Name: t.Case.ID + ".md", ContentType: "text/markdown", Data: []byte(t.Markdown())},
+			{Name: t.Case.ID + ".json", ContentType: "application/json", Data: append(data, '\n')},
+		},
+	}, nil
 }
 
 func (s *Service) cmdAssign(ctx context.Context, a Actor, in Invocation) (string, error) {
@@ -326,4 +344,11 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	sorted := slices.Sorted(slices.Values(ds))
 	i := (p*len(sorted)+99)/100 - 1
 	return sorted[max(i, 0)]
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
