@@ -4,6 +4,9 @@
 //	s := fakeslack.New(t)
 //	api := slack.New("xoxb-test", slack.OptionAPIURL(s.APIURL()))
 //
+// Files uploaded in Slack's three steps (files.getUploadURLExternal, the POST to the upload
+// URL, files.completeUploadExternal; slack-go's UploadFileContext) are kept (Files, WaitFiles).
+//
 // Every Web API call is recorded (Calls, WaitCalls). Requests that the real Slack would
 // reject because the caller got something wrong (blocks over Slack's limits, missing
 // arguments, a bad token, an unknown method...) are answered as Slack answers them and
@@ -84,6 +87,7 @@ type Server struct {
 	messages   map[string]*message // by channel + "/" + ts
 	views      map[string]*view    // by view ID
 	opened     map[string]bool     // conversations opened with conversations.open
+	files      map[string]*upload  // by file ID, from files.getUploadURLExternal on
 	lastTS     int64
 	lastID     int64
 	tickets    map[string]bool
@@ -116,6 +120,7 @@ func New(t testing.TB) *Server {
 		messages:  map[string]*message{},
 		views:     map[string]*view{},
 		opened:    map[string]bool{},
+		files:     map[string]*upload{},
 		tickets:   map[string]bool{},
 		conns:     map[*socketConn]struct{}{},
 		sent:      map[string]bool{},
@@ -126,6 +131,7 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("/api/{method}", s.handleAPI)
 	mux.HandleFunc("/socket", s.handleSocket)
 	mux.HandleFunc("/response/{id}", s.handleResponse)
+	mux.HandleFunc("/upload/{id}", s.handleUpload)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
 	t.Cleanup(s.close)

@@ -709,3 +709,65 @@ func TestSendEnvelopeRejectsFormBodies(t *testing.T) {
 		t.Fatalf("message %q", rec.msg)
 	}
 }
+
+// Files arrive in Slack's three steps through slack-go and are kept; what Slack refuses is
+// refused.
+func TestFileUpload(t *testing.T) {
+	s := fakeslack.New(t)
+	api := newAPI(s)
+	ctx := context.Background()
+	dm, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := "# ESC-1\n\nhello\n"
+	sum, err := api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Filename: "ESC-1.md", FileSize: len(content), Reader: strings.NewReader(content), Title: "Transcript", Channel: dm.ID, InitialComment: "here",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := s.WaitFiles(t, "U1", 1, time.Second)
+	if f := files[0]; f.ID != sum.ID || f.Name != "ESC-1.md" || f.Title != "Transcript" || f.Channel != dm.ID || f.Comment != "here" || string(f.Data) != content {
+		t.Fatalf("file %+v", f)
+	}
+	s.AssertNoViolations(t)
+
+	// A user id is no channel, a length that does not match is refused, and an unknown or
+	// unfinished file cannot be completed.
+	_, err = api.UploadFileContext(ctx, slack.UploadFileParameters{Filename: "a.txt", FileSize: 2, Content: "ab", Channel: "U1"})
+	if err == nil || !strings.Contains(err.Error(), "channel_not_found") {
+		t.Errorf("user id as channel: %v", err)
+	}
+	_, err = api.UploadFileContext(ctx, slack.UploadFileParameters{Filename: "a.txt", FileSize: 5, Content: "ab", Channel: dm.ID})
+	if err == nil {
+		t.Error("a length that does not match was taken")
+	}
+	if _, err := api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{FileName: "big", FileSize: fakeslack.MaxFileSize + 1}); err == nil || !strings.Contains(err.Error(), "file_too_large") {
+		t.Errorf("too large: %v", err)
+	}
+	u, err := api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{FileName: "b.txt", FileSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{u.FileID, "F404"} {
+		if _, err := api.CompleteUploadExternalContext(ctx, slack.CompleteUploadExternalParameters{Files: []slack.FileSummary{{ID: id}}, Channel: dm.ID}); err == nil || !strings.Contains(err.Error(), "file_not_found") {
+			t.Errorf("complete %s: %v", id, err)
+		}
+	}
+	if v := s.Violations(); len(v) != 5 {
+		t.Errorf("violations:\n%s", strings.Join(v, "\n"))
+	}
+	if got := s.Files(""); len(got) != 1 {
+		t.Errorf("files kept: %+v", got)
+	}
+
+	// An injected failure of the last step leaves the file unshared.
+	s.FailNextError("files.completeUploadExternal", 1, "internal_error")
+	if _, err := api.UploadFileContext(ctx, slack.UploadFileParameters{Filename: "c.txt", FileSize: 1, Content: "c", Channel: dm.ID}); err == nil {
+		t.Error("injected failure: no error")
+	}
+	if got := s.Files(dm.ID); len(got) != 1 {
+		t.Errorf("files after a failed completion: %+v", got)
+	}
+}

@@ -108,6 +108,10 @@ func webMethod(method string) (methodHandler, bool) {
 		return (*Server).usersInfo, true
 	case "usergroups.users.list":
 		return (*Server).usergroupsUsersList, true
+	case "files.getUploadURLExternal":
+		return (*Server).filesGetUploadURLExternal, true
+	case "files.completeUploadExternal":
+		return (*Server).filesCompleteUploadExternal, true
 	}
 	return nil, false
 }
