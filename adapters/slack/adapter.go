@@ -572,15 +572,18 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slackgo.SlashCommand) e
 		return a.startIntake(ctx, eventID("command:"+cmd.TriggerID), cmd.TeamID, cmd.UserID, cmd.UserName, respond)
 	case commandEscalations:
 		actor := a.actor(ctx, cmd.TeamID, cmd.UserID, cmd.UserName)
-		out, err := a.svc.Command(ctx, actor, commandLine(cmd.TeamID, cmd.Text))
+		ans, err := a.svc.Run(ctx, actor, commandLine(cmd.TeamID, cmd.Text))
 		if bot.Retryable(err) {
 			return err
 		}
+		if err == nil && len(ans.Files) > 0 {
+			ans, err = a.sendFiles(ctx, cmd.UserID, ans)
+		}
 		if err != nil {
 			a.logError(ctx, "moderator command refused", err, "actor", actor.ID, "command", firstWord(cmd.Text))
-			out = bot.ErrorMessage(err)
+			ans.Text = bot.ErrorMessage(err)
 		}
-		text = out
+		text = ans.Text
 	default:
 		text = fmt.Sprintf("This app does not know the command %s. Try %s or %s help.", cmd.Command, commandEscalate, commandEscalations)
 	}
@@ -589,6 +592,27 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slackgo.SlashCommand) e
 	}
 	return nil
 }
+
+// sendFiles delivers a command's files to the moderator alone, in the DM with the bot (a
+// slash command's answer cannot carry files), and returns the answer to show in its place.
+// A failed upload is told to the moderator, never retried behind their back: the command ran.
+func (a *Adapter) sendFiles(ctx context.Context, user string, ans bot.CommandAnswer) (bot.CommandAnswer, error) {
+	if err := ans.CheckFiles("Slack", maxFileSize, maxFiles); err != nil {
+		return ans, err
+	}
+	dm, err := a.api.openDM(ctx, user)
+	if err == nil {
+		err = a.api.shareFiles(ctx, dm, ans.Text, ans.Files)
+	}
+	if err != nil {
+		a.log.ErrorContext(ctx, "command files not delivered", "user", user, "files", ans.FileNames(), "err", err)
+		return ans, bot.Errorf(bot.CodeUnavailable, "I could not send you %s: Slack did not take the files. Please try again in a moment.", ans.FileNames())
+	}
+	return bot.CommandAnswer{Text: fmt.Sprintf("%s Sent to you in a DM: %s.", ans.Text, ans.FileNames())}, nil
+}
+
+// maxFiles is the most files the adapter shares in one message.
+const maxFiles = 10
 
 func firstWord(s string) string {
 	if f := strings.Fields(s); len(f) > 0 {

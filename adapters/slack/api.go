@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"escalation-bot/bot"
 	"escalation-bot/ttlcache"
 
 	slackgo "github.com/slack-go/slack"
@@ -227,6 +229,41 @@ func redactHook(raw string) string {
 		out += "/…"
 	}
 	return out
+}
+
+// maxFileSize is the largest file Slack takes (1 GB).
+const maxFileSize = 1 << 30
+
+// shareFiles uploads files in Slack's three steps and shares them together, with comment, in
+// channel: files.getUploadURLExternal and the POST of the bytes to the URL it answers for each
+// file, then one files.completeUploadExternal, so the files arrive in one message.
+func (a *api) shareFiles(ctx context.Context, channel, comment string, files []bot.File) error {
+	done := make([]slackgo.FileSummary, 0, len(files))
+	for _, f := range files {
+		var u *slackgo.GetUploadURLExternalResponse
+		err := a.call(ctx, "files.getUploadURLExternal", func(ctx context.Context) error {
+			var err error
+			u, err = a.client.GetUploadURLExternalContext(ctx, slackgo.GetUploadURLExternalParameters{FileName: f.Name, FileSize: len(f.Data)})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// The upload URL is a secret of this one file; an error names only its host.
+		err = a.call(ctx, "files.upload", func(ctx context.Context) error {
+			return a.client.UploadToURL(ctx, slackgo.UploadToURLParameters{UploadURL: u.UploadURL, Reader: bytes.NewReader(f.Data), Filename: f.Name})
+		})
+		if err != nil {
+			return errors.New(redactURLs(err.Error()))
+		}
+		done = append(done, slackgo.FileSummary{ID: u.FileID, Title: f.Name})
+	}
+	return a.call(ctx, "files.completeUploadExternal", func(ctx context.Context) error {
+		_, err := a.client.CompleteUploadExternalContext(ctx, slackgo.CompleteUploadExternalParameters{
+			Files: done, Channel: channel, InitialComment: fit(comment, maxPlainText),
+		})
+		return err
+	})
 }
 
 // openDM returns the DM channel between the bot and the user.
