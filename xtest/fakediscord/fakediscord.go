@@ -11,7 +11,9 @@
 // second interaction callback...) are answered as Discord answers them and recorded as
 // violations (Violations, AssertNoViolations). Failures and slowness can be injected per
 // route (FailNext, Delay). A message created with enforce_nonce and the nonce of an earlier
-// one returns that one instead of a second message (NonceWindow), as on Discord.
+// one returns that one instead of a second message (NonceWindow), as on Discord. Files sent
+// as multipart attachments are kept with their message (Attachments), within Discord's limits
+// (MaxAttachmentSize, MaxAttachments).
 //
 // The Gateway side sends HELLO, answers IDENTIFY with READY and RESUME with the missed events
 // and RESUMED, acknowledges heartbeats, and lets the test dispatch events (Dispatch), ask the
@@ -164,6 +166,20 @@ type Event struct {
 	Data      json.RawMessage
 }
 
+// Discord's limits for files attached to a message.
+const (
+	MaxAttachmentSize = 25 << 20 // bytes per file
+	MaxAttachments    = 10       // files per message
+)
+
+// Attachment is a file attached to a message as a multipart part (files[n] with a filename),
+// as the server kept it.
+type Attachment struct {
+	// MessageID is the message it belongs to ("" until stored); Field is the part's form name.
+	MessageID, Field, Filename, ContentType string
+	Data                                    []byte
+}
+
 // Role is a guild role served by GET /guilds/{guild}/roles.
 type Role struct {
 	ID          string
@@ -257,6 +273,7 @@ type message struct {
 	obj       map[string]any
 	channelID string
 	authorID  string
+	files     []Attachment
 }
 
 type sentNonce struct {
@@ -803,15 +820,15 @@ func mustJSON(v any) json.RawMessage {
 }
 
 // jsonPayload extracts the JSON payload of a request body: the body itself, or the
-// payload_json part of a multipart body, whose file parts it counts.
-func jsonPayload(contentType string, body []byte) ([]byte, []string, error) {
+// payload_json part of a multipart body, whose file parts it returns.
+func jsonPayload(contentType string, body []byte) ([]byte, []Attachment, error) {
 	mt, params, _ := mime.ParseMediaType(contentType)
 	if mt != "multipart/form-data" {
 		return body, nil, nil
 	}
 	r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	var payload []byte
-	var files []string
+	var files []Attachment
 	for {
 		p, err := r.NextPart()
 		if err != nil {
@@ -824,7 +841,7 @@ func jsonPayload(contentType string, body []byte) ([]byte, []string, error) {
 		if p.FormName() == "payload_json" {
 			payload = data
 		} else if p.FileName() != "" {
-			files = append(files, p.FileName())
+			files = append(files, Attachment{Field: p.FormName(), Filename: p.FileName(), ContentType: p.Header.Get("Content-Type"), Data: data})
 		}
 	}
 	return payload, files, nil
@@ -835,3 +852,20 @@ func ceilSeconds(f float64) string {
 }
 
 func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000+00:00") }
+
+// Attachments returns the files attached to the messages of a channel that still exist, in
+// the order the messages were created.
+func (s *Server) Attachments(channelID string) []Attachment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Attachment
+	for _, id := range s.msgOrder {
+		if m := s.messages[id]; m != nil && m.channelID == channelID {
+			for _, f := range m.files {
+				f.Data = bytes.Clone(f.Data)
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}

@@ -1,8 +1,10 @@
 package fakediscord_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -295,6 +297,32 @@ func TestInteractionResponses(t *testing.T) {
 	rs := srv.Responses(ic.ID)
 	if len(rs) != 3 || rs[0].CallbackType != 5 || rs[1].Method != "PATCH" || !strings.HasSuffix(rs[1].Path, "/messages/@original") || rs[2].Method != "POST" || !rs[2].Ephemeral {
 		t.Errorf("responses = %v", rs)
+	}
+
+	// A follow-up with files keeps them, within Discord's limits.
+	file := func(name string, n int) *discordgo.File {
+		return &discordgo.File{Name: name, ContentType: "text/markdown", Reader: bytes.NewReader(bytes.Repeat([]byte("x"), n))}
+	}
+	fu, err = dg.FollowupMessageCreate(ic.Interaction, true, &discordgo.WebhookParams{Content: "files", Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: allowNone(),
+		Files: []*discordgo.File{file("a.md", 3), file("b.json", 5)}})
+	if err != nil || len(fu.Attachments) != 2 || fu.Attachments[1].Filename != "b.json" || fu.Attachments[1].Size != 5 || fu.Attachments[0].ContentType != "text/markdown" {
+		t.Fatalf("follow-up with files = %+v, %v", fu, err)
+	}
+	if at := srv.Attachments(fu.ChannelID); len(at) != 2 || at[0].MessageID != fu.ID || at[0].Filename != "a.md" || at[0].Field != "files[0]" || string(at[1].Data) != "xxxxx" {
+		t.Errorf("attachments kept = %+v", at)
+	}
+	many := make([]*discordgo.File, fakediscord.MaxAttachments+1)
+	for i := range many {
+		many[i] = file(fmt.Sprintf("%d.md", i), 1)
+	}
+	before := len(srv.Violations())
+	for _, files := range [][]*discordgo.File{many, {file("big.md", fakediscord.MaxAttachmentSize+1)}} {
+		if _, err := dg.FollowupMessageCreate(ic.Interaction, true, &discordgo.WebhookParams{Content: "x", AllowedMentions: allowNone(), Files: files}); err == nil {
+			t.Errorf("%d file(s) of up to %d bytes taken", len(files), fakediscord.MaxAttachmentSize+1)
+		}
+	}
+	if v := srv.Violations(); len(v) != before+2 {
+		t.Errorf("violations = %v", v[before:])
 	}
 
 	// A button answered with a modal.

@@ -34,7 +34,7 @@ type req struct {
 	params  []string
 	version int
 	body    any // decoded JSON payload, nil when there is none
-	files   []string
+	files   []Attachment
 
 	inter    *interaction // the interaction the request answers, if any
 	callback bool         // the request is the accepted initial callback of inter
@@ -258,6 +258,9 @@ func (s *Server) handleLocked(call *Call) (reply, *req) {
 		if err != nil {
 			s.violateLocked("%s: invalid JSON body: %v", r.label, err)
 			return errorReply(http.StatusBadRequest, 50109, "The request body contains invalid JSON."), r
+		}
+		if rep, ok := s.checkFilesLocked(r, files); !ok {
+			return rep, r
 		}
 		r.files = files
 	}
@@ -497,7 +500,7 @@ func (s *Server) restEditMessage(r *req) reply {
 	if len(v.errs) > 0 {
 		return s.formErrorReply(r, v)
 	}
-	applyEdit(m, p, r.files)
+	s.applyEditLocked(m, p, r.files)
 	return jsonReply(http.StatusOK, m.obj)
 }
 
@@ -579,11 +582,11 @@ func (s *Server) restStartThread(r *req) reply {
 }
 
 // newMessageLocked stores a new message by the bot built from a create payload.
-func (s *Server) newMessageLocked(channelID string, p map[string]any, files []string, extra map[string]any) *message {
+func (s *Server) newMessageLocked(channelID string, p map[string]any, files []Attachment, extra map[string]any) *message {
 	return s.storeMessageLocked(s.newIDLocked(), channelID, p, files, extra)
 }
 
-func (s *Server) storeMessageLocked(id, channelID string, p map[string]any, files []string, extra map[string]any) *message {
+func (s *Server) storeMessageLocked(id, channelID string, p map[string]any, files []Attachment, extra map[string]any) *message {
 	obj := map[string]any{
 		"id":               id,
 		"channel_id":       channelID,
@@ -596,7 +599,7 @@ func (s *Server) storeMessageLocked(id, channelID string, p map[string]any, file
 		"mention_everyone": false,
 		"mentions":         []any{},
 		"mention_roles":    []any{},
-		"attachments":      attachments(files),
+		"attachments":      s.attachmentsLocked(files),
 		"embeds":           richEmbeds(p["embeds"]),
 		"components":       orEmpty(p["components"]),
 		"pinned":           false,
@@ -612,7 +615,7 @@ func (s *Server) storeMessageLocked(id, channelID string, p map[string]any, file
 	for k, v := range extra {
 		obj[k] = v
 	}
-	m := &message{obj: obj, channelID: channelID, authorID: BotUserID}
+	m := &message{obj: obj, channelID: channelID, authorID: BotUserID, files: keepFiles(id, files)}
 	if s.messages[id] == nil {
 		s.msgOrder = append(s.msgOrder, id)
 	}
@@ -627,8 +630,8 @@ func (s *Server) storeMessageLocked(id, channelID string, p map[string]any, file
 	return m
 }
 
-// applyEdit applies an edit payload (PATCH message, webhook edit, UPDATE_MESSAGE callback).
-func applyEdit(m *message, p map[string]any, files []string) {
+// applyEditLocked applies an edit payload (PATCH message, webhook edit, UPDATE_MESSAGE callback).
+func (s *Server) applyEditLocked(m *message, p map[string]any, files []Attachment) {
 	if v, ok := p["content"]; ok {
 		m.obj["content"], _ = v.(string)
 	}
@@ -642,7 +645,8 @@ func applyEdit(m *message, p map[string]any, files []string) {
 		m.obj["attachments"] = orEmpty(v)
 	}
 	if len(files) > 0 {
-		m.obj["attachments"] = append(m.obj["attachments"].([]any), attachments(files)...)
+		m.obj["attachments"] = append(m.obj["attachments"].([]any), s.attachmentsLocked(files)...)
+		m.files = append(m.files, keepFiles(str(m.obj, "id"), files)...)
 	}
 	if _, ok := p["flags"]; ok {
 		// Only SUPPRESS_EMBEDS can be changed on an edit.
@@ -651,17 +655,50 @@ func applyEdit(m *message, p map[string]any, files []string) {
 	m.obj["edited_timestamp"] = timestamp(time.Now())
 }
 
-func attachments(files []string) []any {
+// attachmentsLocked is the attachments field of a message with these files.
+func (s *Server) attachmentsLocked(files []Attachment) []any {
 	out := []any{}
-	for i, f := range files {
-		id := strconv.Itoa(900000000000000000 + i)
-		out = append(out, map[string]any{
-			"id": id, "filename": f, "size": 0,
-			"url":       "https://cdn.discordapp.com/attachments/" + id + "/" + f,
-			"proxy_url": "https://media.discordapp.net/attachments/" + id + "/" + f,
-		})
+	for _, f := range files {
+		id := s.newIDLocked()
+		a := map[string]any{
+			"id": id, "filename": f.Filename, "size": len(f.Data),
+			"url":       "https://cdn.discordapp.com/attachments/" + id + "/" + f.Filename,
+			"proxy_url": "https://media.discordapp.net/attachments/" + id + "/" + f.Filename,
+		}
+		if f.ContentType != "" {
+			a["content_type"] = f.ContentType
+		}
+		out = append(out, a)
 	}
 	return out
+}
+
+func keepFiles(messageID string, files []Attachment) []Attachment {
+	out := make([]Attachment, len(files))
+	for i, f := range files {
+		f.MessageID = messageID
+		out[i] = f
+	}
+	return out
+}
+
+// checkFilesLocked refuses what Discord refuses of a multipart request's files: more than
+// MaxAttachments, one over MaxAttachmentSize, a part named other than files[n] or file.
+func (s *Server) checkFilesLocked(r *req, files []Attachment) (reply, bool) {
+	if len(files) > MaxAttachments {
+		v := &validator{}
+		v.add("files", "BASE_TYPE_MAX_LENGTH", fmt.Sprintf("Must be %d or fewer in length.", MaxAttachments))
+		return s.formErrorReply(r, v), false
+	}
+	for _, f := range files {
+		if f.Field != "file" && !(strings.HasPrefix(f.Field, "files[") && strings.HasSuffix(f.Field, "]")) {
+			return s.rejectLocked(r, http.StatusBadRequest, 50035, "Invalid Form Body", "file part "+strconv.Quote(f.Field)+" is neither files[n] nor file"), false
+		}
+		if len(f.Data) > MaxAttachmentSize {
+			return s.rejectLocked(r, http.StatusRequestEntityTooLarge, 40005, "Request entity too large", fmt.Sprintf("%s is %d bytes, more than %d", f.Filename, len(f.Data), MaxAttachmentSize)), false
+		}
+	}
+	return reply{}, true
 }
 
 func richEmbeds(v any) []any {
@@ -827,7 +864,7 @@ func (s *Server) restCallback(r *req) reply {
 			if m == nil {
 				m = s.storeMessageLocked(in.messageID, in.channelID, map[string]any{}, nil, nil)
 			}
-			applyEdit(m, data, r.files)
+			s.applyEditLocked(m, data, r.files)
 		}
 	}
 	return noContent()
@@ -919,7 +956,7 @@ func (s *Server) restWebhookEdit(r *req) reply {
 	if len(v.errs) > 0 {
 		return s.formErrorReply(r, v)
 	}
-	applyEdit(m, p, r.files)
+	s.applyEditLocked(m, p, r.files)
 	m.obj["flags"] = num(m.obj, "flags") &^ 128 // no longer "thinking"
 	return jsonReply(http.StatusOK, m.obj)
 }
