@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -357,20 +358,29 @@ func (a *Adapter) moderate(ctx context.Context, i *discordgo.Interaction, data d
 	}
 	actor := a.actor(i)
 	line, err := commandLine(a.svc.Commands(), data)
-	out := ""
+	var ans bot.CommandAnswer
 	switch {
 	case err != nil && !a.svc.IsModerator(actor):
 		// Who may run it comes first, as in the core, whatever the options hold.
-		out, err = notModerator, nil
+		ans, err = bot.CommandAnswer{Text: notModerator}, nil
 	case err == nil:
-		out, err = a.svc.Command(ctx, actor, line)
+		ans, err = a.svc.Run(ctx, actor, line)
+	}
+	if err == nil {
+		err = ans.CheckFiles("Discord", maxAttachmentSize, maxAttachments)
 	}
 	if err != nil {
 		a.logError(ctx, "moderator command refused", err, "actor", actor.ID, "command", firstWord(strings.TrimPrefix(line, bot.CommandPrefix)))
-		out = bot.ErrorMessage(err)
+		ans = bot.CommandAnswer{Text: bot.ErrorMessage(err)}
 	}
-	a.followup(ctx, i, out)
+	a.followup(ctx, i, ans.Text, ans.Files...)
 }
+
+// Discord's limits for the files of one message.
+const (
+	maxAttachmentSize = 25 << 20
+	maxAttachments    = 10
+)
 
 // notModerator answers someone who may not moderate.
 const notModerator = "Only moderators of the escalation line may do that."
@@ -496,17 +506,25 @@ func (a *Adapter) respondText(ctx context.Context, i *discordgo.Interaction, tex
 	})
 }
 
-// followup sends text only the person sees, after the interaction was acknowledged.
-func (a *Adapter) followup(ctx context.Context, i *discordgo.Interaction, text string) {
-	for _, p := range answerPieces(text) {
-		_, err := a.dg.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+// followup sends text only the person sees, after the interaction was acknowledged, with the
+// files attached to its last piece; the files are within Discord's limits (CheckFiles).
+func (a *Adapter) followup(ctx context.Context, i *discordgo.Interaction, text string, files ...bot.File) {
+	pieces := answerPieces(text)
+	for n, p := range pieces {
+		params := &discordgo.WebhookParams{
 			Content:         p,
 			Flags:           discordgo.MessageFlagsEphemeral,
 			AllowedMentions: noMentions(),
-		}, discordgo.WithContext(ctx))
+		}
+		if n == len(pieces)-1 {
+			for _, f := range files {
+				params.Files = append(params.Files, &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(f.Data)})
+			}
+		}
+		_, err := a.dg.FollowupMessageCreate(i, true, params, discordgo.WithContext(ctx))
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
-				a.log.WarnContext(ctx, "discord followup failed", "interaction", i.ID, "err", err)
+				a.log.WarnContext(ctx, "discord followup failed", "interaction", i.ID, "files", len(params.Files), "err", err)
 			}
 			return
 		}
