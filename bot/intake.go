@@ -58,6 +58,12 @@ type ownerTurn struct {
 	// a command whose connection broke, so the first send may have been ours: the event then
 	// counts as handled by us, and the owner must still get its answer.
 	maybeSaved bool
+	// label is the label of the button the owner pressed, for the dialogue.
+	label string
+	// keepWith is the case the turn's dialogue is kept with (a submission, a relayed message),
+	// and since when the owner's dialogue belongs to it (the intake's start).
+	keepWith string
+	since    time.Time
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
@@ -88,6 +94,9 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
+		if err == nil && (!turn.Seen || len(replies) > 0) {
+			s.remember(ctx, t, replies)
+		}
 		return replies, err
 	}
 	return nil, fmt.Errorf("session of %s: %w after %d attempts", ev.Owner, ErrConflict, maxAttempts)
@@ -98,6 +107,10 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversation.Reply, error) {
 	ev := t.ev
 	now := s.clock.Now()
+	if ev.Action != "" && s.engine != nil {
+		t.label = buttonLabel(s.engine.Prompt(turn.Session, now), ev.Action, ev.Value)
+	}
+	t.since = turn.Session.Started
 	if turn.Seen {
 		if ev.Redelivered || t.maybeSaved {
 			replies := s.whereOwnerStands(turn, ev, now)
@@ -124,6 +137,7 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	if turn.Found && sess.Stage == conversation.StageSubmitted && sess.CaseID != "" {
 		replies, relayed, err := s.relay(ctx, ev, sess)
 		if relayed || err != nil {
+			t.keepWith = sess.CaseID
 			return replies, err
 		}
 		if r, wait := s.cooldown(ctx, sess.CaseID); wait {
@@ -168,7 +182,9 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	}
 	if res.Outcome == conversation.OutcomeSubmit {
 		// The submission is committed: from here on a failure delays the case, never loses it.
-		res.Replies = append(res.Replies, s.submit(ctx, ev, res.Session)...)
+		replies, keepWith := s.submit(ctx, ev, res.Session)
+		res.Replies = append(res.Replies, replies...)
+		t.keepWith, t.since = keepWith, res.Session.Started
 	}
 	return res.Replies, nil
 }
@@ -261,21 +277,22 @@ func (s *Service) extract(ctx context.Context, x conversation.Extractor, text st
 // submit creates the case of a committed submission (sess.CaseID is its reserved id), posts
 // its card and returns what the owner is told. A second submission by the same owner finds
 // the open case; a submission for a vehicle with an open case is attached to that case.
-func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.Session) []conversation.Reply {
+// keepWith is the case the owner's dialogue belongs to: not another owner's case.
+func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.Session) (_ []conversation.Reply, keepWith string) {
 	c, err := s.materialize(ctx, sess, ownerName(ev), false)
 	switch {
 	case errors.Is(err, ErrOwnerHasOpenCase):
 		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
-		return []conversation.Reply{{Text: core.OwnerHasOpenCase.f(sess.Language, c.ID)}}
+		return []conversation.Reply{{Text: core.OwnerHasOpenCase.f(sess.Language, c.ID)}}, c.ID
 	case errors.Is(err, ErrVINHasOpenCase):
 		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
-		return []conversation.Reply{{Text: core.VINHasOpenCase.f(sess.Language, c.ID)}}
+		return []conversation.Reply{{Text: core.VINHasOpenCase.f(sess.Language, c.ID)}}, ""
 	case err != nil:
 		// The submission is committed and its post check is queued: the case will be created
 		// and posted by the next attempt, so the owner can rely on the id.
 		s.log.ErrorContext(ctx, "create case, will retry", "case", sess.CaseID, "owner", ev.Owner, "err", err)
 	}
-	return []conversation.Reply{s.submittedNow(sess.CaseID, sess.Language)}
+	return []conversation.Reply{s.submittedNow(sess.CaseID, sess.Language)}, sess.CaseID
 }
 
 func submitted(caseID, lang string) conversation.Reply {

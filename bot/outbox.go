@@ -310,7 +310,11 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 		}
 		for _, who := range to {
 			out = append(out, outMessage{key: "dm:" + string(who), send: func(ctx context.Context, d Delivery) error {
-				return s.tellOwner(ctx, who, d, *tell)
+				keep := ""
+				if who == c.Owner {
+					keep = c.ID
+				}
+				return s.tellOwnerOf(ctx, who, keep, d, *tell)
 			}})
 		}
 	}

@@ -99,6 +99,7 @@ type Service struct {
 	cases       CaseStore
 	moderation  Moderation
 	due         DueQueue
+	dialogues   Dialogues
 	summarizer  Summarizer
 	hooks       []Hook
 	messengers  map[string]Messenger
@@ -117,7 +118,8 @@ type Params struct {
 	Sessions   SessionStore
 	Cases      CaseStore
 	Moderation Moderation
-	Due        DueQueue `optional:"true"`
+	Due        DueQueue  `optional:"true"`
+	Dialogues  Dialogues `optional:"true"`
 	Summarizer Summarizer
 	Messengers []Messenger `group:"messengers"`
 	Hooks      []Hook      `group:"hooks"`
@@ -136,6 +138,7 @@ func NewService(p Params) *Service {
 		cases:      p.Cases,
 		moderation: p.Moderation,
 		due:        p.Due,
+		dialogues:  p.Dialogues,
 		summarizer: p.Summarizer,
 		messengers: make(map[string]Messenger),
 		hooks:      p.Hooks,
@@ -191,8 +194,24 @@ func (s *Service) messenger(address string) (Messenger, string, bool) {
 	return m, rest, ok
 }
 
-// tellOwner sends replies to the owner's DM.
+// tellOwner sends replies to the owner's DM, and keeps them in the owner's dialogue.
 func (s *Service) tellOwner(ctx context.Context, owner Identity, d Delivery, replies ...conversation.Reply) error {
+	return s.tellOwnerOf(ctx, owner, "", d, replies...)
+}
+
+// tellOwnerOf is tellOwner keeping the replies with case caseID too (the owner's own case).
+// They are kept before they are sent, so a page that reads the dialogue when the message
+// arrives finds it; a delivery sent again keeps them once, by its key.
+func (s *Service) tellOwnerOf(ctx context.Context, owner Identity, caseID string, d Delivery, replies ...conversation.Reply) error {
+	if s.dialogues != nil && len(replies) > 0 {
+		a := Appending{Case: caseID, TTL: s.cfg.SessionTTL}
+		if d.Key != "" {
+			a.Key = "told:" + d.Key
+		}
+		if err := s.dialogues.Append(ctx, owner, a, botLines(replies, s.clock.Now())...); err != nil {
+			s.log.WarnContext(ctx, "keep the dialogue", "owner", owner, "err", err)
+		}
+	}
 	m, _, ok := s.messenger(string(owner))
 	if !ok {
 		// An owner of a platform that is no longer configured can never be told.

@@ -41,6 +41,11 @@
 //	esc:{<tenant>}:inbox:lane:<lane> list of "<seq> <event JSON>", in arrival order
 //	esc:{<tenant>}:inbox:seq         counter behind seq
 //	esc:{<tenant>}:inbox:seen:<id>   "1" with PX DedupeTTL: the event was accepted
+//	esc:{<tenant>}:dialogue:<identity>  list of "<at ms> <line JSON>" (role, text, buttons,
+//	                                 at): the owner's DM, newest 500, idle TTL of the session
+//	esc:{<tenant>}:transcript:<id>   list like dialogue: the case's part of its owner's
+//	                                 dialogue, no expiry
+//	esc:{<tenant>}:seen:dialogue:<key>  "1" with PX DedupeTTL: lines appended under the key
 //
 // All times stored as scalars are Unix milliseconds.
 package redis
@@ -138,6 +143,15 @@ func (k Keys) InboxLane(lane string) string { return k.prefix + "inbox:lane:" + 
 
 // InboxSeq is the counter of inbox items.
 func (k Keys) InboxSeq() string { return k.prefix + "inbox:seq" }
+
+// Dialogue is an owner's dialogue with the bot.
+func (k Keys) Dialogue(owner bot.Identity) string { return k.prefix + "dialogue:" + string(owner) }
+
+// Transcript is the dialogue kept with a case.
+func (k Keys) Transcript(id string) string { return k.prefix + "transcript:" + id }
+
+// SeenDialogue marks lines appended under a key (an event, a delivery).
+func (k Keys) SeenDialogue(key string) string { return k.prefix + "seen:dialogue:" + key }
 
 // InboxSeen marks an accepted event id.
 func (k Keys) InboxSeen(id string) string { return k.prefix + "inbox:seen:" + id }

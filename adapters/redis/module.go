@@ -12,7 +12,7 @@ import (
 )
 
 // Module provides the Redis client (goredis.UniversalClient), bot.SessionStore, bot.CaseStore,
-// bot.Moderation, bot.DueQueue (also as *DueQueue, for its Depth), inbox.Store and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
+// bot.Moderation, bot.DueQueue (also as *DueQueue, for its Depth), inbox.Store, bot.Dialogues and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
 // The client is checked with a PING when the app starts and closed when it stops.
 var Module = fx.Module("redis",
 	fx.Provide(
@@ -23,6 +23,7 @@ var Module = fx.Module("redis",
 		fx.Annotate(NewModeration, fx.As(new(bot.Moderation))),
 		fx.Annotate(NewDueQueue, fx.As(fx.Self()), fx.As(new(bot.DueQueue))),
 		fx.Annotate(NewInbox, fx.As(new(inbox.Store))),
+		fx.Annotate(NewDialogues, fx.As(new(bot.Dialogues))),
 	),
 )
 

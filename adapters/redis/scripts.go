@@ -31,6 +31,8 @@ var (
 	inboxTakeLua string
 	//go:embed inbox_next.lua
 	inboxNextLua string
+	//go:embed dialogue_append.lua
+	dialogueAppendLua string
 
 	sessionLoad    = goredis.NewScript(sessionLoadLua)
 	sessionSave    = goredis.NewScript(sessionSaveLua)
@@ -43,4 +45,5 @@ var (
 	inboxPut       = goredis.NewScript(inboxPutLua)
 	inboxTake      = goredis.NewScript(inboxTakeLua)
 	inboxNext      = goredis.NewScript(inboxNextLua)
+	dialogueAppend = goredis.NewScript(dialogueAppendLua)
 )

@@ -1,0 +1,104 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"escalation-bot/bot"
+)
+
+// Dialogues keeps owners' dialogues as capped lists that expire with the session, and the
+// transcripts of cases as lists that do not expire.
+type Dialogues struct {
+	rdb  goredis.UniversalClient
+	keys Keys
+	cfg  Config
+}
+
+var _ bot.Dialogues = (*Dialogues)(nil)
+
+// NewDialogues returns a dialogue store over rdb.
+func NewDialogues(rdb goredis.UniversalClient, cfg Config) *Dialogues {
+	cfg = cfg.withDefaults()
+	return &Dialogues{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg}
+}
+
+// Append adds lines in one round trip (one script); see dialogue_append.lua.
+func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Appending, lines ...bot.Line) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	keys := []string{d.keys.Dialogue(owner), d.keys.SeenDialogue(a.Key), d.keys.Transcript(a.Case)}
+	keyed, forCase := "0", "0"
+	if a.Key != "" {
+		keyed = "1"
+	}
+	if a.Case != "" {
+		forCase = "1"
+	}
+	ttl := a.TTL.Milliseconds()
+	if a.TTL > 0 && ttl == 0 {
+		ttl = 1
+	}
+	args := []any{bot.MaxDialogueLines, ttl, d.cfg.DedupeTTL.Milliseconds(), a.Since.UnixMilli(), keyed, forCase}
+	if a.Since.IsZero() {
+		args[3] = 0
+	}
+	for _, l := range lines {
+		l.Text = bot.Truncate(l.Text, bot.MaxDialogueText)
+		data, err := json.Marshal(l)
+		if err != nil {
+			return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
+		}
+		args = append(args, strconv.FormatInt(l.At.UnixMilli(), 10)+" "+string(data))
+	}
+	if err := dialogueAppend.Run(ctx, d.rdb, keys, args...).Err(); err != nil {
+		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
+	}
+	return nil
+}
+
+// Read returns the owner's dialogue, oldest first.
+func (d *Dialogues) Read(ctx context.Context, owner bot.Identity) ([]bot.Line, error) {
+	lines, err := d.read(ctx, d.keys.Dialogue(owner))
+	if err != nil {
+		return nil, fmt.Errorf("read the dialogue of %s: %w", owner, err)
+	}
+	return lines, nil
+}
+
+// Transcript returns the dialogue kept with case id, oldest first.
+func (d *Dialogues) Transcript(ctx context.Context, id string) ([]bot.Line, error) {
+	lines, err := d.read(ctx, d.keys.Transcript(id))
+	if err != nil {
+		return nil, fmt.Errorf("read the transcript of %s: %w", id, err)
+	}
+	return lines, nil
+}
+
+func (d *Dialogues) read(ctx context.Context, key string) ([]bot.Line, error) {
+	raw, err := d.rdb.LRange(ctx, key, 0, -1).Result()
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]bot.Line, 0, len(raw))
+	for _, v := range raw {
+		_, data, ok := strings.Cut(v, " ")
+		if !ok {
+			return nil, fmt.Errorf("malformed line %q", v)
+		}
+		var l bot.Line
+		if err := json.Unmarshal([]byte(data), &l); err != nil {
+			return nil, err
+		}
+		l.At = l.At.In(time.UTC)
+		lines = append(lines, l)
+	}
+	return lines, nil
+}

@@ -1,0 +1,128 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"escalation-bot/conversation"
+)
+
+// The dialogue is what an owner and the bot said to each other in the owner's DM: every turn,
+// and what the bot tells the owner later (a claim, an executive's reply, the resolution). It is
+// kept with the session, and from the submission on with the case, as part of its record.
+
+// Dialogue bounds: lines past MaxDialogueLines are dropped from the start of an owner's
+// dialogue; each line's text is cut at MaxDialogueText characters.
+const (
+	MaxDialogueLines = 500
+	MaxDialogueText  = 4000
+)
+
+// Line is one message of a dialogue.
+type Line struct {
+	Role    string    `json:"role"` // "owner" or "bot"
+	Text    string    `json:"text"`
+	Buttons []string  `json:"buttons,omitempty"` // the labels of a bot message's buttons
+	At      time.Time `json:"at"`
+}
+
+// Dialogue roles.
+const (
+	RoleOwner = "owner"
+	RoleBot   = "bot"
+)
+
+// Appending says how lines are appended to a dialogue.
+type Appending struct {
+	// Key makes the append idempotent: lines appended under a key before are not appended
+	// again (an event replayed, a message delivered again). Empty: always appended.
+	Key string
+	// Case, when set, keeps the lines with that case too. The case's transcript starts, the
+	// first time, with the owner's dialogue since Since (the intake's start), and then grows
+	// with every line appended for the case.
+	Case  string
+	Since time.Time
+	// TTL is how long an idle dialogue is kept (the session's), refreshed by every append;
+	// zero: no expiry. A case's transcript never expires.
+	TTL time.Duration
+}
+
+// Dialogues keeps owners' dialogues and the transcripts of cases.
+type Dialogues interface {
+	// Append adds lines to the owner's dialogue (and the case's transcript), atomically, in one
+	// round trip, keeping at most MaxDialogueLines.
+	Append(ctx context.Context, owner Identity, a Appending, lines ...Line) error
+	// Read returns the owner's dialogue, oldest first; none when it expired.
+	Read(ctx context.Context, owner Identity) ([]Line, error)
+	// Transcript returns the dialogue kept with a case, oldest first.
+	Transcript(ctx context.Context, caseID string) ([]Line, error)
+}
+
+// botLines are the lines of the bot's replies.
+func botLines(replies []conversation.Reply, at time.Time) []Line {
+	lines := make([]Line, 0, len(replies))
+	for _, r := range replies {
+		l := Line{Role: RoleBot, Text: Truncate(r.Text, MaxDialogueText), At: at}
+		for _, f := range r.Fields {
+			l.Text += "\n" + f.Label + ": " + f.Value
+		}
+		l.Text = Truncate(l.Text, MaxDialogueText)
+		for _, b := range r.Buttons {
+			l.Buttons = append(l.Buttons, b.Label)
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// buttonLabel is the label of the button the owner pressed, from the question the session was
+// at; the value when the button is not one of them (a verdict, a stale card).
+func buttonLabel(prompt []conversation.Reply, action, value string) string {
+	for _, r := range prompt {
+		for _, b := range r.Buttons {
+			if b.Action == action && b.Value == value {
+				return b.Label
+			}
+		}
+	}
+	if value != "" {
+		return value
+	}
+	return action
+}
+
+// remember keeps an owner turn in the owner's dialogue, after the turn is stored: what the
+// owner wrote or pressed, and the replies. The event id makes it happen once.
+func (s *Service) remember(ctx context.Context, t *ownerTurn, replies []conversation.Reply) {
+	if s.dialogues == nil {
+		return
+	}
+	ev, now := t.ev, s.clock.Now()
+	var lines []Line
+	switch {
+	case ev.Text != "":
+		lines = append(lines, Line{Role: RoleOwner, Text: Truncate(ev.Text, MaxDialogueText), At: now})
+	case ev.Action != "":
+		lines = append(lines, Line{Role: RoleOwner, Text: Truncate(t.label, MaxDialogueText), At: now})
+	}
+	lines = append(lines, botLines(replies, now)...)
+	if len(lines) == 0 {
+		return
+	}
+	a := Appending{Case: t.keepWith, Since: t.since, TTL: s.cfg.SessionTTL}
+	if ev.ID != "" {
+		a.Key = "turn:" + ev.ID
+	}
+	if err := s.dialogues.Append(ctx, ev.Owner, a, lines...); err != nil {
+		// The turn is done and answered; only its record is short.
+		s.log.WarnContext(ctx, "keep the dialogue", "owner", ev.Owner, "err", err)
+	}
+}
+
+// Dialogue returns the owner's dialogue, oldest first.
+func (s *Service) Dialogue(ctx context.Context, owner Identity) ([]Line, error) {
+	if s.dialogues == nil {
+		return nil, nil
+	}
+	return s.dialogues.Read(ctx, owner)
+}
