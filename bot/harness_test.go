@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"escalation-bot/adapters/redis"
@@ -25,6 +26,7 @@ type harness struct {
 	rds      *redistest.Redis
 	sessions *redis.SessionStore
 	cases    *redis.CaseStore
+	dialogue *countedDialogues
 	msgr     *recorder
 	clock    *clocktest.Clock
 	engine   *conversation.Engine
@@ -47,6 +49,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		rds:      rds,
 		sessions: redis.NewSessionStore(rds.Client, rcfg),
 		cases:    redis.NewCaseStore(rds.Client, rcfg),
+		dialogue: &countedDialogues{Dialogues: redis.NewDialogues(rds.Client, rcfg)},
 		msgr:     newRecorder(),
 		clock:    clock,
 		engine:   conversation.NewEngine(flow),
@@ -59,6 +62,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		Cases:      h.cases,
 		Moderation: redis.NewModeration(rds.Client, rcfg),
 		Due:        redis.NewDueQueue(rds.Client, rcfg),
+		Dialogues:  h.dialogue,
 		Summarizer: bot.NewTemplateSummarizer(),
 		Messengers: []bot.Messenger{h.msgr},
 		Clock:      h.clock,
@@ -154,6 +158,18 @@ func (h *harness) intake(t testing.TB, owner bot.Identity, submit bool, override
 		t.Fatalf("after submit: stage %s case %q", s.Stage, s.CaseID)
 	}
 	return s.CaseID
+}
+
+// countedDialogues counts the appends, so a test can tell a turn's own round trips from the
+// one that keeps its dialogue.
+type countedDialogues struct {
+	*redis.Dialogues
+	appends atomic.Int64
+}
+
+func (d *countedDialogues) Append(ctx context.Context, owner bot.Identity, a bot.Appending, lines ...bot.Line) error {
+	d.appends.Add(1)
+	return d.Dialogues.Append(ctx, owner, a, lines...)
 }
 
 // recorder is a Messenger for the "web" platform that keeps everything the bot sends.
