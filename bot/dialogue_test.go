@@ -47,6 +47,17 @@ func TestDialogueKeptWithTheCase(t *testing.T) {
 		t.Errorf("the case's transcript holds an earlier intake:\n%s", all)
 	}
 	inOrder(t, all, "owner: hello", "owner: Submit", "is now looking", "I am on it.", "owner: Thank you!")
+	export, err := h.svc.Export(ctx, bot.Actor{ID: "web:mod", Name: "Mod"}, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(export.Dialogue) != len(tr) {
+		t.Errorf("the export has %d dialogue lines, the case %d", len(export.Dialogue), len(tr))
+	}
+	md := export.Markdown()
+	if !strings.Contains(md, "## Dialogue") || !strings.Contains(md, "ann: Thank you!") || !strings.Contains(md, "Bot: Dana (about "+id+"):") {
+		t.Errorf("the Markdown export lacks the dialogue:\n%s", md)
+	}
 	dialogue, _ := h.svc.Dialogue(ctx, owner)
 	if d := dialogueText(dialogue); !strings.Contains(d, "earlier, cancelled") || !strings.HasSuffix(d, dialogueText(tr)) {
 		t.Errorf("the owner's dialogue does not end with the case's transcript:\n%s", d)

@@ -10,10 +10,12 @@ import (
 // Transcript is a case's record as it is handed over (/escalations export): the case with its
 // answers, summary and rating, and every change and message with who and when.
 type Transcript struct {
-	Case       Case       `json:"case"`
-	History    []Recorded `json:"history"`
-	ExportedAt time.Time  `json:"exported_at"`
-	ExportedBy Identity   `json:"exported_by"`
+	Case    Case       `json:"case"`
+	History []Recorded `json:"history"`
+	// Dialogue is what the owner and the bot said in the owner's DM, from the intake on.
+	Dialogue   []Line    `json:"dialogue"`
+	ExportedAt time.Time `json:"exported_at"`
+	ExportedBy Identity  `json:"exported_by"`
 }
 
 // Recorded is one line of a transcript's history.
@@ -41,6 +43,14 @@ func (s *Service) Export(ctx context.Context, a Actor, id string) (Transcript, e
 	t := Transcript{Case: c, ExportedAt: s.clock.Now(), ExportedBy: a.ID, History: make([]Recorded, 0, len(entries))}
 	for _, e := range entries {
 		t.History = append(t.History, Recorded{At: e.At, Actor: e.Actor, Name: e.Name, Action: e.Action, Text: e.Text})
+	}
+	if s.dialogues != nil {
+		if t.Dialogue, err = s.dialogues.Transcript(ctx, c.ID); err != nil {
+			return Transcript{}, fmt.Errorf("export %s: %w", c.ID, err)
+		}
+	}
+	if t.Dialogue == nil {
+		t.Dialogue = []Line{}
 	}
 	s.log.InfoContext(ctx, "case exported", "case", c.ID, "by", a.ID)
 	return t, nil
@@ -84,6 +94,20 @@ func (t Transcript) Markdown() string {
 			line = e.Name + " submitted the case"
 		}
 		fmt.Fprintf(&b, "- %s %s\n", stamp(e.At), strings.ReplaceAll(line, "\n", "\n  "))
+	}
+	if len(t.Dialogue) > 0 {
+		b.WriteString("\n## Dialogue\n\n")
+		for _, l := range t.Dialogue {
+			who := "Bot"
+			if l.Role == RoleOwner {
+				who = c.OwnerName
+			}
+			text := l.Text
+			if len(l.Buttons) > 0 {
+				text += " [" + strings.Join(l.Buttons, "] [") + "]"
+			}
+			fmt.Fprintf(&b, "- %s %s: %s\n", stamp(l.At), who, strings.ReplaceAll(text, "\n", "\n  "))
+		}
 	}
 	fmt.Fprintf(&b, "\nExported %s by %s.\n", stamp(t.ExportedAt), t.ExportedBy)
 	return b.String()

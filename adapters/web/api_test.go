@@ -50,6 +50,7 @@ func newEnvOver(t *testing.T, r *redistest.Redis, mods ...func(*bot.Params)) *en
 		Sessions:   redisstore.NewSessionStore(r.Client, cfg),
 		Cases:      redisstore.NewCaseStore(r.Client, cfg),
 		Moderation: redisstore.NewModeration(r.Client, cfg),
+		Dialogues:  redisstore.NewDialogues(r.Client, cfg),
 		Messengers: []bot.Messenger{hub},
 		Logger:     logger,
 	}

@@ -223,4 +223,47 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	if err != nil || claimer != "Dana K" {
 		t.Errorf("card claimed by = %q, %v; want Dana K", claimer, err)
 	}
+
+	// After a reload the page shows the owner's whole dialogue, each message once: the intake,
+	// the submission and the claim the stream brought.
+	do("reload the page",
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#connection[data-state="live"]`)),
+		lastReply("is now looking at your case"))
+	log, err := chromedp.Run(steps, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#owner-log li")].map((li) => li.textContent)`))
+	if err != nil {
+		t.Fatalf("read the owner log after the reload: %v", err)
+	}
+	all := strings.Join(log, "\n")
+	for _, want := range []string{"hi", "SR-1234567", "Model 3", testVIN, "<b>twice</b>", "Submit", "Your case is " + id, "is now looking at your case"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("after the reload the owner log lacks %q:\n%s", want, all)
+		}
+	}
+	if n := strings.Count(all, "is now looking at your case"); n != 1 {
+		t.Errorf("the claim is shown %d times after the reload:\n%s", n, all)
+	}
+	if len(log) < 26 {
+		t.Errorf("after the reload the owner log has %d messages:\n%s", len(log), all)
+	}
+	bold, err = chromedp.Run(steps, chromedp.Evaluate[int](`document.querySelectorAll("#owner-log b").length`))
+	if err != nil || bold != 0 {
+		t.Errorf("owner text in the history became markup: %d <b> elements, %v", bold, err)
+	}
+
+	// A reply that comes while no page is open is both kept for the next page and in the
+	// history: the page that opens shows it once.
+	do("leave the page", chromedp.Navigate("about:blank"))
+	if _, err := e.svc.Reply(t.Context(), executive("Dana K"), id, "We have booked your car in for Monday."); err != nil {
+		t.Fatalf("reply while the page is closed: %v", err)
+	}
+	do("come back",
+		chromedp.Navigate(e.srv.URL),
+		chromedp.WaitVisible(chromedp.CSS(`#connection[data-state="live"]`)),
+		lastReply("booked your car in for Monday"))
+	time.Sleep(300 * time.Millisecond) // a double would come right after
+	again, err := chromedp.Run(steps, chromedp.Evaluate[int](`[...document.querySelectorAll("#owner-log li")].filter((li) => li.textContent.includes("booked your car in")).length`))
+	if err != nil || again != 1 {
+		t.Errorf("the reply sent while the page was closed is shown %d times (%v)", again, err)
+	}
 }

@@ -65,6 +65,7 @@ func (p *Playground) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.FileServerFS(staticFS))
 	mux.Handle("POST /api/owners/{name}/messages", guard(p.ownerMessage))
 	mux.Handle("POST /api/owners/{name}/actions", guard(p.ownerAction))
+	mux.Handle("GET /api/owners/{name}/history", guard(p.ownerHistory))
 	mux.Handle("GET /api/channel", guard(p.channel))
 	mux.Handle("POST /api/execs/{name}/actions", guard(p.execAction))
 	mux.Handle("POST /api/execs/{name}/commands", guard(p.execCommand))
@@ -228,6 +229,28 @@ func (p *Playground) ownerAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.handleOwner(w, r, func(ev *bot.OwnerEvent) { ev.Action, ev.Value = req.Action, req.Value })
+}
+
+// historyBody is the answer of the history endpoint: the owner's dialogue, oldest first.
+type historyBody struct {
+	Lines []bot.Line `json:"lines"`
+}
+
+// ownerHistory answers the owner's dialogue, so a page that opens shows it whole.
+func (p *Playground) ownerHistory(w http.ResponseWriter, r *http.Request) {
+	name, ok := p.name(w, r.PathValue("name"))
+	if !ok {
+		return
+	}
+	lines, err := p.svc.Dialogue(r.Context(), ownerIdentity(name))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if lines == nil {
+		lines = []bot.Line{}
+	}
+	writeJSON(w, http.StatusOK, historyBody{Lines: lines})
 }
 
 // handleOwner runs one owner event; set fills in what the owner did.

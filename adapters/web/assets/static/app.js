@@ -48,31 +48,84 @@
   const ownerLog = $("#owner-log");
   const ownerInput = $("#owner-input");
   const ownerError = $("#owner-error");
-  // Each name keeps its own transcript, so one browser can play several owners.
-  const transcripts = new Map();
+  // The log shows the owner's dialogue as the server keeps it (GET .../history), then what
+  // arrives live. Each load has a generation, so an answer for a name no longer shown is dropped.
+  let generation = 0;
+  // live holds the stream's owner events that arrive while the history loads: the stream may
+  // start with messages kept for a closed page, which the history already holds.
+  let live = null;
 
   function currentOwner() { return ownerName.value.trim() || "owner"; }
 
-  function transcript() {
-    const name = currentOwner();
-    if (!transcripts.has(name)) transcripts.set(name, []);
-    return transcripts.get(name);
-  }
-
   function addOwnerLine(text) {
     const li = el("li", { class: "msg from-owner" }, el("div", { class: "bubble", text }));
-    transcript().push(li);
     ownerLog.append(li);
     scrollDown(ownerLog);
   }
 
   function addReplies(replies, async) {
     for (const r of replies || []) {
-      const li = el("li", { class: "msg from-bot" + (async ? " async" : "") }, renderReply(r));
-      transcript().push(li);
-      ownerLog.append(li);
+      ownerLog.append(el("li", { class: "msg from-bot" + (async ? " async" : "") }, renderReply(r)));
     }
     scrollDown(ownerLog);
+  }
+
+  // A line of the history: its buttons are labels. Only the last message's can still be
+  // answered, by sending the label as the owner's words, as typing it would.
+  function addHistoryLine(line, last) {
+    if (line.role === "owner") { addOwnerLine(line.text); return; }
+    const box = el("div", { class: "bubble reply" }, el("p", { class: "reply-text", text: line.text }));
+    if ((line.buttons || []).length) {
+      const row = el("div", { class: "buttons" });
+      for (const label of line.buttons) {
+        const btn = el("button", { type: "button", class: "choice past", disabled: !last, text: label });
+        if (last) btn.addEventListener("click", () => sendOwner({ text: label }, label));
+        row.append(btn);
+      }
+      box.append(row);
+    }
+    ownerLog.append(el("li", { class: "msg from-bot history", "data-at": line.at }, box));
+  }
+
+  // loadHistory shows the owner's dialogue, then what the stream brought meanwhile that it does
+  // not hold. The stream starts with the messages kept while no page was open, right after it
+  // opens; those are in the history too. So the stream's owner events are held until both the
+  // history is shown and the stream has been open a moment (settled), and the held ones the
+  // history holds are dropped, one for one.
+  async function loadHistory(settled) {
+    const gen = ++generation;
+    const name = currentOwner();
+    live = [];
+    ownerLog.replaceChildren();
+    let lines = [];
+    try {
+      const data = await api("GET", `/api/owners/${encodeURIComponent(name)}/history`);
+      lines = data.lines || [];
+      showError(ownerError, null);
+    } catch (err) {
+      showError(ownerError, err);
+    }
+    if (gen !== generation) return;
+    const echoed = [...ownerLog.children]; // the owner wrote while it loaded
+    ownerLog.replaceChildren();
+    lines.forEach((l, i) => addHistoryLine(l, i === lines.length - 1));
+    ownerLog.append(...echoed);
+    scrollDown(ownerLog);
+    await settled;
+    if (gen !== generation) return;
+    const shown = new Map();
+    for (const l of lines.slice(-100)) {
+      if (l.role === "bot") shown.set(l.text, (shown.get(l.text) || 0) + 1);
+    }
+    const waiting = live;
+    live = null;
+    for (const replies of waiting) {
+      addReplies(replies.filter((r) => {
+        const n = shown.get(r.text) || 0;
+        if (n > 0) { shown.set(r.text, n - 1); return false; }
+        return true;
+      }), true);
+    }
   }
 
   function renderReply(r) {
@@ -144,7 +197,6 @@
   });
 
   ownerName.addEventListener("change", () => {
-    ownerLog.replaceChildren(...transcript());
     connect();
   });
 
@@ -339,11 +391,14 @@
     if (source) source.close();
     const name = currentOwner();
     source = new EventSource(`/api/events?owner=${encodeURIComponent(name)}`);
+    let opened;
+    const settled = new Promise((resolve) => { opened = resolve; });
     connection.dataset.state = "connecting";
     connection.textContent = "connecting…";
     source.addEventListener("open", () => {
       connection.dataset.state = "live";
       connection.textContent = `live as ${name}`;
+      setTimeout(opened, 300); // the kept messages follow the opening at once
       scheduleRefresh(); // anything missed while disconnected
     });
     source.addEventListener("error", () => {
@@ -352,9 +407,14 @@
     });
     source.addEventListener("owner", (e) => {
       if (name !== currentOwner()) return;
-      try { addReplies(JSON.parse(e.data).replies, true); } catch (err) { showError(ownerError, err); }
+      try {
+        const replies = JSON.parse(e.data).replies || [];
+        if (live) live.push(replies);
+        else addReplies(replies, true);
+      } catch (err) { showError(ownerError, err); }
     });
     source.addEventListener("channel", scheduleRefresh);
+    loadHistory(settled);
   }
 
   function scrollDown(node) { node.scrollTop = node.scrollHeight; }
