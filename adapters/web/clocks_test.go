@@ -109,3 +109,35 @@ func TestExportDownload(t *testing.T) {
 		t.Fatalf("unknown case: %d", res.StatusCode)
 	}
 }
+
+// The export command's answer links its files, for the executive who ran it only.
+func TestExportCommandLinks(t *testing.T) {
+	e := newEnv(t)
+	e.intake("ann")
+	id := e.submit("ann", nil)
+	var out struct {
+		Text  string `json:"text"`
+		Files []struct{ Name, URL string }
+	}
+	if code := e.call(http.MethodPost, "/api/execs/mo/commands", map[string]string{"text": "/escalations export " + id}, nil, &out); code != 200 {
+		t.Fatalf("export: %d %+v", code, out)
+	}
+	if !strings.Contains(out.Text, "Transcript of "+id) || len(out.Files) != 2 || out.Files[0].Name != id+".md" {
+		t.Fatalf("answer %+v", out)
+	}
+	get := func(u string) (int, string) {
+		res, err := http.Get(e.srv.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
+	}
+	if code, body := get(out.Files[0].URL); code != 200 || !strings.HasPrefix(body, "# "+id) {
+		t.Fatalf("download %s: %d %.80s", out.Files[0].URL, code, body)
+	}
+	if code, _ := get(strings.Replace(out.Files[0].URL, "/execs/mo/", "/execs/eve/", 1)); code != http.StatusNotFound {
+		t.Fatalf("another executive downloaded it: %d", code)
+	}
+}

@@ -2,13 +2,16 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"escalation-bot/ttlcache"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -44,7 +47,19 @@ type Playground struct {
 
 	mu      sync.Mutex
 	servers map[*http.Server]bool // servers whose shutdown already ends the event streams
+	// files are what commands handed over (an export), kept a while for their download link,
+	// by a random token and the executive they were made for.
+	files *ttlcache.Cache[commandFile]
 }
+
+// commandFile is a file a command handed to an executive, waiting for its download.
+type commandFile struct {
+	exec bot.Identity
+	file bot.File
+}
+
+// fileTTL is how long a command's file can be downloaded.
+const fileTTL = 15 * time.Minute
 
 // NewPlayground returns the playground over the service, delivering through hub.
 func NewPlayground(svc *bot.Service, hub *Hub, logger *slog.Logger) *Playground {
@@ -55,7 +70,8 @@ func NewPlayground(svc *bot.Service, hub *Hub, logger *slog.Logger) *Playground 
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusForbidden, errorBody{Error: "Cross-site requests are refused: use the playground page itself."})
 	}))
-	return &Playground{svc: svc, hub: hub, log: logger.With("adapter", "web"), csrf: csrf, servers: make(map[*http.Server]bool)}
+	return &Playground{svc: svc, hub: hub, log: logger.With("adapter", "web"), csrf: csrf, servers: make(map[*http.Server]bool),
+		files: ttlcache.New[commandFile](fileTTL, 1000)}
 }
 
 // Register adds the page and the API to mux.
@@ -70,6 +86,7 @@ func (p *Playground) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/execs/{name}/actions", guard(p.execAction))
 	mux.Handle("POST /api/execs/{name}/commands", guard(p.execCommand))
 	mux.Handle("GET /api/execs/{name}/exports/{case}", guard(p.export))
+	mux.Handle("GET /api/execs/{name}/files/{token}", guard(p.file))
 	mux.Handle("GET /api/events", guard(p.events))
 }
 
@@ -350,14 +367,42 @@ func (p *Playground) execCommand(w http.ResponseWriter, r *http.Request) {
 	if !p.decode(w, r, &req) {
 		return
 	}
-	text, err := p.svc.Command(r.Context(), executive(name), commandLine(req.Text))
+	exec := executive(name)
+	answer, err := p.svc.Run(r.Context(), exec, commandLine(req.Text))
 	if err != nil {
 		p.fail(w, r, err)
 		return
 	}
+	type link struct {
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	}
+	links := []link{}
+	for _, f := range answer.Files {
+		token := rand.Text()
+		p.files.Put(token, commandFile{exec: exec.ID, file: f})
+		links = append(links, link{Name: f.Name, URL: "/api/execs/" + url.PathEscape(name) + "/files/" + token})
+	}
 	writeJSON(w, http.StatusOK, struct {
-		Text string `json:"text"`
-	}{text})
+		Text  string `json:"text"`
+		Files []link `json:"files"`
+	}{answer.Text, links})
+}
+
+// file downloads a file a command handed to this executive.
+func (p *Playground) file(w http.ResponseWriter, r *http.Request) {
+	name, ok := p.name(w, r.PathValue("name"))
+	if !ok {
+		return
+	}
+	f, ok := p.files.Get(r.PathValue("token"))
+	if !ok || f.exec != executive(name).ID {
+		writeJSON(w, http.StatusNotFound, errorBody{Error: "That download has expired; run the command again."})
+		return
+	}
+	w.Header().Set("Content-Type", f.file.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.file.Name+`"`)
+	_, _ = w.Write(f.file.Data)
 }
 
 // export downloads a case's transcript as Markdown, or JSON with ?format=json (moderators).

@@ -376,6 +376,9 @@
     try {
       const data = await api("POST", `/api/execs/${encodeURIComponent(currentExec())}/commands`, { text });
       commandOutput.textContent = data.text;
+      for (const f of data.files || []) {
+        commandOutput.append(" ", el("a", { href: f.url, download: f.name, text: "Download " + f.name }));
+      }
     } catch (err) {
       commandOutput.classList.add("failed");
       commandOutput.textContent = err.message;
