@@ -94,3 +94,46 @@ func TestHoursAcrossWeekendsAndDST(t *testing.T) {
 		t.Error("the zero hours are not always open")
 	}
 }
+
+// Support hours and a digest's time of day come from the operator's configuration: any text is
+// refused with the syntax or read into hours whose arithmetic holds.
+func FuzzParseHours(f *testing.F) {
+	for _, s := range []string{"", "always", "Mon-Fri 09:00-18:00 Europe/Berlin", "Sat,Sun 00:00-24:00", "Fri-Mon 22:00-23:59 UTC", "Mon-Fri 9-5", "Funday"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		h, err := bot.ParseHours(spec)
+		if err != nil {
+			if !strings.Contains(err.Error(), "Mon-Fri 09:00-18:00 Europe/Berlin") {
+				t.Fatalf("refusal without the syntax: %v", err)
+			}
+			return
+		}
+		from := time.Date(2027, 3, 26, 17, 30, 0, 0, time.UTC)
+		next := h.NextOpen(from)
+		if next.Before(from) || !h.Open(next) && !h.Always() {
+			t.Fatalf("%q: NextOpen(%s) = %s, not open", spec, from, next)
+		}
+		later := h.Add(from, 90*time.Minute)
+		if got := h.Between(from, later); got != 90*time.Minute {
+			t.Fatalf("%q: Between(from, Add(from, 90m)) = %s", spec, got)
+		}
+	})
+}
+
+func FuzzParseDaily(f *testing.F) {
+	for _, s := range []string{"08:00 Europe/Berlin", "off", "", "23:59", "24:00", "8"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		d, ok, err := bot.ParseDaily(spec)
+		if err != nil || !ok {
+			return
+		}
+		from := time.Date(2027, 3, 27, 12, 0, 0, 0, time.UTC)
+		next := d.Next(from)
+		if !next.After(from) || next.Sub(from) > 26*time.Hour {
+			t.Fatalf("%q: Next(%s) = %s", spec, from, next)
+		}
+	})
+}
