@@ -43,10 +43,9 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		sent, err := s.runDueItem(ctx, it)
-		if err != nil {
+		if err := s.runDueItem(ctx, it); err != nil {
 			s.log.ErrorContext(ctx, "due item failed, will retry", "kind", it.Kind, "case", it.CaseID, "attempt", it.Attempt, "err", err)
-			s.retry(ctx, it, sent)
+			s.retry(ctx, it)
 			continue
 		}
 		if err := s.due.Done(ctx, it); err != nil {
@@ -69,29 +68,29 @@ func (s *Service) waitTurn(ctx context.Context, it DueItem, why error) {
 	}
 }
 
-// runDueItem runs one item. On failure sent is what a delivery got out before it failed.
-func (s *Service) runDueItem(ctx context.Context, it DueItem) (sent []string, err error) {
+// runDueItem runs one item other than a delivery (see runDeliver).
+func (s *Service) runDueItem(ctx context.Context, it DueItem) error {
 	switch it.Kind {
 	case DuePostCard:
 		c, err := s.cases.Get(ctx, it.CaseID)
 		if isNotFound(err) {
-			return nil, s.recoverSubmission(ctx, it)
+			return s.recoverSubmission(ctx, it)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("get %s: %w", it.CaseID, err)
+			return fmt.Errorf("get %s: %w", it.CaseID, err)
 		}
 		if missing := s.postCase(ctx, c, true); missing > 0 {
-			return nil, fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
+			return fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
 		}
 		// The clocks may not have started: the process that created the case stopped.
-		return nil, s.startClocks(ctx, c)
+		return s.startClocks(ctx, c)
 	case DueRemind, DueEscalate, DueNudge:
-		return nil, s.runClock(ctx, it)
+		return s.runClock(ctx, it)
 	case DueDigest:
-		return nil, s.runDigest(ctx, it)
+		return s.runDigest(ctx, it)
 	}
 	s.log.WarnContext(ctx, "unknown due item dropped", "kind", it.Kind, "case", it.CaseID)
-	return nil, nil
+	return nil
 }
 
 // recoverSubmission creates a case whose submission was committed but whose creation did not
@@ -120,10 +119,9 @@ func (s *Service) recoverSubmission(ctx context.Context, it DueItem) error {
 }
 
 // retry schedules the item again with exponential backoff.
-func (s *Service) retry(ctx context.Context, it DueItem, sent []string) {
+func (s *Service) retry(ctx context.Context, it DueItem) {
 	next := it
 	next.Attempt++
-	next.Sent = sent
 	next.At = s.clock.Now().Add(retryDelay(next.Attempt))
 	if err := s.due.Reschedule(ctx, it, next); err != nil {
 		s.log.ErrorContext(ctx, "reschedule due item", "kind", it.Kind, "case", it.CaseID, "err", err)

@@ -227,9 +227,7 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 	watchers, clocks := false, false
 	switch e.Action {
 	case "claim", "assign", "release", "resolve", "close", "reopen", "dispute":
-		out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
-			return s.refreshCards(ctx, c)
-		}})
+		out = append(out, s.cardsUpdate(c))
 		if r, ok := s.statusNews(c, e); ok {
 			tell, watchers = &r, true
 		}
@@ -273,16 +271,12 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 	case "remind", "nudge":
 		line, _, private = s.clockNews(c, e)
 		if e.Action == "remind" {
-			out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
-				return s.refreshCards(ctx, c)
-			}})
+			out = append(out, s.cardsUpdate(c))
 		}
 	case "confirm", "rate", "comment":
 		line.Role = "owner"
 		if e.Action != "confirm" {
-			out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
-				return s.refreshCards(ctx, c)
-			}})
+			out = append(out, s.cardsUpdate(c))
 		}
 	default:
 		// created: the card itself says it (the due queue's card post)
@@ -335,6 +329,13 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 		}})
 	}
 	return out
+}
+
+// cardsUpdate is the step that shows a change on every card of the case.
+func (s *Service) cardsUpdate(c Case) outMessage {
+	return outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
+		return s.refreshCards(ctx, c)
+	}}
 }
 
 // statusNews is what the owner reads about a status change, from its audit entry.

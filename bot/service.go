@@ -283,10 +283,11 @@ func posted(c Case, channel string) bool {
 // again and edits once more while what it showed is no longer the case's state: the last
 // writer always shows the latest state. It returns the last failure, after trying every card.
 func (s *Service) refreshCards(ctx context.Context, c Case) error {
+	related := s.related(ctx, c) // other cases: the same for every edit below
 	for range 3 {
 		var failed error
 		card := s.cardOf(c)
-		card.Related = s.related(ctx, c)
+		card.Related = related
 		for _, p := range c.Posts {
 			m, id, ok := s.messenger(p.Channel)
 			if !ok {
