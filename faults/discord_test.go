@@ -643,7 +643,7 @@ func (r *discordRun) result(ctx context.Context, owners []*discordOwner) discord
 
 func (r *discordRun) assert(t *testing.T, owners []*discordOwner, res discordResult, intakeTook, recoverTook time.Duration) {
 	t.Helper()
-	kills, outages, journal, chaosErr := r.chaos.report()
+	kills, outages, journal, _ := r.chaos.report()
 	plannedKills, plannedOutages := r.chaos.planned()
 	drops, plannedDrops := r.chaos.gatewayDrops()
 	duplicateCards := 0
@@ -698,20 +698,7 @@ func (r *discordRun) assert(t *testing.T, owners []*discordOwner, res discordRes
 		}
 	}()
 
-	// The harness itself.
-	if chaosErr != nil {
-		t.Errorf("fault injection failed: %v", chaosErr)
-	}
-	if kills != plannedKills || outages != plannedOutages || drops != plannedDrops {
-		t.Errorf("faults carried out: %d kills of %d, %d Redis restarts of %d, %d gateway drops of %d", kills, plannedKills, outages, plannedOutages, drops, plannedDrops)
-	}
-	if res.err != nil {
-		t.Errorf("reading the cases from Redis: %v", res.err)
-	}
-	// The specification.
-	if u := r.st.bot.Unexpected(); len(u) > 0 {
-		t.Errorf("the bot stopped by itself %d time(s): %s", len(u), strings.Join(u, "; "))
-	}
+	checkRun(t, r.chaos, r.st, res.err)
 	if len(res.unsubmitted) > 0 {
 		t.Errorf("%d owner(s) never got a Submit click answered within %v: %s", len(res.unsubmitted), r.set.intake, list(res.unsubmitted))
 	}

@@ -520,6 +520,27 @@ func (c *chaos) planned() (kills, redisRestarts int) {
 	return kills, redisRestarts
 }
 
+// checkRun fails a run whose faults were not carried out as planned, whose state could not be
+// read, or whose bot stopped by itself: the harness and the first rule every run shares.
+func checkRun(t *testing.T, c *chaos, st *stack, readErr error) {
+	t.Helper()
+	kills, outages, _, err := c.report()
+	plannedKills, plannedOutages := c.planned()
+	drops, plannedDrops := c.gatewayDrops()
+	if err != nil {
+		t.Errorf("fault injection failed: %v", err)
+	}
+	if kills != plannedKills || outages != plannedOutages || drops != plannedDrops {
+		t.Errorf("faults carried out: %d kills of %d, %d Redis restarts of %d, %d gateway drops of %d", kills, plannedKills, outages, plannedOutages, drops, plannedDrops)
+	}
+	if readErr != nil {
+		t.Errorf("reading the state from Redis: %v", readErr)
+	}
+	if u := st.bot.Unexpected(); len(u) > 0 {
+		t.Errorf("the bot stopped by itself %d time(s): %s", len(u), strings.Join(u, "; "))
+	}
+}
+
 // gatewayDrops counts the gateway drops carried out and planned.
 func (c *chaos) gatewayDrops() (done, planned int) {
 	for _, f := range c.plan {

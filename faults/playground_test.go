@@ -275,7 +275,7 @@ func (r *webRun) result(ctx context.Context, owners []*webOwner) webResult {
 
 func (r *webRun) assert(t *testing.T, owners []*webOwner, res webResult, intakeTook, recoverTook time.Duration) {
 	t.Helper()
-	kills, outages, journal, chaosErr := r.chaos.report()
+	kills, outages, journal, _ := r.chaos.report()
 	plannedKills, plannedOutages := r.chaos.planned()
 	t.Logf("faults:\n  %s", strings.Join(journal, "\n  "))
 	t.Logf("figures (playground): owners=%d submitted=%d never-submitted=%d | bot kills=%d/%d redis restarts=%d/%d unexpected bot exits=%d | "+
@@ -296,18 +296,7 @@ func (r *webRun) assert(t *testing.T, owners []*webOwner, res webResult, intakeT
 		t.Logf("what owners ran into (%d):\n  %s", len(problems), strings.Join(problems, "\n  "))
 	}
 
-	if chaosErr != nil {
-		t.Errorf("fault injection failed: %v", chaosErr)
-	}
-	if kills != plannedKills || outages != plannedOutages {
-		t.Errorf("faults carried out: %d kills of %d, %d Redis restarts of %d", kills, plannedKills, outages, plannedOutages)
-	}
-	if res.err != nil {
-		t.Errorf("reading the cases from Redis: %v", res.err)
-	}
-	if u := r.st.bot.Unexpected(); len(u) > 0 {
-		t.Errorf("the bot stopped by itself %d time(s): %s", len(u), strings.Join(u, "; "))
-	}
+	checkRun(t, r.chaos, r.st, res.err)
 	if len(res.unsubmitted) > 0 {
 		t.Errorf("%d owner(s) never got a Submit answered 2xx within %v: %s", len(res.unsubmitted), r.set.intake, list(res.unsubmitted))
 	}

@@ -892,7 +892,7 @@ func retryRedis(ctx context.Context, read func() error) error {
 
 func (x *execRun) assert(t *testing.T, cases []*execCase, res execResult, openTook, workTook, recoverTook time.Duration) {
 	t.Helper()
-	kills, outages, journal, chaosErr := x.chaos.report()
+	kills, outages, journal, _ := x.chaos.report()
 	plannedKills, plannedOutages := x.chaos.planned()
 	duplicateCards := 0
 	for _, n := range res.cards {
@@ -1007,20 +1007,7 @@ func (x *execRun) assert(t *testing.T, cases []*execCase, res execResult, openTo
 	// A case's news is told in the order it happened, even when a change's process died.
 	expectNone(t, outOfOrder, "owners who read the claim, the reply and the resolution out of order (%d): %s")
 
-	// The harness itself.
-	if chaosErr != nil {
-		t.Errorf("fault injection failed: %v", chaosErr)
-	}
-	if kills != plannedKills || outages != plannedOutages {
-		t.Errorf("faults carried out: %d kills of %d, %d Redis restarts of %d", kills, plannedKills, outages, plannedOutages)
-	}
-	if res.err != nil {
-		t.Errorf("reading the state: %v", res.err)
-	}
-	// The specification.
-	if u := x.st.bot.Unexpected(); len(u) > 0 {
-		t.Errorf("the bot stopped by itself %d time(s): %s", len(u), strings.Join(u, "; "))
-	}
+	checkRun(t, x.chaos, x.st, res.err)
 	expectNone(t, claims, "%d case(s) whose claim the contenders, Redis and the card do not agree on: %s")
 	expectNone(t, unfinished, "%d case(s) the executives could not finish: %s")
 	expectNone(t, notResolved, "%d case(s) are not resolved in Redis: %s")

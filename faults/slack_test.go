@@ -462,7 +462,7 @@ func (r *slackRun) result(ctx context.Context, owners []*slackOwner) slackResult
 
 func (r *slackRun) assert(t *testing.T, owners []*slackOwner, res slackResult, intakeTook, recoverTook time.Duration) {
 	t.Helper()
-	kills, outages, journal, chaosErr := r.chaos.report()
+	kills, outages, journal, _ := r.chaos.report()
 	plannedKills, plannedOutages := r.chaos.planned()
 	duplicateCards := 0
 	for _, n := range res.cards {
@@ -488,20 +488,7 @@ func (r *slackRun) assert(t *testing.T, owners []*slackOwner, res slackResult, i
 		t.Logf("what owners ran into (%d):\n  %s", len(problems), strings.Join(problems, "\n  "))
 	}
 
-	// The harness itself.
-	if chaosErr != nil {
-		t.Errorf("fault injection failed: %v", chaosErr)
-	}
-	if kills != plannedKills || outages != plannedOutages {
-		t.Errorf("faults carried out: %d kills of %d, %d Redis restarts of %d", kills, plannedKills, outages, plannedOutages)
-	}
-	if res.err != nil {
-		t.Errorf("reading the cases from Redis: %v", res.err)
-	}
-	// The specification.
-	if u := r.st.bot.Unexpected(); len(u) > 0 {
-		t.Errorf("the bot stopped by itself %d time(s): %s", len(u), strings.Join(u, "; "))
-	}
+	checkRun(t, r.chaos, r.st, res.err)
 	if len(res.unsubmitted) > 0 {
 		t.Errorf("%d owner(s) never got a Submit acknowledged within %v: %s", len(res.unsubmitted), r.set.intake, list(res.unsubmitted))
 	}
