@@ -11,25 +11,42 @@ import (
 	"escalation-bot/xtest/redistest"
 )
 
-// An ordinary intake turn costs two Redis round trips: load (session and gates) and save (CAS).
+// An ordinary intake turn costs two Redis round trips in all: load (session and gates) and
+// save (CAS, with the turn's lines for the owner's dialogue), and keeps owner and bot lines.
 func TestIntakeTurnRoundTrips(t *testing.T) {
 	rds := redistest.New(t)
 	h := newHarness(t, rds)
 	owner := bot.Identity("web:counted")
 	h.say(t, owner, "hello")
 	h.press(t, owner, conversation.ActionChoose, "understood")
+	ctx := context.Background()
+	var ev bot.OwnerEvent
 	for _, step := range []string{"ticket", "model", "year", "vin", "odometer", "location"} {
+		before := len(h.dialogueOf(t, owner))
 		rds.Reset()
 		h.dialogue.appends.Store(0)
-		h.say(t, owner, answers[step])
-		// Keeping the dialogue is one script call (EVALSHA) after the turn: one round trip.
-		kept := h.dialogue.appends.Load()
-		if kept != 1 {
-			t.Fatalf("answering %s appended to the dialogue %d times, want once", step, kept)
+		ev = bot.OwnerEvent{ID: "ev-" + step, Owner: owner, Text: answers[step]}
+		if _, err := h.svc.HandleOwner(ctx, ev); err != nil {
+			t.Fatal(err)
 		}
-		if got := rds.RoundTrips() - kept; got != 2 {
-			t.Fatalf("answering %s took %d Redis round trips besides the dialogue, want 2", step, got)
+		if got := rds.RoundTrips(); got != 2 {
+			t.Fatalf("answering %s took %d Redis round trips, want 2", step, got)
 		}
+		if n := h.dialogue.appends.Load(); n != 0 {
+			t.Fatalf("answering %s appended to the dialogue %d times apart from the save", step, n)
+		}
+		lines := h.dialogueOf(t, owner)[before:]
+		if len(lines) < 2 || lines[0].Role != bot.RoleOwner || lines[0].Text != answers[step] || lines[1].Role != bot.RoleBot {
+			t.Fatalf("answering %s kept %+v, want the answer and the bot's reply", step, lines)
+		}
+	}
+	// A replay without an answer keeps nothing.
+	before := len(h.dialogueOf(t, owner))
+	if replies, err := h.svc.HandleOwner(ctx, ev); err != nil || len(replies) != 0 {
+		t.Fatalf("replay answered %v, %v", replies, err)
+	}
+	if after := len(h.dialogueOf(t, owner)); after != before {
+		t.Fatalf("replay kept %d lines", after-before)
 	}
 }
 

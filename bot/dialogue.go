@@ -47,6 +47,13 @@ type Appending struct {
 	TTL time.Duration
 }
 
+// Record is what a session save keeps in the owner's dialogue with the session (see
+// SessionStore.Save); the zero Record keeps nothing.
+type Record struct {
+	Appending
+	Lines []Line
+}
+
 // Dialogues keeps owners' dialogues and the transcripts of cases.
 type Dialogues interface {
 	// Append adds lines to the owner's dialogue (and the case's transcript), atomically, in one
@@ -92,10 +99,27 @@ func buttonLabel(prompt []conversation.Reply, action, value string) string {
 }
 
 // remember keeps an owner turn in the owner's dialogue, after the turn is stored: what the
-// owner wrote or pressed, and the replies. The event id makes it happen once.
+// owner wrote or pressed, and the replies. The event id makes it happen once. A turn whose
+// lines were saved with its session (kept) has nothing left to keep.
 func (s *Service) remember(ctx context.Context, t *ownerTurn, replies []conversation.Reply) {
-	if s.dialogues == nil {
+	if t.kept {
 		return
+	}
+	keep := s.keeping(t, replies)
+	if len(keep.Lines) == 0 {
+		return
+	}
+	if err := s.dialogues.Append(ctx, t.ev.Owner, keep.Appending, keep.Lines...); err != nil {
+		// The turn is done and answered; only its record is short.
+		s.log.WarnContext(ctx, "keep the dialogue", "owner", t.ev.Owner, "err", err)
+	}
+}
+
+// keeping is what an owner turn keeps in the owner's dialogue: what the owner wrote or
+// pressed, and the replies, appended once per event id. None without a dialogue store.
+func (s *Service) keeping(t *ownerTurn, replies []conversation.Reply) Record {
+	if s.dialogues == nil {
+		return Record{}
 	}
 	ev, now := t.ev, s.clock.Now()
 	var lines []Line
@@ -107,16 +131,13 @@ func (s *Service) remember(ctx context.Context, t *ownerTurn, replies []conversa
 	}
 	lines = append(lines, botLines(replies, now)...)
 	if len(lines) == 0 {
-		return
+		return Record{}
 	}
 	a := Appending{Case: t.keepWith, Since: t.since, TTL: s.cfg.SessionTTL}
 	if ev.ID != "" {
 		a.Key = "turn:" + ev.ID
 	}
-	if err := s.dialogues.Append(ctx, ev.Owner, a, lines...); err != nil {
-		// The turn is done and answered; only its record is short.
-		s.log.WarnContext(ctx, "keep the dialogue", "owner", ev.Owner, "err", err)
-	}
+	return Record{Appending: a, Lines: lines}
 }
 
 // Dialogue returns the owner's dialogue, oldest first.

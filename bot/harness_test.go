@@ -160,6 +160,16 @@ func (h *harness) intake(t testing.TB, owner bot.Identity, submit bool, override
 	return s.CaseID
 }
 
+// dialogueOf is the owner's dialogue as the service reads it.
+func (h *harness) dialogueOf(t testing.TB, owner bot.Identity) []bot.Line {
+	t.Helper()
+	lines, err := h.svc.Dialogue(context.Background(), owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lines
+}
+
 // countedDialogues counts the appends, so a test can tell a turn's own round trips from the
 // one that keeps its dialogue.
 type countedDialogues struct {

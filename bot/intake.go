@@ -60,6 +60,8 @@ type ownerTurn struct {
 	maybeSaved bool
 	// label is the label of the button the owner pressed, for the dialogue.
 	label string
+	// kept: the turn's lines were saved with its session; nothing is left to keep.
+	kept bool
 	// keepWith is the case the turn's dialogue is kept with (a submission, a relayed message),
 	// and since when the owner's dialogue belongs to it (the intake's start).
 	keepWith string
@@ -169,7 +171,13 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	}
 
 	res.Session.LastEvent = ev.ID
-	err := s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL)
+	// An ordinary turn's lines are saved with the session (no round trip of their own); a
+	// submission's are kept after it, when its answer is known.
+	var keep Record
+	if res.Outcome != conversation.OutcomeSubmit {
+		keep = s.keeping(t, res.Replies)
+	}
+	err := s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL, keep)
 	switch {
 	case errors.Is(err, ErrConflict):
 		return nil, err
@@ -180,6 +188,7 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	case err != nil:
 		return nil, fmt.Errorf("save session of %s: %w", ev.Owner, err)
 	}
+	t.kept = len(keep.Lines) > 0
 	if res.Outcome == conversation.OutcomeSubmit {
 		// The submission is committed: from here on a failure delays the case, never loses it.
 		replies, keepWith := s.submit(ctx, ev, res.Session)
@@ -437,7 +446,7 @@ func (s *Service) repoint(ctx context.Context, owner Identity, from, to string) 
 			return
 		}
 		turn.Session.CaseID = to
-		if err := s.sessions.Save(ctx, turn.Session, "", s.cfg.SessionTTL); !errors.Is(err, ErrConflict) {
+		if err := s.sessions.Save(ctx, turn.Session, "", s.cfg.SessionTTL, Record{}); !errors.Is(err, ErrConflict) {
 			return
 		}
 		backoff(ctx, attempt)
@@ -492,7 +501,7 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	// Saving keeps the relay session alive; the message is already delivered, so a conflict
 	// with another event needs no retry.
 	sess.LastEvent = ev.ID
-	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
+	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL, Record{}); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
 		s.log.WarnContext(ctx, "refresh relay session", "owner", ev.Owner, "err", err)
 	}
 	return []conversation.Reply{{Text: strings.TrimSpace(later.Added.f(c.Language, c.ID) + " " + s.afterHours(now, c.Language))}}, true, nil

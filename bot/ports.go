@@ -82,8 +82,11 @@ type SessionStore interface {
 	Reload(ctx context.Context, owner Identity, eventID string) (Turn, error)
 	// Save writes s only if the stored version is still s.Version, bumps the version, refreshes
 	// the idle TTL and marks eventID seen, atomically. It returns ErrConflict when the session
-	// changed meanwhile, ErrDuplicateEvent when eventID was handled meanwhile.
-	Save(ctx context.Context, s conversation.Session, eventID string, ttl time.Duration) error
+	// changed meanwhile, ErrDuplicateEvent when eventID was handled meanwhile. The lines of
+	// keep, when any, are appended to the owner's dialogue in the same step, as
+	// Dialogues.Append with keep.Appending would, and only when the session is saved: a turn
+	// and its record are stored together, in one round trip.
+	Save(ctx context.Context, s conversation.Session, eventID string, ttl time.Duration, keep Record) error
 	// Delete forgets the owner's session.
 	Delete(ctx context.Context, owner Identity) error
 }

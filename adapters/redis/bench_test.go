@@ -19,7 +19,7 @@ func BenchmarkSessionLoadSave(b *testing.B) {
 	s := newStores(r, redis.Config{})
 	ctx := context.Background()
 	turn, _ := s.sessions.Load(ctx, owner, "warm-up")
-	if err := s.sessions.Save(ctx, turn.Session, "warm-up", time.Hour); err != nil {
+	if err := s.sessions.Save(ctx, turn.Session, "warm-up", time.Hour, bot.Record{}); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
@@ -35,7 +35,7 @@ func BenchmarkSessionLoadSave(b *testing.B) {
 		sess := turn.Session
 		sess.Turns++
 		sess.Step = event
-		if err := s.sessions.Save(ctx, sess, event, time.Hour); err != nil {
+		if err := s.sessions.Save(ctx, sess, event, time.Hour, bot.Record{}); err != nil {
 			b.Fatal(err)
 		}
 	}

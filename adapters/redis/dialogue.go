@@ -34,7 +34,25 @@ func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Append
 	if len(lines) == 0 {
 		return nil
 	}
-	keys := []string{d.keys.Dialogue(owner), d.keys.SeenDialogue(a.Key), d.keys.Transcript(a.Case)}
+	keys := d.keys.kept(owner, a)
+	args, err := keptArgs(nil, d.cfg, a, lines)
+	if err != nil {
+		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
+	}
+	if err := dialogueAppend.Run(ctx, d.rdb, keys[:], args...).Err(); err != nil {
+		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
+	}
+	return nil
+}
+
+// kept are the keys of keep_lines (dialogue_lines.lua) for lines of owner appended under a.
+func (k Keys) kept(owner bot.Identity, a bot.Appending) [3]string {
+	return [3]string{k.Dialogue(owner), k.SeenDialogue(a.Key), k.Transcript(a.Case)}
+}
+
+// keptArgs appends to args the arguments of keep_lines (dialogue_lines.lua) for lines
+// appended under a.
+func keptArgs(args []any, cfg Config, a bot.Appending, lines []bot.Line) ([]any, error) {
 	keyed, forCase := "0", "0"
 	if a.Key != "" {
 		keyed = "1"
@@ -46,22 +64,20 @@ func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Append
 	if a.TTL > 0 && ttl == 0 {
 		ttl = 1
 	}
-	args := []any{bot.MaxDialogueLines, ttl, d.cfg.DedupeTTL.Milliseconds(), a.Since.UnixMilli(), keyed, forCase}
-	if a.Since.IsZero() {
-		args[3] = 0
+	var since int64
+	if !a.Since.IsZero() {
+		since = a.Since.UnixMilli()
 	}
+	args = append(args, bot.MaxDialogueLines, ttl, cfg.DedupeTTL.Milliseconds(), since, keyed, forCase)
 	for _, l := range lines {
 		l.Text = bot.Truncate(l.Text, bot.MaxDialogueText)
 		data, err := json.Marshal(l)
 		if err != nil {
-			return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
+			return nil, err
 		}
 		args = append(args, strconv.FormatInt(l.At.UnixMilli(), 10)+" "+string(data))
 	}
-	if err := dialogueAppend.Run(ctx, d.rdb, keys, args...).Err(); err != nil {
-		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
-	}
-	return nil
+	return args, nil
 }
 
 // Read returns the owner's dialogue, oldest first.

@@ -45,7 +45,7 @@ func TestModule(t *testing.T) {
 			if err := health.Ready(ctx); err != nil {
 				t.Fatalf("Ready: %v", err)
 			}
-			if err := sessions.Save(ctx, conversation.Session{Owner: string(owner)}, "ev-1", time.Hour); err != nil {
+			if err := sessions.Save(ctx, conversation.Session{Owner: string(owner)}, "ev-1", time.Hour, bot.Record{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := mod.SetPause(ctx, &bot.Pause{Message: "back soon"}); err != nil {

@@ -7,8 +7,11 @@ import (
 )
 
 // The scripts run with EVALSHA and fall back to EVAL once per server when Redis does not know
-// them yet. Each file's header states its keys, arguments and guarantees.
+// them yet. Each file's header states its keys, arguments and guarantees. The scripts that
+// keep dialogue lines run behind dialogue_lines.lua, which holds the one way lines are kept.
 var (
+	//go:embed dialogue_lines.lua
+	dialogueLinesLua string
 	//go:embed session_load.lua
 	sessionLoadLua string
 	//go:embed session_save.lua
@@ -35,7 +38,7 @@ var (
 	dialogueAppendLua string
 
 	sessionLoad    = goredis.NewScript(sessionLoadLua)
-	sessionSave    = goredis.NewScript(sessionSaveLua)
+	sessionSave    = goredis.NewScript(dialogueLinesLua + sessionSaveLua)
 	caseCreate     = goredis.NewScript(caseCreateLua)
 	caseTransition = goredis.NewScript(caseTransitionLua)
 	casePost       = goredis.NewScript(casePostLua)
@@ -45,5 +48,5 @@ var (
 	inboxPut       = goredis.NewScript(inboxPutLua)
 	inboxTake      = goredis.NewScript(inboxTakeLua)
 	inboxNext      = goredis.NewScript(inboxNextLua)
-	dialogueAppend = goredis.NewScript(dialogueAppendLua)
+	dialogueAppend = goredis.NewScript(dialogueLinesLua + dialogueAppendLua)
 )

@@ -85,9 +85,10 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 	return turn, nil
 }
 
-// Save writes sess if the stored version is still sess.Version, in one round trip. ttl is the
-// idle TTL (0: no expiry); eventID, when set, is marked seen for Config.DedupeTTL.
-func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, eventID string, ttl time.Duration) error {
+// Save writes sess if the stored version is still sess.Version, in one round trip, with the
+// lines of keep appended to the owner's dialogue in the same script. ttl is the idle TTL (0: no
+// expiry); eventID, when set, is marked seen for Config.DedupeTTL.
+func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, eventID string, ttl time.Duration, keep bot.Record) error {
 	if sess.Owner == "" {
 		return errors.New("save session: no owner")
 	}
@@ -97,16 +98,25 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	if err != nil {
 		return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 	}
-	keys := []string{s.keys.Conv(bot.Identity(sess.Owner))}
+	owner := bot.Identity(sess.Owner)
+	keys := []string{s.keys.Conv(owner), s.keys.Seen(eventID)}
+	evented := "0"
 	if eventID != "" {
-		keys = append(keys, s.keys.Seen(eventID))
+		evented = "1"
 	}
 	ttlMS := ttl.Milliseconds()
 	if ttl > 0 && ttlMS == 0 {
 		ttlMS = 1 // 0 would mean "no expiry"
 	}
-	reply, err := sessionSave.Run(ctx, s.rdb, keys,
-		expected, data, ttlMS, s.cfg.DedupeTTL.Milliseconds()).Slice()
+	args := []any{expected, data, ttlMS, s.cfg.DedupeTTL.Milliseconds(), evented}
+	if len(keep.Lines) > 0 {
+		kept := s.keys.kept(owner, keep.Appending)
+		keys = append(keys, kept[:]...)
+		if args, err = keptArgs(args, s.cfg, keep.Appending, keep.Lines); err != nil {
+			return fmt.Errorf("save session of %s: %w", sess.Owner, err)
+		}
+	}
+	reply, err := sessionSave.Run(ctx, s.rdb, keys, args...).Slice()
 	if err != nil {
 		return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 	}

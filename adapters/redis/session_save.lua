@@ -1,19 +1,26 @@
--- session_save: compare-and-set of one intake session.
+-- session_save: compare-and-set of one intake session, and the turn's lines in the owner's
+-- dialogue with it.
 --
 -- KEYS[1]  esc:{t}:conv:<identity>  hash {v = version, data = session JSON}
--- KEYS[2]  esc:{t}:seen:<event id>  optional: absent when the turn has no event id
+-- KEYS[2]  esc:{t}:seen:<event id>  the event's mark (used when ARGV[5] is "1")
+-- KEYS[3..5] optional, together: the dialogue, the append's marker and the transcript of
+--          keep_lines (dialogue_lines.lua, which this script is run behind)
 -- ARGV[1]  version the caller loaded (0: the session must not exist yet)
 -- ARGV[2]  session JSON, already carrying version ARGV[1] + 1
 -- ARGV[3]  idle TTL in ms; 0 keeps the session without expiry
 -- ARGV[4]  how long the event id stays seen, in ms
+-- ARGV[5]  "1": the turn has an event id, KEYS[2]
+-- ARGV[6..] with KEYS[3..5]: keep_lines' arguments and the lines
 --
 -- Returns {"ok", new version}, {"duplicate", stored version} when the event id was handled
 -- already, or {"conflict", stored version} when the session changed since it was loaded.
--- Guarantees: the write, the TTL and the seen mark happen together or not at all, and only
--- over the version the caller read. A missing session counts as version 0. The duplicate
--- check comes first: a replayed event must not be retried as a conflict would be.
+-- Guarantees: the write, the TTL, the seen mark and the dialogue's lines happen together or
+-- not at all, and only over the version the caller read. A missing session counts as version
+-- 0. The duplicate check comes first: a replayed event must not be retried as a conflict
+-- would be.
 
-if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 1 then
+local evented = ARGV[5] == '1'
+if evented and redis.call('EXISTS', KEYS[2]) == 1 then
   return {'duplicate', tonumber(redis.call('HGET', KEYS[1], 'v') or '0')}
 end
 
@@ -30,7 +37,10 @@ if ttl > 0 then
 else
   redis.call('PERSIST', KEYS[1])
 end
-if KEYS[2] then
+if evented then
   redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
+end
+if KEYS[5] then
+  keep_lines(KEYS[3], KEYS[4], KEYS[5], ARGV, 6)
 end
 return {'ok', version}

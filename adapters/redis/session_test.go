@@ -46,7 +46,7 @@ func TestSessionSaveLoad(t *testing.T) {
 			Started: t0.UTC(),
 		}
 		for version := int64(1); version <= 3; version++ {
-			if err := s.sessions.Save(ctx, sess, fmt.Sprintf("ev-%d", version), time.Hour); err != nil {
+			if err := s.sessions.Save(ctx, sess, fmt.Sprintf("ev-%d", version), time.Hour, bot.Record{}); err != nil {
 				t.Fatalf("save %d: %v", version, err)
 			}
 			turn, err := s.sessions.Load(ctx, owner, "")
@@ -67,12 +67,12 @@ func TestSessionStaleVersion(t *testing.T) {
 		ctx := context.Background()
 		s := newStores(r, redis.Config{})
 		first := conversation.Session{Owner: string(owner), Step: "a"}
-		if err := s.sessions.Save(ctx, first, "ev-1", time.Hour); err != nil {
+		if err := s.sessions.Save(ctx, first, "ev-1", time.Hour, bot.Record{}); err != nil {
 			t.Fatal(err)
 		}
 		// Another replica loaded version 0 too: creating again must fail.
 		second := conversation.Session{Owner: string(owner), Step: "b"}
-		if err := s.sessions.Save(ctx, second, "ev-2", time.Hour); !errors.Is(err, bot.ErrConflict) {
+		if err := s.sessions.Save(ctx, second, "ev-2", time.Hour, bot.Record{}); !errors.Is(err, bot.ErrConflict) {
 			t.Fatalf("save over a newer version: %v, want ErrConflict", err)
 		}
 		turn, _ := s.sessions.Load(ctx, owner, "ev-2")
@@ -83,7 +83,7 @@ func TestSessionStaleVersion(t *testing.T) {
 			t.Error("a refused save marked its event seen")
 		}
 		turn.Session.Version = 7
-		if err := s.sessions.Save(ctx, turn.Session, "", time.Hour); !errors.Is(err, bot.ErrConflict) {
+		if err := s.sessions.Save(ctx, turn.Session, "", time.Hour, bot.Record{}); !errors.Is(err, bot.ErrConflict) {
 			t.Fatalf("save of a version from the future: %v, want ErrConflict", err)
 		}
 	})
@@ -95,7 +95,7 @@ func TestSessionReplayedEvent(t *testing.T) {
 		s := newStores(r, redis.Config{})
 		turn, _ := s.sessions.Load(ctx, owner, "ev-1")
 		turn.Session.Step = "model"
-		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour); err != nil {
+		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour, bot.Record{}); err != nil {
 			t.Fatal(err)
 		}
 		replay, err := s.sessions.Load(ctx, owner, "ev-1")
@@ -107,10 +107,10 @@ func TestSessionReplayedEvent(t *testing.T) {
 		}
 		// A replica that loaded before the first save finished must not apply it again,
 		// and the error must say duplicate, not conflict, so nobody retries.
-		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour); !errors.Is(err, bot.ErrDuplicateEvent) {
+		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour, bot.Record{}); !errors.Is(err, bot.ErrDuplicateEvent) {
 			t.Errorf("save of a replayed event over a stale version: %v, want ErrDuplicateEvent", err)
 		}
-		if err := s.sessions.Save(ctx, replay.Session, "ev-1", time.Hour); !errors.Is(err, bot.ErrDuplicateEvent) {
+		if err := s.sessions.Save(ctx, replay.Session, "ev-1", time.Hour, bot.Record{}); !errors.Is(err, bot.ErrDuplicateEvent) {
 			t.Errorf("save of a replayed event: %v, want ErrDuplicateEvent", err)
 		}
 		after, _ := s.sessions.Load(ctx, owner, "")
@@ -125,7 +125,7 @@ func TestSessionTTL(t *testing.T) {
 		ctx := context.Background()
 		s := newStores(r, redis.Config{DedupeTTL: 10 * time.Minute})
 		sess := conversation.Session{Owner: string(owner)}
-		if err := s.sessions.Save(ctx, sess, "ev-1", 7*24*time.Hour); err != nil {
+		if err := s.sessions.Save(ctx, sess, "ev-1", 7*24*time.Hour, bot.Record{}); err != nil {
 			t.Fatal(err)
 		}
 		if d := pttl(t, s.rdb, s.keys.Conv(owner)); d <= 7*24*time.Hour-time.Minute || d > 7*24*time.Hour {
@@ -135,7 +135,7 @@ func TestSessionTTL(t *testing.T) {
 			t.Errorf("seen PTTL = %s, want about 10m", d)
 		}
 		sess.Version = 1
-		if err := s.sessions.Save(ctx, sess, "ev-2", 0); err != nil {
+		if err := s.sessions.Save(ctx, sess, "ev-2", 0, bot.Record{}); err != nil {
 			t.Fatal(err)
 		}
 		if d := pttl(t, s.rdb, s.keys.Conv(owner)); d != -1 {
@@ -193,7 +193,7 @@ func TestSessionDelete(t *testing.T) {
 	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
 		ctx := context.Background()
 		s := newStores(r, redis.Config{})
-		if err := s.sessions.Save(ctx, conversation.Session{Owner: string(owner)}, "", time.Hour); err != nil {
+		if err := s.sessions.Save(ctx, conversation.Session{Owner: string(owner)}, "", time.Hour, bot.Record{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.sessions.Delete(ctx, owner); err != nil {
@@ -227,7 +227,7 @@ func TestSessionConcurrentSaves(t *testing.T) {
 						sess.Answers = map[string]string{}
 					}
 					sess.Answers["log"] += fmt.Sprintf("%d,", i)
-					err = s.sessions.Save(ctx, sess, event, time.Hour)
+					err = s.sessions.Save(ctx, sess, event, time.Hour, bot.Record{})
 					if errors.Is(err, bot.ErrConflict) {
 						continue
 					}
@@ -267,7 +267,7 @@ func TestSessionRoundTrips(t *testing.T) {
 		s := newStores(r, redis.Config{})
 		// Warm up: the pool's connection and the server's script cache.
 		turn, _ := s.sessions.Load(ctx, owner, "ev-0")
-		if err := s.sessions.Save(ctx, turn.Session, "ev-0", time.Hour); err != nil {
+		if err := s.sessions.Save(ctx, turn.Session, "ev-0", time.Hour, bot.Record{}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -280,7 +280,7 @@ func TestSessionRoundTrips(t *testing.T) {
 			t.Errorf("Load took %d round trips, want 1", n)
 		}
 		r.Reset()
-		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour); err != nil {
+		if err := s.sessions.Save(ctx, turn.Session, "ev-1", time.Hour, bot.Record{}); err != nil {
 			t.Fatal(err)
 		}
 		if n := r.RoundTrips(); n != 1 {
@@ -338,7 +338,7 @@ func TestLoadCountsEachEventOnce(t *testing.T) {
 		if turn, err := s.sessions.Reload(ctx, owner, "ev-9"); err != nil || turn.Recent != 4 {
 			t.Errorf("Reload of an event never counted: Recent %d %v, want the 4 counted", turn.Recent, err)
 		}
-		if err := s.sessions.Save(ctx, first.Session, "ev-1", time.Hour); err != nil {
+		if err := s.sessions.Save(ctx, first.Session, "ev-1", time.Hour, bot.Record{}); err != nil {
 			t.Fatal(err)
 		}
 		// A handled event whose place expired with its window is not counted again either.
@@ -353,6 +353,90 @@ func TestLoadCountsEachEventOnce(t *testing.T) {
 		}
 		if d := pttl(t, s.rdb, s.keys.Counted("ev-2")); d <= 0 || d > redis.DefaultRateWindow {
 			t.Errorf("counted mark PTTL = %s, want within the window", d)
+		}
+	})
+}
+
+// A save keeps the turn's lines in the owner's dialogue in the same step, and only when the
+// session is saved: a conflict or a duplicate keeps nothing, and a keyed append is done once.
+func TestSessionSaveKeepsDialogue(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		d := redis.NewDialogues(r.Client, s.cfg)
+		keep := func(key string, texts ...string) bot.Record {
+			rec := bot.Record{Appending: bot.Appending{Key: key, TTL: time.Hour}}
+			for _, text := range texts {
+				rec.Lines = append(rec.Lines, line(bot.RoleOwner, text, t0))
+			}
+			return rec
+		}
+		sess := conversation.Session{Owner: string(owner), Stage: conversation.StageIntake}
+		r.Reset()
+		if err := s.sessions.Save(ctx, sess, "ev-1", time.Hour, keep("turn:ev-1", "one", "two")); err != nil {
+			t.Fatal(err)
+		}
+		if n := r.RoundTrips(); n > 2 { // EVALSHA, and EVAL the first time the server lacks it
+			t.Errorf("save took %d round trips", n)
+		}
+		// Refused saves keep nothing.
+		if err := s.sessions.Save(ctx, sess, "ev-2", time.Hour, keep("turn:ev-2", "conflict")); !errors.Is(err, bot.ErrConflict) {
+			t.Fatalf("stale save: %v", err)
+		}
+		sess.Version = 1
+		if err := s.sessions.Save(ctx, sess, "ev-1", time.Hour, keep("turn:ev-1", "duplicate")); !errors.Is(err, bot.ErrDuplicateEvent) {
+			t.Fatalf("replayed save: %v", err)
+		}
+		// Lines under a key kept before are not kept again; a save without an event id keeps its
+		// lines and marks no event.
+		if err := s.sessions.Save(ctx, sess, "ev-3", time.Hour, keep("turn:ev-1", "again")); err != nil {
+			t.Fatal(err)
+		}
+		sess.Version = 2
+		last := keep("", "three")
+		last.TTL = 2 * time.Hour
+		if err := s.sessions.Save(ctx, sess, "", 2*time.Hour, last); err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.Read(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"one", "two", "three"}; !reflect.DeepEqual(texts(got), want) {
+			t.Fatalf("dialogue %q, want %q", texts(got), want)
+		}
+		if ttl := pttl(t, r.Client, s.keys.Dialogue(owner)); ttl <= time.Hour {
+			t.Errorf("dialogue TTL = %v, want the last save's two hours", ttl)
+		}
+		if n, _ := r.Client.Exists(ctx, s.keys.Seen("")).Result(); n != 0 {
+			t.Error("a save without an event id marked an event seen")
+		}
+	})
+}
+
+// A save keeping lines for a case seeds the case's transcript as Dialogues.Append does.
+func TestSessionSaveKeepsTranscript(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		d := redis.NewDialogues(r.Client, s.cfg)
+		if err := d.Append(ctx, owner, bot.Appending{TTL: time.Hour}, line(bot.RoleOwner, "before", t0.Add(-time.Hour)), line(bot.RoleOwner, "hello", t0)); err != nil {
+			t.Fatal(err)
+		}
+		rec := bot.Record{
+			Appending: bot.Appending{Key: "turn:ev-1", Case: "ESC-1001", Since: t0, TTL: time.Hour},
+			Lines:     []bot.Line{line(bot.RoleOwner, "submit", t0), line(bot.RoleBot, "filed", t0)},
+		}
+		sess := conversation.Session{Owner: string(owner), Stage: conversation.StageSubmitted, CaseID: "ESC-1001"}
+		if err := s.sessions.Save(ctx, sess, "ev-1", time.Hour, rec); err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.Transcript(ctx, "ESC-1001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"hello", "submit", "filed"}; !reflect.DeepEqual(texts(got), want) {
+			t.Fatalf("transcript %q, want %q", texts(got), want)
 		}
 	})
 }

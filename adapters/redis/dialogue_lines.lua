@@ -1,0 +1,54 @@
+-- dialogue_lines: the function that appends lines to an owner's dialogue and, for a case, to
+-- the case's transcript. It is put in front of the scripts that keep lines
+-- (dialogue_append.lua, session_save.lua), so both keep them the same way.
+--
+-- keep_lines(dialogue, marker, transcript, argv, at):
+--   dialogue    esc:{t}:dialogue:<identity>  list of "<at ms> <line JSON>", oldest first
+--   marker      esc:{t}:seen:dialogue:<key>  marker of an append done (used when keyed)
+--   transcript  esc:{t}:transcript:<case>    list like dialogue, no expiry (used for a case)
+--   argv[at]    the most lines the dialogue keeps
+--   argv[at+1]  the dialogue's idle TTL in ms, refreshed here (0: no expiry)
+--   argv[at+2]  how long the marker is kept, in ms
+--   argv[at+3]  the intake's start in ms: a transcript starts with the dialogue's lines since then
+--   argv[at+4]  "1": the append is keyed by marker
+--   argv[at+5]  "1": the lines belong to the case of transcript
+--   argv[at+6..] the lines
+--
+-- Guarantees, in one atomic step: an append under a key done before changes nothing (returns
+-- 0); the dialogue keeps its newest argv[at] lines; the transcript, the first time it is
+-- written, is seeded with the dialogue since argv[at+3] (the lines just appended included),
+-- and afterwards takes exactly the lines appended for it, so a line is never in it twice.
+local function keep_lines(dialogue, marker, transcript, argv, at)
+  local cap, ttl, keep, since = tonumber(argv[at]), tonumber(argv[at + 1]), tonumber(argv[at + 2]), tonumber(argv[at + 3])
+  local keyed, forCase = argv[at + 4] == '1', argv[at + 5] == '1'
+  if keyed then
+    if not redis.call('SET', marker, '1', 'NX', 'PX', keep) then
+      return 0
+    end
+  end
+  local first = at + 6
+  if #argv < first then
+    return 1
+  end
+  local fresh = forCase and redis.call('EXISTS', transcript) == 0
+  for i = first, #argv do
+    redis.call('RPUSH', dialogue, argv[i])
+  end
+  redis.call('LTRIM', dialogue, -cap, -1)
+  if ttl > 0 then
+    redis.call('PEXPIRE', dialogue, ttl)
+  end
+  if fresh then
+    for _, v in ipairs(redis.call('LRANGE', dialogue, 0, -1)) do
+      if tonumber(string.match(v, '^%d+')) >= since then
+        redis.call('RPUSH', transcript, v)
+      end
+    end
+  elseif forCase then
+    for i = first, #argv do
+      redis.call('RPUSH', transcript, argv[i])
+    end
+  end
+  return 1
+end
+
