@@ -1,6 +1,7 @@
 // Package redistest gives tests a Redis of their own: a real server (REDIS_URL, else
-// 127.0.0.1:6379, else a redis-server started for the test binary) or an in-process miniredis,
-// each test under its own tenant, cleaned up afterwards, with a counter of round trips.
+// 127.0.0.1:6379, else a redis-server started for the test binary), a Redis Cluster
+// (REDIS_CLUSTER, see cluster.go) or an in-process miniredis, each test under its own tenant,
+// cleaned up afterwards, with a counter of round trips.
 package redistest
 
 import (
@@ -9,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -34,23 +34,32 @@ type Redis struct {
 	Mini *miniredis.Miniredis
 
 	counter *roundTrips
+	dial    func() goredis.UniversalClient
 }
 
-// New connects to a real Redis: REDIS_URL, else redis://127.0.0.1:6379, else a redis-server
-// started once for the test binary. It fails the test when none of these is possible.
+// New connects to a real Redis: with REDIS_CLUSTER set a Redis Cluster (see NewCluster), else
+// REDIS_URL, else redis://127.0.0.1:6379, else a redis-server started once for the test
+// binary. It fails the test when none of these is possible.
 func New(t testing.TB) *Redis {
 	t.Helper()
+	if Clustered() {
+		return NewCluster(t)
+	}
 	opts, err := goredis.ParseURL(URL(t))
 	if err != nil {
 		t.Fatalf("REDIS_URL: %v", err)
 	}
-	return connect(t, goredis.NewClient(opts), nil)
+	return connect(t, goredis.NewClient(opts), opts.Addr, nil)
 }
 
 // URL returns the URL of the real server New connects to, for tests of code that dials
-// Redis itself. It fails the test when there is none.
+// Redis itself: a redis-cluster:// URL with REDIS_CLUSTER set. It fails the test when there
+// is none.
 func URL(t testing.TB) string {
 	t.Helper()
+	if Clustered() {
+		return ClusterURL(t)
+	}
 	url, err := serverURL()
 	if err != nil {
 		t.Fatal(err)
@@ -87,18 +96,27 @@ func NewMini(t testing.TB) *Redis {
 		t.Fatalf("start miniredis: %v", err)
 	}
 	t.Cleanup(m.Close)
-	return connect(t, goredis.NewClient(&goredis.Options{Addr: m.Addr()}), m)
+	return connect(t, goredis.NewClient(&goredis.Options{Addr: m.Addr()}), m.Addr(), m)
 }
 
-func connect(t testing.TB, client *goredis.Client, m *miniredis.Miniredis) *Redis {
+// connect wraps client (a *goredis.Client or *goredis.ClusterClient) for one test.
+func connect(t testing.TB, client goredis.UniversalClient, addr string, m *miniredis.Miniredis) *Redis {
 	t.Helper()
 	r := &Redis{Client: client, Tenant: "t-" + randomHex(6), Mini: m, counter: &roundTrips{}}
+	switch c := client.(type) {
+	case *goredis.Client:
+		opts := c.Options()
+		r.dial = func() goredis.UniversalClient { return goredis.NewClient(opts) }
+	case *goredis.ClusterClient:
+		opts := c.Options()
+		r.dial = func() goredis.UniversalClient { return goredis.NewClusterClient(opts) }
+	}
 	client.AddHook(r.counter)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
 		_ = client.Close()
-		t.Fatalf("redis at %s: %v", client.Options().Addr, err)
+		t.Fatalf("redis at %s: %v", addr, err)
 	}
 	t.Cleanup(func() {
 		if err := r.deleteTenant(context.Background()); err != nil {
@@ -118,15 +136,34 @@ func (r *Redis) RoundTrips() int64 { return r.counter.n.Load() }
 // Reset sets the round-trip counter to zero.
 func (r *Redis) Reset() { r.counter.n.Store(0) }
 
+// NewClient returns another client of the same server or cluster, with none of Client's
+// hooks (its round trips are not counted), closed when the test ends.
+func (r *Redis) NewClient(t testing.TB) goredis.UniversalClient {
+	t.Helper()
+	c := r.dial()
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
 // deleteTenant removes every key under the test's tenant, with SCAN so a shared server is
-// not blocked.
+// not blocked. In a cluster every key of the tenant shares its hash tag, so one node holds
+// them all; each master is scanned all the same, which needs no knowledge of the slot.
 func (r *Redis) deleteTenant(ctx context.Context) error {
-	iter := r.Client.Scan(ctx, 0, "esc:{"+r.Tenant+"}:*", 500).Iterator()
+	if c, ok := r.Client.(*goredis.ClusterClient); ok {
+		return c.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
+			return deleteMatching(ctx, node, "esc:{"+r.Tenant+"}:*")
+		})
+	}
+	return deleteMatching(ctx, r.Client, "esc:{"+r.Tenant+"}:*")
+}
+
+func deleteMatching(ctx context.Context, rdb goredis.Cmdable, pattern string) error {
+	iter := rdb.Scan(ctx, 0, pattern, 500).Iterator()
 	var batch []string
 	for iter.Next(ctx) {
 		batch = append(batch, iter.Val())
 		if len(batch) == 500 {
-			if err := r.Client.Del(ctx, batch...).Err(); err != nil {
+			if err := rdb.Del(ctx, batch...).Err(); err != nil {
 				return err
 			}
 			batch = batch[:0]
@@ -136,7 +173,7 @@ func (r *Redis) deleteTenant(ctx context.Context) error {
 		return err
 	}
 	if len(batch) > 0 {
-		return r.Client.Del(ctx, batch...).Err()
+		return rdb.Del(ctx, batch...).Err()
 	}
 	return nil
 }
@@ -230,46 +267,19 @@ func answers(addr string) bool {
 	return c.Ping(ctx).Err() == nil
 }
 
-// startServer starts redis-server on a free port, without persistence, in a temporary
-// directory. A shell watchdog kills it and removes the directory once this process is gone,
-// since a helper package has no hook at the end of the test binary.
+// startServer starts redis-server on a free port, without persistence (see startWatched).
 func startServer() (string, error) {
 	const fix = "no Redis: set REDIS_URL, start redis-server on 127.0.0.1:6379, or install redis-server"
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		return "", errors.New(fix)
 	}
-	port, err := freePort()
+	ports, err := freePorts(1)
 	if err != nil {
 		return "", fmt.Errorf("%s (%v)", fix, err)
 	}
-	dir, err := os.MkdirTemp("", "redistest-")
+	addr, err := startWatched("--port", strconv.Itoa(ports[0]))
 	if err != nil {
 		return "", fmt.Errorf("%s (%v)", fix, err)
 	}
-	const watchdog = `redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no --dir "$2" >"$2/log" 2>&1 &
-r=$!
-while kill -0 "$3" 2>/dev/null && kill -0 "$r" 2>/dev/null; do sleep 1; done
-kill "$r" 2>/dev/null; wait "$r"; rm -rf "$2"`
-	cmd := exec.Command("sh", "-c", watchdog, "sh", strconv.Itoa(port), dir, strconv.Itoa(os.Getpid()))
-	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("%s (start redis-server: %v)", fix, err)
-	}
-	go func() { _ = cmd.Wait() }() // reap the watchdog if it ends first
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if answers(addr) {
-			return "redis://" + addr, nil
-		}
-	}
-	log, _ := os.ReadFile(dir + "/log")
-	return "", fmt.Errorf("%s (redis-server on %s did not answer: %s)", fix, addr, log)
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return "redis://" + addr, nil
 }

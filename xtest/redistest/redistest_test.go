@@ -2,6 +2,7 @@ package redistest_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -10,7 +11,7 @@ import (
 )
 
 func TestRedis(t *testing.T) {
-	for name, open := range map[string]func(testing.TB) *redistest.Redis{"redis": redistest.New, "miniredis": redistest.NewMini} {
+	for name, open := range map[string]func(testing.TB) *redistest.Redis{"redis": redistest.New, "cluster": redistest.NewCluster, "miniredis": redistest.NewMini} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			var client goredis.UniversalClient
@@ -44,13 +45,46 @@ func TestRedis(t *testing.T) {
 			if err := client.Ping(ctx).Err(); err == nil {
 				t.Error("client still open after the test")
 			}
-			if name == "redis" {
-				check := redistest.New(t)
+			if name != "miniredis" {
+				check := open(t)
 				n, err := check.Client.Keys(ctx, prefix+"*").Result()
 				if err != nil || len(n) != 0 {
 					t.Errorf("%d keys left under %s (%v)", len(n), prefix, err)
 				}
 			}
 		})
+	}
+}
+
+// A cluster client of NewCluster reaches every master, and a tenant's keys share one slot.
+func TestCluster(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.NewCluster(t)
+	c, ok := r.Client.(*goredis.ClusterClient)
+	if !ok {
+		t.Fatalf("client is %T, want a cluster client", r.Client)
+	}
+	var masters atomic.Int32
+	if err := c.ForEachMaster(ctx, func(context.Context, *goredis.Client) error { masters.Add(1); return nil }); err != nil || masters.Load() != 3 {
+		t.Fatalf("%d masters (%v), want 3", masters.Load(), err)
+	}
+	prefix := "esc:{" + r.Tenant + "}:"
+	slots := map[int64]bool{}
+	for _, k := range []string{"conv:a", "case:b", "due", "inbox:c"} {
+		slot, err := c.ClusterKeySlot(ctx, prefix+k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slots[slot] = true
+	}
+	if len(slots) != 1 {
+		t.Errorf("a tenant's keys are in %d slots, want 1", len(slots))
+	}
+	other := r.NewClient(t)
+	if err := other.Set(ctx, prefix+"x", 1, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Client.Exists(ctx, prefix+"x").Result(); err != nil || n != 1 {
+		t.Errorf("the second client's key: exists=%d (%v)", n, err)
 	}
 }
