@@ -106,11 +106,12 @@ func loadSettings(t *testing.T) settings {
 // tenant is the key space of the bot: its default.
 const tenant = "default"
 
-// stack is the program under test: the bot binary over a private redis-server.
+// stack is the program under test: the bot binary over a private redis-server (or over a
+// Redis Sentinel setup or Cluster, where redis is nil).
 type stack struct {
 	t     *testing.T
 	redis *proc.Redis
-	rdb   *goredis.Client
+	rdb   goredis.UniversalClient
 	bot   *proc.Process
 	base  string // http://127.0.0.1:<port> of the bot
 }
@@ -119,12 +120,34 @@ type stack struct {
 // and waits until the bot is ready.
 func startStack(t *testing.T, set settings, env map[string]string) *stack {
 	t.Helper()
-	bin := proc.Build(t, "escalation-bot/cmd/escalation-bot")
 	rds := proc.StartRedis(t)
+	redistest.Quiet() // this client reads while Redis is stopped on purpose
+	rdb := goredis.NewClient(&goredis.Options{Addr: rds.Addr, MaxRetries: -1})
+	t.Cleanup(func() { rdb.Close() })
+	s := startBot(t, set, rds.URL(), rdb, env)
+	s.redis = rds
+	return s
+}
+
+// startBot builds the bot and starts it over the Redis of redisURL, which rdb reads for the
+// checks, and waits until it is ready.
+func startBot(t *testing.T, set settings, redisURL string, rdb goredis.UniversalClient, env map[string]string) *stack {
+	t.Helper()
+	bin := proc.Build(t, "escalation-bot/cmd/escalation-bot")
 	addr := "127.0.0.1:" + strconv.Itoa(proc.FreePort(t))
+	s := &stack{t: t, rdb: rdb, bot: proc.Start(t, "bot", bin, nil, botEnv(redisURL, addr, env)), base: "http://" + addr}
+	if err := s.waitReady(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.saveLogs(set) })
+	return s
+}
+
+// botEnv is the bot's environment: env on top of the settings every run shares.
+func botEnv(redisURL, httpAddr string, env map[string]string) map[string]string {
 	all := map[string]string{
-		"REDIS_URL":  rds.URL(),
-		"HTTP_ADDR":  addr,
+		"REDIS_URL":  redisURL,
+		"HTTP_ADDR":  httpAddr,
 		"LOG_FORMAT": "json",
 		"LOG_LEVEL":  "debug",
 		// Retries and "help" are the owner's messages too: the rate limit is not under test.
@@ -133,15 +156,7 @@ func startStack(t *testing.T, set settings, env map[string]string) *stack {
 	for k, v := range env {
 		all[k] = v
 	}
-	s := &stack{t: t, redis: rds, bot: proc.Start(t, "bot", bin, nil, all), base: "http://" + addr}
-	redistest.Quiet() // this client reads while Redis is stopped on purpose
-	s.rdb = goredis.NewClient(&goredis.Options{Addr: rds.Addr, MaxRetries: -1})
-	t.Cleanup(func() { s.rdb.Close() })
-	if err := s.waitReady(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.saveLogs(set) })
-	return s
+	return all
 }
 
 func (s *stack) waitReady() error { return s.bot.WaitHTTP(s.base+"/readyz", 30*time.Second) }
@@ -151,7 +166,11 @@ func (s *stack) saveLogs(set settings) {
 	if set.logs != "" {
 		dir := filepath.Join(set.logs, strings.ReplaceAll(s.t.Name(), "/", "_"))
 		if err := os.MkdirAll(dir, 0o755); err == nil {
-			for _, p := range []*proc.Process{s.bot, s.redis.Process} {
+			procs := []*proc.Process{s.bot}
+			if s.redis != nil {
+				procs = append(procs, s.redis.Process)
+			}
+			for _, p := range procs {
 				b, _ := os.ReadFile(p.LogPath())
 				_ = os.WriteFile(filepath.Join(dir, filepath.Base(p.LogPath())), b, 0o644)
 			}
@@ -198,15 +217,18 @@ type storedCase struct {
 }
 
 // readCases reads every case of the tenant straight from Redis.
-func readCases(ctx context.Context, rdb *goredis.Client) ([]storedCase, error) {
+func readCases(ctx context.Context, rdb goredis.UniversalClient) ([]storedCase, error) {
 	var out []storedCase
-	iter := rdb.Scan(ctx, 0, caseKeyPattern(), 500).Iterator()
-	for iter.Next(ctx) {
-		h, err := rdb.HMGet(ctx, iter.Val(), "owner", "posts").Result()
+	keys, err := scanKeys(ctx, rdb, caseKeyPattern())
+	if err != nil {
+		return nil, err
+	}
+	for _, key := range keys {
+		h, err := rdb.HMGet(ctx, key, "owner", "posts").Result()
 		if err != nil {
 			return nil, err
 		}
-		c := storedCase{ID: caseIDOfKey(iter.Val())}
+		c := storedCase{ID: caseIDOfKey(key)}
 		c.Owner, _ = h[0].(string)
 		if p, _ := h[1].(string); p != "" {
 			if err := json.Unmarshal([]byte(p), &c.Posts); err != nil {
@@ -215,11 +237,30 @@ func readCases(ctx context.Context, rdb *goredis.Client) ([]storedCase, error) {
 		}
 		out = append(out, c)
 	}
-	return out, iter.Err()
+	return out, nil
+}
+
+// scanKeys returns the keys matching pattern (under the tenant's hash tag). In a cluster they
+// all live on the node of that tag, which SCAN must be sent to.
+func scanKeys(ctx context.Context, rdb goredis.UniversalClient, pattern string) ([]string, error) {
+	var node goredis.Cmdable = rdb
+	if c, ok := rdb.(*goredis.ClusterClient); ok {
+		n, err := c.MasterForKey(ctx, pattern)
+		if err != nil {
+			return nil, err
+		}
+		node = n
+	}
+	var keys []string
+	iter := node.Scan(ctx, 0, pattern, 500).Iterator()
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	return keys, iter.Err()
 }
 
 // readSession reads an owner's intake session straight from Redis, retrying through an outage.
-func readSession(ctx context.Context, rdb *goredis.Client, owner string) (conversation.Session, bool, error) {
+func readSession(ctx context.Context, rdb goredis.UniversalClient, owner string) (conversation.Session, bool, error) {
 	var err error
 	for attempt := 0; attempt < 50; attempt++ {
 		var data string
