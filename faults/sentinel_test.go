@@ -27,7 +27,8 @@ import (
 // had not yet carried to the replica; the README says so.
 func TestFaultsSentinelSwitchover(t *testing.T) {
 	set := loadSettings(t)
-	set.kills, set.redisRestarts = 0, 0 // the faults here are the switchovers
+	set.kills, set.redisRestarts = 0, 0
+	t.Log("no kills, no Redis outages: the faults here are two switchovers of the master")
 	sn := proc.StartSentinel(t)
 	redistest.Quiet() // the checks' client logs the old master closing its connections
 	var sentinels []string
