@@ -113,7 +113,9 @@ type stack struct {
 	redis *proc.Redis
 	rdb   goredis.UniversalClient
 	bot   *proc.Process
-	base  string // http://127.0.0.1:<port> of the bot
+	base  string // http://127.0.0.1:<port> of the bot, or of a proxy in front of replicas
+	// health is the bot's own http://127.0.0.1:<port> when base is a proxy; "": base.
+	health string
 }
 
 // startStack builds the bot, starts Redis and the bot with env on top of the common settings,
@@ -159,7 +161,13 @@ func botEnv(redisURL, httpAddr string, env map[string]string) map[string]string 
 	return all
 }
 
-func (s *stack) waitReady() error { return s.bot.WaitHTTP(s.base+"/readyz", 30*time.Second) }
+func (s *stack) waitReady() error {
+	base := s.base
+	if s.health != "" {
+		base = s.health
+	}
+	return s.bot.WaitHTTP(base+"/readyz", 30*time.Second)
+}
 
 // saveLogs copies the logs to FAULTS_LOGS, and on failure shows what the bot logged as errors.
 func (s *stack) saveLogs(set settings) {
