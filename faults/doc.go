@@ -5,7 +5,9 @@
 // submission must be exactly one case with exactly one card, its owner told the case id once,
 // and every acknowledged answer taken. Over Slack, executives also claim, answer and resolve
 // cases under the same faults, and every change must reach the owner, the card and its thread
-// exactly once.
+// exactly once. Two runs change the Redis under the bot instead: over Sentinel the master is
+// switched over during the intakes (sentinel_test.go), and three replicas over a Redis Cluster
+// behind a round-robin proxy lose one to SIGKILL (replicas_test.go).
 //
 //	go test -race -run Fault -v ./faults
 //
