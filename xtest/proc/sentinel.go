@@ -113,6 +113,11 @@ func (s *Sentinel) Switchover(ctx context.Context) (string, error) {
 	if replica == old {
 		replica = s.Nodes[1].Addr
 	}
+	// SENTINEL FAILOVER promotes only a replica the Sentinel saw in sync lately; after a switch
+	// the old master becomes one only once the Sentinel has read its INFO again.
+	if err := waitSentinelSees(ctx, s.Sentinels[0].Addr, s.Name, replica, len(s.Sentinels)-1); err != nil {
+		return "", fmt.Errorf("%s: %w", s.Sentinels[0].Name, err)
+	}
 	m := goredis.NewClient(&goredis.Options{Addr: old, MaxRetries: -1})
 	defer m.Close()
 	if err := m.Do(ctx, "CLIENT", "PAUSE", 60_000, "WRITE").Err(); err != nil {
