@@ -46,6 +46,9 @@ type Card struct {
 	RatingComment string `json:"rating_comment,omitempty"`
 	// Related are the other open cases of the same model, model year and category.
 	Related []string `json:"related,omitempty"`
+	// Ownership is whether the owner owns the vehicle: verified, unverified, unknown, or ""
+	// when no check ran.
+	Ownership Ownership `json:"ownership"`
 }
 
 // CardOf renders a case as a card, with the buttons its status allows. The next deadline
@@ -73,6 +76,7 @@ func CardOf(c Case) Card {
 		Escalated:     c.Escalated(),
 		Rating:        c.Rating,
 		RatingComment: c.RatingComment,
+		Ownership:     c.Ownership,
 	}
 	button := func(label, action string) conversation.Button {
 		return conversation.Button{Label: label, Action: action, Value: c.ID}

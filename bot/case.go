@@ -18,6 +18,9 @@ func (id Identity) Platform() string {
 type Status string
 
 const (
+	// StatusPending holds a case whose owner is not verified (REQUIRE_VERIFIED_OWNER=require):
+	// it has no card until a moderator verifies the owner, and then it is open.
+	StatusPending  Status = "pending"
 	StatusOpen     Status = "open"
 	StatusClaimed  Status = "claimed"
 	StatusResolved Status = "resolved"
@@ -69,8 +72,11 @@ type Case struct {
 	Owner     Identity `json:"owner"`
 	OwnerName string   `json:"owner_name"`
 	// Language is the language the owner's intake spoke: the owner's news is in it.
-	Language  string    `json:"language,omitempty"`
-	VIN       string    `json:"vin,omitempty"`
+	Language string `json:"language,omitempty"`
+	VIN      string `json:"vin,omitempty"`
+	// Ownership is whether the owner owns the vehicle VIN, as checked at submission and changed
+	// by moderators since; "" when no check ran.
+	Ownership Ownership `json:"ownership,omitempty"`
 	Answers   []Answer  `json:"answers"`
 	Summary   Summary   `json:"summary"`
 	CreatedAt time.Time `json:"created_at"`
@@ -124,6 +130,13 @@ func (c Case) Answer(key string) string {
 	return ""
 }
 
+// VINIndexed reports whether the case takes its vehicle's index while it is open. A case whose
+// owner is not verified neither joins nor blocks another case of the vehicle, so its owner
+// learns nothing of that case.
+func (c Case) VINIndexed() bool {
+	return c.VIN != "" && (c.Ownership == OwnershipNone || c.Ownership == OwnershipVerified)
+}
+
 // Open reports whether the case still waits for an executive to finish it.
 func (c Case) Open() bool { return c.Status == StatusOpen || c.Status == StatusClaimed }
 
@@ -158,7 +171,9 @@ type AuditEntry struct {
 	Name  string    `json:"name"`
 	// Action is created, claim, release, resolve, close, reopen, assign, dispute (the owner
 	// says the resolution did not solve it), owner_message, exec_message, attach, remind,
-	// escalate, nudge (the claimer reminded), confirm, rate or comment.
+	// escalate, nudge (the claimer reminded), confirm, rate, comment, verify (a moderator
+	// verified the owner: the case's Ownership is verified, and a held case is open) or
+	// unverify.
 	Action string `json:"action"`
 	Text   string `json:"text,omitempty"`
 	// EventID, when set, makes the append happen at most once for that platform event.
@@ -192,6 +207,6 @@ type Pause struct {
 
 // Stats counts the cases by status.
 type Stats struct {
-	Open, Claimed, Resolved, Closed int64
-	Total                           int64
+	Pending, Open, Claimed, Resolved, Closed int64
+	Total                                    int64
 }

@@ -209,7 +209,7 @@ func (s *Service) Close(ctx context.Context, a Actor, id, reason string) (Card, 
 	if reason == "" {
 		return Card{}, Errorf(CodeInvalid, "Please give a reason: /escalations close %s <reason>", NormalizeCaseID(id))
 	}
-	return s.transition(ctx, a, id, Transition{From: []Status{StatusOpen, StatusClaimed}, To: StatusClosed, Action: "close", Note: Truncate(reason, MaxNote)})
+	return s.transition(ctx, a, id, Transition{From: []Status{StatusPending, StatusOpen, StatusClaimed}, To: StatusClosed, Action: "close", Note: Truncate(reason, MaxNote)})
 }
 
 // Reopen brings a resolved or closed case back to open (moderators only).
@@ -280,6 +280,8 @@ func (s *Service) refusal(c Case, t Transition) error {
 		return Errorf(CodeConflict, "%s is already claimed by %s (%s).", c.ID, c.ClaimedByName, ago(now, c.ClaimedAt))
 	case StatusOpen:
 		return Errorf(CodeConflict, "%s is open and not claimed by anyone.", c.ID)
+	case StatusPending:
+		return Errorf(CodeConflict, "%s waits for a moderator to verify its owner.", c.ID)
 	case StatusResolved:
 		return Errorf(CodeConflict, "%s was already resolved (%s).", c.ID, ago(now, c.EndedAt))
 	case StatusClosed:

@@ -43,6 +43,8 @@ var hookTypes = map[string]string{
 	"dispute":       "case.disputed",
 	"close":         "case.closed",
 	"reopen":        "case.reopened",
+	"verify":        "case.verified",
+	"unverify":      "case.unverified",
 }
 
 // hookMessages are the hook steps of a change: one per receiver, each waiting for the

@@ -66,6 +66,8 @@ type ownerTurn struct {
 	// and since when the owner's dialogue belongs to it (the intake's start).
 	keepWith string
 	since    time.Time
+	// owned are the ownership checks the turn made, by VIN: an outside call made once.
+	owned map[string]OwnershipAnswer
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
@@ -160,6 +162,10 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		}
 	}
 	res := s.step(ctx, t, turn, now)
+	if notes := s.checkSession(ctx, t, &res.Session); len(notes) > 0 {
+		// Said before the next question, which the owner answers.
+		res.Replies = append(notes, res.Replies...)
+	}
 	switch res.Outcome {
 	case conversation.OutcomeSubmit:
 		if err := s.reserve(ctx, t); err != nil {
@@ -290,6 +296,8 @@ func (s *Service) extract(ctx context.Context, x conversation.Extractor, text st
 func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.Session) (_ []conversation.Reply, keepWith string) {
 	c, err := s.materialize(ctx, sess, ownerName(ev), false)
 	switch {
+	case err == nil && c.Status == StatusPending:
+		return []conversation.Reply{{Text: owned.Held.f(sess.Language, c.ID)}}, c.ID
 	case errors.Is(err, ErrOwnerHasOpenCase):
 		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
 		return []conversation.Reply{{Text: core.OwnerHasOpenCase.f(sess.Language, c.ID)}}, c.ID
@@ -356,13 +364,20 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		Language:      s.engine.Language(s.cfg.Language),
 		OwnerLanguage: s.engine.Language(sess.Language),
 	}
+	vin := s.engine.Answer(sess, conversation.RoleVIN)
+	ownership := s.caseOwnership(ctx, sess, vin)
+	status := StatusOpen
+	if s.holds(ownership) {
+		status = StatusPending
+	}
 	c := Case{
 		ID:        sess.CaseID,
-		Status:    StatusOpen,
+		Status:    status,
 		Owner:     owner,
 		OwnerName: Clean(name),
 		Language:  sess.Language,
-		VIN:       s.engine.Answer(sess, conversation.RoleVIN),
+		VIN:       vin,
+		Ownership: ownership,
 		Answers:   answers,
 		Summary:   s.summarize(ctx, in),
 		CreatedAt: now,
@@ -390,7 +405,9 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	if c.FollowUp != nil {
 		s.deliverNow(ctx, created, AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "created", Seq: 1}, c.FollowUp)
 	}
-	s.alertPattern(ctx, created)
+	if created.Status != StatusPending {
+		s.alertPattern(ctx, created)
+	}
 	if err := s.startClocks(ctx, created); err != nil {
 		// The card check queued at submission starts them when it runs.
 		s.log.WarnContext(ctx, "start case clocks", "case", created.ID, "err", err)
@@ -470,6 +487,10 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	if isNotFound(err) && sess.UpdatedAt.After(s.clock.Now().Add(-time.Hour)) {
 		// Just submitted; the case is being created.
 		return []conversation.Reply{{Text: core.BeingFiled.f(sess.Language, sess.CaseID)}}, true, nil
+	}
+	if err == nil && c.Status == StatusPending {
+		// Nobody reads the case before a moderator verifies its owner: the owner hears why.
+		return []conversation.Reply{{Text: owned.HeldStatus.f(c.Language, c.ID)}}, true, nil
 	}
 	if err == nil && !c.Open() {
 		replies, ok, err := s.comment(ctx, ev, c)

@@ -17,6 +17,7 @@ var verbPattern = regexp.MustCompile(`%[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]`)
 func TestTextsComplete(t *testing.T) {
 	checkTexts(t, reflect.ValueOf(core))
 	checkTexts(t, reflect.ValueOf(later))
+	checkTexts(t, reflect.ValueOf(owned))
 }
 
 func checkTexts(t *testing.T, v reflect.Value) {

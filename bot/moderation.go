@@ -13,10 +13,11 @@ import (
 func (s *Service) Commands() []Command {
 	caseArg := Arg{Name: "case", Kind: ArgCase, Help: "case id, e.g. ESC-1042", Required: true}
 	userArg := Arg{Name: "user", Kind: ArgUser, Help: "@mention, or web:<name>, slack:<team>:<user>, discord:<user id>", Required: true}
+	vinArg := Arg{Name: "vin", Kind: ArgText, Help: "the vehicle's VIN, 17 characters", Required: true}
 	reasonArg := Arg{Name: "reason", Kind: ArgText, Help: "why", Required: true, Rest: true}
 	return []Command{
-		{Name: "list", Help: "List cases: open (default), claimed, mine, resolved, closed or all.", Moderator: true,
-			Args: []Arg{{Name: "filter", Kind: ArgChoice, Help: "which cases", Choices: []string{"open", "claimed", "mine", "resolved", "closed", "all"}}},
+		{Name: "list", Help: "List cases: open (default), claimed, mine, resolved, closed, pending (held until the owner is verified) or all.", Moderator: true,
+			Args: []Arg{{Name: "filter", Kind: ArgChoice, Help: "which cases", Choices: []string{"open", "claimed", "mine", "resolved", "closed", "pending", "all"}}},
 			run:  textRun((*Service).cmdList)},
 		{Name: "show", Help: "Show a case with its answers and history.", Moderator: true,
 			Args: []Arg{caseArg}, run: textRun((*Service).cmdShow)},
@@ -33,6 +34,10 @@ func (s *Service) Commands() []Command {
 			run:  textRun((*Service).cmdBlock)},
 		{Name: "unblock", Help: "Let a blocked user back on the line.", Moderator: true,
 			Args: []Arg{userArg}, run: textRun((*Service).cmdUnblock)},
+		{Name: "verify", Help: "Verify that a user owns a vehicle: their case of it held for verification goes to the escalation channels.", Moderator: true,
+			Args: []Arg{userArg, vinArg}, run: textRun((*Service).cmdVerify)},
+		{Name: "unverify", Help: "Take back a verification: the user's open case of the vehicle shows ownership not verified.", Moderator: true,
+			Args: []Arg{userArg, vinArg}, run: textRun((*Service).cmdUnverify)},
 		{Name: "pause", Help: "Pause new intakes; owners get the message (or a default one).", Moderator: true,
 			Args: []Arg{{Name: "message", Kind: ArgText, Help: "what owners are told", Rest: true}}, run: textRun((*Service).cmdPause)},
 		{Name: "resume", Help: "Resume intake after a pause.", Moderator: true, run: textRun((*Service).cmdResume)},
@@ -91,10 +96,12 @@ func (s *Service) cmdList(ctx context.Context, a Actor, in Invocation) (string, 
 		statuses = []Status{StatusResolved}
 	case "closed":
 		statuses = []Status{StatusClosed}
+	case "pending":
+		statuses = []Status{StatusPending}
 	case "all":
-		statuses = []Status{StatusOpen, StatusClaimed, StatusResolved, StatusClosed}
+		statuses = []Status{StatusPending, StatusOpen, StatusClaimed, StatusResolved, StatusClosed}
 	default:
-		return "", Errorf(CodeInvalid, "List what? Use open, claimed, mine, resolved, closed or all.")
+		return "", Errorf(CodeInvalid, "List what? Use open, claimed, mine, resolved, closed, pending or all.")
 	}
 	limit := 50
 	if filter == "mine" {
@@ -183,6 +190,14 @@ func (s *Service) cmdExport(ctx context.Context, a Actor, in Invocation) (Comman
 	}, nil
 }
 
+func (s *Service) cmdVerify(ctx context.Context, a Actor, in Invocation) (string, error) {
+	return s.VerifyOwner(ctx, a, in.Arg("user").User, in.Arg("vin").Text)
+}
+
+func (s *Service) cmdUnverify(ctx context.Context, a Actor, in Invocation) (string, error) {
+	return s.UnverifyOwner(ctx, a, in.Arg("user").User, in.Arg("vin").Text)
+}
+
 func (s *Service) cmdAssign(ctx context.Context, a Actor, in Invocation) (string, error) {
 	card, err := s.Assign(ctx, a, in.Arg("case").Text, in.Arg("user").User)
 	if err != nil {
@@ -266,8 +281,12 @@ func (s *Service) cmdStats(ctx context.Context, _ Actor, _ Invocation) (string, 
 		return "", fmt.Errorf("stats: %w", err)
 	}
 	f := s.figures(cases, s.clock.Now().Add(-statsWindow))
-	return fmt.Sprintf("open %d · claimed %d · resolved %d · closed %d · total %d\n%s",
-		st.Open, st.Claimed, st.Resolved, st.Closed, st.Total, f), nil
+	held := ""
+	if st.Pending > 0 {
+		held = fmt.Sprintf("pending %d · ", st.Pending)
+	}
+	return fmt.Sprintf("%sopen %d · claimed %d · resolved %d · closed %d · total %d\n%s",
+		held, st.Open, st.Claimed, st.Resolved, st.Closed, st.Total, f), nil
 }
 
 // The stats' window and the most cases they read.

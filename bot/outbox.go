@@ -243,6 +243,26 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 		clocks = true // the claimer's silence starts again
 	case "attach":
 		line.Role = "owner"
+	case "verify", "unverify":
+		// A held case is posted now; a posted one shows its ownership.
+		out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
+			latest, err := s.cases.Get(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			if missing := s.postCase(ctx, latest, true); missing > 0 {
+				return fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
+			}
+			return s.refreshCards(ctx, latest)
+		}})
+		if e.Action == "verify" {
+			text := owned.ProofApproved.in(c.Language)
+			if e.Text == "released" {
+				text += owned.ProofReleased.f(c.Language, c.ID)
+			}
+			tell = &conversation.Reply{Text: text}
+			clocks = true
+		}
 	case "escalate":
 		out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
 			if missing := s.postCase(ctx, c, true); missing > 0 {

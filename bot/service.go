@@ -54,6 +54,9 @@ type Config struct {
 	// PatternAlertAt is how many open cases of one model, model year and category make the
 	// escalation channels be told; zero: never.
 	PatternAlertAt int
+	// VerifyOwner is what the line does with the check that an owner owns the vehicle of their
+	// case (REQUIRE_VERIFIED_OWNER); "" is off.
+	VerifyOwner VerifyMode
 	// Language is the operator's language (one of conversation.Languages): executives read a
 	// case's answers and its template summary in it. Empty: the flow's own language.
 	Language string
@@ -100,12 +103,15 @@ type Service struct {
 	moderation  Moderation
 	due         DueQueue
 	dialogues   Dialogues
-	summarizer  Summarizer
-	hooks       []Hook
-	messengers  map[string]Messenger
-	clock       Clock
-	observer    Observer
-	log         *slog.Logger
+	// ownership asks the maker's records; verifications keep the moderators' word.
+	ownership     OwnershipChecker
+	verifications Verifications
+	summarizer    Summarizer
+	hooks         []Hook
+	messengers    map[string]Messenger
+	clock         Clock
+	observer      Observer
+	log           *slog.Logger
 }
 
 // Params are the service's dependencies, as fx provides them.
@@ -120,31 +126,36 @@ type Params struct {
 	Moderation Moderation
 	Due        DueQueue  `optional:"true"`
 	Dialogues  Dialogues `optional:"true"`
-	Summarizer Summarizer
-	Messengers []Messenger `group:"messengers"`
-	Hooks      []Hook      `group:"hooks"`
-	Clock      Clock
-	Observer   Observer `optional:"true"`
-	Logger     *slog.Logger
+	// Ownership and Verifications are needed when Config.VerifyOwner is not off.
+	Ownership     OwnershipChecker `optional:"true"`
+	Verifications Verifications    `optional:"true"`
+	Summarizer    Summarizer
+	Messengers    []Messenger `group:"messengers"`
+	Hooks         []Hook      `group:"hooks"`
+	Clock         Clock
+	Observer      Observer `optional:"true"`
+	Logger        *slog.Logger
 }
 
 // NewService builds the service.
 func NewService(p Params) *Service {
 	s := &Service{
-		cfg:        p.Config.Defaults(),
-		engine:     p.Engine,
-		extractor:  p.Extractor,
-		sessions:   p.Sessions,
-		cases:      p.Cases,
-		moderation: p.Moderation,
-		due:        p.Due,
-		dialogues:  p.Dialogues,
-		summarizer: p.Summarizer,
-		messengers: make(map[string]Messenger),
-		hooks:      p.Hooks,
-		clock:      p.Clock,
-		observer:   p.Observer,
-		log:        p.Logger,
+		cfg:           p.Config.Defaults(),
+		engine:        p.Engine,
+		extractor:     p.Extractor,
+		sessions:      p.Sessions,
+		cases:         p.Cases,
+		moderation:    p.Moderation,
+		due:           p.Due,
+		dialogues:     p.Dialogues,
+		ownership:     p.Ownership,
+		verifications: p.Verifications,
+		summarizer:    p.Summarizer,
+		messengers:    make(map[string]Messenger),
+		hooks:         p.Hooks,
+		clock:         p.Clock,
+		observer:      p.Observer,
+		log:           p.Logger,
 	}
 	if s.clock == nil {
 		s.clock = SystemClock{}
@@ -228,6 +239,9 @@ func (s *Service) tellOwnerOf(ctx context.Context, owner Identity, caseID string
 // many it is still missing. With recheck, a post may have happened before without being
 // recorded, so a messenger that can find its cards looks first.
 func (s *Service) postCase(ctx context.Context, c Case, recheck bool) (missing int) {
+	if c.Status == StatusPending {
+		return 0 // held until a moderator verifies its owner
+	}
 	card := s.cardOf(c)
 	card.Related = s.related(ctx, c)
 	for _, ch := range s.channelsOf(c) {
@@ -308,7 +322,7 @@ func (s *Service) refreshCards(ctx context.Context, c Case) error {
 
 // sameCard reports whether two states of a case render the same status line and buttons.
 func sameCard(a, b Case) bool {
-	return a.Status == b.Status && a.ClaimedBy == b.ClaimedBy && a.Note == b.Note && len(a.Posts) == len(b.Posts)
+	return a.Status == b.Status && a.ClaimedBy == b.ClaimedBy && a.Note == b.Note && len(a.Posts) == len(b.Posts) && a.Ownership == b.Ownership
 }
 
 // Card returns the card of a case.
@@ -422,6 +436,10 @@ func describeAudit(e AuditEntry) string {
 		return "Escalated: " + e.Text
 	case "pattern":
 		return "Pattern: " + e.Text
+	case "verify":
+		return e.Name + " verified that the owner owns the vehicle"
+	case "unverify":
+		return e.Name + " took back the verification of the owner"
 	}
 	return e.Name + " " + e.Action + " " + e.Text
 }

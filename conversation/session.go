@@ -50,9 +50,20 @@ type Session struct {
 	Turns        int    `json:"turns,omitempty"`
 	// LastEvent is the platform event id of the last turn: when that event is delivered again
 	// (its first answer may have been lost with a process), its answer is given again.
-	LastEvent string    `json:"last_event,omitempty"`
+	LastEvent string `json:"last_event,omitempty"`
+	// Ownership is the caller's check that the VIN answered belongs to the owner, kept so that
+	// a VIN is checked once and again only when it changes. The engine does not read it.
+	Ownership Ownership `json:"ownership,omitzero"`
 	Started   time.Time `json:"started,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+}
+
+// Ownership is the result of an ownership check of one VIN: Result is the caller's word
+// ("verified", "unverified", "unknown"), Reason what the owner may read about it.
+type Ownership struct {
+	VIN    string `json:"vin,omitempty"`
+	Result string `json:"result,omitempty"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // Button is a choice rendered by each platform in its own way.

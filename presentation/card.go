@@ -21,6 +21,7 @@ const (
 	KindSeverity  Kind = "severity"
 	KindSafety    Kind = "safety"
 	KindOwner     Kind = "owner"
+	KindOwnership Kind = "ownership"  // whether the owner owns the vehicle, when it was checked
 	KindClaimedBy Kind = "claimed_by" // At: when
 	KindCategory  Kind = "category"
 	KindOpened    Kind = "opened"    // At: when
@@ -100,6 +101,9 @@ func Card(c bot.Card) []Part {
 	safe := safeAnswer(c)
 	fact(KindSafety, "Safe to drive", SafetyWords(safe, c.Safety), safe != "", time.Time{})
 	fact(KindOwner, "Owner", c.Owner, true, time.Time{})
+	if words := OwnershipWords(c.Ownership, c.Status); words != "" {
+		fact(KindOwnership, "Ownership", words, false, time.Time{})
+	}
 	if who := claimer(c); who != "" {
 		fact(KindClaimedBy, "Claimed by", who, true, c.ClaimedAt)
 	}
@@ -142,6 +146,22 @@ func Card(c bot.Card) []Part {
 		parts = append(parts, Part{Kind: KindAutomatic, Text: AutomaticText})
 	}
 	return parts
+}
+
+// OwnershipWords say whether a case's owner owns its vehicle: verified, not verified, or
+// pending (held for a moderator, or the check could not be made); "" when no check ran.
+func OwnershipWords(o bot.Ownership, s bot.Status) string {
+	switch {
+	case s == bot.StatusPending:
+		return "pending"
+	case o == bot.OwnershipVerified:
+		return "verified"
+	case o == bot.OwnershipUnverified:
+		return "not verified"
+	case o == bot.OwnershipUnknown:
+		return "pending"
+	}
+	return ""
 }
 
 // claimer is who claimed the case: their name, else their identity; "" when nobody.

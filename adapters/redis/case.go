@@ -77,7 +77,9 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 		c.CreatedAt = time.Now()
 	}
 	created := c.CreatedAt.UnixMilli()
-	c.Status = bot.StatusOpen
+	if c.Status != bot.StatusPending {
+		c.Status = bot.StatusOpen
+	}
 	c.UpdatedAt = time.UnixMilli(created).UTC()
 	c.ClaimedBy, c.ClaimedByName, c.ClaimedAt = "", "", time.Time{}
 	c.Note, c.EndedAt, c.EndedBy = "", time.Time{}, ""
@@ -101,9 +103,9 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 			return bot.Case{}, fmt.Errorf("create case for %s: %w", c.Owner, err)
 		}
 	}
-	keys := []string{s.keys.Case(c.ID), s.keys.Audit(c.ID), s.keys.Status(bot.StatusOpen), s.keys.Owner(c.Owner),
+	keys := []string{s.keys.Case(c.ID), s.keys.Audit(c.ID), s.keys.Status(c.Status), s.keys.Owner(c.Owner),
 		s.keys.Due(), s.keys.Outbox(c.ID)}
-	if c.VIN != "" {
+	if c.Status == bot.StatusOpen && c.VINIndexed() {
 		keys = append(keys, s.keys.VIN(c.VIN))
 	}
 	ref, dueAt, member := outbox(c.FollowUp)
@@ -116,7 +118,7 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 	}
 	reply, err := caseCreate.Run(ctx, s.rdb, keys,
 		s.keys.Prefix(), c.ID, string(c.Owner), c.VIN, created, doc, posts, watchers, c.OwnerName,
-		ref, dueAt, member, strings.Join(hooks, ","), c.Pattern).StringSlice()
+		ref, dueAt, member, strings.Join(hooks, ","), c.Pattern, string(c.Status), string(c.Ownership)).StringSlice()
 	if err != nil {
 		return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
 	}
@@ -232,7 +234,8 @@ func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition)
 		keys := []string{s.keys.Case(id), s.keys.Audit(id),
 			s.keys.Status(bot.StatusOpen), s.keys.Status(bot.StatusClaimed),
 			s.keys.Status(bot.StatusResolved), s.keys.Status(bot.StatusClosed),
-			s.keys.Owner(owner), s.keys.Due(), s.keys.VIN(vin), s.keys.SeenAudit(t.EventID), s.keys.Outbox(id)}
+			s.keys.Owner(owner), s.keys.Due(), s.keys.VIN(vin), s.keys.SeenAudit(t.EventID), s.keys.Outbox(id),
+			s.keys.Status(bot.StatusPending)}
 		ref, dueAt, member := outbox(t.FollowUp)
 		reply, err = caseTransition.Run(ctx, s.rdb, keys,
 			s.keys.Prefix(), id, strings.Join(from, ","), string(t.To), at.UnixMilli(),
@@ -546,8 +549,9 @@ func (s *CaseStore) Stats(ctx context.Context) (bot.Stats, error) {
 		Claimed:  counts[1].Val(),
 		Resolved: counts[2].Val(),
 		Closed:   counts[3].Val(),
+		Pending:  counts[4].Val(),
 	}
-	st.Total = st.Open + st.Claimed + st.Resolved + st.Closed
+	st.Total = st.Pending + st.Open + st.Claimed + st.Resolved + st.Closed
 	return st, nil
 }
 
@@ -567,6 +571,7 @@ func decodeCase(id string, h map[string]string) (bot.Case, error) {
 		Status:        bot.Status(h["status"]),
 		Owner:         bot.Identity(h["owner"]),
 		VIN:           h["vin"],
+		Ownership:     bot.Ownership(h["ownership"]),
 		UpdatedAt:     msTime(h["updated_at"]),
 		ClaimedBy:     bot.Identity(h["claimed_by"]),
 		ClaimedByName: h["claimed_by_name"],

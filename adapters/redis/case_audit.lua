@@ -26,7 +26,7 @@
 -- last_exec and first_exec (once), owner_message last_owner; remind counts reminders;
 -- escalate sets escalated_at (once); confirm sets confirmed_at; rate sets rating (the text)
 -- and rated_at; comment sets rating_comment; attach adds the actor to the watchers JSON
--- array, once.
+-- array, once; verify and unverify set ownership to verified and unverified.
 
 -- The statuses an action needs; an action not listed takes any status.
 local live = {open = true, claimed = true}
@@ -35,6 +35,7 @@ local needs = {
   remind = {open = true}, escalate = {open = true},
   nudge = {claimed = true},
   confirm = {resolved = true}, rate = {resolved = true}, comment = {resolved = true},
+  verify = live, unverify = live,
 }
 local action, at = ARGV[4], ARGV[1]
 
@@ -86,6 +87,10 @@ elseif action == 'rate' then
   redis.call('HSET', KEYS[1], 'rating', ARGV[5], 'rated_at', at)
 elseif action == 'comment' then
   redis.call('HSET', KEYS[1], 'rating_comment', ARGV[5])
+elseif action == 'verify' then
+  redis.call('HSET', KEYS[1], 'ownership', 'verified')
+elseif action == 'unverify' then
+  redis.call('HSET', KEYS[1], 'ownership', 'unverified')
 end
 if action == 'attach' then
   local raw = redis.call('HGET', KEYS[1], 'watchers')

@@ -2,11 +2,12 @@
 --
 -- KEYS[1]  esc:{t}:case:<id>
 -- KEYS[2]  esc:{t}:audit:<id>
--- KEYS[3]  esc:{t}:cases:open
+-- KEYS[3]  esc:{t}:cases:<status>   open, or pending for a case held until its owner is verified
 -- KEYS[4]  esc:{t}:owner:<owner>
 -- KEYS[5]  esc:{t}:due              the due queue, for the creation's outbox item
 -- KEYS[6]  esc:{t}:outbox:<id>      the case's undelivered outbox refs, in order
--- KEYS[7]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN
+-- KEYS[7]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN, is pending, or its
+--                                    owner is not verified (it neither joins nor blocks that VIN)
 -- ARGV[1]  key prefix "esc:{t}:"
 -- ARGV[2]  case id
 -- ARGV[3]  owner identity
@@ -22,6 +23,8 @@
 -- ARGV[13] webhook receivers, comma separated: each starts with its cursor at 0 (hook:<name>)
 -- ARGV[14] pattern: model, year and category of the case, or "" (the open case joins the
 --          set ARGV[1] .. "pattern:" .. ARGV[14], a key of the same hash tag)
+-- ARGV[15] status: open or pending (a pending case holds its owner's index, not the pattern set)
+-- ARGV[16] ownership: verified, unverified, unknown, or "" when no check ran
 --
 -- Returns {"ok"}; {"exists", field, value, ...} with the stored hash when the id is already a
 -- case (nothing written); or {"owner", id} / {"vin", id} naming the other open case that
@@ -60,7 +63,7 @@ end
 
 local id, at = ARGV[2], ARGV[5]
 redis.call('HSET', KEYS[1],
-  'status', 'open', 'owner', ARGV[3], 'vin', ARGV[4], 'updated_at', at,
+  'status', ARGV[15], 'owner', ARGV[3], 'vin', ARGV[4], 'updated_at', at,
   'messages', 0, 'posts', ARGV[7], 'watchers', ARGV[8], 'doc', ARGV[6])
 redis.call('SET', KEYS[4], id)
 if KEYS[7] then
@@ -69,7 +72,12 @@ end
 redis.call('ZADD', KEYS[3], at, id)
 if ARGV[14] ~= '' then
   redis.call('HSET', KEYS[1], 'pattern', ARGV[14])
-  redis.call('SADD', ARGV[1] .. 'pattern:' .. ARGV[14], id)
+  if ARGV[15] == 'open' then
+    redis.call('SADD', ARGV[1] .. 'pattern:' .. ARGV[14], id)
+  end
+end
+if ARGV[16] ~= '' then
+  redis.call('HSET', KEYS[1], 'ownership', ARGV[16])
 end
 for name in string.gmatch(ARGV[13], '[^,]+') do
   redis.call('HSET', KEYS[1], 'hook:' .. name, 0)

@@ -12,6 +12,7 @@
 -- KEYS[9]  esc:{t}:vin:<vin>        read only when ARGV[14] is not ""
 -- KEYS[10] esc:{t}:seen:audit:<event id>  read only when ARGV[19] is not ""
 -- KEYS[11] esc:{t}:outbox:<id>      the case's undelivered outbox refs, in order
+-- KEYS[12] esc:{t}:cases:pending
 -- ARGV[1]  key prefix "esc:{t}:"
 -- ARGV[2]  case id
 -- ARGV[3]  statuses allowed now, comma separated
@@ -51,8 +52,12 @@
 -- (ARGV[1] .. "case:" .. id), which the caller cannot know without reading first, and the
 -- case's pattern set (ARGV[1] .. "pattern:" .. the hash's pattern); they share the hash tag of
 -- KEYS, so the script stays in one Cluster slot.
+-- A pending case (held until its owner is verified) holds its owner's index but neither the
+-- VIN's nor the pattern set. The VIN index is taken only by a case whose ownership is verified
+-- or was not checked; a held case let through (pending to open) takes it only when it is free.
+-- The action verify sets ownership to verified.
 
-local setOf = {open = KEYS[3], claimed = KEYS[4], resolved = KEYS[5], closed = KEYS[6]}
+local setOf = {open = KEYS[3], claimed = KEYS[4], resolved = KEYS[5], closed = KEYS[6], pending = KEYS[12]}
 local to = ARGV[4]
 if not setOf[to] then
   return redis.error_reply('ERR unknown status ' .. to)
@@ -102,6 +107,13 @@ if ARGV[14] ~= '' then
 end
 local wasOpen = status == 'open' or status == 'claimed'
 local willBeOpen = to == 'open' or to == 'claimed'
+local heldOwner = wasOpen or status == 'pending'
+local holdsOwner = willBeOpen or to == 'pending'
+local ownership = redis.call('HGET', KEYS[1], 'ownership')
+if ARGV[11] == 'verify' then
+  ownership = 'verified'
+end
+local indexVIN = not ownership or ownership == '' or ownership == 'verified'
 
 -- Another live case holding an index refuses a reopen, before anything is written.
 local function holder(key)
@@ -112,27 +124,34 @@ local function holder(key)
   return nil
 end
 
-if willBeOpen and not wasOpen then
+if holdsOwner and not heldOwner then
   local other = holder(ownerKey)
   if other then
     return {'owner', other}
   end
-  if vinKey then
-    other = holder(vinKey)
-    if other then
-      return {'vin', other}
-    end
+end
+if willBeOpen and not wasOpen and vinKey and indexVIN then
+  local other = holder(vinKey)
+  if other and status ~= 'pending' then
+    return {'vin', other}
+  end
+  if not other then
     redis.call('SET', vinKey, id)
   end
+end
+if holdsOwner and not heldOwner then
   redis.call('SET', ownerKey, id)
-elseif wasOpen and not willBeOpen then
+elseif heldOwner and not holdsOwner then
   -- the case ends and frees its indexes, if they are still its own
   if redis.call('GET', ownerKey) == id then
     redis.call('DEL', ownerKey)
   end
-  if vinKey and redis.call('GET', vinKey) == id then
-    redis.call('DEL', vinKey)
-  end
+end
+if wasOpen and not willBeOpen and vinKey and redis.call('GET', vinKey) == id then
+  redis.call('DEL', vinKey)
+end
+if ARGV[11] == 'verify' then
+  redis.call('HSET', KEYS[1], 'ownership', 'verified')
 end
 
 -- The case's pattern set holds the case while it is open.

@@ -10,6 +10,7 @@
 //	                                 note, ended_at, ended_by, owner, vin, messages, last_exec,
 //	                                 updated_at, first_claimed_at, first_exec, last_owner,
 //	                                 reminders, escalated_at, confirmed_at, rating, rated_at,
+//	                                 ownership (verified, unverified, unknown or absent),
 //	                                 rating_comment, posts and watchers (JSON arrays),
 //	                                 doc (JSON of the rest)
 //	esc:{<tenant>}:cases:seq         string, INCR gives the next ESC-n (n = 1000 + counter)
@@ -17,8 +18,13 @@
 //	esc:{<tenant>}:cases:claimed     "
 //	esc:{<tenant>}:cases:resolved    "
 //	esc:{<tenant>}:cases:closed      "
-//	esc:{<tenant>}:owner:<identity>  string, id of the owner's open case
-//	esc:{<tenant>}:vin:<vin>         string, id of the vehicle's open case
+//	esc:{<tenant>}:cases:pending     " (held until a moderator verifies the owner)
+//	esc:{<tenant>}:owner:<identity>  string, id of the owner's open (or pending) case
+//	esc:{<tenant>}:vin:<vin>         string, id of the vehicle's open case, not held by a case
+//	                                 whose owner is not verified
+//	esc:{<tenant>}:owns:<identity>   set of the VINs a moderator verified the user owns
+//	esc:{<tenant>}:proof:<id>        hash {doc: proof JSON, photo: bytes, decision}, expiring
+//	esc:{<tenant>}:proofs            sorted set of the proofs waiting, score = ms received
 //	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text, ref, via}; ref
 //	                                 names the entry's outbox item in due, via the channel an
 //	                                 executive wrote a message in
@@ -120,11 +126,18 @@ func (k Keys) Outbox(id string) string { return k.prefix + "outbox:" + id }
 // Due is the sorted set of due items.
 func (k Keys) Due() string { return k.prefix + "due" }
 
+// Owns is the set of VINs moderators verified user owns.
+func (k Keys) Owns(user bot.Identity) string { return k.prefix + "owns:" + string(user) }
+
+// Proof is one ownership proof; Proofs the waiting ones.
+func (k Keys) Proof(id string) string { return k.prefix + "proof:" + id }
+func (k Keys) Proofs() string         { return k.prefix + "proofs" }
+
 // Status is the sorted set of the cases in status s: "cases:open", "cases:claimed", ...
 func (k Keys) Status(s bot.Status) string { return k.prefix + "cases:" + string(s) }
 
 // statuses is every status, in the order the case scripts take their sorted sets as KEYS.
-var statuses = [...]bot.Status{bot.StatusOpen, bot.StatusClaimed, bot.StatusResolved, bot.StatusClosed}
+var statuses = [...]bot.Status{bot.StatusOpen, bot.StatusClaimed, bot.StatusResolved, bot.StatusClosed, bot.StatusPending}
 
 func validStatus(s bot.Status) bool {
 	for _, v := range statuses {

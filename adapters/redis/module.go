@@ -12,7 +12,8 @@ import (
 )
 
 // Module provides the Redis client (goredis.UniversalClient), bot.SessionStore, bot.CaseStore,
-// bot.Moderation, bot.DueQueue (also as *DueQueue, for its Depth), inbox.Store, bot.Dialogues and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
+// bot.Moderation, bot.DueQueue (also as *DueQueue, for its Depth), inbox.Store, bot.Dialogues,
+// bot.Verifications and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
 // The client is checked with a PING when the app starts and closed when it stops.
 var Module = fx.Module("redis",
 	fx.Provide(
@@ -24,6 +25,7 @@ var Module = fx.Module("redis",
 		fx.Annotate(NewDueQueue, fx.As(fx.Self()), fx.As(new(bot.DueQueue))),
 		fx.Annotate(NewInbox, fx.As(new(inbox.Store))),
 		fx.Annotate(NewDialogues, fx.As(new(bot.Dialogues))),
+		fx.Annotate(NewVerifications, fx.As(new(bot.Verifications))),
 	),
 )
 

@@ -75,6 +75,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			PatternAlertAt:           cfg.PatternAlertAt,
 			DigestAt:                 cfg.DigestAt,
 			Language:                 cfg.Language,
+			VerifyOwner:              cfg.Ownership.Mode,
 		}),
 		fx.Provide(
 			http.NewServeMux,
@@ -94,6 +95,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 		),
 		fx.Invoke(func(*Server) {}),
 	}
+	opts = append(opts, ownershipOptions(cfg, playground, logger)...)
 	if len(cfg.WebhookURLs) > 0 {
 		opts = append(opts, fx.Supply(webhook.Config{URLs: cfg.WebhookURLs, Secret: cfg.WebhookSecret}), webhook.Module)
 	}

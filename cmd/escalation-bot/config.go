@@ -43,6 +43,8 @@ type Config struct {
 	WebhookURLs   []string
 	WebhookSecret string
 
+	Ownership OwnershipConfig
+
 	OpenAI          OpenAIConfig
 	Discord         DiscordConfig
 	Slack           SlackConfig
@@ -56,6 +58,13 @@ type Clocks struct {
 	ConfirmWithin, Cooldown                          time.Duration
 	SupportHours                                     bot.Hours
 	OnCall, BackupChannels                           []string
+}
+
+// OwnershipConfig is how the line checks that owners own their vehicles.
+type OwnershipConfig struct {
+	Mode              bot.VerifyMode
+	URL, Secret, File string
+	TTL, Timeout      time.Duration
 }
 
 // SlackConfig is the Slack part of the configuration.
@@ -192,6 +201,22 @@ func settings() []setting {
 			func(c *Config, v string) error { c.WebhookURLs = list(v); return nil }},
 		{"WEBHOOK_SECRET", "webhook-secret", "", "the secret that signs every webhook delivery (X-Escalation-Signature); required with WEBHOOK_URLS",
 			func(c *Config, v string) error { c.WebhookSecret = v; return nil }},
+		{"REQUIRE_VERIFIED_OWNER", "require-verified-owner", "off", "check that owners own the vehicle of their case: off; flag (the card shows ownership verified, not verified or pending); require (a case not verified is held, status pending, with no card until a moderator runs /escalations verify or approves the owner's registration photo)",
+			func(c *Config, v string) error {
+				m, err := bot.ParseVerifyMode(v)
+				c.Ownership.Mode = m
+				return err
+			}},
+		{"OWNER_VERIFY_URL", "owner-verify-url", "", "the maker's CRM that answers ownership checks: a signed JSON POST of identity, platform, vin and ticket, answered by a signed {\"verified\": true} or {\"verified\": false, \"reason\": \"…\"}",
+			func(c *Config, v string) error { c.Ownership.URL = v; return checkHTTPURL(v) }},
+		{"OWNER_VERIFY_SECRET", "owner-verify-secret", "", "the secret that signs ownership checks and their answers (X-Escalation-Signature, as the webhooks); required with OWNER_VERIFY_URL, at least 16 characters",
+			func(c *Config, v string) error { c.Ownership.Secret = v; return nil }},
+		{"OWNER_VERIFY_TTL", "owner-verify-ttl", "1h", "how long the CRM's answer is kept per identity and VIN",
+			func(c *Config, v string) error { return positive(v, &c.Ownership.TTL) }},
+		{"OWNER_VERIFY_TIMEOUT", "owner-verify-timeout", "2s", "how long one attempt to ask the CRM may take; it is asked up to 3 times, then ownership is unknown (pending)",
+			func(c *Config, v string) error { return positive(v, &c.Ownership.Timeout) }},
+		{"OWNERS_FILE", "owners-file", "", "CSV or YAML file of owners (identities or e-mail addresses) and their VINs, read again when it changes; instead of OWNER_VERIFY_URL (empty with the playground on: the playground's sample owners)",
+			func(c *Config, v string) error { c.Ownership.File = v; return nil }},
 		{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
 			func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 		{"LOG_FORMAT", "log-format", "text", "text or json",
@@ -335,6 +360,12 @@ func (c *Config) check() error {
 	}
 	if len(c.WebhookURLs) > 0 && c.WebhookSecret == "" {
 		return fmt.Errorf("WEBHOOK_URLS is set: also set WEBHOOK_SECRET, which signs every delivery")
+	}
+	if c.Ownership.URL != "" && len(c.Ownership.Secret) < 16 {
+		return fmt.Errorf("OWNER_VERIFY_URL is set: also set OWNER_VERIFY_SECRET (at least 16 characters), which signs the checks and their answers")
+	}
+	if c.Ownership.URL != "" && c.Ownership.File != "" {
+		return fmt.Errorf("OWNER_VERIFY_URL and OWNERS_FILE are both set: ownership is checked by one of them")
 	}
 	if c.Discord.On() && c.Discord.ShardID >= c.Discord.ShardCount {
 		return fmt.Errorf("DISCORD_SHARD_ID %d must be below DISCORD_SHARD_COUNT %d", c.Discord.ShardID, c.Discord.ShardCount)
