@@ -82,10 +82,10 @@ func parseCSV(name string, data []byte) (Owners, error) {
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, err) // a csv.ParseError names its line
 		}
+		line, _ := r.FieldPos(0)
 		if first && len(rec) > 0 && isHeader(rec[0]) {
 			continue
 		}
@@ -115,7 +115,7 @@ type yamlFile struct {
 
 func parseYAML(name string, data []byte) (Owners, error) {
 	var f yamlFile
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict()); err != nil {
+	if err := decodeYAML(data, &f); err != nil {
 		return nil, fmt.Errorf("%s: %s", name, yaml.FormatError(err, false, true))
 	}
 	out := Owners{}
@@ -128,6 +128,17 @@ func parseYAML(name string, data []byte) (Owners, error) {
 		}
 	}
 	return out, nil
+}
+
+// decodeYAML reads data into f. The decoder panics on some malformed files (an empty tag
+// before a list: goccy/go-yaml#735); that is a file to refuse, not a crash.
+func decodeYAML(data []byte, f *yamlFile) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML decoder could not read this file (%v); check its tags (!…) and indentation", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, f, yaml.Strict())
 }
 
 // add checks an owner and their VINs and adds them.
