@@ -84,10 +84,16 @@ func TestAnswers(t *testing.T) {
 			signed(w, secret, `{"verified": false, "reason": "The vehicle is not on your account."}`)
 		}, bot.OwnershipAnswer{Result: bot.OwnershipUnverified, Reason: "The vehicle is not on your account."}, 1},
 		{"times out", func(w http.ResponseWriter, r *http.Request, _ crm.Request) { <-r.Context().Done() }, bot.OwnershipAnswer{}, 3},
-		{"500", func(w http.ResponseWriter, _ *http.Request, _ crm.Request) { w.WriteHeader(http.StatusInternalServerError) }, bot.OwnershipAnswer{}, 3},
-		{"bad signature", func(w http.ResponseWriter, _ *http.Request, _ crm.Request) { signed(w, "another-secret-entirely", `{"verified": true}`) },
+		{"500", func(w http.ResponseWriter, _ *http.Request, _ crm.Request) {
+			w.WriteHeader(http.StatusInternalServerError)
+		}, bot.OwnershipAnswer{}, 3},
+		{"bad signature", func(w http.ResponseWriter, _ *http.Request, _ crm.Request) {
+			signed(w, "another-secret-entirely", `{"verified": true}`)
+		},
 			bot.OwnershipAnswer{}, 1},
-		{"unsigned", func(w http.ResponseWriter, _ *http.Request, _ crm.Request) { _, _ = io.WriteString(w, `{"verified": true}`) },
+		{"unsigned", func(w http.ResponseWriter, _ *http.Request, _ crm.Request) {
+			_, _ = io.WriteString(w, `{"verified": true}`)
+		},
 			bot.OwnershipAnswer{}, 1},
 		{"not the JSON expected", func(w http.ResponseWriter, _ *http.Request, _ crm.Request) { signed(w, secret, `{"owner": true}`) },
 			bot.OwnershipAnswer{}, 1},
@@ -157,7 +163,9 @@ func TestRequestAndCache(t *testing.T) {
 
 // The caller's deadline stops the retries.
 func TestCallerDeadline(t *testing.T) {
-	s := newStandIn(t, func(w http.ResponseWriter, _ *http.Request, _ crm.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	s := newStandIn(t, func(w http.ResponseWriter, _ *http.Request, _ crm.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
 	c := checker(t, s.srv.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
