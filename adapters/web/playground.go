@@ -88,6 +88,10 @@ func (p *Playground) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/execs/{name}/exports/{case}", guard(p.export))
 	mux.Handle("GET /api/execs/{name}/files/{token}", guard(p.file))
 	mux.Handle("GET /api/events", guard(p.events))
+	mux.Handle("POST /api/owners/{name}/registration", guard(p.registration))
+	mux.Handle("GET /api/execs/{name}/proofs", guard(p.proofs))
+	mux.Handle("GET /api/execs/{name}/proofs/{id}/photo", guard(p.proofPhoto))
+	mux.Handle("POST /api/execs/{name}/proofs/{id}", guard(p.decideProof))
 }
 
 // localOnly refuses requests whose Host is not localhost or a loopback address. The playground
@@ -135,6 +139,9 @@ type Card struct {
 	RatingComment string `json:"rating_comment,omitempty"`
 	// Related are the other open cases of the same model, model year and category.
 	Related []string `json:"related"`
+	// Ownership is whether the owner owns the vehicle: verified, unverified, unknown, or ""
+	// when no check ran.
+	Ownership bot.Ownership `json:"ownership"`
 }
 
 // ThreadLine is one message under a card.
@@ -172,6 +179,7 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 		Rating:        c.Rating,
 		RatingComment: c.RatingComment,
 		Related:       c.Related,
+		Ownership:     c.Ownership,
 	}
 	if out.Related == nil {
 		out.Related = []string{}
