@@ -67,11 +67,17 @@ type envConfig struct {
 	clock      bot.Clock
 	logs       io.Writer                                 // every log line, at debug level
 	transport  func(http.RoundTripper) http.RoundTripper // wraps the REST client's transport
+	params     func(*bot.Params, *redistest.Redis)       // changes the service's dependencies
 }
 
 type option func(*envConfig)
 
 func withConfig(f func(*Config)) option { return func(c *envConfig) { f(&c.cfg) } }
+
+// withParams changes the service's dependencies before it is built.
+func withParams(f func(*bot.Params, *redistest.Redis)) option {
+	return func(c *envConfig) { c.params = f }
+}
 
 func withBot(f func(*bot.Config)) option { return func(c *envConfig) { f(&c.bot) } }
 
@@ -143,7 +149,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		cases:    redisstore.NewCaseStore(r.Client, rcfg),
 		rds:      r,
 	}
-	e.svc = bot.NewService(bot.Params{
+	params := bot.Params{
 		Config:     ec.bot,
 		Engine:     conversation.NewEngine(flow),
 		Extractor:  conversation.NewRuleExtractor(flow),
@@ -154,7 +160,11 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Messengers: append([]bot.Messenger{m}, ec.messengers...),
 		Clock:      ec.clock,
 		Logger:     logger,
-	})
+	}
+	if ec.params != nil {
+		ec.params(&params, r)
+	}
+	e.svc = bot.NewService(params)
 	e.inbox = inbox.New(redisstore.NewInbox(r.Client, rcfg), inbox.Config{Poll: 20 * time.Millisecond}, logger)
 	e.inbox.Start()
 	t.Cleanup(func() {

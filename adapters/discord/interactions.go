@@ -197,6 +197,8 @@ func (a *Adapter) caseAction(ctx context.Context, i *discordgo.Interaction, acti
 			Type: discordgo.InteractionResponseModal,
 			Data: renderModal(action, bot.NormalizeCaseID(caseID)),
 		})
+	case bot.ActionApproveOwner, bot.ActionRejectOwner:
+		a.proofAction(ctx, i, action, caseID)
 	default:
 		a.log.DebugContext(ctx, "unknown case action", "action", action)
 	}

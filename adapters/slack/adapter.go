@@ -403,6 +403,9 @@ func (a *Adapter) blockAction(ctx context.Context, ic slackgo.InteractionCallbac
 			a.refuseAction(ctx, ic, c.channel, act.ActionID, notInEscalationChannel)
 			return nil
 		}
+		if c.caseAction == bot.ActionApproveOwner || c.caseAction == bot.ActionRejectOwner {
+			return a.proofAction(ctx, ic, c.caseAction, c.caseID, c.channel)
+		}
 		return a.caseAction(ctx, ic, c.caseAction, c.caseID, c.channel)
 	default:
 		a.log.DebugContext(ctx, "slack action ignored", "action_id", act.ActionID)

@@ -62,6 +62,7 @@ type envConfig struct {
 	fake       *fakeslack.Server
 	setup      func(*fakeslack.Server)
 	logs       *logtest.Buffer
+	params     func(*bot.Params, *redistest.Redis) // changes the service's dependencies
 }
 
 type option func(*envConfig)
@@ -78,6 +79,11 @@ func channels(list ...string) option { return func(c *envConfig) { c.bot.Channel
 
 func withMessenger(m bot.Messenger) option {
 	return func(c *envConfig) { c.messengers = append(c.messengers, m) }
+}
+
+// withParams changes the service's dependencies before it is built.
+func withParams(f func(*bot.Params, *redistest.Redis)) option {
+	return func(c *envConfig) { c.params = f }
 }
 
 // beforeStart changes the fake Slack before the adapter starts.
@@ -140,6 +146,9 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Due:        redisstore.NewDueQueue(r.Client, rcfg),
 		Messengers: append([]bot.Messenger{m}, ec.messengers...),
 		Logger:     logger,
+	}
+	if ec.params != nil {
+		ec.params(&e.params, r)
 	}
 	e.svc = bot.NewService(e.params)
 	e.inbox = inbox.New(redisstore.NewInbox(r.Client, rcfg), inbox.Config{Poll: 20 * time.Millisecond}, logger)

@@ -1,0 +1,69 @@
+package discord
+
+import (
+	"strings"
+	"testing"
+
+	"escalation-bot/adapters/ownersfile"
+	redisstore "escalation-bot/adapters/redis"
+	"escalation-bot/bot"
+	"escalation-bot/xtest/fakediscord"
+	"escalation-bot/xtest/redistest"
+)
+
+// The registration photo on Discord: posted in the escalation channel, attached, with Approve
+// and Reject; only a moderator's click counts, and an approval posts the held case and tells
+// the owner.
+func TestProofOnDiscord(t *testing.T) {
+	owners, err := ownersfile.FromData("owners.csv", []byte("web:ann,5YJ3E1EA4KF317001\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, withParams(func(p *bot.Params, r *redistest.Redis) {
+		p.Config.VerifyOwner = bot.VerifyRequire
+		p.Ownership = owners
+		p.Verifications = redisstore.NewVerifications(r.Client, redisstore.Config{Tenant: r.Tenant})
+	}))
+	id := e.intake(eve, nil)
+	e.waitShown(dmOf(eve), "a moderator confirms that the vehicle is yours")
+	if msgs := e.botMessages(escChannel); len(msgs) != 0 {
+		t.Fatalf("a held case was posted:\n%s", e.dump(escChannel))
+	}
+	photo := bot.File{Name: "registration.png", ContentType: "image/png", Data: []byte("\x89PNG\r\n\x1a\n photo")}
+	if _, err := e.svc.SubmitProof(t.Context(), "discord:"+eve, "Eve", photo); err != nil {
+		t.Fatal(err)
+	}
+	msg := e.waitShown(escChannel, "Registration photo from Eve")
+	if !strings.Contains(text(msg), id) {
+		t.Errorf("proof message %q names no case", text(msg))
+	}
+	files := e.fake.Attachments(escChannel)
+	if len(files) != 1 || string(files[0].Data) != string(photo.Data) {
+		t.Fatalf("attachments %+v", files)
+	}
+	var approve string
+	for _, c := range components(msg) {
+		if strings.HasPrefix(c.CustomID, casePrefix+"|"+bot.ActionApproveOwner+"|") {
+			approve = c.CustomID
+		}
+	}
+	if approve == "" {
+		t.Fatalf("no Approve on %+v", components(msg))
+	}
+	refused := e.interact(fakediscord.ButtonClick(memberInv(dana), escChannel, msg.ID, approve))
+	if got := strings.Join(e.followups(refused), " "); !strings.Contains(got, "Only moderators") {
+		t.Errorf("a member's click answered %q", got)
+	}
+	if c := e.getCase(id); c.Status != bot.StatusPending {
+		t.Fatalf("a member's click moved the case to %s", c.Status)
+	}
+	done := e.interact(fakediscord.ButtonClick(memberInv(mod, modRole), escChannel, msg.ID, approve))
+	if got := strings.Join(e.followups(done), " "); !strings.Contains(got, "Approved") {
+		t.Errorf("the moderator's click answered %q", got)
+	}
+	if c := e.getCase(id); c.Status != bot.StatusOpen || c.Ownership != bot.OwnershipVerified {
+		t.Fatalf("after approval: %s %q", c.Status, c.Ownership)
+	}
+	e.card(id)
+	e.waitShown(dmOf(eve), "is now with the team")
+}

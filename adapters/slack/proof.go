@@ -1,0 +1,66 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+
+	slackgo "github.com/slack-go/slack"
+
+	"escalation-bot/bot"
+)
+
+var _ bot.ProofPoster = (*Messenger)(nil)
+
+// PostProof shares an owner's registration photo in the escalation channel, then a message
+// with Approve and Reject for the moderators (the core checks who presses them).
+func (m *Messenger) PostProof(ctx context.Context, channel string, p bot.Proof) error {
+	about := proofWords(p)
+	if err := m.api.shareFiles(ctx, channel, about, []bot.File{p.Photo}); err != nil {
+		return fmt.Errorf("share proof %s in %s: %w", p.ID, channel, err)
+	}
+	if _, err := m.api.post(ctx, channel, renderProof(p, about)); err != nil {
+		return fmt.Errorf("post proof %s in %s: %w", p.ID, channel, err)
+	}
+	return nil
+}
+
+// proofWords say whose photo it is and what it should show, as plain text.
+func proofWords(p bot.Proof) string {
+	text := fmt.Sprintf("Registration photo from %s (%s) for VIN %s", p.OwnerName, p.Owner, p.VIN)
+	if p.CaseID != "" {
+		text += ", case " + p.CaseID
+	}
+	return text + ". Does it show that they own the vehicle?"
+}
+
+// renderProof is the moderators' message about a photo: the words, Approve and Reject.
+func renderProof(p bot.Proof, about string) message {
+	var buttons []*slackgo.ButtonBlockElement
+	for _, b := range p.Buttons() {
+		el := button(caseActionID(b.Action), b.Value, b.Label)
+		if b.Action == bot.ActionApproveOwner {
+			el.Style = slackgo.StylePrimary
+		} else {
+			el.Style = slackgo.StyleDanger
+		}
+		buttons = append(buttons, el)
+	}
+	return message{Text: fallback(about), Blocks: append([]slackgo.Block{section(escape(about))}, actionBlocks(buttons)...)}
+}
+
+// proofAction runs Approve or Reject on a photo and tells the moderator the outcome.
+func (a *Adapter) proofAction(ctx context.Context, ic slackgo.InteractionCallback, action, id, channel string) error {
+	actor := a.actor(ctx, userTeam(ic), ic.User.ID, payloadName(ic.User))
+	text, err := a.svc.DecideProof(ctx, actor, id, action == bot.ActionApproveOwner)
+	if bot.Retryable(err) {
+		return err // the click is kept until it can be carried out
+	}
+	if err != nil {
+		a.logError(ctx, "ownership photo decision refused", err, "proof", id, "actor", actor.ID)
+		text = bot.ErrorMessage(err)
+	}
+	if err := a.api.ephemeral(ctx, channel, ic.User.ID, text); err != nil {
+		a.log.ErrorContext(ctx, "tell moderator", "actor", actor.ID, "err", err)
+	}
+	return nil
+}

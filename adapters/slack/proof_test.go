@@ -1,0 +1,73 @@
+package slack
+
+import (
+	"strings"
+	"testing"
+
+	"escalation-bot/adapters/ownersfile"
+	redisstore "escalation-bot/adapters/redis"
+	"escalation-bot/bot"
+	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/redistest"
+)
+
+// requireOwners holds cases whose owner is not in an owners file that lists nobody here.
+func requireOwners(t *testing.T) option {
+	owners, err := ownersfile.FromData("owners.csv", []byte("web:ann,5YJ3E1EA4KF317001\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return withParams(func(p *bot.Params, r *redistest.Redis) {
+		p.Config.VerifyOwner = bot.VerifyRequire
+		p.Ownership = owners
+		p.Verifications = redisstore.NewVerifications(r.Client, redisstore.Config{Tenant: r.Tenant})
+	})
+}
+
+// The registration photo on Slack: shared in the escalation channel with Approve and Reject;
+// only a moderator's click counts, and an approval posts the held case and tells the owner.
+func TestProofOnSlack(t *testing.T) {
+	e := newEnv(t, requireOwners(t))
+	id := e.intake(eve, nil)
+	if len(e.posts(escChannel)) != 0 {
+		t.Fatalf("a held case was posted:\n%s", e.dump("chat.postMessage"))
+	}
+	e.waitShown("chat.postMessage", dmOf(eve), "a moderator confirms that the vehicle is yours")
+	photo := bot.File{Name: "registration.jpg", ContentType: "image/jpeg", Data: []byte("\xff\xd8\xff\xe0 photo")}
+	if _, err := e.svc.SubmitProof(t.Context(), identity(team, eve), "Eve", photo); err != nil {
+		t.Fatal(err)
+	}
+	files := e.fake.Files(escChannel)
+	if len(files) != 1 || string(files[0].Data) != string(photo.Data) {
+		t.Fatalf("files shared: %+v", files)
+	}
+	posts := e.posts(escChannel)
+	if len(posts) != 1 {
+		t.Fatalf("posts: %s", e.dump("chat.postMessage"))
+	}
+	var approve, reject shownButton
+	for _, b := range buttonsOf(posts[0]) {
+		switch b.ActionID {
+		case caseActionID(bot.ActionApproveOwner):
+			approve = b
+		case caseActionID(bot.ActionRejectOwner):
+			reject = b
+		}
+	}
+	if approve.Value == "" || reject.Value != approve.Value || !strings.Contains(shown(posts[0]), id) {
+		t.Fatalf("proof message %q with buttons %+v", shown(posts[0]), buttonsOf(posts[0]))
+	}
+	// Not a moderator: refused, privately, and nothing changes.
+	e.interact(dana, "dana", escChannel, posts[0].Form.Get("ts"), fakeslack.Action{ActionID: approve.ActionID, Value: approve.Value})
+	e.waitShown("chat.postEphemeral", escChannel, "Only moderators")
+	if c := e.getCase(id); c.Status != bot.StatusPending {
+		t.Fatalf("a non-moderator's click moved the case to %s", c.Status)
+	}
+	e.interact(mod, "mo", escChannel, posts[0].Form.Get("ts"), fakeslack.Action{ActionID: approve.ActionID, Value: approve.Value})
+	e.waitShown("chat.postEphemeral", escChannel, "Approved")
+	if c := e.getCase(id); c.Status != bot.StatusOpen || c.Ownership != bot.OwnershipVerified {
+		t.Fatalf("after approval: %s %q", c.Status, c.Ownership)
+	}
+	e.cardTS(id) // the card is posted now
+	e.waitShown("chat.postMessage", dmOf(eve), "is now with the team")
+}
