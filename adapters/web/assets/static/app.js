@@ -255,7 +255,8 @@
       el("span", { class: `severity severity-${c.severity}`, text: c.severity }),
       c.safety ? el("span", { class: "safety-badge", text: "⚠ safety" }) : null,
       c.escalated ? el("span", { class: "escalated-badge", text: "▲ escalated" }) : null,
-      c.automatic ? el("span", { class: "automatic", title: "template summary, no model", text: "auto" }) : null);
+      c.automatic ? el("span", { class: "automatic", title: "template summary, no model", text: "auto" }) : null,
+      c.ownership ? el("span", { class: `ownership ownership-${c.ownership}`, text: "ownership " + ({ verified: "verified", unverified: "not verified", unknown: "pending" }[c.ownership] || c.ownership) }) : null);
     card.append(head, el("h3", { class: "title", text: c.title || "(no title)" }));
 
     const meta = el("p", { class: "meta" },
