@@ -237,6 +237,8 @@ type Server struct {
 	resumes      []Resume
 	heartbeats   int
 	replayN      int
+
+	onMessage func(channelID string, msg json.RawMessage)
 }
 
 type failRule struct {
@@ -300,6 +302,16 @@ type interaction struct {
 // New starts a fake Discord for the test; it is closed when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
+	s, err := Start()
+	if err != nil {
+		t.Fatalf("fakediscord: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake Discord outside a test (a load generator); Close stops it.
+func Start() (*Server, error) {
 	s := &Server{
 		done:         make(chan struct{}),
 		changed:      make(chan struct{}),
@@ -322,14 +334,15 @@ func New(t testing.TB) *Server {
 	s.URL = s.srv.URL
 	u, err := url.Parse(s.srv.URL)
 	if err != nil {
-		t.Fatalf("fakediscord: %v", err)
+		s.srv.Close()
+		return nil, err
 	}
 	s.host = u.Host
-	t.Cleanup(s.close)
-	return s
+	return s, nil
 }
 
-func (s *Server) close() {
+// Close stops the server and its gateway connections; New does it when the test ends.
+func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.mu.Lock()
@@ -341,6 +354,16 @@ func (s *Server) close() {
 		s.srv.Close()
 		s.wg.Wait()
 	})
+}
+
+// OnMessage makes fn see every message the bot creates (a REST post, an interaction's
+// response or follow-up), as the message object, when it is stored: a load generator times
+// the bot's replies with it. fn runs while the server holds its lock: it must return quickly
+// and call none of the server's methods.
+func (s *Server) OnMessage(fn func(channelID string, msg json.RawMessage)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onMessage = fn
 }
 
 // GatewayURL is the websocket URL GET /gateway and /gateway/bot answer: ws://host/gateway.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -483,33 +484,47 @@ func (s *Server) Dispatch(t testing.TB, eventType string, data any) int64 {
 // an event queued in a session nobody resumes is never delivered, as on Discord.
 func (s *Server) DispatchEvent(t testing.TB, eventType string, data any) Event {
 	t.Helper()
+	e, err := s.send(eventType, data, t.Logf)
+	if err != nil {
+		t.Fatalf("fakediscord: %v", err)
+	}
+	return e
+}
+
+// Send is DispatchEvent outside a test (a load generator): it returns what DispatchEvent
+// fails the test with, and leaves out its notes.
+func (s *Server) Send(eventType string, data any) (Event, error) {
+	return s.send(eventType, data, func(string, ...any) {})
+}
+
+func (s *Server) send(eventType string, data any, logf func(format string, args ...any)) (Event, error) {
 	raw, err := json.Marshal(data)
 	if err != nil {
-		t.Fatalf("fakediscord: Dispatch(%s): %v", eventType, err)
+		return Event{}, fmt.Errorf("Dispatch(%s): %w", eventType, err)
 	}
 	var d any
 	if err := json.Unmarshal(raw, &d); err != nil {
-		t.Fatalf("fakediscord: Dispatch(%s): %v", eventType, err)
+		return Event{}, fmt.Errorf("Dispatch(%s): %w", eventType, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess := s.current
 	if sess == nil {
-		t.Fatalf("fakediscord: Dispatch(%s): no client has identified (wait for Open or WaitReady first)", eventType)
+		return Event{}, fmt.Errorf("Dispatch(%s): no client has identified (wait for Open or WaitReady first)", eventType)
 	}
 	obj, _ := d.(map[string]any)
 	if need, name := requiredIntent(eventType, obj); need != 0 && sess.intents&need == 0 {
-		t.Logf("fakediscord: %s not delivered: the client did not identify with the %s intent (1<<%d)", eventType, name, bitIndex(need))
-		return Event{}
+		logf("fakediscord: %s not delivered: the client did not identify with the %s intent (1<<%d)", eventType, name, bitIndex(need))
+		return Event{}, nil
 	}
 	if obj != nil {
 		if note := s.observeLocked(sess, eventType, obj); note != "" {
-			t.Logf("fakediscord: %s", note)
+			logf("fakediscord: %s", note)
 		}
 	}
 	seq := s.dispatchLocked(sess, eventType, d, true)
 	e := sess.log[len(sess.log)-1]
-	return Event{SessionID: sess.id, Seq: seq, Type: eventType, Data: append(json.RawMessage(nil), e.data...)}
+	return Event{SessionID: sess.id, Seq: seq, Type: eventType, Data: append(json.RawMessage(nil), e.data...)}, nil
 }
 
 func bitIndex(n int) int {

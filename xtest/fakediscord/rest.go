@@ -620,6 +620,9 @@ func (s *Server) storeMessageLocked(id, channelID string, p map[string]any, file
 		s.msgOrder = append(s.msgOrder, id)
 	}
 	s.messages[id] = m
+	if s.onMessage != nil {
+		s.onMessage(channelID, mustJSON(obj))
+	}
 	if ch := s.channels[channelID]; ch != nil {
 		ch.obj["last_message_id"] = id
 		if num(ch.obj, "type") == 11 {

@@ -96,6 +96,7 @@ type Server struct {
 	sent       map[string]bool
 	acks       map[string]json.RawMessage
 	responses  map[string][]json.RawMessage
+	onPost     func(Message)
 }
 
 type failRule struct {
@@ -110,6 +111,13 @@ type user struct{ id, name, teamID, locale string }
 // New starts a fake Slack for the test; it is closed when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
+	s := Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake Slack outside a test (a load generator); Close stops it.
+func Start() *Server {
 	s := &Server{
 		done:      make(chan struct{}),
 		changed:   make(chan struct{}),
@@ -134,11 +142,11 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("/upload/{id}", s.handleUpload)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
-	t.Cleanup(s.close)
 	return s
 }
 
-func (s *Server) close() {
+// Close stops the server and its socket connections; New does it when the test ends.
+func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.mu.Lock()
@@ -149,6 +157,15 @@ func (s *Server) close() {
 		}
 		s.srv.Close()
 	})
+}
+
+// OnPost makes fn see every message chat.postMessage posts, once it is accepted and before
+// the answer is sent: a load generator times the bot's replies with it. fn runs on the
+// request's goroutine and must not block for long.
+func (s *Server) OnPost(fn func(Message)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onPost = fn
 }
 
 // APIURL is the Web API base URL to pass to slack.OptionAPIURL: URL + "/api/". slack-go

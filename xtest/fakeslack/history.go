@@ -13,6 +13,9 @@ type Message struct {
 	Channel, TS, ThreadTS, Text string
 	// Blocks is the JSON array of the message's blocks, nil when it has none.
 	Blocks json.RawMessage
+	// Metadata is the message's metadata ({"event_type","event_payload"}), nil when it has
+	// none; set only for OnPost.
+	Metadata json.RawMessage
 }
 
 // Messages returns the messages of a channel, oldest first, as a person scrolling it sees them;

@@ -246,7 +246,11 @@ func (s *Server) chatPostMessage(form url.Values) (reply, string) {
 	}
 	s.mu.Lock()
 	s.messages[m.channel+"/"+m.ts] = m
+	onPost := s.onPost
 	s.mu.Unlock()
+	if onPost != nil {
+		onPost(Message{Channel: m.channel, TS: m.ts, ThreadTS: m.threadTS, Text: m.text, Blocks: m.blocks, Metadata: m.metadata})
+	}
 	return okReply(map[string]any{"channel": m.channel, "ts": m.ts, "message": m.object()}), ""
 }
 

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"escalation-bot/xtest/fakeslack"
+)
+
+const (
+	slackSecret  = "loadgen-signing-secret"
+	slackChannel = "CLOADESCALATIONS" // the escalation channel
+)
+
+// slackTransport sends an owner's moves as Slack does in HTTP mode: signed Events API DMs
+// and block_actions clicks; the bot answers through the Web API stand-in.
+type slackTransport struct {
+	fake   *fakeslack.Server
+	base   string // the bot's URL
+	client *http.Client
+	cards  *cardCount
+}
+
+func newSlack(fake *fakeslack.Server, owners []*owner, cards *cardCount, client *http.Client) *slackTransport {
+	byDM := make(map[string]*owner, len(owners))
+	for _, o := range owners {
+		o.user = fmt.Sprintf("ULOAD%06d", o.p.n)
+		o.dm = "D" + o.user
+		fake.SetUser(o.user, o.p.name, fakeslack.TeamID)
+		byDM[o.dm] = o
+	}
+	fake.OnPost(func(m fakeslack.Message) {
+		at := time.Now()
+		if m.Channel == slackChannel {
+			if m.ThreadTS == "" && cardMetadata(m.Metadata) {
+				cards.add(caseIDPattern.FindString(m.Text))
+			}
+			return
+		}
+		if o := byDM[m.Channel]; o != nil {
+			deliver(o, slackMessage(m, at))
+		}
+	})
+	return &slackTransport{fake: fake, client: client, cards: cards}
+}
+
+func (t *slackTransport) identity(o *owner) string { return "slack:" + fakeslack.TeamID + ":" + o.user }
+
+func (t *slackTransport) do(ctx context.Context, o *owner, m botMessage, mv move) (time.Duration, error) {
+	o.seq++
+	if mv.Action == "" {
+		ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), o.seq)
+		body := fakeslack.EventCallback(fakeslack.TeamID, fmt.Sprintf("EvL%06d%03d", o.p.n, o.seq), fakeslack.MessageIM(o.user, o.dm, mv.Text, ts))
+		return t.post(ctx, "/slack/events", body, "application/json")
+	}
+	b, ok := m.button(mv.Action, mv.Value)
+	if !ok {
+		return 0, fmt.Errorf("no button %s in %q", mv, truncate(m.Text, 80))
+	}
+	trigger := fmt.Sprintf("%d.%06d%03d.loadtrigger", time.Now().UnixNano(), o.p.n, o.seq)
+	body := t.fake.BlockActions(fakeslack.TeamID, o.user, o.p.name, o.dm, m.TS, trigger, fakeslack.Action{ActionID: b.ID, Value: b.Value})
+	return t.post(ctx, "/slack/interactions", body, "application/x-www-form-urlencoded")
+}
+
+// post sends a signed request until it is answered 2xx, as Slack retries an event (the same
+// body, numbered); the acknowledgement is timed from the first attempt.
+func (t *slackTransport) post(ctx context.Context, path string, body []byte, ctype string) (time.Duration, error) {
+	start := time.Now()
+	for attempt := 0; attempt < 5; attempt++ {
+		if attempt > 0 {
+			if err := sleep(ctx, time.Duration(attempt)*500*time.Millisecond); err != nil {
+				return 0, err
+			}
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+path, bytes.NewReader(body))
+		if err != nil {
+			return 0, err
+		}
+		for k, v := range fakeslack.Sign(slackSecret, time.Now(), body) {
+			req.Header[k] = v
+		}
+		req.Header.Set("Content-Type", ctype)
+		if attempt > 0 && path == "/slack/events" {
+			req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(attempt))
+			req.Header.Set("X-Slack-Retry-Reason", "http_error")
+		}
+		resp, err := t.client.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			continue
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode/100 == 2 {
+			return time.Since(start), nil
+		}
+	}
+	return 0, fmt.Errorf("%s not acknowledged after 5 attempts", path)
+}
+
+// cardMetadata reports whether a message's metadata marks it as a case card.
+func cardMetadata(raw json.RawMessage) bool {
+	var meta struct {
+		EventType string `json:"event_type"`
+	}
+	return json.Unmarshal(raw, &meta) == nil && meta.EventType == "escalation_case_card"
+}
+
+// slackMessage is what a person sees of a Slack message: its text and the owner's buttons.
+func slackMessage(m fakeslack.Message, at time.Time) botMessage {
+	out := botMessage{Text: unescape(m.Text), TS: m.TS, At: at}
+	var blocks any
+	_ = json.Unmarshal(m.Blocks, &blocks)
+	walkButtons(blocks, func(actionID, value, label string) {
+		parts := strings.Split(actionID, "|")
+		if len(parts) == 3 && parts[0] == "owner" {
+			out.Buttons = append(out.Buttons, button{Action: parts[1], Value: value, Label: label, ID: actionID})
+		}
+	})
+	return out
+}
+
+func walkButtons(v any, fn func(actionID, value, label string)) {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			walkButtons(e, fn)
+		}
+	case map[string]any:
+		if x["type"] == "button" {
+			id, _ := x["action_id"].(string)
+			value, _ := x["value"].(string)
+			label := ""
+			if t, ok := x["text"].(map[string]any); ok {
+				label, _ = t["text"].(string)
+			}
+			fn(id, value, label)
+			return
+		}
+		for _, e := range x {
+			walkButtons(e, fn)
+		}
+	}
+}
+
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+func unescape(s string) string { return unescaper.Replace(s) }
+
+// cardCount counts the cards posted per case.
+type cardCount struct {
+	mu     sync.Mutex
+	byCase map[string]int
+}
+
+func (c *cardCount) add(caseID string) {
+	if caseID == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byCase == nil {
+		c.byCase = map[string]int{}
+	}
+	c.byCase[caseID]++
+}
+
+// total is the number of cards posted, and the duplicates among them (cards beyond a case's
+// first).
+func (c *cardCount) total() (cards, duplicates int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range c.byCase {
+		cards += n
+		duplicates += max(0, n-1)
+	}
+	return cards, duplicates
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
