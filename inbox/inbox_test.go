@@ -135,6 +135,35 @@ func TestDuplicateAccepted(t *testing.T) {
 	}
 }
 
+// Lanes waiting for a worker are taken in the order their events arrived, whatever their
+// names: when more owners write than there are workers, none waits behind later ones.
+func TestLanesTakenInArrivalOrder(t *testing.T) {
+	rds := redistest.New(t)
+	_, store := newInbox(t, rds, inbox.Config{})
+	ctx := context.Background()
+	lanes := []string{"slack:T1:U9", "slack:T1:U5", "slack:T1:U1", "discord:7"}
+	for i, lane := range lanes {
+		if err := store.Put(ctx, inbox.Item{ID: fmt.Sprint("e", i), Lane: lane, Kind: "msg"}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond) // arrivals a millisecond apart at least: Redis's clock counts ms
+	}
+	var got []string
+	for range lanes {
+		taken, err := store.Take(ctx, time.Minute, 1)
+		if err != nil || len(taken) != 1 {
+			t.Fatalf("Take = %+v, %v", taken, err)
+		}
+		if taken[0].Redelivered {
+			t.Errorf("lane %s never taken before, but marked redelivered", taken[0].Lane)
+		}
+		got = append(got, taken[0].Lane)
+	}
+	if !slices.Equal(got, lanes) {
+		t.Fatalf("lanes taken in the order %v, want arrival order %v", got, lanes)
+	}
+}
+
 // A worker that dies while handling leaves the item first in its lane; when the lease ends
 // another replica handles it, and then the rest of the lane.
 func TestDeadWorkersLaneTakenOver(t *testing.T) {

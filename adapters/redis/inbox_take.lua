@@ -16,6 +16,7 @@
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- Oldest first: lanes waiting longest (by arrival, or by the end of a lease that ran out).
 local lanes = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {}
 for i = 1, #lanes, 2 do
@@ -27,7 +28,10 @@ for i = 1, #lanes, 2 do
     out[#out + 1] = head
     -- Redelivered only when nothing follows: an owner with a later event waiting has moved on
     -- and is answered by it.
-    local again = tonumber(lanes[i + 1]) > 0 and redis.call('LLEN', ARGV[3] .. lane) == 1
+    -- A lane never leased has score 0 (stored before arrivals were kept) or its arrival, which
+    -- is not a whole millisecond (inbox_put).
+    local score = tonumber(lanes[i + 1])
+    local again = score > 0 and score % 1 == 0 and redis.call('LLEN', ARGV[3] .. lane) == 1
     out[#out + 1] = again and '1' or '0'
   else
     redis.call('ZREM', KEYS[1], lane)

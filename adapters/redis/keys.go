@@ -43,7 +43,7 @@
 //	                                 attempt, ref, sent), score = due time in ms, or lease
 //	                                 end once taken; the case scripts add outbox items
 //	esc:{<tenant>}:inbox:lanes       sorted set of lanes with waiting events, score = lease end
-//	                                 in ms (0: free)
+//	                                 in ms, or arrival in ms - 0.25 while never leased
 //	esc:{<tenant>}:inbox:lane:<lane> list of "<seq> <event JSON>", in arrival order
 //	esc:{<tenant>}:inbox:seq         counter behind seq
 //	esc:{<tenant>}:inbox:seen:<id>   "1" with PX DedupeTTL: the event was accepted
