@@ -13,6 +13,10 @@ import (
 // default).
 const httpTimeout = 20 * time.Second
 
+// idleConns is the connections to the REST API kept open between calls: about as many as the
+// inbox runs handlers at once.
+const idleConns = 64
+
 // newSession builds the discordgo session of cfg without any I/O. Nothing global is changed:
 // discordgo's endpoint strings stay as they are and point at discord.com, and the session's
 // own HTTP client sends them to DISCORD_API_URL when it is set.
@@ -26,6 +30,9 @@ func newSession(cfg Config) (*discordgo.Session, *http.Transport, error) {
 		return nil, nil, err
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// Every REST call goes to one host. Go keeps 2 idle connections per host by default, so
+	// with many owners answered at once most calls would open (and handshake) a new one.
+	tr.MaxIdleConnsPerHost = idleConns
 	var rt http.RoundTripper = tr
 	if base != nil {
 		rt = &rewrite{base: tr, target: base}

@@ -190,6 +190,10 @@ func (a *Adapter) acceptEvent(ctx context.Context, env eventEnvelope) error {
 
 func (a *Adapter) acceptInteraction(ctx context.Context, ic slackgo.InteractionCallback) error {
 	ic.Token = "" // the legacy verification token is a secret and is not needed later
+	// A click carries the whole message clicked, blocks and all, which is most of its payload;
+	// the handler needs only its ts, and every byte stored is decoded again when it runs.
+	ic.Message = slackgo.Message{Msg: slackgo.Msg{Timestamp: ic.Message.Timestamp}}
+	ic.OriginalMessage = slackgo.Message{}
 	return a.accept(ctx, inbox.Item{ID: triggerKey(ic.TriggerID), Lane: interactionKey(ic), Kind: kindInteraction}, &ic)
 }
 

@@ -30,6 +30,9 @@ const (
 	dmTTL      = 24 * time.Hour
 	membersTTL = time.Minute // a user removed from a group loses the permission within a minute
 	cacheSize  = 10000
+	// idleConns is the connections to the Web API kept open between calls: about as many as
+	// the inbox runs handlers at once.
+	idleConns = 64
 )
 
 // APIObserver is told the outcome of every Web API attempt, for monitoring: limited when Slack
@@ -60,7 +63,11 @@ type api struct {
 }
 
 func newAPI(cfg Config, logger *slog.Logger) *api {
-	hc := &http.Client{Timeout: httpTimeout}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// Every call goes to one host. Go keeps 2 idle connections per host by default, so with
+	// many owners answered at once most calls would open (and handshake) a new connection.
+	tr.MaxIdleConnsPerHost = idleConns
+	hc := &http.Client{Timeout: httpTimeout, Transport: tr}
 	opts := []slackgo.Option{slackgo.OptionHTTPClient(hc), slackgo.OptionAPIURL(cfg.apiURL())}
 	if cfg.AppToken != "" {
 		opts = append(opts, slackgo.OptionAppLevelToken(cfg.AppToken))
