@@ -133,6 +133,26 @@ func (p *botProcess) memory() (rss, peak int64) {
 	return rss, peak
 }
 
+// cpu is the processor time the bot has used so far (user and system), from /proc (Linux).
+func (p *botProcess) cpu() time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses and may hold spaces.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc/<pid>/stat's times: 100 on Linux.
+const clockTicks = 100
+
 // stop ends the bot gracefully (SIGTERM), or kills it after 20 s.
 func (p *botProcess) stop() {
 	if !p.exited() {

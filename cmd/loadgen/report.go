@@ -30,9 +30,14 @@ type report struct {
 	Cards, DuplicateCards int
 	Failed                int      // owners who did not finish their intake
 	Problems              []string `json:",omitempty"`
-	RSSBytes              int64    `json:"rss_bytes"`
-	PeakRSSBytes          int64    `json:"peak_rss_bytes"`
-	BotLog                string   `json:",omitempty"`
+	// BotCPUSeconds and LoadgenCPUSeconds are the processor time the bot and this process
+	// used while the owners ran: on a shared machine, the cost per turn is steadier than the
+	// latencies.
+	BotCPUSeconds     float64 `json:"bot_cpu_seconds"`
+	LoadgenCPUSeconds float64 `json:"loadgen_cpu_seconds"`
+	RSSBytes          int64   `json:"rss_bytes"`
+	PeakRSSBytes      int64   `json:"peak_rss_bytes"`
+	BotLog            string  `json:",omitempty"`
 }
 
 // OK reports whether every owner got one case, with one card.
@@ -50,6 +55,9 @@ func (r *report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "first reply     p50 %s  p90 %s  p99 %s  max %s  (n=%d)\n", ms(r.Reply.P50), ms(r.Reply.P90), ms(r.Reply.P99), ms(r.Reply.Max), r.Reply.N)
 	fmt.Fprintf(w, "turns           %d in %.1f s: %.0f turns/s\n", r.Turns, r.Seconds, r.TurnsPerSecond)
+	if r.BotCPUSeconds > 0 && r.Turns > 0 {
+		fmt.Fprintf(w, "cpu             bot %.1f s (%.2f ms a turn), loadgen %.1f s\n", r.BotCPUSeconds, 1000*r.BotCPUSeconds/float64(r.Turns), r.LoadgenCPUSeconds)
+	}
 	fmt.Fprintf(w, "cases           %d open, %d owners told their id, %d lost, %d doubled, %d told a wrong id\n", r.Cases, r.Told, r.Lost, r.Doubled, r.Mismatched)
 	if r.Mode != "playground" {
 		fmt.Fprintf(w, "cards           %d, %d duplicate\n", r.Cards, r.DuplicateCards)

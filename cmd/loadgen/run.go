@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"escalation-bot/xtest/fakediscord"
@@ -129,6 +130,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 
 	r := &run{cfg: cfg, tr: pl, reader: newReader()}
 	fmt.Fprintf(logw, "loadgen: %s, %d owners, %d at once, tenant %s, bot %s\n", cfg.mode, cfg.owners, cfg.concurrency, cfg.tenant, base)
+	botCPU, selfCPU := bot.cpuOrZero(), ownCPU()
 	began := time.Now()
 	slots := make(chan struct{}, cfg.concurrency)
 	var wg sync.WaitGroup
@@ -147,6 +149,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 	}
 	wg.Wait()
 	took := time.Since(began)
+	botCPU, selfCPU = bot.cpuOrZero()-botCPU, ownCPU()-selfCPU
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("run stopped after %v: %w", took.Round(time.Millisecond), ctx.Err())
 	}
@@ -165,6 +168,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 		}
 	}
 	rep.TurnsPerSecond = float64(rep.Turns) / took.Seconds()
+	rep.BotCPUSeconds, rep.LoadgenCPUSeconds = botCPU.Seconds(), selfCPU.Seconds()
 	rep.Ack = percentilesOf(r.stats.acks)
 	rep.Reply = percentilesOf(r.stats.replies)
 	if err := rep.checkCases(ctx, rdb, cfg.tenant, owners, pl); err != nil {
@@ -226,6 +230,23 @@ func (rep *report) checkCases(ctx context.Context, rdb *goredis.Client, tenant s
 	}
 	rep.Doubled = max(0, rep.Cases-withCase)
 	return nil
+}
+
+// cpuOrZero is the bot's processor time, 0 for a bot this run did not start.
+func (p *botProcess) cpuOrZero() time.Duration {
+	if p == nil {
+		return 0
+	}
+	return p.cpu()
+}
+
+// ownCPU is the processor time of this process (the owners and the stand-in).
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // deleteTenant removes the run's keys.
