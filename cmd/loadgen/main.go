@@ -32,6 +32,7 @@ type config struct {
 	bin, botURL         string
 	redisURL, tenant    string
 	replyTimeout        time.Duration
+	think               time.Duration
 	timeout             time.Duration
 	botLog              string
 	keep, jsonOut       bool
@@ -49,6 +50,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.redisURL, "redis", "redis://127.0.0.1:6379", "the Redis the bot uses (and the checks read)")
 	fs.StringVar(&c.tenant, "tenant", "", "the bot's REDIS_TENANT (default: a new one per run, deleted afterwards; with -bot: default)")
 	fs.DurationVar(&c.replyTimeout, "reply-timeout", 30*time.Second, "how long an owner waits for the bot's next question")
+	fs.DurationVar(&c.think, "think", 0, "how long an owner takes to answer a question, on average (0: at once, which saturates the bot: every reply then waits behind the owners ahead of it)")
 	fs.DurationVar(&c.timeout, "timeout", 15*time.Minute, "deadline of the whole run")
 	fs.StringVar(&c.botLog, "bot-log", "", "file for the bot's log (default: a temporary file, named when the run fails)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the run's keys in Redis")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"time"
@@ -215,6 +216,14 @@ func (o *owner) intake(ctx context.Context, r *run) {
 	step, mv := stepStart, o.p.at(stepStart)
 	var m botMessage
 	for o.moves < maxMoves {
+		if o.moves > 0 && r.cfg.think > 0 {
+			// A person reads the question and types: between half and one and a half times
+			// the think time, so owners do not answer in lockstep.
+			if err := sleep(ctx, r.cfg.think/2+rand.N(r.cfg.think)); err != nil {
+				o.problem = fmt.Sprintf("at %s: %v", step, err)
+				return
+			}
+		}
 		drain(o.inbox)
 		sent := time.Now()
 		ack, err := r.tr.do(ctx, o, m, mv)

@@ -11,6 +11,7 @@ type report struct {
 	Mode        string `json:"mode"`
 	Owners      int    `json:"owners"`
 	Concurrency int    `json:"concurrency"`
+	Think       string `json:"think"`
 	// Ack is how long the platform waited for the bot's acknowledgement: Slack's HTTP
 	// response, the playground's answer, a Discord click's interaction response (a Discord DM
 	// has none).
@@ -21,15 +22,19 @@ type report struct {
 	Seconds        float64     `json:"seconds"`
 	TurnsPerSecond float64     `json:"turns_per_second"`
 	// Told is the owners told their case id; Cases the open cases in Redis.
-	Told, Cases int
+	Told  int `json:"told"`
+	Cases int `json:"cases"`
 	// Lost: owners told a case id who have no open case; Doubled: open cases beyond one per
 	// owner; Mismatched: owners told another id than their open case's.
-	Lost, Doubled, Mismatched int
+	Lost       int `json:"lost"`
+	Doubled    int `json:"doubled"`
+	Mismatched int `json:"mismatched"`
 	// Cards are the case cards posted in the escalation channel; DuplicateCards those beyond
 	// a case's first.
-	Cards, DuplicateCards int
-	Failed                int      // owners who did not finish their intake
-	Problems              []string `json:",omitempty"`
+	Cards          int      `json:"cards"`
+	DuplicateCards int      `json:"duplicate_cards"`
+	Failed         int      `json:"failed"` // owners who did not finish their intake
+	Problems       []string `json:"problems,omitempty"`
 	// BotCPUSeconds and LoadgenCPUSeconds are the processor time the bot and this process
 	// used while the owners ran: on a shared machine, the cost per turn is steadier than the
 	// latencies.
@@ -37,7 +42,7 @@ type report struct {
 	LoadgenCPUSeconds float64 `json:"loadgen_cpu_seconds"`
 	RSSBytes          int64   `json:"rss_bytes"`
 	PeakRSSBytes      int64   `json:"peak_rss_bytes"`
-	BotLog            string  `json:",omitempty"`
+	BotLog            string  `json:"bot_log,omitempty"`
 }
 
 // OK reports whether every owner got one case, with one card.
@@ -49,7 +54,7 @@ func (r *report) OK() bool {
 func (r *report) print(w io.Writer) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 	fmt.Fprintf(w, "mode            %s\n", r.Mode)
-	fmt.Fprintf(w, "owners          %d, %d at once\n", r.Owners, r.Concurrency)
+	fmt.Fprintf(w, "owners          %d, %d at once, answering after %s on average\n", r.Owners, r.Concurrency, r.Think)
 	if r.Ack.N > 0 {
 		fmt.Fprintf(w, "ack             p50 %s  p90 %s  p99 %s  max %s  (n=%d)\n", ms(r.Ack.P50), ms(r.Ack.P90), ms(r.Ack.P99), ms(r.Ack.Max), r.Ack.N)
 	}

@@ -154,7 +154,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 		return nil, fmt.Errorf("run stopped after %v: %w", took.Round(time.Millisecond), ctx.Err())
 	}
 
-	rep := &report{Mode: cfg.mode, Owners: cfg.owners, Concurrency: cfg.concurrency, Seconds: took.Seconds()}
+	rep := &report{Mode: cfg.mode, Owners: cfg.owners, Concurrency: cfg.concurrency, Think: cfg.think.String(), Seconds: took.Seconds()}
 	for _, o := range owners {
 		rep.Turns += o.moves
 		if o.caseID != "" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"slices"
 	"sync"
 	"time"
@@ -45,4 +46,16 @@ func percentilesOf(sample []time.Duration) percentiles {
 		return s[min(max(i, 0), len(s)-1)]
 	}
 	return percentiles{N: len(s), P50: at(0.50), P90: at(0.90), P99: at(0.99), Max: s[len(s)-1]}
+}
+
+// MarshalJSON writes the percentiles in milliseconds.
+func (p percentiles) MarshalJSON() ([]byte, error) {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	return json.Marshal(struct {
+		N     int     `json:"n"`
+		P50   float64 `json:"p50_ms"`
+		P90   float64 `json:"p90_ms"`
+		P99   float64 `json:"p99_ms"`
+		MaxMS float64 `json:"max_ms"`
+	}{p.N, ms(p.P50), ms(p.P90), ms(p.P99), ms(p.Max)})
 }
