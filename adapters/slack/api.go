@@ -369,6 +369,20 @@ func (a *api) person(ctx context.Context, user string) (string, error) {
 	return name, nil
 }
 
+// email returns the user's e-mail address; "" when Slack does not tell it (no users:read.email).
+func (a *api) email(ctx context.Context, user string) (string, error) {
+	var u *slackgo.User
+	err := a.call(ctx, "users.info", func(ctx context.Context) error {
+		var err error
+		u, err = a.client.GetUserInfoContext(ctx, user)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return u.Profile.Email, nil
+}
+
 // errNoUser is a user Slack does not know, or one who was deactivated.
 var errNoUser = errors.New("no such Slack user")
 

@@ -9,7 +9,20 @@ import (
 	"escalation-bot/bot"
 )
 
-var _ bot.ProofPoster = (*Messenger)(nil)
+var (
+	_ bot.ProofPoster    = (*Messenger)(nil)
+	_ bot.EmailDirectory = (*Messenger)(nil)
+)
+
+// Email implements bot.EmailDirectory: the address in the user's Slack profile, so an owners
+// file may name owners by it.
+func (m *Messenger) Email(ctx context.Context, id bot.Identity) (string, error) {
+	_, user, err := parseIdentity(id)
+	if err != nil {
+		return "", err
+	}
+	return m.api.email(ctx, user)
+}
 
 // PostProof shares an owner's registration photo in the escalation channel, then a message
 // with Approve and Reject for the moderators (the core checks who presses them).

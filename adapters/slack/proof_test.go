@@ -71,3 +71,28 @@ func TestProofOnSlack(t *testing.T) {
 	e.cardTS(id) // the card is posted now
 	e.waitShown("chat.postMessage", dmOf(eve), "is now with the team")
 }
+
+// An owners file may name a Slack owner by the e-mail address of their profile.
+func TestOwnerNamedByEmail(t *testing.T) {
+	owners, err := ownersfile.FromData("owners.csv", []byte("eve@example.com,"+answers["vin"]+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, beforeStart(func(s *fakeslack.Server) { s.SetUserEmail(eve, "Eve@Example.com") }),
+		withParams(func(p *bot.Params, r *redistest.Redis) {
+			p.Config.VerifyOwner = bot.VerifyRequire
+			p.Ownership = owners
+			p.Verifications = redisstore.NewVerifications(r.Client, redisstore.Config{Tenant: r.Tenant})
+		}))
+	id := e.intake(eve, nil)
+	e.waitShown("chat.postMessage", dmOf(eve), "registered to you")
+	if c := e.getCase(id); c.Status != bot.StatusOpen || c.Ownership != bot.OwnershipVerified {
+		t.Fatalf("case %s %q", c.Status, c.Ownership)
+	}
+	e.cardTS(id)
+	// Without the address (another owner), the same VIN is not verified.
+	other := e.intake(owner1, map[string]string{"vin": answers["vin"]})
+	if c := e.getCase(other); c.Status != bot.StatusPending {
+		t.Errorf("an owner without the address: %s", c.Status)
+	}
+}

@@ -106,7 +106,7 @@ type failRule struct {
 	errCode    string
 }
 
-type user struct{ id, name, teamID, locale string }
+type user struct{ id, name, teamID, locale, email string }
 
 // New starts a fake Slack for the test; it is closed when the test ends.
 func New(t testing.TB) *Server {
@@ -364,6 +364,16 @@ func (s *Server) SetUser(id, name, teamID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[id] = user{id: id, name: name, teamID: teamID}
+}
+
+// SetUserEmail gives a known user an e-mail address, which users.info answers in the profile
+// (Slack does so for an app with users:read.email).
+func (s *Server) SetUserEmail(id, email string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[id]
+	u.email = email
+	s.users[id] = u
 }
 
 // SetUserLocale gives a known user a locale ("de-DE"), which users.info answers, as Slack

@@ -646,7 +646,7 @@ func (s *Server) usersInfo(form url.Values) (reply, string) {
 		"profile": map[string]any{
 			"real_name": u.name, "real_name_normalized": u.name,
 			"display_name": u.name, "display_name_normalized": u.name,
-			"team": u.teamID,
+			"team": u.teamID, "email": u.email,
 		},
 		"is_admin": false, "is_owner": false, "is_primary_owner": false,
 		"is_restricted": false, "is_ultra_restricted": false,
