@@ -154,6 +154,9 @@ func (s *Service) cmdShow(ctx context.Context, _ Actor, in Invocation) (string, 
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s · %s · %s%s\n%s\n%s\n", c.ID, statusLine(c), c.Summary.Severity, safetyMark(c), c.Summary.Title, c.Summary.Text)
 	fmt.Fprintf(&b, "Owner: %s (%s), opened %s\n", c.OwnerName, c.Owner, ago(now, c.CreatedAt))
+	if c.Ownership != OwnershipNone {
+		fmt.Fprintf(&b, "Ownership: %s\n", c.Ownership)
+	}
 	for _, ans := range c.Answers {
 		fmt.Fprintf(&b, "• %s: %s\n", ans.Label, Truncate(ans.Value, 1500))
 	}

@@ -166,6 +166,9 @@ func TestHeldUntilVerified(t *testing.T) {
 	if out := h.run(t, "/escalations list pending"); !strings.Contains(out, id) {
 		t.Errorf("list pending = %q", out)
 	}
+	if out := h.run(t, "/escalations show "+id); !strings.Contains(out, "Ownership: unverified") || !strings.Contains(out, "pending") {
+		t.Errorf("show = %q", out)
+	}
 	if out := h.run(t, "/escalations list"); strings.Contains(out, id) {
 		t.Errorf("list (open) shows the held case: %q", out)
 	}
