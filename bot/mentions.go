@@ -1,6 +1,9 @@
 package bot
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // zwsp breaks a mention so no platform recognizes it, while a person reads the same text.
 const zwsp = "\u200b"
@@ -19,5 +22,13 @@ var broadcasts = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
 // their markup needs; this is the platform-neutral part. The two passes are separate because
 // one replacement must not hide another ("<@everyone").
 func Neutralize(text string) string {
-	return broadcasts.ReplaceAllString(angleBreaker.ReplaceAllString(text, "<"+zwsp+"$1"), "@"+zwsp+"$1")
+	// Most text has neither '<' nor '@': it is returned as it is, without running (and
+	// allocating for) the replacements.
+	if strings.Contains(text, "<") {
+		text = angleBreaker.ReplaceAllString(text, "<"+zwsp+"$1")
+	}
+	if strings.Contains(text, "@") {
+		text = broadcasts.ReplaceAllString(text, "@"+zwsp+"$1")
+	}
+	return text
 }

@@ -34,8 +34,10 @@ func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Append
 	if len(lines) == 0 {
 		return nil
 	}
+	buf := buffers.Get().(*[]byte)
 	keys := d.keys.kept(owner, a)
-	args, err := keptArgs(nil, d.cfg, a, lines)
+	args, b, err := keptArgs(make([]any, 0, 7), (*buf)[:0], d.cfg, a, lines)
+	defer func() { release(buf, b) }()
 	if err != nil {
 		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
 	}
@@ -51,8 +53,9 @@ func (k Keys) kept(owner bot.Identity, a bot.Appending) [3]string {
 }
 
 // keptArgs appends to args the arguments of keep_lines (dialogue_lines.lua) for lines
-// appended under a.
-func keptArgs(args []any, cfg Config, a bot.Appending, lines []bot.Line) ([]any, error) {
+// appended under a. The lines are written to b, which is returned grown; the last argument
+// refers to it, so b must not be reused before the script ran.
+func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Line) ([]any, []byte, error) {
 	keyed, forCase := "0", "0"
 	if a.Key != "" {
 		keyed = "1"
@@ -64,20 +67,25 @@ func keptArgs(args []any, cfg Config, a bot.Appending, lines []bot.Line) ([]any,
 	if a.TTL > 0 && ttl == 0 {
 		ttl = 1
 	}
-	var since int64
-	if !a.Since.IsZero() {
+	var since any = 0 // read only for a case
+	if !a.Since.IsZero() && a.Case != "" {
 		since = a.Since.UnixMilli()
 	}
-	args = append(args, bot.MaxDialogueLines, ttl, cfg.DedupeTTL.Milliseconds(), since, keyed, forCase)
-	for _, l := range lines {
-		l.Text = bot.Truncate(l.Text, bot.MaxDialogueText)
-		data, err := json.Marshal(l)
-		if err != nil {
-			return nil, err
+	start := len(b)
+	for i, l := range lines {
+		if i > 0 {
+			b = append(b, '\n')
 		}
-		args = append(args, strconv.FormatInt(l.At.UnixMilli(), 10)+" "+string(data))
+		l.Text = bot.Truncate(l.Text, bot.MaxDialogueText)
+		b = strconv.AppendInt(b, l.At.UnixMilli(), 10)
+		b = append(b, ' ')
+		var err error
+		if b, err = appendLine(b, l); err != nil {
+			return nil, b, err
+		}
 	}
-	return args, nil
+	args = append(args, bot.MaxDialogueLines, ttl, cfg.DedupeTTL.Milliseconds(), since, keyed, forCase, b[start:])
+	return args, b, nil
 }
 
 // Read returns the owner's dialogue, oldest first.

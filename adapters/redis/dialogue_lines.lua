@@ -12,7 +12,7 @@
 --   argv[at+3]  the intake's start in ms: a transcript starts with the dialogue's lines since then
 --   argv[at+4]  "1": the append is keyed by marker
 --   argv[at+5]  "1": the lines belong to the case of transcript
---   argv[at+6..] the lines
+--   argv[at+6]  the lines, each "<at ms> <line JSON>", separated by newlines (JSON writes none)
 --
 -- Guarantees, in one atomic step: an append under a key done before changes nothing (returns
 -- 0); the dialogue keeps its newest argv[at] lines; the transcript, the first time it is
@@ -26,14 +26,15 @@ local function keep_lines(dialogue, marker, transcript, argv, at)
       return 0
     end
   end
-  local first = at + 6
-  if #argv < first then
+  local lines = {}
+  for v in string.gmatch(argv[at + 6] or '', '[^\n]+') do
+    lines[#lines + 1] = v
+  end
+  if #lines == 0 then
     return 1
   end
   local fresh = forCase and redis.call('EXISTS', transcript) == 0
-  for i = first, #argv do
-    redis.call('RPUSH', dialogue, argv[i])
-  end
+  redis.call('RPUSH', dialogue, unpack(lines))
   redis.call('LTRIM', dialogue, -cap, -1)
   if ttl > 0 then
     redis.call('PEXPIRE', dialogue, ttl)
@@ -45,9 +46,7 @@ local function keep_lines(dialogue, marker, transcript, argv, at)
       end
     end
   elseif forCase then
-    for i = first, #argv do
-      redis.call('RPUSH', transcript, argv[i])
-    end
+    redis.call('RPUSH', transcript, unpack(lines))
   end
   return 1
 end

@@ -63,6 +63,9 @@ import (
 // Keys builds the key names of one tenant.
 type Keys struct {
 	prefix string
+	// The names a turn asks for every time, made once: the pause switch, and the keys a
+	// script is given but does not use (no event id, no append key, no case).
+	pause, seenNone, seenDialogueNone, transcriptNone string
 }
 
 // NewKeys returns the key builder for tenant ("default" when empty).
@@ -70,7 +73,10 @@ func NewKeys(tenant string) Keys {
 	if tenant == "" {
 		tenant = DefaultTenant
 	}
-	return Keys{prefix: "esc:{" + tenant + "}:"}
+	k := Keys{prefix: "esc:{" + tenant + "}:"}
+	k.pause = k.prefix + "pause"
+	k.seenNone, k.seenDialogueNone, k.transcriptNone = k.prefix+"seen:", k.prefix+"seen:dialogue:", k.prefix+"transcript:"
+	return k
 }
 
 // Prefix is what every key of the tenant starts with: "esc:{<tenant>}:".
@@ -95,7 +101,12 @@ func (k Keys) VIN(vin string) string { return k.prefix + "vin:" + vin }
 func (k Keys) Audit(id string) string { return k.prefix + "audit:" + id }
 
 // Seen marks a handled platform event.
-func (k Keys) Seen(eventID string) string { return k.prefix + "seen:" + eventID }
+func (k Keys) Seen(eventID string) string {
+	if eventID == "" && k.seenNone != "" {
+		return k.seenNone
+	}
+	return k.prefix + "seen:" + eventID
+}
 
 // SeenAudit marks a platform event whose audit entry was appended. It is apart from Seen, so
 // an event both saved with a session and appended to a case is deduplicated once in each.
@@ -115,7 +126,7 @@ func (k Keys) Block(user bot.Identity) string { return k.prefix + "block:" + str
 func (k Keys) Blocks() string { return k.prefix + "blocks" }
 
 // Pause is the intake pause switch.
-func (k Keys) Pause() string { return k.prefix + "pause" }
+func (k Keys) Pause() string { return k.pause }
 
 // Pattern is the set of open cases of one model, model year and category.
 func (k Keys) Pattern(pattern string) string { return k.prefix + "pattern:" + pattern }
@@ -161,10 +172,20 @@ func (k Keys) InboxSeq() string { return k.prefix + "inbox:seq" }
 func (k Keys) Dialogue(owner bot.Identity) string { return k.prefix + "dialogue:" + string(owner) }
 
 // Transcript is the dialogue kept with a case.
-func (k Keys) Transcript(id string) string { return k.prefix + "transcript:" + id }
+func (k Keys) Transcript(id string) string {
+	if id == "" && k.transcriptNone != "" {
+		return k.transcriptNone
+	}
+	return k.prefix + "transcript:" + id
+}
 
 // SeenDialogue marks lines appended under a key (an event, a delivery).
-func (k Keys) SeenDialogue(key string) string { return k.prefix + "seen:dialogue:" + key }
+func (k Keys) SeenDialogue(key string) string {
+	if key == "" && k.seenDialogueNone != "" {
+		return k.seenDialogueNone
+	}
+	return k.prefix + "seen:dialogue:" + key
+}
 
 // InboxSeen marks an accepted event id.
 func (k Keys) InboxSeen(id string) string { return k.prefix + "inbox:seen:" + id }

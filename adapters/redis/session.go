@@ -94,12 +94,16 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	}
 	expected := sess.Version
 	sess.Version++
-	data, err := json.Marshal(sess)
+	buf := buffers.Get().(*[]byte)
+	b, err := appendSession((*buf)[:0], sess)
+	defer func() { release(buf, b) }()
 	if err != nil {
 		return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 	}
+	data := b
 	owner := bot.Identity(sess.Owner)
-	keys := []string{s.keys.Conv(owner), s.keys.Seen(eventID)}
+	keys := make([]string, 2, 5)
+	keys[0], keys[1] = s.keys.Conv(owner), s.keys.Seen(eventID)
 	evented := "0"
 	if eventID != "" {
 		evented = "1"
@@ -108,11 +112,13 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	if ttl > 0 && ttlMS == 0 {
 		ttlMS = 1 // 0 would mean "no expiry"
 	}
-	args := []any{expected, data, ttlMS, s.cfg.DedupeTTL.Milliseconds(), evented}
+	args := make([]any, 5, 12)
+	args[0], args[1], args[2], args[3], args[4] = expected, data, ttlMS, s.cfg.DedupeTTL.Milliseconds(), evented
 	if len(keep.Lines) > 0 {
 		kept := s.keys.kept(owner, keep.Appending)
 		keys = append(keys, kept[:]...)
-		if args, err = keptArgs(args, s.cfg, keep.Appending, keep.Lines); err != nil {
+		// The lines go after the session in the same buffer; data keeps its own length.
+		if args, b, err = keptArgs(args, b, s.cfg, keep.Appending, keep.Lines); err != nil {
 			return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 		}
 	}
