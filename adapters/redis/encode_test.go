@@ -102,3 +102,55 @@ func TestAppendLineIsJSON(t *testing.T) {
 		}
 	}
 }
+
+// decodeSession reads what appendSession writes as json.Unmarshal does, and leaves anything
+// else to it.
+func TestDecodeSessionIsJSON(t *testing.T) {
+	var sessions []conversation.Session
+	sessions = append(sessions, conversation.Session{}, conversation.Session{Owner: "web:ann", Answers: map[string]string{}, History: []string{}})
+	for _, text := range awkward {
+		var s conversation.Session
+		fill(reflect.ValueOf(&s).Elem(), text)
+		sessions = append(sessions, s)
+	}
+	decode := func(data string) (conversation.Session, conversation.Session, bool) {
+		want := conversation.Session{Owner: "preset"}
+		if err := json.Unmarshal([]byte(data), &want); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		got := conversation.Session{Owner: "preset"}
+		ok := decodeSession(data, &got)
+		return got, want, ok
+	}
+	for _, s := range sessions {
+		b, err := appendSession(nil, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want, ok := decode(string(b))
+		if !ok && !strings.ContainsAny(string(b), `\`) {
+			t.Errorf("decodeSession refused %s", b)
+		}
+		if ok && !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeSession(%s) = %+v, want %+v", b, got, want)
+		}
+	}
+	// Not the appenders' form: left alone, for encoding/json.
+	for _, data := range []string{
+		`{"owner":"a" }`, `{"owner":"a","Version":2}`, `{"owner":null}`, `{"owner":"a","unknown":1}`,
+		`{"version":1.5}`, `{"version":01}`, `{"answers":{"a":1}}`, `{"history":["a",]}`, `{"owner":"a",}`,
+		`{"owner":"a\n"}`, `{"started":"yesterday"}`, `{"owner":"a"}x`, `{"owner":"\xff"}`, `{`, ``,
+	} {
+		s := conversation.Session{Owner: "preset"}
+		if decodeSession(data, &s) || s.Owner != "preset" {
+			t.Errorf("decodeSession(%s) took it: %+v", data, s)
+		}
+	}
+	// The canonical form with members in another order or missing reads the same.
+	for _, data := range []string{`{}`, `{"turns":3,"owner":"b","answers":{"x":"1","y":"2"},"history":["a","b"],"safety":false,"version":-2}`} {
+		got, want, ok := decode(data)
+		if !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeSession(%s) = %+v, %v; want %+v", data, got, ok, want)
+		}
+	}
+}

@@ -65,12 +65,15 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 	turn.Recent, _ = recent.(int64)
 	turn.Seen = seen == int64(1)
 	if data, ok := data.(string); ok {
-		v, err := strconv.ParseInt(fmt.Sprint(version), 10, 64)
+		v, err := versionOf(version)
 		if err != nil {
 			return bot.Turn{}, fmt.Errorf("load session of %s: version %v: %w", owner, version, err)
 		}
-		if err := json.Unmarshal([]byte(data), &turn.Session); err != nil {
-			return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
+		// The session as the store writes it reads without encoding/json (see decode.go).
+		if !decodeSession(data, &turn.Session) {
+			if err := json.Unmarshal([]byte(data), &turn.Session); err != nil {
+				return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
+			}
 		}
 		turn.Session.Version = v // the hash field is the truth; the JSON copy may lag
 		turn.Found = true
@@ -83,6 +86,17 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 		return bot.Turn{}, fmt.Errorf("load session of %s: pause: %w", owner, err)
 	}
 	return turn, nil
+}
+
+// versionOf reads the version of a script's reply: a string (HMGET) or a number.
+func versionOf(v any) (int64, error) {
+	switch v := v.(type) {
+	case string:
+		return strconv.ParseInt(v, 10, 64)
+	case int64:
+		return v, nil
+	}
+	return strconv.ParseInt(fmt.Sprint(v), 10, 64)
 }
 
 // Save writes sess if the stored version is still sess.Version, in one round trip, with the
