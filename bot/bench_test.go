@@ -50,23 +50,74 @@ func TestIntakeTurnRoundTrips(t *testing.T) {
 	}
 }
 
+// intakeTurns are the ordinary turns of an owner walking the default flow up to the review
+// card, for owners web:<prefix>0, web:<prefix>1, …: turn i is owner i/len(script)'s.
+type intakeTurns struct {
+	script []bot.OwnerEvent
+	owners []bot.Identity
+}
+
+func newIntakeTurns(prefix string, owners int) intakeTurns {
+	t := intakeTurns{script: []bot.OwnerEvent{{Text: "hello"}, {Action: conversation.ActionChoose, Value: "understood"}}}
+	for _, step := range []string{"ticket", "model", "year", "vin", "odometer", "location", "category", "safe", "description", "started", "outcome"} {
+		t.script = append(t.script, bot.OwnerEvent{Text: answers[step]})
+	}
+	for i := range owners {
+		t.owners = append(t.owners, bot.Identity(fmt.Sprintf("web:%s%d", prefix, i)))
+	}
+	return t
+}
+
+func (t intakeTurns) turn(i int) bot.OwnerEvent {
+	ev := t.script[i%len(t.script)]
+	ev.Owner = t.owners[i/len(t.script)]
+	return ev
+}
+
+// maxTurnAllocs bounds the allocations of an ordinary intake turn, the bot and its Redis store
+// together: half of what a turn cost before the store wrote and read sessions without
+// encoding/json and the dialogue's lines were saved with the session (182).
+const maxTurnAllocs = 91
+
+func TestIntakeTurnAllocations(t *testing.T) {
+	if raceDetector {
+		t.Skip("allocations are counted without the race detector")
+	}
+	rds := redistest.New(t)
+	h := newHarness(t, rds)
+	ctx := context.Background()
+	const rounds = 4
+	turns := newIntakeTurns("allocs", rounds+1)
+	i := 0
+	allocs := testing.AllocsPerRun(rounds*len(turns.script), func() {
+		if _, err := h.svc.HandleOwner(ctx, turns.turn(i)); err != nil {
+			t.Fatal(err)
+		}
+		i++
+	})
+	t.Logf("%.1f allocations per intake turn", allocs)
+	if allocs > maxTurnAllocs {
+		t.Errorf("an intake turn made %.1f allocations, want at most %d", allocs, maxTurnAllocs)
+	}
+}
+
 // BenchmarkIntakeTurn runs ordinary intake turns over real Redis: owners walk the default flow
 // up to the review card, one turn per iteration.
 func BenchmarkIntakeTurn(b *testing.B) {
 	rds := redistest.New(b)
 	h := newHarness(b, rds)
 	ctx := context.Background()
-	script := []bot.OwnerEvent{{Text: "hello"}, {Action: conversation.ActionChoose, Value: "understood"}}
-	for _, step := range []string{"ticket", "model", "year", "vin", "odometer", "location", "category", "safe", "description", "started", "outcome"} {
-		script = append(script, bot.OwnerEvent{Text: answers[step]})
-	}
+	turns := newIntakeTurns("bench", 1)
 	rds.Reset()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		ev := script[i%len(script)]
-		ev.Owner = bot.Identity(fmt.Sprintf("web:bench%d", i/len(script)))
-		if _, err := h.svc.HandleOwner(ctx, ev); err != nil {
+		if i/len(turns.script) >= len(turns.owners) {
+			b.StopTimer()
+			turns.owners = append(turns.owners, bot.Identity(fmt.Sprintf("web:bench%d", len(turns.owners))))
+			b.StartTimer()
+		}
+		if _, err := h.svc.HandleOwner(ctx, turns.turn(i)); err != nil {
 			b.Fatal(err)
 		}
 	}

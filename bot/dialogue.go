@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"escalation-bot/conversation"
@@ -67,15 +68,29 @@ type Dialogues interface {
 
 // botLines are the lines of the bot's replies.
 func botLines(replies []conversation.Reply, at time.Time) []Line {
-	lines := make([]Line, 0, len(replies))
+	return appendBotLines(make([]Line, 0, len(replies)), replies, at)
+}
+
+// appendBotLines appends the lines of the bot's replies to lines.
+func appendBotLines(lines []Line, replies []conversation.Reply, at time.Time) []Line {
 	for _, r := range replies {
 		l := Line{Role: RoleBot, Text: Truncate(r.Text, MaxDialogueText), At: at}
-		for _, f := range r.Fields {
-			l.Text += "\n" + f.Label + ": " + f.Value
+		if len(r.Fields) > 0 {
+			var text strings.Builder
+			text.WriteString(l.Text)
+			for _, f := range r.Fields {
+				text.WriteString("\n")
+				text.WriteString(f.Label)
+				text.WriteString(": ")
+				text.WriteString(f.Value)
+			}
+			l.Text = Truncate(text.String(), MaxDialogueText)
 		}
-		l.Text = Truncate(l.Text, MaxDialogueText)
-		for _, b := range r.Buttons {
-			l.Buttons = append(l.Buttons, b.Label)
+		if len(r.Buttons) > 0 {
+			l.Buttons = make([]string, 0, len(r.Buttons))
+			for _, b := range r.Buttons {
+				l.Buttons = append(l.Buttons, b.Label)
+			}
 		}
 		lines = append(lines, l)
 	}
@@ -122,14 +137,14 @@ func (s *Service) keeping(t *ownerTurn, replies []conversation.Reply) Record {
 		return Record{}
 	}
 	ev, now := t.ev, s.clock.Now()
-	var lines []Line
+	lines := make([]Line, 0, 1+len(replies))
 	switch {
 	case ev.Text != "":
 		lines = append(lines, Line{Role: RoleOwner, Text: Truncate(ev.Text, MaxDialogueText), At: now})
 	case ev.Action != "":
 		lines = append(lines, Line{Role: RoleOwner, Text: Truncate(t.label, MaxDialogueText), At: now})
 	}
-	lines = append(lines, botLines(replies, now)...)
+	lines = appendBotLines(lines, replies, now)
 	if len(lines) == 0 {
 		return Record{}
 	}

@@ -84,7 +84,7 @@ func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Lin
 			return nil, b, err
 		}
 	}
-	args = append(args, bot.MaxDialogueLines, ttl, cfg.DedupeTTL.Milliseconds(), since, keyed, forCase, b[start:])
+	args = append(args, bot.MaxDialogueLines, dialogueTTLArg.of(ttl), dedupeArg.of(cfg.DedupeTTL.Milliseconds()), since, keyed, forCase, b[start:])
 	return args, b, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -205,3 +206,25 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// msArg keeps the script argument (an interface value) of the last number of milliseconds it
+// was given: a store passes the same TTL or window turn after turn, and a number in an
+// interface costs an allocation each time it is made.
+type msArg struct{ last atomic.Pointer[msValue] }
+
+type msValue struct {
+	ms  int64
+	arg any
+}
+
+func (c *msArg) of(ms int64) any {
+	if v := c.last.Load(); v != nil && v.ms == ms {
+		return v.arg
+	}
+	v := &msValue{ms: ms, arg: ms}
+	c.last.Store(v)
+	return v.arg
+}
+
+// The arguments of a turn's scripts that stay the same from turn to turn.
+var rateWindowArg, dedupeArg, sessionTTLArg, dialogueTTLArg msArg

@@ -52,7 +52,7 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 	if count {
 		flag = "1"
 	}
-	reply, err := sessionLoad.Run(ctx, s.rdb, keys, flag, s.cfg.RateWindow.Milliseconds()).Slice()
+	reply, err := sessionLoad.Run(ctx, s.rdb, keys, flag, rateWindowArg.of(s.cfg.RateWindow.Milliseconds())).Slice()
 	if err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
 	}
@@ -127,7 +127,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 		ttlMS = 1 // 0 would mean "no expiry"
 	}
 	args := make([]any, 5, 12)
-	args[0], args[1], args[2], args[3], args[4] = expected, data, ttlMS, s.cfg.DedupeTTL.Milliseconds(), evented
+	args[0], args[1], args[2], args[3], args[4] = expected, data, sessionTTLArg.of(ttlMS), dedupeArg.of(s.cfg.DedupeTTL.Milliseconds()), evented
 	if len(keep.Lines) > 0 {
 		kept := s.keys.kept(owner, keep.Appending)
 		keys = append(keys, kept[:]...)
