@@ -1,7 +1,6 @@
 package redis_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
@@ -11,6 +10,7 @@ import (
 
 	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
+	"escalation-bot/xtest/logtest"
 	"escalation-bot/xtest/redistest"
 )
 
@@ -70,7 +70,8 @@ func TestNewClientUnreachable(t *testing.T) {
 }
 
 func TestNewClientEmbedded(t *testing.T) {
-	var logs bytes.Buffer
+	// The client logs from its own goroutines too (a connection dialed in the background).
+	var logs logtest.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	rdb, closeFn, err := redis.NewClient(context.Background(), "", logger)
 	if err != nil {
