@@ -64,6 +64,8 @@ func decodeSession(data string, s *conversation.Session) bool {
 			v.Turns = int(n)
 		case "last_event":
 			v.LastEvent, ok = d.str()
+		case "ownership":
+			v.Ownership, ok = d.ownership(v.Ownership)
 		case "started":
 			v.Started, ok = d.time()
 		case "updated_at":
@@ -238,4 +240,35 @@ func (d *scanner) count(start, end byte, pairs bool) (int, bool) {
 		n++
 	}
 	return n, true
+}
+
+// ownership reads the members of an ownership check into o, as json.Unmarshal does.
+func (d *scanner) ownership(o conversation.Ownership) (conversation.Ownership, bool) {
+	if !d.take('{') {
+		return o, false
+	}
+	for !d.take('}') {
+		k, ok := d.str()
+		if !ok || !d.take(':') {
+			return o, false
+		}
+		v, ok := d.str()
+		if !ok {
+			return o, false
+		}
+		switch k {
+		case "vin":
+			o.VIN = v
+		case "result":
+			o.Result = v
+		case "reason":
+			o.Reason = v
+		default:
+			return o, false
+		}
+		if !d.next('}') {
+			return o, false
+		}
+	}
+	return o, true
 }

@@ -59,6 +59,17 @@ func appendSession(b []byte, s conversation.Session) ([]byte, error) {
 		b = strconv.AppendInt(b, int64(s.Turns), 10)
 	}
 	b = appendOptString(b, `,"last_event":`, s.LastEvent)
+	if s.Ownership != (conversation.Ownership{}) { // omitzero
+		b = append(b, `,"ownership":{`...)
+		o := len(b)
+		b = appendOptString(b, `,"vin":`, s.Ownership.VIN)
+		b = appendOptString(b, `,"result":`, s.Ownership.Result)
+		b = appendOptString(b, `,"reason":`, s.Ownership.Reason)
+		if len(b) > o {
+			b = append(b[:o], b[o+1:]...) // the first member's comma
+		}
+		b = append(b, '}')
+	}
 	var err error
 	// omitempty never omits a struct: zero times are written too.
 	b = append(b, `,"started":`...)
