@@ -38,6 +38,7 @@ func DefaultFlow() *Flow {
 				Label:  "Service ticket",
 				Prompt: "What is the number of your service ticket or case from your earlier contact with service? Type none if you have not had one.",
 				Kind:   KindTicket,
+				Group:  "details",
 			},
 			{
 				ID:     "model",
@@ -82,6 +83,7 @@ func DefaultFlow() *Flow {
 				Label:  "Odometer",
 				Prompt: "What does the odometer show? For example 45,000 mi or 72000 km.",
 				Kind:   KindOdometer,
+				Group:  "details",
 			},
 			{
 				ID:        "location",
@@ -91,6 +93,7 @@ func DefaultFlow() *Flow {
 				Kind:      KindText,
 				MinLength: 3,
 				MaxLength: 200,
+				Group:     "details",
 			},
 			{
 				ID:     "category",
@@ -153,6 +156,7 @@ func DefaultFlow() *Flow {
 				Label:     "Started",
 				Prompt:    "When did it start? A date, or for example \"about three weeks ago\".",
 				Kind:      KindText,
+				Group:     "details",
 				MinLength: 2,
 				MaxLength: 200,
 			},

@@ -471,6 +471,11 @@ func unitAfter(text string, j int) bool {
 func findVIN(text string) string {
 	var vins []string
 	for _, tok := range vinTokens(text) {
+		// Words run together ("every Supercharger") can pass where no check digit is
+		// required; a VIN's serial number is digits.
+		if digitCount(tok) < 3 {
+			continue
+		}
 		if v, err := ValidateVIN(tok); err == nil {
 			vins = appendUnique(vins, v)
 		}

@@ -37,6 +37,8 @@ func TestRuleExtractor(t *testing.T) {
 		{"VIN " + wrongCheckDigit(t, vin), map[string]string{}},
 		{"VIN 5YJ3E1EA2KF3170O0", map[string]string{}},
 		{"the model year is unknown", map[string]string{}},
+		// Two words of 17 letters together are no VIN where no check digit is required.
+		{"VIN " + vin + ", every Supercharger", map[string]string{"vin": vin, "model": "model_3", "year": "2019", "category": "battery", "description": "VIN " + vin + ", every Supercharger"}},
 		{"I drove 2019 km", map[string]string{}}, // a trip, not the odometer
 		{"it has 2019 km", map[string]string{"odometer": "2019 km"}},
 		{"", map[string]string{}},

@@ -42,7 +42,7 @@ func findOdometer(text string) string {
 var (
 	distanceBefore = regexp.MustCompile(`(?i)(?:^|[^\pL])(range|reichweite|autonomie|autonomía|autonomia|drove|drive|driving|driven|drives|trip|journey|commute|after|for|within|every|each|per|over|under|above|below|up to|only|gets?|get only|shows?|showing|lost|losing|away|fahrt|gefahren|nach|alle|après|tous les|pendant|después de|cada|durante|from|down to|at about|to about|con)\W*(?:about|around|approx\.?|roughly|nearly|almost|just|maybe|~)?\W*$`)
 	distanceAfter  = regexp.MustCompile(`(?i)^\W{0,3}(?:/\s?h|/hr|h\b|ph\b|per hour|an hour|in \d|range|of range|reichweite|d'autonomie|de autonomía|at full|on a (?:full )?charge|on 100|with 100|to the|from|away|of driving|of highway|into|later|drive|driving|trip|round|each way|left|remaining|down|behind|ahead|further|more|less|per|a day|a week|daily|weekly|/day|/week)`)
-	odometerBefore = regexp.MustCompile(`(?i)(odometer|odo|mileage|milage|kilometer ?stand|kilometerstand|km-stand|kilométrage|kilometraje|has|have|having|with|at|is at|now|total)\W*(?:about|around|approx\.?|roughly|nearly|almost|just|over|~)?\W*$`)
+	odometerBefore = regexp.MustCompile(`(?i)(odometer|odo|mileage|milage|kilometer ?stand|kilometerstand|km-stand|kilométrage|kilometraje|has|have|having|with|at|is at|now|total)(?:\s+(?:shows?|showing|reads?|says|zeigt|indique|marca))?\W*(?:about|around|approx\.?|roughly|nearly|almost|just|over|~)?\W*$`)
 )
 
 // notOdometer reports a distance at text[i:end] that its words make a speed, a range or a trip.

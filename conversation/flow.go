@@ -84,6 +84,11 @@ type Step struct {
 	Min  int        `yaml:"min,omitempty"`
 	Max  int        `yaml:"max,omitempty"`
 	When *Condition `yaml:"when,omitempty"` // ask only when an earlier answer matches
+	// Group names steps an owner may answer in one message: a step of a group is asked with
+	// the unanswered steps of its group that follow it, up to the next unanswered step of
+	// another, once; the answer is read for each, and what it lacks is asked one by one.
+	// Only text, ticket and odometer steps can be grouped.
+	Group string `yaml:"group,omitempty"`
 
 	lang string // the language of the texts above, set by Flow.localized; "" is English
 }

@@ -16,6 +16,9 @@ func (t *turn) answer(in Input) {
 		t.stale()
 		return
 	}
+	if t.answerTogether(st, in) {
+		return
+	}
 	t.gather(in.Extracted, false)
 
 	var value string
@@ -65,6 +68,50 @@ func (t *turn) answer(in Input) {
 		t.sayText(t.reason(err))
 		t.ask()
 	}
+}
+
+// answerTogether reads the answer to steps asked in one message (Session.Together): each takes
+// what the extractor read for it from the message, checked as a typed answer would be, and
+// what the message does not answer is asked one by one. A message that answers none of them
+// is read as the answer to the first alone.
+func (t *turn) answerTogether(st *Step, in Input) bool {
+	ids := t.s.Together
+	if len(ids) < 2 || ids[0] != st.ID || in.Action != "" || t.s.TypingOther {
+		return false
+	}
+	t.s.Together = nil
+	t.s.Groups = append(t.s.Groups, st.Group)
+	var took []*Step
+	for _, id := range ids {
+		s := t.f.step(id)
+		v, ok := in.Extracted[id]
+		if s == nil || !ok || t.answered(id) {
+			continue
+		}
+		value, _, err := parse(s, v, t.now)
+		if err != nil || value == "" {
+			continue
+		}
+		t.s.Answers[id] = value
+		t.remember(id)
+		took = append(took, s)
+	}
+	if len(took) == 0 {
+		return false
+	}
+	if len(took) > 1 || took[0] != st {
+		items := make([]string, len(took))
+		for i, s := range took {
+			items[i] = item(s, t.s.Answers[s.ID])
+		}
+		t.sayText(t.tr(say.Noted, strings.Join(items, ", ")))
+	}
+	t.gather(in.Extracted, false)
+	t.s.Editing = false
+	t.moveOn()
+	t.crossCheckYear()
+	t.ask()
+	return true
 }
 
 // choose reads a pressed choice button.

@@ -33,7 +33,7 @@ type sentences struct {
 	OdometerShape, OdometerTooBig                                                                    msg
 	Corrected, YesOrNo, WillAskIt, WillAskEach, PressWrong, KeptRest, WhichWrong, PickedUp           msg
 	PleaseType, Noted, ConsentRight, ConsentWrong, SoundsLike, VINYear, KmOrMiles, VINExactly        msg
-	CurrentAnswer                                                                                    msg
+	CurrentAnswer, AlsoTell                                                                          msg
 	HelpReview, HelpVINCheck, HelpChoiceConfirm, HelpYearConfirm, HelpUnit, HelpWhichWrong           msg
 	HelpPending, HelpConsent, FirstButton, HelpTicketRequired, HelpTicket, HelpVIN, HelpYear         msg
 	HelpOdometer, HelpChoice, HelpTextMin, HelpText, HelpSkippable                                   msg
@@ -293,6 +293,12 @@ var say = sentences{
 		de: "Bitte geben Sie ein: %s.",
 		fr: "Veuillez saisir : %s.",
 		es: "Escriba: %s.",
+	},
+	AlsoTell: msg{
+		en: "If you can, answer these in the same message too:",
+		de: "Wenn Sie können, beantworten Sie in derselben Nachricht auch diese Fragen:",
+		fr: "Si vous le pouvez, répondez aussi à ces questions dans le même message :",
+		es: "Si puede, responda también a estas preguntas en el mismo mensaje:",
 	},
 	Noted: msg{
 		en: "From your message I noted: %s.",

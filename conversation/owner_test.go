@@ -17,11 +17,15 @@ import (
 
 // Floors of the story test: a drop below one fails it.
 const (
-	maxTurnsAllStated   = 8    // an opening that states model, year, VIN, the problem and when it started
-	maxMedianTurns      = 11.0 // over every story
-	minOfferedShare     = 0.90 // facts of the opening offered for confirmation instead of asked, rules alone
-	maxTurnsPerStory    = 40   // beyond this the dialogue is stuck in a loop
-	maxAsksOfOneStep    = 2    // a step asked more often than this is a re-ask loop
+	maxTurnsAllStated = 8    // an opening that states model, year, VIN and the problem
+	maxMedianTurns    = 11.0 // over every story
+	// Facts of the opening offered for confirmation instead of asked, with the rules alone: the
+	// goal is 80% for the rules and 90% with a model; the rules reach the higher one.
+	minOfferedShare  = 0.90
+	maxTurnsPerStory = 40 // beyond this the dialogue is stuck in a loop
+	// A question asked again after a valid answer is a re-ask loop: the scripted owner always
+	// answers validly, so every question is asked once (a group's fields count as asked).
+	maxAsksOfOneStep    = 1
 	ownerDefaultTicket  = "SR-1000001"
 	ownerDefaultStarted = "about two weeks ago"
 )
@@ -256,8 +260,19 @@ func runStory(t *testing.T, s story) ownerRun {
 			default:
 				send(Input{Text: want[st.ID]}, "retype "+st.ID)
 			}
+		case len(sess.Together) > 1 && sess.Together[0] == st.ID:
+			// Several details asked in one message: the owner answers them in one, a
+			// sentence each, as people write them.
+			var said []string
+			for _, id := range sess.Together {
+				run.asked[id]++
+				said = append(said, togetherAnswer(id, want[id]))
+			}
+			send(Input{Text: strings.Join(said, ". ")}, "type "+strings.Join(sess.Together, "+"))
 		default:
-			run.asked[st.ID]++
+			if !sess.TypingOther { // the text after "Other" answers the same question
+				run.asked[st.ID]++
+			}
 			if run.asked[st.ID] > maxAsksOfOneStep {
 				t.Errorf("%s: %s asked %d times: %s", s.ID, st.ID, run.asked[st.ID], strings.Join(run.trace, " | "))
 				return run
@@ -275,6 +290,23 @@ func runStory(t *testing.T, s story) ownerRun {
 	}
 	run.answers = sess.Answers
 	return run
+}
+
+// togetherAnswer is how the scripted owner states one of several details asked in one message.
+func togetherAnswer(id, v string) string {
+	switch {
+	case id == "ticket" && v == TicketNone:
+		return "I have no ticket number"
+	case id == "ticket":
+		return "Ticket " + v
+	case id == "odometer":
+		return "The odometer shows " + v
+	case id == "location":
+		return "I'm in " + v
+	case id == "started":
+		return "It started " + v
+	}
+	return v
 }
 
 // TestStoriesEndToEnd drives every story through the engine with a scripted owner who reads each
@@ -322,13 +354,14 @@ func TestStoriesEndToEnd(t *testing.T) {
 			}
 		}
 		// The flow asks ticket, odometer, location, safety, when it started and the outcome
-		// besides; an opening that states the vehicle and the problem with its start leaves
-		// at most five of them, which with the opening, consent and submit is eight turns.
-		if s.Expect["description"] != "" && s.Expect["started"] != "" && s.Expect["model"] != "" && s.Expect["year"] != "" && s.Expect["vin"] != "" {
+		// besides; ticket, odometer and location come in one question (the "details" group),
+		// so an opening that states the vehicle and the problem leaves at most five
+		// questions, which with the opening, consent and submit is eight turns.
+		if s.Expect["description"] != "" && s.Expect["model"] != "" && s.Expect["year"] != "" && s.Expect["vin"] != "" {
 			allStated = append(allStated, s.ID)
 			mostAllStated = max(mostAllStated, run.turns)
 			if run.turns > maxTurnsAllStated {
-				t.Errorf("%s states model, year, VIN, the problem and its start but took %d turns (at most %d): %s",
+				t.Errorf("%s states model, year, VIN and the problem but took %d turns (at most %d): %s",
 					s.ID, run.turns, maxTurnsAllStated, strings.Join(run.trace, " | "))
 			}
 		}
@@ -343,7 +376,7 @@ func TestStoriesEndToEnd(t *testing.T) {
 	}
 	share := float64(offered) / float64(max(stated, 1))
 	t.Logf("stories: %d; owner turns: median %.1f, min %d, max %d", len(turns), median, turns[0], turns[len(turns)-1])
-	t.Logf("openings stating model, year, VIN, the problem and when it started: %d, each in at most %d turns (most: %d)", len(allStated), maxTurnsAllStated, mostAllStated)
+	t.Logf("openings stating model, year, VIN and the problem: %d, each in at most %d turns (most: %d)", len(allStated), maxTurnsAllStated, mostAllStated)
 	t.Logf("facts in the openings: %d; offered for confirmation: %d (%.0f%%); asked: %d", stated, offered, 100*share, stated-offered)
 	var fields []string
 	for id, n := range missedBy {

@@ -210,20 +210,25 @@ func (t *turn) pendingItems() (ids, items []string) {
 			continue
 		}
 		ids = append(ids, st.ID)
-		switch {
-		case st.choice(v) != nil:
-			items = append(items, st.display(v))
-		case st.Kind == KindText:
-			q, cut := truncate(strings.Join(strings.Fields(v), " "), 60)
-			if cut {
-				q += "…"
-			}
-			items = append(items, fmt.Sprintf("%s %q", st.Label, q))
-		default:
-			items = append(items, st.Label+" "+v)
-		}
+		items = append(items, item(st, v))
 	}
 	return ids, items
+}
+
+// item is a value as the owner reads it in a list of what was taken: "Model 3", "Odometer
+// 45000 mi", `Location "Austin, Texas"`.
+func item(st *Step, v string) string {
+	switch {
+	case st.choice(v) != nil:
+		return st.display(v)
+	case st.Kind == KindText:
+		q, cut := truncate(strings.Join(strings.Fields(v), " "), 60)
+		if cut {
+			q += "…"
+		}
+		return fmt.Sprintf("%s %q", st.Label, q)
+	}
+	return st.Label + " " + st.display(v)
 }
 
 // pendingReply asks "I picked up: Model 3, Model year 2019, VIN 5YJ3E1EA2KF317000. Is that right?",

@@ -1,10 +1,14 @@
 package conversation
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // ask renders what the session waits for: the review card, a confirmation, or the current step.
 func (t *turn) ask() {
 	st := t.current()
+	t.s.Together = nil
 	switch {
 	case t.s.Stage == StageReview || st == nil:
 		t.say(t.reviewCard())
@@ -18,8 +22,34 @@ func (t *turn) ask() {
 			Buttons: []Button{{Label: t.tr(say.Back), Action: ActionControl, Value: cmdBack}},
 		})
 	default:
+		t.s.Together = t.together(st)
 		t.say(t.prompt(st))
 	}
+}
+
+// together is the steps asked with st in one message: st and the unanswered steps of its group
+// that follow it, up to the first unanswered step of another; nil when st is asked alone. A
+// group is asked together once; an edit asks one step.
+func (t *turn) together(st *Step) []string {
+	if st.Group == "" || t.s.Editing || slices.Contains(t.s.Groups, st.Group) {
+		return nil
+	}
+	i := slices.IndexFunc(t.f.Steps, func(s Step) bool { return s.ID == st.ID })
+	ids := []string{st.ID}
+	for j := i + 1; j < len(t.f.Steps); j++ {
+		next := &t.f.Steps[j]
+		if t.answered(next.ID) || !t.f.applies(next, t.s.Answers) {
+			continue
+		}
+		if next.Group != st.Group {
+			break
+		}
+		ids = append(ids, next.ID)
+	}
+	if len(ids) < 2 {
+		return nil
+	}
+	return ids
 }
 
 // prompt is the step's question with its choices, Skip and Back as buttons.
@@ -27,6 +57,12 @@ func (t *turn) prompt(st *Step) Reply {
 	text := st.Prompt
 	if v := t.s.Answers[st.ID]; v != "" && st.Kind != KindConsent {
 		text += "\n\n" + t.tr(say.CurrentAnswer, st.display(v))
+	}
+	if len(t.s.Together) > 1 && t.s.Together[0] == st.ID {
+		text += "\n\n" + t.tr(say.AlsoTell)
+		for _, id := range t.s.Together[1:] {
+			text += "\n• " + t.f.step(id).Prompt
+		}
 	}
 	var buttons []Button
 	if st.Kind == KindConsent && len(t.s.Pending) > 0 && len(st.Choices) > 0 {

@@ -36,6 +36,10 @@ type Session struct {
 	YearChecked string `json:"year_checked,omitempty"`
 	// TypingOther is set when the owner picked "Other" at a choice step and is typing their own answer.
 	TypingOther bool `json:"typing_other,omitempty"`
+	// Together is the steps of a group asked in one message (Step.Group), the current step
+	// first; Groups are the groups asked so, each once.
+	Together []string `json:"together,omitempty"`
+	Groups   []string `json:"groups,omitempty"`
 	// History is the ids of the steps the owner answered or skipped (not pre-filled ones), so
 	// "back" can retrace them in flow order across conditional steps. Skipped steps have an
 	// empty answer in Answers.

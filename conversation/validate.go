@@ -71,6 +71,10 @@ func (f *Flow) validateStep(i int, seen map[string]int) error {
 		return bad("choices", "step %q of kind %s cannot have choices", st.ID, st.Kind)
 	case st.Other && st.Kind != KindChoice:
 		return bad("other", "only a choice step can take Other; step %q is %s", st.ID, st.Kind)
+	case st.Group != "" && st.Kind != KindText && st.Kind != KindTicket && st.Kind != KindOdometer:
+		return bad("group", "only text, ticket and odometer steps can be asked together; step %q is %s", st.ID, st.Kind)
+	case st.Group != "" && !validID(st.Group):
+		return bad("group", "group %q of step %q must be lower case letters, digits and underscores, starting with a letter", st.Group, st.ID)
 	case st.RequireTicket && st.Kind != KindTicket:
 		return bad("require_ticket", "only a ticket step can require a ticket; step %q is %s", st.ID, st.Kind)
 	case st.MinLength < 0:

@@ -86,6 +86,7 @@ func TestParseFlowSemanticErrors(t *testing.T) {
 		{"duplicate key", head + "name: y\nsteps: []\n", "f.yaml:3:"},
 		{"unknown role", head + "steps:\n  - id: a\n    label: A\n    prompt: P\n    kind: text\n    role: colour\n", "f.yaml:8:11: step \"a\" has unknown role \"colour\""},
 		{"two VIN steps", head + "steps:\n  - {id: a, label: A, prompt: P, kind: vin}\n  - {id: b, label: B, prompt: P, kind: vin}\n", "f.yaml:5:40: step \"b\" and step \"a\" (step 1) both are the VIN"},
+		{"group of a choice step", head + "steps:\n  - id: a\n    label: A\n    prompt: P\n    kind: choice\n    choices: [{value: v, label: V}]\n    group: details\n", "f.yaml:9:12: only text, ticket and odometer steps can be asked together"},
 		{"id of another's role", head + "steps:\n  - {id: vin, label: A, prompt: P, kind: text}\n  - {id: b, label: B, prompt: P, kind: vin}\n", "f.yaml:4:10: step id \"vin\" is the name of a role that step \"b\" plays"},
 	}
 	for _, tt := range tests {
