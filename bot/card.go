@@ -49,11 +49,17 @@ type Card struct {
 	// Ownership is whether the owner owns the vehicle: verified, unverified, unknown, or ""
 	// when no check ran.
 	Ownership Ownership `json:"ownership"`
+	// Language is the operator's (Config.Language), in which executives read the card's
+	// labels and buttons; what the owner wrote stays as written.
+	Language string `json:"language,omitempty"`
 }
 
-// CardOf renders a case as a card, with the buttons its status allows. The next deadline
-// depends on the configuration: the service fills it in.
-func CardOf(c Case) Card {
+// CardOf renders a case as a card in English, with the buttons its status allows. The next
+// deadline and the language depend on the configuration: the service fills them in (CardIn).
+func CardOf(c Case) Card { return CardIn(c, "") }
+
+// CardIn renders a case as a card for executives who read lang.
+func CardIn(c Case, lang string) Card {
 	card := Card{
 		ID:            c.ID,
 		Title:         c.Summary.Title,
@@ -77,19 +83,30 @@ func CardOf(c Case) Card {
 		Rating:        c.Rating,
 		RatingComment: c.RatingComment,
 		Ownership:     c.Ownership,
+		Language:      lang,
 	}
-	button := func(label, action string) conversation.Button {
-		return conversation.Button{Label: label, Action: action, Value: c.ID}
+	button := func(label text, action string) conversation.Button {
+		return conversation.Button{Label: label.in(lang), Action: action, Value: c.ID}
 	}
 	switch c.Status {
 	case StatusOpen:
-		card.Buttons = []conversation.Button{button("Claim", ActionClaim)}
+		card.Buttons = []conversation.Button{button(cardButtons.Claim, ActionClaim)}
 	case StatusClaimed:
 		card.Buttons = []conversation.Button{
-			button("Reply", ActionReply),
-			button("Resolve", ActionResolve),
-			button("Release", ActionRelease),
+			button(cardButtons.Reply, ActionReply),
+			button(cardButtons.Resolve, ActionResolve),
+			button(cardButtons.Release, ActionRelease),
 		}
 	}
 	return card
+}
+
+// cardButtonTexts are the labels of a card's buttons, in the operator's language.
+type cardButtonTexts struct{ Claim, Reply, Resolve, Release text }
+
+var cardButtons = cardButtonTexts{
+	Claim:   text{en: "Claim", de: "Übernehmen", fr: "Prendre en charge", es: "Tomar"},
+	Reply:   text{en: "Reply", de: "Antworten", fr: "Répondre", es: "Responder"},
+	Resolve: text{en: "Resolve", de: "Lösen", fr: "Résoudre", es: "Resolver"},
+	Release: text{en: "Release", de: "Freigeben", fr: "Libérer", es: "Liberar"},
 }

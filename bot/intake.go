@@ -488,6 +488,9 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 		// Just submitted; the case is being created.
 		return []conversation.Reply{{Text: core.BeingFiled.f(sess.Language, sess.CaseID)}}, true, nil
 	}
+	if in := (conversation.Input{Text: strings.TrimSpace(ev.Text), Action: ev.Action, Value: ev.Value}); err == nil && conversation.LanguageRequest(in) {
+		return s.switchLanguage(ctx, ev, sess, c, in)
+	}
 	if err == nil && c.Status == StatusPending {
 		// Nobody reads the case before a moderator verifies its owner: the owner hears why.
 		return []conversation.Reply{{Text: owned.HeldStatus.f(c.Language, c.ID)}}, true, nil
@@ -526,6 +529,29 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 		s.log.WarnContext(ctx, "refresh relay session", "owner", ev.Owner, "err", err)
 	}
 	return []conversation.Reply{{Text: strings.TrimSpace(later.Added.f(c.Language, c.ID) + " " + s.afterHours(now, c.Language))}}, true, nil
+}
+
+// switchLanguage answers an owner who asks, after submission, to be written to in another
+// language: the session and the case take it (the case's news to the owner follow it), the
+// owner is answered in it, and nothing reaches the executives but a line in the history.
+func (s *Service) switchLanguage(ctx context.Context, ev OwnerEvent, sess conversation.Session, c Case, in conversation.Input) ([]conversation.Reply, bool, error) {
+	now := s.clock.Now()
+	res := s.engine.Handle(sess, in, now)
+	if res.Session.Language == c.Language && res.Session.Language == sess.Language {
+		return res.Replies, true, nil // no language named, or the one already spoken
+	}
+	entry := AuditEntry{At: now, Actor: ev.Owner, Name: ownerName(ev), Action: "language", Text: res.Session.Language, EventID: ev.ID}
+	switch err := s.cases.AddAudit(ctx, c.ID, entry); {
+	case errors.Is(err, ErrDuplicateEvent):
+		return nil, true, nil
+	case err != nil:
+		return nil, true, fmt.Errorf("language of %s: %w", c.ID, err)
+	}
+	res.Session.LastEvent = ev.ID
+	if err := s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
+		s.log.WarnContext(ctx, "save the owner's language", "owner", ev.Owner, "err", err)
+	}
+	return res.Replies, true, nil
 }
 
 func statusWords(c Case) string {

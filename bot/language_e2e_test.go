@@ -172,3 +172,82 @@ func TestOwnerNewsInTheirLanguage(t *testing.T) {
 		t.Fatalf("rating question %+v", rate)
 	}
 }
+
+// An owner who asks for another language after submission is answered in it, and so is
+// everything after: the case takes the language; the request is no message to the executives.
+func TestOwnerSwitchesLanguageAfterSubmission(t *testing.T) {
+	tests := []struct {
+		name   string
+		ask    func(h *harness, owner bot.Identity) []conversation.Reply
+		status bot.Status
+	}{
+		{"typed", func(h *harness, owner bot.Identity) []conversation.Reply { return h.say(t, owner, "sprache de") }, bot.StatusOpen},
+		{"button", func(h *harness, owner bot.Identity) []conversation.Reply {
+			return h.press(t, owner, conversation.ActionLanguage, conversation.LangGerman)
+		}, bot.StatusOpen},
+		{"claimed case", func(h *harness, owner bot.Identity) []conversation.Reply { return h.say(t, owner, "language de") }, bot.StatusClaimed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, redistest.New(t), func(c *bot.Config) { c.Language = conversation.LangEnglish })
+			ctx := context.Background()
+			owner := bot.Identity("web:olive")
+			id := h.intake(t, owner, true, nil)
+			dana := bot.Actor{ID: "web:dana", Name: "Dana"}
+			if tt.status == bot.StatusClaimed {
+				if _, err := h.svc.Claim(ctx, dana, id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, err := h.cases.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			replies := tt.ask(h, owner)
+			if got := joined(replies); !strings.Contains(got, "Ich schreibe Ihnen ab jetzt auf Deutsch.") {
+				t.Fatalf("answer %q, want the switch in German", got)
+			}
+			if s := h.session(t, owner); s.Language != conversation.LangGerman || s.Stage != conversation.StageSubmitted || s.CaseID != id {
+				t.Fatalf("session language %q, stage %s, case %q", s.Language, s.Stage, s.CaseID)
+			}
+			c, err := h.cases.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Language != conversation.LangGerman || c.Messages != before.Messages {
+				t.Fatalf("case language %q, messages %d (before %d)", c.Language, c.Messages, before.Messages)
+			}
+			for _, m := range h.msgr.thread(id) {
+				if strings.Contains(strings.ToLower(m.Text), "sprache") || strings.Contains(m.Text, "language de") {
+					t.Fatalf("the request reached the executives: %+v", m)
+				}
+			}
+			audit, err := h.cases.Audit(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := audit[len(audit)-1]
+			if last.Action != "language" || last.Text != conversation.LangGerman {
+				t.Fatalf("last audit entry %+v", last)
+			}
+
+			// What the owner writes next is relayed, and answered in German.
+			replies = h.say(t, owner, "any news?")
+			if got := joined(replies); !strings.Contains(got, "Zu Ihrem Fall "+id+" hinzugefügt.") {
+				t.Fatalf("relay answer %q", got)
+			}
+			if c, _ := h.cases.Get(ctx, id); c.Messages != before.Messages+1 {
+				t.Fatalf("messages %d, want %d", c.Messages, before.Messages+1)
+			}
+			if tt.status == bot.StatusClaimed {
+				if _, err := h.svc.Resolve(ctx, dana, id, "Charger replaced."); err != nil {
+					t.Fatal(err)
+				}
+				if got := texts(h.msgr.toOwner(owner)); !strings.Contains(got, "Ihr Fall "+id) {
+					t.Fatalf("resolution not in German:\n%s", got)
+				}
+			}
+		})
+	}
+}

@@ -18,6 +18,7 @@ func TestTextsComplete(t *testing.T) {
 	checkTexts(t, reflect.ValueOf(core))
 	checkTexts(t, reflect.ValueOf(later))
 	checkTexts(t, reflect.ValueOf(owned))
+	checkTexts(t, reflect.ValueOf(cardButtons))
 }
 
 func checkTexts(t *testing.T, v reflect.Value) {

@@ -42,7 +42,8 @@ type CaseStore interface {
 	//   - owner_message, exec_message and attach need the case open or claimed, else
 	//     ErrWrongStatus and nothing is appended;
 	//   - owner_message and exec_message are counted on the case (Messages, LastExec);
-	//   - attach adds e.Actor to the case's Watchers.
+	//   - attach adds e.Actor to the case's Watchers;
+	//   - language sets the case's Language to e.Text (the owner switched after submission).
 	AddAudit(ctx context.Context, id string, e AuditEntry) error
 	Audit(ctx context.Context, id string) ([]AuditEntry, error)
 	// Undelivered are the Refs of the case's outbox items (FollowUps of Transition and

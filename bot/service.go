@@ -336,7 +336,7 @@ func (s *Service) Card(ctx context.Context, id string) (Card, error) {
 
 // cardOf is the card of a case with its next deadline.
 func (s *Service) cardOf(c Case) Card {
-	card := CardOf(c)
+	card := CardIn(c, s.engine.Language(s.cfg.Language))
 	card.Due = s.nextDeadline(c)
 	return card
 }
@@ -440,6 +440,8 @@ func describeAudit(e AuditEntry) string {
 		return e.Name + " verified that the owner owns the vehicle"
 	case "unverify":
 		return e.Name + " took back the verification of the owner"
+	case "language":
+		return e.Name + " asked to be written to in " + conversation.LanguageName(e.Text)
 	}
 	return e.Name + " " + e.Action + " " + e.Text
 }

@@ -32,6 +32,13 @@ var controlWords = map[string]string{
 	"absenden": cmdSubmit, "senden": cmdSubmit, "envoyer": cmdSubmit, "enviar": cmdSubmit,
 }
 
+// LanguageRequest reports input that asks to speak another language ("language de", "auf
+// Deutsch", a language button), which the engine honours at every stage, after submission too.
+func LanguageRequest(in Input) bool {
+	cmd, _ := command(in)
+	return cmd == cmdLanguage
+}
+
 // command reads a control word from a button or from text that is only that word. An answer
 // that merely starts with one ("help! the brakes failed") stays an answer.
 func command(in Input) (cmd, arg string) {

@@ -61,33 +61,37 @@ type Part struct {
 	Alert bool
 }
 
-// Words shown on cards.
-const (
-	NoTitle       = "(no title)"
-	NoSummary     = "(no summary)"
-	Missing       = "—" // a fact the case lacks
-	EscalatedText = "not claimed in time, sent to the next tier"
-	AutomaticText = "Summary written from the owner's answers by the template, not by a model."
+// Words shown on cards, in English; a card shows them in its language (see words).
+var (
+	NoTitle       = words.NoTitle.en
+	NoSummary     = words.NoSummary.en
+	EscalatedText = words.EscalatedText.en
+	AutomaticText = words.Automatic.en
 )
+
+// Missing stands for a fact the case lacks.
+const Missing = "—"
 
 // Card is a case card as a list of parts, in the order every platform shows them: the title
 // and the escalation marker, the summary, the facts an executive decides on, what ended the
 // case and the owner's rating of it, what the owner asks for, the key facts, the owner's
-// answers, and how the summary was written. Parts with nothing to show are left out.
+// answers, and how the summary was written. Parts with nothing to show are left out. Labels
+// and the card's own words are in the card's language (c.Language, the operator's).
 func Card(c bot.Card) []Part {
+	lang := c.Language
 	title := strings.TrimSpace(c.Title)
 	if title == "" {
-		title = NoTitle
+		title = words.NoTitle.in(lang)
 	}
 	parts := []Part{{Kind: KindTitle, Label: c.ID, Text: title, Written: true, Alert: c.Safety}}
 	if c.Escalated {
-		parts = append(parts, Part{Kind: KindEscalated, Label: "Escalated", Text: EscalatedText})
+		parts = append(parts, Part{Kind: KindEscalated, Label: words.Escalated.in(lang), Text: words.EscalatedText.in(lang)})
 	}
 	summary := strings.TrimSpace(c.Summary)
 	if summary == "" {
-		summary = NoSummary
+		summary = words.NoSummary.in(lang)
 	}
-	parts = append(parts, Part{Kind: KindSummary, Label: "Summary", Text: summary, Written: true})
+	parts = append(parts, Part{Kind: KindSummary, Label: words.Summary.in(lang), Text: summary, Written: true})
 
 	fact := func(k Kind, label, text string, written bool, at time.Time) {
 		if strings.TrimSpace(text) == "" && at.IsZero() {
@@ -95,45 +99,45 @@ func Card(c bot.Card) []Part {
 		}
 		parts = append(parts, Part{Kind: k, Label: label, Text: strings.TrimSpace(text), Written: written, At: at, Fact: true})
 	}
-	fact(KindStatus, "Status", string(c.Status), false, time.Time{})
-	fact(KindSeverity, "Severity", string(c.Severity), false, time.Time{})
+	fact(KindStatus, words.Status.in(lang), StatusWord(c.Status, lang), false, time.Time{})
+	fact(KindSeverity, words.Severity.in(lang), SeverityWord(c.Severity, lang), false, time.Time{})
 	// The answer is the flow's label, which an operator wrote: escaped like outside text.
 	safe := safeAnswer(c)
-	fact(KindSafety, "Safe to drive", SafetyWords(safe, c.Safety), safe != "", time.Time{})
-	fact(KindOwner, "Owner", c.Owner, true, time.Time{})
-	if words := OwnershipWords(c.Ownership, c.Status); words != "" {
-		fact(KindOwnership, "Ownership", words, false, time.Time{})
+	fact(KindSafety, words.SafeToDrive.in(lang), SafetyWordsIn(lang, safe, c.Safety), safe != "", time.Time{})
+	fact(KindOwner, words.Owner.in(lang), c.Owner, true, time.Time{})
+	if w := OwnershipWordsIn(lang, c.Ownership, c.Status); w != "" {
+		fact(KindOwnership, words.Ownership.in(lang), w, false, time.Time{})
 	}
 	if who := claimer(c); who != "" {
-		fact(KindClaimedBy, "Claimed by", who, true, c.ClaimedAt)
+		fact(KindClaimedBy, words.ClaimedBy.in(lang), who, true, c.ClaimedAt)
 	}
 	if c.Category != "" {
-		fact(KindCategory, "Category", c.Category, true, time.Time{})
+		fact(KindCategory, words.Category.in(lang), c.Category, true, time.Time{})
 	}
 	if !c.CreatedAt.IsZero() {
-		fact(KindOpened, "Opened", "", false, c.CreatedAt)
+		fact(KindOpened, words.Opened.in(lang), "", false, c.CreatedAt)
 	}
 	if c.Reminders > 0 {
-		fact(KindReminders, "Reminders", strconv.Itoa(c.Reminders), false, time.Time{})
+		fact(KindReminders, words.Reminders.in(lang), strconv.Itoa(c.Reminders), false, time.Time{})
 	}
 	if !c.Due.IsZero() {
-		fact(KindDue, "Next deadline", "", false, c.Due)
+		fact(KindDue, words.NextDeadline.in(lang), "", false, c.Due)
 	}
 	if len(c.Related) > 0 {
-		fact(KindRelated, "Same model, year and problem", strings.Join(c.Related, ", "), false, time.Time{})
+		fact(KindRelated, words.Related.in(lang), strings.Join(c.Related, ", "), false, time.Time{})
 	}
 
 	if note := strings.TrimSpace(c.Note); note != "" {
-		parts = append(parts, Part{Kind: KindNote, Label: NoteLabel(c.Status), Text: note, Written: true})
+		parts = append(parts, Part{Kind: KindNote, Label: NoteLabelIn(lang, c.Status), Text: note, Written: true})
 	}
 	if stars := Stars(c.Rating); stars != "" {
-		parts = append(parts, Part{Kind: KindRating, Label: "Rating", Text: stars, Quote: strings.TrimSpace(bot.Clean(c.RatingComment))})
+		parts = append(parts, Part{Kind: KindRating, Label: words.Rating.in(lang), Text: stars, Quote: strings.TrimSpace(bot.Clean(c.RatingComment))})
 	}
 	if ask := strings.TrimSpace(c.Ask); ask != "" {
-		parts = append(parts, Part{Kind: KindAsk, Label: "The owner asks for", Text: ask, Written: true})
+		parts = append(parts, Part{Kind: KindAsk, Label: words.Asks.in(lang), Text: ask, Written: true})
 	}
 	if len(c.KeyFacts) > 0 {
-		parts = append(parts, Part{Kind: KindKeyFacts, Label: "Key facts", Text: "• " + strings.Join(c.KeyFacts, "\n• "), Written: true})
+		parts = append(parts, Part{Kind: KindKeyFacts, Label: words.KeyFacts.in(lang), Text: "• " + strings.Join(c.KeyFacts, "\n• "), Written: true})
 	}
 	for _, a := range c.Fields {
 		value := strings.TrimSpace(a.Value)
@@ -143,23 +147,26 @@ func Card(c bot.Card) []Part {
 		parts = append(parts, Part{Kind: KindAnswer, Label: a.Label, Text: value, Written: true})
 	}
 	if c.Automatic {
-		parts = append(parts, Part{Kind: KindAutomatic, Text: AutomaticText})
+		parts = append(parts, Part{Kind: KindAutomatic, Text: words.Automatic.in(lang)})
 	}
 	return parts
 }
 
 // OwnershipWords say whether a case's owner owns its vehicle: verified, not verified, or
 // pending (held for a moderator, or the check could not be made); "" when no check ran.
-func OwnershipWords(o bot.Ownership, s bot.Status) string {
+func OwnershipWords(o bot.Ownership, s bot.Status) string { return OwnershipWordsIn("", o, s) }
+
+// OwnershipWordsIn is OwnershipWords on a card in lang.
+func OwnershipWordsIn(lang string, o bot.Ownership, s bot.Status) string {
 	switch {
 	case s == bot.StatusPending:
-		return "pending"
+		return words.OwnershipPending.in(lang)
 	case o == bot.OwnershipVerified:
-		return "verified"
+		return words.OwnershipVerified.in(lang)
 	case o == bot.OwnershipUnverified:
-		return "not verified"
+		return words.OwnershipUnverified.in(lang)
 	case o == bot.OwnershipUnknown:
-		return "pending"
+		return words.OwnershipPending.in(lang)
 	}
 	return ""
 }
@@ -175,15 +182,20 @@ func claimer(c bot.Card) string {
 // SafetyWords answers "safe to drive?" for a case: the owner's answer as given ("Not sure" is
 // not "No"), marked when the case is safety-critical; without an answer, what the triage says.
 func SafetyWords(answer string, safetyCritical bool) string {
+	return SafetyWordsIn("", answer, safetyCritical)
+}
+
+// SafetyWordsIn is SafetyWords on a card in lang; the owner's answer is the flow's label in it.
+func SafetyWordsIn(lang, answer string, safetyCritical bool) string {
 	switch {
 	case answer != "" && safetyCritical:
-		return answer + " (safety-critical)"
+		return answer + " " + words.SafetyCritical.in(lang)
 	case answer != "":
 		return answer
 	case safetyCritical:
-		return "NO: safety-critical"
+		return words.NotSafe.in(lang)
 	}
-	return "yes"
+	return words.Safe.in(lang)
 }
 
 // safeAnswer is the owner's answer to "is the vehicle safe to drive?" on the card, or "".
@@ -197,14 +209,17 @@ func safeAnswer(c bot.Card) string {
 }
 
 // NoteLabel is what a case's note is called on its card, by the status it has.
-func NoteLabel(s bot.Status) string {
+func NoteLabel(s bot.Status) string { return NoteLabelIn("", s) }
+
+// NoteLabelIn is NoteLabel on a card in lang.
+func NoteLabelIn(lang string, s bot.Status) string {
 	switch s {
 	case bot.StatusResolved:
-		return "Resolution"
+		return words.Resolution.in(lang)
 	case bot.StatusClosed:
-		return "Closed because"
+		return words.ClosedBecause.in(lang)
 	}
-	return "Note"
+	return words.Note.in(lang)
 }
 
 // Stars shows a rating of 1 to 5 as "★★★★☆ (4/5)"; "" for no rating (0). A rating above 5

@@ -1,12 +1,14 @@
 package presentation
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"escalation-bot/bot"
+	"escalation-bot/conversation"
 )
 
 func kinds(parts []Part) []Kind {
@@ -159,5 +161,80 @@ func TestWords(t *testing.T) {
 		if got := NoteLabel(s); got != want {
 			t.Errorf("NoteLabel(%s) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// Every word of a card exists in every language the intake speaks, with the same verbs.
+func TestCardWordsComplete(t *testing.T) {
+	check := func(name string, w word) {
+		for _, lang := range conversation.Languages() {
+			s := w.in(lang)
+			if strings.TrimSpace(s) == "" {
+				t.Errorf("%s has no %s text", name, lang)
+			}
+			if strings.Count(s, "%") != strings.Count(w.en, "%") {
+				t.Errorf("%s in %s has other verbs than in English: %q", name, lang, s)
+			}
+		}
+	}
+	v := reflect.ValueOf(words)
+	for i := range v.NumField() {
+		check(v.Type().Field(i).Name, v.Field(i).Interface().(word))
+	}
+	for s, w := range statusWords {
+		check(string(s), w)
+	}
+	for s, w := range severityWords {
+		check(string(s), w)
+	}
+	for _, s := range []bot.Status{bot.StatusPending, bot.StatusOpen, bot.StatusClaimed, bot.StatusResolved, bot.StatusClosed} {
+		if _, ok := statusWords[s]; !ok {
+			t.Errorf("status %s has no words", s)
+		}
+	}
+	for _, s := range []bot.Severity{bot.SeverityLow, bot.SeverityMedium, bot.SeverityHigh, bot.SeverityCritical} {
+		if _, ok := severityWords[s]; !ok {
+			t.Errorf("severity %s has no words", s)
+		}
+	}
+}
+
+// A card in the operator's language: its labels and its own words are German, what people
+// wrote (the title, the summary, the answers, the ask) is as written.
+func TestCardInGerman(t *testing.T) {
+	opened := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	c := bot.Card{
+		ID: "ESC-1001", Title: "Car will not charge", Status: bot.StatusResolved, Owner: "Greta",
+		Severity: bot.SeverityHigh, Safety: true, Summary: "", Category: "Akku & Laden", CreatedAt: opened,
+		ClaimedByName: "Dana", ClaimedAt: opened, Note: "Charger replaced.", Ask: "Eine Reparatur, die hält.",
+		Automatic: true, Escalated: true, Language: conversation.LangGerman,
+		Fields: []bot.Answer{{Key: conversation.RoleSafe, Label: "Fahrsicher?", Value: "Nicht sicher"}},
+	}
+	parts := Card(c)
+	for _, tt := range []struct {
+		kind        Kind
+		label, text string
+	}{
+		{KindEscalated, "Eskaliert", "nicht rechtzeitig übernommen, an die nächste Stufe gegangen"},
+		{KindSummary, "Zusammenfassung", "(keine Zusammenfassung)"},
+		{KindStatus, "Status", "gelöst"},
+		{KindSeverity, "Dringlichkeit", "hoch"},
+		{KindSafety, "Fahrsicher", "Nicht sicher (sicherheitskritisch)"},
+		{KindOwner, "Halter", "Greta"},
+		{KindClaimedBy, "Übernommen von", "Dana"},
+		{KindNote, "Lösung", "Charger replaced."},
+		{KindAsk, "Der Halter wünscht", "Eine Reparatur, die hält."},
+		{KindAnswer, "Fahrsicher?", "Nicht sicher"},
+		{KindAutomatic, "", words.Automatic.de},
+	} {
+		if p := part(parts, tt.kind); p.Label != tt.label || p.Text != tt.text {
+			t.Errorf("%s: %q %q, want %q %q", tt.kind, p.Label, p.Text, tt.label, tt.text)
+		}
+	}
+	if l := Labels(conversation.LangGerman); l[string(KindAsk)] != "Der Halter wünscht" || l[string(KindOwner)] != "Halter" {
+		t.Errorf("labels %v", l)
+	}
+	if got := SafetyWordsIn(conversation.LangGerman, "", true); got != "NEIN: sicherheitskritisch" {
+		t.Errorf("SafetyWordsIn = %q", got)
 	}
 }

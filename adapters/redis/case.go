@@ -405,7 +405,8 @@ func (s *CaseStore) AddPost(ctx context.Context, id string, p bot.Post) error {
 //   - owner_message, exec_message and attach need the case open or claimed, else
 //     ErrWrongStatus, and neither the entry nor the event id is recorded;
 //   - owner_message and exec_message count as relayed messages; exec_message sets LastExec;
-//   - attach adds e.Actor to the case's Watchers, once.
+//   - attach adds e.Actor to the case's Watchers, once;
+//   - language sets the case's Language to e.Text (the owner switched).
 //
 // A missing case returns ErrNotFound.
 func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) error {
@@ -623,6 +624,9 @@ func decodeCase(id string, h map[string]string) (bot.Case, error) {
 			return bot.Case{}, fmt.Errorf("doc: %w", err)
 		}
 		c.OwnerName, c.Language, c.Answers, c.Summary, c.CreatedAt = doc.OwnerName, doc.Language, doc.Answers, doc.Summary, doc.CreatedAt
+	}
+	if l := h["language"]; l != "" {
+		c.Language = l // the owner switched after submission
 	}
 	return c, nil
 }

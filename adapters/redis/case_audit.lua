@@ -26,7 +26,8 @@
 -- last_exec and first_exec (once), owner_message last_owner; remind counts reminders;
 -- escalate sets escalated_at (once); confirm sets confirmed_at; rate sets rating (the text)
 -- and rated_at; comment sets rating_comment; attach adds the actor to the watchers JSON
--- array, once; verify and unverify set ownership to verified and unverified.
+-- array, once; verify and unverify set ownership to verified and unverified; language sets
+-- language (the owner's, which overrides the one in doc).
 
 -- The statuses an action needs; an action not listed takes any status.
 local live = {open = true, claimed = true}
@@ -91,6 +92,8 @@ elseif action == 'verify' then
   redis.call('HSET', KEYS[1], 'ownership', 'verified')
 elseif action == 'unverify' then
   redis.call('HSET', KEYS[1], 'ownership', 'unverified')
+elseif action == 'language' then
+  redis.call('HSET', KEYS[1], 'language', ARGV[5])
 end
 if action == 'attach' then
   local raw = redis.call('HGET', KEYS[1], 'watchers')

@@ -295,12 +295,9 @@ func renderCard(c bot.Card) message {
 		}
 		buttons = append(buttons, el)
 	}
-	title := strings.TrimSpace(c.Title)
-	if title == "" {
-		title = presentation.NoTitle
-	}
+	title := presentation.Card(c)[0].Text
 	marker := fmt.Sprintf("… (truncated, see /escalations show %s)", fit(c.ID, 40))
-	text := fmt.Sprintf("%s · %s · %s: %s", c.ID, c.Status, c.Severity, title)
+	text := fmt.Sprintf("%s · %s · %s: %s", c.ID, presentation.StatusWord(c.Status, c.Language), presentation.SeverityWord(c.Severity, c.Language), title)
 	return message{Text: fallback(text), Blocks: layout(body, actionBlocks(buttons), marker)}
 }
 
