@@ -27,7 +27,7 @@ func (w word) in(lang string) string {
 type cardWords struct {
 	Escalated, EscalatedText, Summary, Status, Severity, SafeToDrive, Owner, ClaimedBy  word
 	Category, Opened, Reminders, NextDeadline, Related, Resolution, ClosedBecause, Note word
-	Rating, Asks, KeyFacts, Automatic, NoTitle, NoSummary, Translation                  word
+	Rating, Asks, KeyFacts, Automatic, NoTitle, NoSummary, Translation, Answers         word
 	SafetyCritical, NotSafe, Safe                                                       word
 }
 
@@ -57,6 +57,7 @@ var words = cardWords{
 		fr: "Résumé rédigé à partir des réponses du propriétaire selon le gabarit, et non par un modèle.",
 		es: "Resumen escrito a partir de las respuestas del propietario con la plantilla, no por un modelo.",
 	},
+	Answers:        word{en: "Answers", de: "Antworten", fr: "Réponses", es: "Respuestas"},
 	NoTitle:        word{en: "(no title)", de: "(kein Titel)", fr: "(sans titre)", es: "(sin título)"},
 	NoSummary:      word{en: "(no summary)", de: "(keine Zusammenfassung)", fr: "(pas de résumé)", es: "(sin resumen)"},
 	Translation:    word{en: "Translation (from %s)", de: "Übersetzung (aus dem %s)", fr: "Traduction (du %s)", es: "Traducción (del %s)"},
@@ -119,5 +120,6 @@ func Labels(lang string) map[string]string {
 		string(KindKeyFacts): words.KeyFacts.in(lang), string(KindAutomatic): words.Automatic.in(lang),
 		"no_title": words.NoTitle.in(lang), "no_summary": words.NoSummary.in(lang),
 		string(KindOwnership): words.Ownership.in(lang), "safety_critical": words.SafetyCritical.in(lang),
+		"answers": words.Answers.in(lang),
 	}
 }

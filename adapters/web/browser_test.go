@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,12 +180,21 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		!strings.Contains(review, "Battery & charging") || !strings.Contains(review, "<b>twice</b>") {
 		t.Errorf("review card = %q, want the VIN, the model, the category and the description as typed", review)
 	}
-	// Every Edit button reads on one line: not "E", "di", "t" stacked (the window is 1,400 wide).
-	oneLine, err := chromedp.Run(steps, chromedp.Evaluate[bool](`[...document.querySelectorAll("#owner-log li:last-child table.review td.edit button")]
-		.every((b) => b.getClientRects().length > 0 && b.offsetHeight < 2 * parseFloat(getComputedStyle(b).lineHeight || "16"))`))
-	if err != nil || !oneLine {
-		t.Errorf("an Edit button of the review card wraps (%v)", err)
+	// The review card reads well at common window widths: every Edit button on one line (not
+	// "E", "di", "t" stacked), and the card as wide as its pane at most.
+	for _, width := range []int64{1400, 1024, 800} {
+		do(fmt.Sprintf("a window %d wide", width), chromedp.EmulateViewport(width, 1000))
+		fits, err := chromedp.Run(steps, chromedp.Evaluate[bool](`(() => {
+			const card = document.querySelector("#owner-log li:last-child table.review");
+			const buttons = [...card.querySelectorAll("td.edit button")];
+			return buttons.length > 0 && buttons.every((b) => b.getClientRects().length > 0 && b.offsetHeight < 2 * parseFloat(getComputedStyle(b).lineHeight || "16")) &&
+				card.getBoundingClientRect().width <= document.querySelector("#owner-log").clientWidth + 1;
+		})()`))
+		if err != nil || !fits {
+			t.Errorf("at %d pixels the review card's Edit buttons wrap or the card overflows its pane (%v)", width, err)
+		}
 	}
+	do("back to the window", chromedp.EmulateViewport(1400, 1000))
 	do("submit the review card",
 		chromedp.Click(chromedp.CSS(`#owner-log li:last-child button[data-action="submit"]`)),
 		lastReply("ESC-"),

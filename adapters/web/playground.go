@@ -21,6 +21,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/presentation"
 )
 
 const (
@@ -142,6 +143,12 @@ type Card struct {
 	// Ownership is whether the owner owns the vehicle: verified, unverified, unknown, or ""
 	// when no check ran.
 	Ownership bot.Ownership `json:"ownership"`
+	// Language is the operator's, in which the page shows the card: Labels are its labels by
+	// part (presentation.Labels), StatusText and SeverityText its status and severity.
+	Language     string            `json:"language"`
+	Labels       map[string]string `json:"labels"`
+	StatusText   string            `json:"status_text"`
+	SeverityText string            `json:"severity_text"`
 }
 
 // ThreadLine is one message under a card.
@@ -180,6 +187,11 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 		RatingComment: c.RatingComment,
 		Related:       c.Related,
 		Ownership:     c.Ownership,
+
+		Language:     c.Language,
+		Labels:       presentation.Labels(c.Language),
+		StatusText:   presentation.StatusWord(c.Status, c.Language),
+		SeverityText: presentation.SeverityWord(c.Severity, c.Language),
 	}
 	if out.Related == nil {
 		out.Related = []string{}

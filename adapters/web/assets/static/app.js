@@ -247,31 +247,44 @@
     }
   }
 
+  // cardLabels are the card's labels in the operator's language (the server's "labels"), with
+  // the English ones for a server that sends none.
+  const englishLabels = {
+    owner: "Owner", claimed_by: "Claimed by", reminders: "Reminders", due: "Next deadline",
+    related: "Same model, year and problem", ask: "The owner asks for", note: "Note",
+    resolution: "Resolution", closed_because: "Closed because", safety: "Safe to drive",
+    escalated: "Escalated", automatic: "Summary written from the owner's answers by the template, not by a model.",
+    no_title: "(no title)", answers: "Answers",
+  };
+  const cardLabels = (c) => Object.assign({}, englishLabels, c.labels || {});
+  const noteLabel = (c, L) => c.status === "resolved" ? L.resolution : c.status === "closed" ? L.closed_because : L.note;
+
   function renderCard(c) {
-    const card = el("article", { class: `card status-${c.status}` + (c.safety ? " safety" : ""), "data-case": c.id, "data-status": c.status });
+    const L = cardLabels(c);
+    const card = el("article", { class: `card status-${c.status}` + (c.safety ? " safety" : ""), "data-case": c.id, "data-status": c.status, lang: c.language || null });
     const head = el("header", { class: "card-head" },
       el("span", { class: "case-id", text: c.id }),
-      el("span", { class: "status", "data-status": c.status, text: c.status }),
-      el("span", { class: `severity severity-${c.severity}`, text: c.severity }),
-      c.safety ? el("span", { class: "safety-badge", text: "⚠ safety" }) : null,
-      c.escalated ? el("span", { class: "escalated-badge", text: "▲ escalated" }) : null,
-      c.automatic ? el("span", { class: "automatic", title: "template summary, no model", text: "auto" }) : null,
+      el("span", { class: "status", "data-status": c.status, text: c.status_text || c.status }),
+      el("span", { class: `severity severity-${c.severity}`, text: c.severity_text || c.severity }),
+      c.safety ? el("span", { class: "safety-badge", title: L.safety, text: "⚠ " + (L.safety_critical || "safety").replace(/[()]/g, "") }) : null,
+      c.escalated ? el("span", { class: "escalated-badge", text: "▲ " + L.escalated }) : null,
+      c.automatic ? el("span", { class: "automatic", title: L.automatic, text: "auto" }) : null,
       c.ownership ? el("span", { class: `ownership ownership-${c.ownership}`, text: "ownership " + ({ verified: "verified", unverified: "not verified", unknown: "pending" }[c.ownership] || c.ownership) }) : null);
-    card.append(head, el("h3", { class: "title", text: c.title || "(no title)" }));
+    card.append(head, el("h3", { class: "title", text: c.title || L.no_title }));
 
     const meta = el("p", { class: "meta" },
-      el("span", { text: "Owner: " }), el("span", { class: "owner", text: c.owner || "" }),
-      el("span", { text: " · claimed by: " }), el("span", { class: "claimed-by", text: c.claimed_by || "nobody" }),
+      el("span", { text: L.owner + ": " }), el("span", { class: "owner", text: c.owner || "" }),
+      el("span", { text: ` · ${L.claimed_by}: ` }), el("span", { class: "claimed-by", text: c.claimed_by || "—" }),
       el("span", { text: " · " + timeFmt(c.created_at) }));
     card.append(meta);
     if (c.reminders || c.due) {
       card.append(el("p", { class: "clocks" },
-        c.reminders ? el("span", { class: "reminders", text: `Reminders: ${c.reminders}` }) : null,
+        c.reminders ? el("span", { class: "reminders", text: `${L.reminders}: ${c.reminders}` }) : null,
         c.reminders && c.due ? el("span", { text: " · " }) : null,
-        c.due ? el("span", { class: "due", text: "Next deadline: " + timeFmt(c.due) }) : null));
+        c.due ? el("span", { class: "due", text: `${L.due}: ` + timeFmt(c.due) }) : null));
     }
     if ((c.related || []).length) {
-      card.append(el("p", { class: "related", text: "Same model, year and problem: " + c.related.join(", ") }));
+      card.append(el("p", { class: "related", text: `${L.related}: ` + c.related.join(", ") }));
     }
     if (c.rating) {
       card.append(el("p", { class: "rating", title: `${c.rating} of 5` },
@@ -281,17 +294,17 @@
     if (c.summary) card.append(el("p", { class: "summary", text: c.summary }));
     if (c.ask) {
       card.append(el("p", { class: "ask" },
-        el("span", { class: "ask-label", text: "The owner asks for: " }),
+        el("span", { class: "ask-label", text: `${L.ask}: ` }),
         el("q", { class: "ask-text", text: c.ask })));
     }
-    if (c.note) card.append(el("p", { class: "note", text: "Note: " + c.note }));
+    if (c.note) card.append(el("p", { class: "note", text: `${noteLabel(c, L)}: ` + c.note }));
 
     if (c.answers && c.answers.length) {
       const dl = el("dl", { class: "fields" });
       for (const a of c.answers) {
         dl.append(el("dt", { text: a.label || a.key }), el("dd", { "data-field": a.key, text: a.value }));
       }
-      card.append(el("details", { class: "fields-box" }, el("summary", { text: `Answers (${c.answers.length})` }), dl));
+      card.append(el("details", { class: "fields-box" }, el("summary", { text: `${L.answers} (${c.answers.length})` }), dl));
     }
 
     const thread = el("ol", { class: "thread" });
