@@ -52,11 +52,11 @@ func TestCardPageInTheOperatorsLanguage(t *testing.T) {
 		t.Fatalf("no card %s: %v", id, err)
 	}
 	for sel, want := range map[string]string{
-		card + " .status":                            "offen",
-		card + " .meta":                              "Halter: olive",
-		card + " .ask-label":                         "Der Halter wünscht:",
-		card + ` button[data-action="claim"]`:        "Übernehmen",
-		card + " .ask-text":                          "A repair that fixes the charging for good",
+		card + " .status":                           "offen",
+		card + " .meta":                             "Halter: olive",
+		card + " .ask-label":                        "Der Halter wünscht:",
+		card + ` button[data-action="claim"]`:       "Übernehmen",
+		card + " .ask-text":                         "A repair that fixes the charging for good",
 		card + ` .fields dd[data-field="location"]`: "Austin, Texas",
 	} {
 		got, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
