@@ -548,7 +548,7 @@ func (s *Service) switchLanguage(ctx context.Context, ev OwnerEvent, sess conver
 		return nil, true, fmt.Errorf("language of %s: %w", c.ID, err)
 	}
 	res.Session.LastEvent = ev.ID
-	if err := s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
+	if err := s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL, Record{}); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
 		s.log.WarnContext(ctx, "save the owner's language", "owner", ev.Owner, "err", err)
 	}
 	return res.Replies, true, nil
