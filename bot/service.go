@@ -58,7 +58,7 @@ type Config struct {
 	// case (REQUIRE_VERIFIED_OWNER); "" is off.
 	VerifyOwner VerifyMode
 	// Language is the operator's language (one of conversation.Languages): executives read a
-	// case's answers and its template summary in it. Empty: the flow's own language.
+	// case's card, answers and template summary in it. Empty: the flow's own language.
 	Language string
 }
 

@@ -135,7 +135,7 @@ func settings() []setting {
 			}},
 		{"FLOW_FILE", "flow-file", "", "YAML file that replaces the default intake flow",
 			func(c *Config, v string) error { c.FlowFile = v; return nil }},
-		{"LANGUAGE", "language", "", "the operator's language, in which executives read case answers and template summaries: en, de, fr or es; empty: the flow's own (en for the default flow)",
+		{"LANGUAGE", "language", "", "the operator's language, in which executives read case cards, answers and template summaries: en, de, fr or es; empty: the flow's own (en for the default flow)",
 			func(c *Config, v string) error {
 				v = strings.ToLower(strings.TrimSpace(v))
 				if v != "" && !slices.Contains(conversation.Languages(), v) {
