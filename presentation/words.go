@@ -29,6 +29,7 @@ type cardWords struct {
 	Category, Opened, Reminders, NextDeadline, Related, Resolution, ClosedBecause, Note word
 	Rating, Asks, KeyFacts, Automatic, NoTitle, NoSummary, Translation, Answers         word
 	SafetyCritical, NotSafe, Safe                                                       word
+	Ownership, OwnershipPending, OwnershipVerified, OwnershipUnverified                 word
 }
 
 var words = cardWords{
