@@ -48,6 +48,10 @@ func decodeSession(data string, s *conversation.Session) bool {
 			v.YearChecked, ok = d.str()
 		case "typing_other":
 			v.TypingOther, ok = d.bool()
+		case "together":
+			v.Together, ok = d.strs()
+		case "groups":
+			v.Groups, ok = d.strs()
 		case "history":
 			v.History, ok = d.strs()
 		case "case_id":

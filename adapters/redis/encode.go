@@ -46,6 +46,14 @@ func appendSession(b []byte, s conversation.Session) ([]byte, error) {
 	b = appendOptBool(b, `,"doubt":true`, s.Doubt)
 	b = appendOptString(b, `,"year_checked":`, s.YearChecked)
 	b = appendOptBool(b, `,"typing_other":true`, s.TypingOther)
+	if len(s.Together) > 0 {
+		b = append(b, `,"together":`...)
+		b = appendStrings(b, s.Together)
+	}
+	if len(s.Groups) > 0 {
+		b = append(b, `,"groups":`...)
+		b = appendStrings(b, s.Groups)
+	}
 	if len(s.History) > 0 {
 		b = append(b, `,"history":`...)
 		b = appendStrings(b, s.History)
