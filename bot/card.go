@@ -49,6 +49,10 @@ type Card struct {
 	// Ownership is whether the owner owns the vehicle: verified, unverified, unknown, or ""
 	// when no check ran.
 	Ownership Ownership `json:"ownership"`
+	// Translation is the owner's account in the card's language, translated by a model from
+	// TranslatedFrom (a language code); the answers hold the original.
+	Translation    string `json:"translation,omitempty"`
+	TranslatedFrom string `json:"translated_from,omitempty"`
 	// Language is the operator's (Config.Language), in which executives read the card's
 	// labels and buttons; what the owner wrote stays as written.
 	Language string `json:"language,omitempty"`
@@ -61,29 +65,31 @@ func CardOf(c Case) Card { return CardIn(c, "") }
 // CardIn renders a case as a card for executives who read lang.
 func CardIn(c Case, lang string) Card {
 	card := Card{
-		ID:            c.ID,
-		Title:         c.Summary.Title,
-		Status:        c.Status,
-		Owner:         c.OwnerName,
-		ClaimedBy:     c.ClaimedBy,
-		ClaimedByName: c.ClaimedByName,
-		ClaimedAt:     c.ClaimedAt,
-		Severity:      c.Summary.Severity,
-		Safety:        c.Summary.Safety,
-		Summary:       c.Summary.Text,
-		Category:      c.Summary.Category,
-		KeyFacts:      c.Summary.KeyFacts,
-		Ask:           c.Summary.Ask,
-		Automatic:     c.Summary.Automatic,
-		Fields:        c.Answers,
-		Note:          c.Note,
-		CreatedAt:     c.CreatedAt,
-		Reminders:     c.Reminders,
-		Escalated:     c.Escalated(),
-		Rating:        c.Rating,
-		RatingComment: c.RatingComment,
-		Ownership:     c.Ownership,
-		Language:      lang,
+		ID:             c.ID,
+		Title:          c.Summary.Title,
+		Status:         c.Status,
+		Owner:          c.OwnerName,
+		ClaimedBy:      c.ClaimedBy,
+		ClaimedByName:  c.ClaimedByName,
+		ClaimedAt:      c.ClaimedAt,
+		Severity:       c.Summary.Severity,
+		Safety:         c.Summary.Safety,
+		Summary:        c.Summary.Text,
+		Category:       c.Summary.Category,
+		KeyFacts:       c.Summary.KeyFacts,
+		Ask:            c.Summary.Ask,
+		Automatic:      c.Summary.Automatic,
+		Fields:         c.Answers,
+		Note:           c.Note,
+		CreatedAt:      c.CreatedAt,
+		Reminders:      c.Reminders,
+		Escalated:      c.Escalated(),
+		Rating:         c.Rating,
+		RatingComment:  c.RatingComment,
+		Ownership:      c.Ownership,
+		Language:       lang,
+		Translation:    c.Summary.Translation,
+		TranslatedFrom: c.Summary.TranslatedFrom,
 	}
 	button := func(label text, action string) conversation.Button {
 		return conversation.Button{Label: label.in(lang), Action: action, Value: c.ID}

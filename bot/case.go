@@ -47,6 +47,11 @@ type Summary struct {
 	KeyFacts  []string `json:"key_facts,omitempty"`
 	Ask       string   `json:"ask,omitempty"`
 	Automatic bool     `json:"automatic"` // made by the template, not by a model
+	// Translation is the owner's own account (the problem and what they ask for) in the
+	// operator's language, when the owner wrote in another (TranslatedFrom) and a model
+	// translated it; the original is among the answers, as written.
+	Translation    string `json:"translation,omitempty"`
+	TranslatedFrom string `json:"translated_from,omitempty"`
 }
 
 // Answer is one intake answer kept on the case, in flow order.

@@ -444,6 +444,13 @@ func (s *Service) summarize(ctx context.Context, in SummaryInput) Summary {
 	sum.Title = Truncate(Clean(sum.Title), MaxTitle)
 	sum.Text = Truncate(Clean(sum.Text), MaxSummary)
 	sum.Ask = Clean(sum.Ask)
+	// A translation is of the owner's words into the operator's language: none when the owner
+	// wrote in it.
+	sum.Translation = Truncate(Clean(sum.Translation), MaxTranslation)
+	sum.TranslatedFrom = in.OwnerLanguage
+	if sum.Translation == "" || in.OwnerLanguage == in.Language || in.OwnerLanguage == "" {
+		sum.Translation, sum.TranslatedFrom = "", ""
+	}
 	for i, f := range sum.KeyFacts {
 		sum.KeyFacts[i] = Clean(f)
 	}

@@ -14,6 +14,8 @@ import (
 const (
 	MaxTitle   = 80
 	MaxSummary = 600
+	// MaxTranslation is the longest translation of the owner's words a case keeps, in runes.
+	MaxTranslation = 2000
 )
 
 // safetyWords mark a case as safety-critical wherever the owner wrote them.

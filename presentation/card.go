@@ -14,26 +14,27 @@ type Kind string
 
 // The parts of a case card, in the order Card lists them.
 const (
-	KindTitle     Kind = "title"     // Label: the case id; Text: its title; Alert: safety-critical
-	KindEscalated Kind = "escalated" // the case went to the next tier
-	KindSummary   Kind = "summary"
-	KindStatus    Kind = "status"
-	KindSeverity  Kind = "severity"
-	KindSafety    Kind = "safety"
-	KindOwner     Kind = "owner"
-	KindOwnership Kind = "ownership"  // whether the owner owns the vehicle, when it was checked
-	KindClaimedBy Kind = "claimed_by" // At: when
-	KindCategory  Kind = "category"
-	KindOpened    Kind = "opened"    // At: when
-	KindReminders Kind = "reminders" // how many times the on-call people were reminded
-	KindDue       Kind = "due"       // At: the next deadline
-	KindRelated   Kind = "related"   // the other open cases of the same model, year and category
-	KindNote      Kind = "note"      // the resolution, the reason it was closed, or a note
-	KindRating    Kind = "rating"    // Text: the stars; Quote: the owner's comment
-	KindAsk       Kind = "ask"
-	KindKeyFacts  Kind = "key_facts"
-	KindAnswer    Kind = "answer" // one per answer, in the flow's order
-	KindAutomatic Kind = "automatic"
+	KindTitle       Kind = "title"     // Label: the case id; Text: its title; Alert: safety-critical
+	KindEscalated   Kind = "escalated" // the case went to the next tier
+	KindSummary     Kind = "summary"
+	KindStatus      Kind = "status"
+	KindSeverity    Kind = "severity"
+	KindSafety      Kind = "safety"
+	KindOwner       Kind = "owner"
+	KindOwnership   Kind = "ownership"  // whether the owner owns the vehicle, when it was checked
+	KindClaimedBy   Kind = "claimed_by" // At: when
+	KindCategory    Kind = "category"
+	KindOpened      Kind = "opened"    // At: when
+	KindReminders   Kind = "reminders" // how many times the on-call people were reminded
+	KindDue         Kind = "due"       // At: the next deadline
+	KindRelated     Kind = "related"   // the other open cases of the same model, year and category
+	KindNote        Kind = "note"      // the resolution, the reason it was closed, or a note
+	KindRating      Kind = "rating"    // Text: the stars; Quote: the owner's comment
+	KindAsk         Kind = "ask"
+	KindKeyFacts    Kind = "key_facts"
+	KindTranslation Kind = "translation" // the owner's account translated by a model; Label names the language
+	KindAnswer      Kind = "answer"      // one per answer, in the flow's order
+	KindAutomatic   Kind = "automatic"
 )
 
 // Part is one thing a case card shows. Its words are the same on every platform; how they are
@@ -138,6 +139,9 @@ func Card(c bot.Card) []Part {
 	}
 	if len(c.KeyFacts) > 0 {
 		parts = append(parts, Part{Kind: KindKeyFacts, Label: words.KeyFacts.in(lang), Text: "• " + strings.Join(c.KeyFacts, "\n• "), Written: true})
+	}
+	if tr := strings.TrimSpace(c.Translation); tr != "" {
+		parts = append(parts, Part{Kind: KindTranslation, Label: TranslationLabel(lang, c.TranslatedFrom), Text: tr, Written: true})
 	}
 	for _, a := range c.Fields {
 		value := strings.TrimSpace(a.Value)

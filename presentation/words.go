@@ -1,6 +1,8 @@
 package presentation
 
 import (
+	"fmt"
+
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 )
@@ -61,7 +63,7 @@ var words = cardWords{
 	Answers:        word{en: "Answers", de: "Antworten", fr: "Réponses", es: "Respuestas"},
 	NoTitle:        word{en: "(no title)", de: "(kein Titel)", fr: "(sans titre)", es: "(sin título)"},
 	NoSummary:      word{en: "(no summary)", de: "(keine Zusammenfassung)", fr: "(pas de résumé)", es: "(sin resumen)"},
-	Translation:    word{en: "Translation (from %s)", de: "Übersetzung (aus dem %s)", fr: "Traduction (du %s)", es: "Traducción (del %s)"},
+	Translation:    word{en: "The owner's words, translated from %s", de: "Die Worte des Halters, übersetzt aus: %s", fr: "Les mots du propriétaire, traduits de : %s", es: "Las palabras del propietario, traducidas de: %s"},
 	SafetyCritical: word{en: "(safety-critical)", de: "(sicherheitskritisch)", fr: "(critique pour la sécurité)", es: "(crítico para la seguridad)"},
 	NotSafe:        word{en: "NO: safety-critical", de: "NEIN: sicherheitskritisch", fr: "NON : critique pour la sécurité", es: "NO: crítico para la seguridad"},
 	Safe:           word{en: "yes", de: "ja", fr: "oui", es: "sí"},
@@ -103,6 +105,11 @@ func SeverityWord(s bot.Severity, lang string) string {
 		return w.in(lang)
 	}
 	return string(s)
+}
+
+// TranslationLabel names, on a card in lang, the owner's words translated from the language from.
+func TranslationLabel(lang, from string) string {
+	return fmt.Sprintf(words.Translation.in(lang), conversation.LanguageName(from))
 }
 
 // Labels are a card's labels in lang by the kind of part they name, for a page that lays the

@@ -149,6 +149,10 @@ type Card struct {
 	Labels       map[string]string `json:"labels"`
 	StatusText   string            `json:"status_text"`
 	SeverityText string            `json:"severity_text"`
+	// Translation is the owner's words in the operator's language, by a model, under
+	// TranslationLabel; the answers hold the original.
+	Translation      string `json:"translation,omitempty"`
+	TranslationLabel string `json:"translation_label,omitempty"`
 }
 
 // ThreadLine is one message under a card.
@@ -192,6 +196,10 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 		Labels:       presentation.Labels(c.Language),
 		StatusText:   presentation.StatusWord(c.Status, c.Language),
 		SeverityText: presentation.SeverityWord(c.Severity, c.Language),
+		Translation:  c.Translation,
+	}
+	if c.Translation != "" {
+		out.TranslationLabel = presentation.TranslationLabel(c.Language, c.TranslatedFrom)
 	}
 	if out.Related == nil {
 		out.Related = []string{}

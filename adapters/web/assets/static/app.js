@@ -298,6 +298,11 @@
         el("q", { class: "ask-text", text: c.ask })));
     }
     if (c.note) card.append(el("p", { class: "note", text: `${noteLabel(c, L)}: ` + c.note }));
+    if (c.translation) {
+      card.append(el("p", { class: "translation" },
+        el("span", { class: "translation-label", text: `${c.translation_label}: ` }),
+        el("q", { class: "translation-text", text: c.translation })));
+    }
 
     if (c.answers && c.answers.length) {
       const dl = el("dl", { class: "fields" });
