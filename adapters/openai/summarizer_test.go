@@ -103,7 +103,7 @@ func TestSummarizeNormalAnswer(t *testing.T) {
 		Required   []string                   `json:"required"`
 		Properties map[string]json.RawMessage `json:"properties"`
 	}
-	if err := json.Unmarshal(req.ResponseFormat.JSONSchema.Schema, &schema); err != nil || len(schema.Required) != 7 {
+	if err := json.Unmarshal(req.ResponseFormat.JSONSchema.Schema, &schema); err != nil || len(schema.Required) != 8 {
 		t.Errorf("schema %s: %v", req.ResponseFormat.JSONSchema.Schema, err)
 	}
 	if !strings.Contains(string(schema.Properties["category"]), `"delivery"`) {
