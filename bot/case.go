@@ -175,7 +175,7 @@ type AuditEntry struct {
 	Actor Identity  `json:"actor"`
 	Name  string    `json:"name"`
 	// Action is created, claim, release, resolve, close, reopen, assign, dispute (the owner
-	// says the resolution did not solve it), owner_message, exec_message, attach, remind,
+	// says the resolution did not solve it), owner_message, exec_message, file (an owner's file), attach, remind,
 	// escalate, nudge (the claimer reminded), confirm, rate, comment, verify (a moderator
 	// verified the owner: the case's Ownership is verified, and a held case is open) or
 	// unverify.
@@ -191,6 +191,8 @@ type AuditEntry struct {
 	// Via is the escalation channel an executive's message was written in (its card's
 	// thread), where it is not repeated; "" for the Reply button.
 	Via string `json:"via,omitempty"`
+	// File is the file of a "file" entry (an owner's photo, PDF or video), without its bytes.
+	File *Attachment `json:"file,omitempty"`
 	// FollowUp is the entry's outbox item (DueDeliver), scheduled with the append.
 	FollowUp *DueItem `json:"-"`
 }

@@ -144,6 +144,9 @@ func (s *Service) keeping(t *ownerTurn, replies []conversation.Reply) Record {
 	case ev.Action != "":
 		lines = append(lines, Line{Role: RoleOwner, Text: Truncate(t.label, MaxDialogueText), At: now})
 	}
+	for _, a := range t.files {
+		lines = append(lines, Line{Role: RoleOwner, Text: "[" + fileLine(a) + "]", At: now})
+	}
 	lines = appendBotLines(lines, replies, now)
 	if len(lines) == 0 {
 		return Record{}

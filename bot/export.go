@@ -13,9 +13,11 @@ type Transcript struct {
 	Case    Case       `json:"case"`
 	History []Recorded `json:"history"`
 	// Dialogue is what the owner and the bot said in the owner's DM, from the intake on.
-	Dialogue   []Line    `json:"dialogue"`
-	ExportedAt time.Time `json:"exported_at"`
-	ExportedBy Identity  `json:"exported_by"`
+	Dialogue []Line `json:"dialogue"`
+	// Files are the files the owner sent (without their bytes), oldest first.
+	Files      []Attachment `json:"files"`
+	ExportedAt time.Time    `json:"exported_at"`
+	ExportedBy Identity     `json:"exported_by"`
 }
 
 // Recorded is one line of a transcript's history.
@@ -41,8 +43,12 @@ func (s *Service) Export(ctx context.Context, a Actor, id string) (Transcript, e
 		return Transcript{}, fmt.Errorf("export %s: %w", c.ID, err)
 	}
 	t := Transcript{Case: c, ExportedAt: s.clock.Now(), ExportedBy: a.ID, History: make([]Recorded, 0, len(entries))}
+	t.Files = []Attachment{}
 	for _, e := range entries {
 		t.History = append(t.History, Recorded{At: e.At, Actor: e.Actor, Name: e.Name, Action: e.Action, Text: e.Text})
+		if e.File != nil {
+			t.Files = append(t.Files, *e.File)
+		}
 	}
 	if s.dialogues != nil {
 		if t.Dialogue, err = s.dialogues.Transcript(ctx, c.ID); err != nil {
@@ -92,8 +98,16 @@ func (t Transcript) Markdown() string {
 			line = e.Name + ": " + e.Text
 		case "created":
 			line = e.Name + " submitted the case"
+		case "file":
+			line = e.Name + " sent a file: " + e.Text
 		}
 		fmt.Fprintf(&b, "- %s %s\n", stamp(e.At), strings.ReplaceAll(line, "\n", "\n  "))
+	}
+	if len(t.Files) > 0 {
+		b.WriteString("\n## Files\n\n| File | Type | Size | From | Sent |\n|---|---|---|---|---|\n")
+		for _, f := range t.Files {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s (%s) | %s |\n", cell(f.Name), f.Type, Bytes(f.Size), cell(f.From), f.Owner, stamp(f.At))
+		}
 	}
 	if len(t.Dialogue) > 0 {
 		b.WriteString("\n## Dialogue\n\n")
@@ -111,4 +125,9 @@ func (t Transcript) Markdown() string {
 	}
 	fmt.Fprintf(&b, "\nExported %s by %s.\n", stamp(t.ExportedAt), t.ExportedBy)
 	return b.String()
+}
+
+// cell keeps a value inside its Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
 }

@@ -63,6 +63,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		Moderation: redis.NewModeration(rds.Client, rcfg),
 		Due:        redis.NewDueQueue(rds.Client, rcfg),
 		Dialogues:  h.dialogue,
+		Files:      redis.NewFiles(rds.Client, rcfg),
 		Summarizer: bot.NewTemplateSummarizer(),
 		Messengers: []bot.Messenger{h.msgr},
 		Clock:      h.clock,

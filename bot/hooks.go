@@ -37,6 +37,7 @@ var hookTypes = map[string]string{
 	"release":       "case.released",
 	"escalate":      "case.escalated",
 	"owner_message": "case.message",
+	"file":          "case.message",
 	"exec_message":  "case.message",
 	"resolve":       "case.resolved",
 	"confirm":       "case.confirmed",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,8 @@ type OwnerEvent struct {
 	// Discord's interaction locale), or "" when it gives none. The intake speaks its language,
 	// unless the owner's message or choice says otherwise.
 	Locale string
+	// Files are the files the owner sent with the event (a photo, a PDF, a short video).
+	Files []Upload
 	// Redelivered: the event may have been handled before by a process that died, or answered
 	// to a client that never got the answer. If it was handled, and was the owner's last
 	// event, its answer is given again (the case id, or the question waiting).
@@ -68,6 +71,10 @@ type ownerTurn struct {
 	since    time.Time
 	// owned are the ownership checks the turn made, by VIN: an outside call made once.
 	owned map[string]OwnershipAnswer
+	// files are the event's files as kept (nil until they are), refusals the words about
+	// the files refused.
+	files    []Attachment
+	refusals []conversation.Reply
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
@@ -139,7 +146,7 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		turn.Found = true
 	}
 	if turn.Found && sess.Stage == conversation.StageSubmitted && sess.CaseID != "" {
-		replies, relayed, err := s.relay(ctx, ev, sess)
+		replies, relayed, err := s.relay(ctx, t, sess)
 		if relayed || err != nil {
 			t.keepWith = sess.CaseID
 			return replies, err
@@ -154,18 +161,39 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		return []conversation.Reply{pausedReply(*turn.Pause, turn.Session.Language)}, nil
 	}
 
+	// Files sent during the intake are kept with the session until the case is submitted.
+	kept, notes, err := s.keepFiles(ctx, t, sess.Language, s.cfg.SessionTTL)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range kept {
+		notes = append(notes, conversation.Reply{Text: core.FileKept.f(sess.Language, a.Name)})
+	}
 	if turn.Found && strings.TrimSpace(ev.Text) == "" && ev.Action == "" {
 		// An owner who comes back without saying anything (/escalate again, an empty message)
-		// gets the question we are waiting for; nothing changes.
+		// gets the question we are waiting for; nothing changes but the files they sent.
 		if prompt := s.engine.Prompt(sess, now); len(prompt) > 0 {
-			return append([]conversation.Reply{{Text: core.CarryOn.in(sess.Language)}}, prompt...), nil
+			if len(ev.Files) == 0 {
+				return append([]conversation.Reply{{Text: core.CarryOn.in(sess.Language)}}, prompt...), nil
+			}
+			sess.Files = withFiles(sess.Files, kept)
+			sess.LastEvent = ev.ID
+			replies := append(notes, prompt...)
+			if err := s.save(ctx, t, sess, s.keeping(t, replies)); err != nil {
+				return nil, err
+			}
+			return replies, nil
 		}
 	}
 	res := s.step(ctx, t, turn, now)
-	if notes := s.checkSession(ctx, t, &res.Session); len(notes) > 0 {
-		// Said before the next question, which the owner answers.
-		res.Replies = append(notes, res.Replies...)
+	if res.Session.Stage != conversation.StageCancelled {
+		res.Session.Files = withFiles(res.Session.Files, kept)
 	}
+	if checks := s.checkSession(ctx, t, &res.Session); len(checks) > 0 {
+		// Said before the next question, which the owner answers.
+		res.Replies = append(checks, res.Replies...)
+	}
+	res.Replies = append(notes, res.Replies...)
 	switch res.Outcome {
 	case conversation.OutcomeSubmit:
 		if err := s.reserve(ctx, t); err != nil {
@@ -183,18 +211,9 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 	if res.Outcome != conversation.OutcomeSubmit {
 		keep = s.keeping(t, res.Replies)
 	}
-	err := s.sessions.Save(ctx, res.Session, ev.ID, s.cfg.SessionTTL, keep)
-	switch {
-	case errors.Is(err, ErrConflict):
+	if err := s.save(ctx, t, res.Session, keep); err != nil {
 		return nil, err
-	case errors.Is(err, ErrDuplicateEvent):
-		// Read again: if this event is the owner's last, it is answered (see maybeSaved).
-		t.maybeSaved = true
-		return nil, ErrConflict
-	case err != nil:
-		return nil, fmt.Errorf("save session of %s: %w", ev.Owner, err)
 	}
-	t.kept = len(keep.Lines) > 0
 	if res.Outcome == conversation.OutcomeSubmit {
 		// The submission is committed: from here on a failure delays the case, never loses it.
 		replies, keepWith := s.submit(ctx, ev, res.Session)
@@ -202,6 +221,34 @@ func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversa
 		t.keepWith, t.since = keepWith, res.Session.Started
 	}
 	return res.Replies, nil
+}
+
+// save commits the session a turn computed, with the turn's lines (keep). ErrConflict means:
+// read again and retry.
+func (s *Service) save(ctx context.Context, t *ownerTurn, sess conversation.Session, keep Record) error {
+	err := s.sessions.Save(ctx, sess, t.ev.ID, s.cfg.SessionTTL, keep)
+	switch {
+	case errors.Is(err, ErrConflict):
+		return err
+	case errors.Is(err, ErrDuplicateEvent):
+		// Read again: if this event is the owner's last, it is answered (see maybeSaved).
+		t.maybeSaved = true
+		return ErrConflict
+	case err != nil:
+		return fmt.Errorf("save session of %s: %w", t.ev.Owner, err)
+	}
+	t.kept = len(keep.Lines) > 0
+	return nil
+}
+
+// withFiles adds the ids of kept files to a session's, once each.
+func withFiles(ids []string, kept []Attachment) []string {
+	for _, a := range kept {
+		if !slices.Contains(ids, a.ID) {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
 }
 
 // step runs the dialogue engine: a new session for a newcomer, else one turn.
@@ -396,12 +443,14 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		if aerr := s.record(ctx, created.ID, entry); aerr != nil && !errors.Is(aerr, ErrDuplicateEvent) {
 			return Case{}, fmt.Errorf("attach %s to %s: %w", c.ID, created.ID, aerr)
 		}
+		s.postIntakeFiles(ctx, created, s.sessionFiles(ctx, sess))
 		return created, err
 	case err != nil:
 		return created, err
 	}
 	s.log.InfoContext(ctx, "case created", "case", created.ID, "owner", owner, "severity", created.Summary.Severity, "safety", created.Summary.Safety)
 	s.postCase(ctx, created, recovering)
+	s.postIntakeFiles(ctx, created, s.sessionFiles(ctx, sess))
 	if c.FollowUp != nil {
 		s.deliverNow(ctx, created, AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "created", Seq: 1}, c.FollowUp)
 	}
@@ -486,7 +535,8 @@ func ownerName(ev OwnerEvent) string {
 
 // relay handles a message from an owner whose intake is done: it goes to the case. relayed
 // is false when the case has ended and the owner should start a new intake.
-func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Session) (replies []conversation.Reply, relayed bool, err error) {
+func (s *Service) relay(ctx context.Context, t *ownerTurn, sess conversation.Session) (replies []conversation.Reply, relayed bool, err error) {
+	ev := t.ev
 	c, err := s.cases.Get(ctx, sess.CaseID)
 	if err != nil && !isNotFound(err) {
 		return nil, true, fmt.Errorf("relay to %s: %w", sess.CaseID, err)
@@ -510,24 +560,43 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 		return nil, false, nil
 	}
 	text := strings.TrimSpace(ev.Text)
-	if strings.EqualFold(text, "status") || (ev.Action == conversation.ActionControl && ev.Value == "status") {
+	files := len(ev.Files) > 0
+	if !files && (strings.EqualFold(text, "status") || (ev.Action == conversation.ActionControl && ev.Value == "status")) {
 		return []conversation.Reply{{Text: later.StatusIs.f(c.Language, c.ID, statusWords(c))}}, true, nil
 	}
-	if text == "" {
+	if text == "" && !files {
 		return []conversation.Reply{{Text: later.StatusWrite.f(c.Language, c.ID, statusWords(c))}}, true, nil
 	}
 	now := s.clock.Now()
 	name := ownerName(ev) // ev was cleaned in HandleOwner
-	entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(text, 4000), EventID: ev.ID}
-	// The audit append is the delivery: it is deduplicated by the event id and refused once
-	// the case has ended, in one atomic step, so a message is neither lost nor doubled.
-	switch err := s.record(ctx, c.ID, entry); {
-	case errors.Is(err, ErrDuplicateEvent):
-		return nil, true, nil
-	case errors.Is(err, ErrWrongStatus):
-		return nil, false, nil
-	case err != nil:
-		return nil, true, fmt.Errorf("relay to %s: %w", c.ID, err)
+	if text != "" {
+		entry := AuditEntry{At: now, Actor: ev.Owner, Name: name, Action: "owner_message", Text: Truncate(text, 4000), EventID: ev.ID}
+		// The audit append is the delivery: it is deduplicated by the event id and refused once
+		// the case has ended, in one atomic step, so a message is neither lost nor doubled.
+		switch err := s.record(ctx, c.ID, entry); {
+		case errors.Is(err, ErrDuplicateEvent):
+			if !files {
+				return nil, true, nil
+			}
+		case errors.Is(err, ErrWrongStatus):
+			return nil, false, nil
+		case err != nil:
+			return nil, true, fmt.Errorf("relay to %s: %w", c.ID, err)
+		}
+	}
+	var refusals []conversation.Reply
+	if files {
+		// Each file is its own change, deduplicated by the event and the file.
+		refusals, err = s.relayFiles(ctx, t, c)
+		switch {
+		case errors.Is(err, ErrWrongStatus):
+			return nil, text != "", nil
+		case err != nil:
+			return nil, true, err
+		}
+		if text == "" && len(t.files) == 0 {
+			return refusals, true, nil
+		}
 	}
 	// Saving keeps the relay session alive; the message is already delivered, so a conflict
 	// with another event needs no retry.
@@ -535,7 +604,24 @@ func (s *Service) relay(ctx context.Context, ev OwnerEvent, sess conversation.Se
 	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL, Record{}); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
 		s.log.WarnContext(ctx, "refresh relay session", "owner", ev.Owner, "err", err)
 	}
-	return []conversation.Reply{{Text: strings.TrimSpace(later.Added.f(c.Language, c.ID) + " " + s.afterHours(now, c.Language))}}, true, nil
+	return append([]conversation.Reply{{Text: strings.TrimSpace(later.Added.f(c.Language, c.ID) + " " + s.afterHours(now, c.Language))}}, refusals...), true, nil
+}
+
+// sessionFiles are the files an owner sent during the intake of sess, as kept.
+func (s *Service) sessionFiles(ctx context.Context, sess conversation.Session) []Attachment {
+	var out []Attachment
+	for _, id := range sess.Files {
+		if s.files == nil {
+			break
+		}
+		a, err := s.files.Info(ctx, id)
+		if err != nil {
+			s.log.WarnContext(ctx, "read an intake file", "case", sess.CaseID, "file", id, "err", err)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // switchLanguage answers an owner who asks, after submission, to be written to in another

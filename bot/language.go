@@ -34,9 +34,40 @@ type texts struct {
 	CaseIs, NoCaseYet, Blocked, BlockedUntil, BlockedReason, BlockedEnd, Paused   text
 	SumCategory, SumSafeAnswer, SumSafeConcern, SumTitle, SumOwnerLanguage        text
 	FactVIN, FactOdometer, FactLocation, FactTicket, FactSince                    text
+	FileKept, FileTooLarge, FileWrongType, FileEmpty, FileTooMany                 text
 }
 
 var core = texts{
+	FileKept: text{
+		en: "I have %s; it goes with your case.",
+		de: "Ich habe %s erhalten; die Datei kommt zu Ihrem Fall.",
+		fr: "J'ai bien reçu %s ; le fichier sera joint à votre dossier.",
+		es: "He recibido %s; el archivo irá con su caso.",
+	},
+	FileTooLarge: text{
+		en: "I could not take %s: it is larger than %s. Please send photos, PDF documents or short videos (MP4, MOV) of up to %[2]s each.",
+		de: "Ich konnte %s nicht annehmen: Die Datei ist größer als %s. Bitte senden Sie Fotos, PDF-Dokumente oder kurze Videos (MP4, MOV) mit bis zu %[2]s pro Datei.",
+		fr: "Je n'ai pas pu prendre %s : le fichier dépasse %s. Envoyez des photos, des documents PDF ou de courtes vidéos (MP4, MOV) de %[2]s au plus chacun.",
+		es: "No he podido aceptar %s: ocupa más de %s. Envíe fotos, documentos PDF o vídeos cortos (MP4, MOV) de hasta %[2]s cada uno.",
+	},
+	FileWrongType: text{
+		en: "I could not take %s: I can only pass on photos (JPEG, PNG, GIF, WebP, HEIC), PDF documents and short videos (MP4, MOV), of up to %s each.",
+		de: "Ich konnte %s nicht annehmen: Ich kann nur Fotos (JPEG, PNG, GIF, WebP, HEIC), PDF-Dokumente und kurze Videos (MP4, MOV) mit bis zu %s pro Datei weitergeben.",
+		fr: "Je n'ai pas pu prendre %s : je ne transmets que des photos (JPEG, PNG, GIF, WebP, HEIC), des documents PDF et de courtes vidéos (MP4, MOV), de %s au plus chacun.",
+		es: "No he podido aceptar %s: solo puedo enviar fotos (JPEG, PNG, GIF, WebP, HEIC), documentos PDF y vídeos cortos (MP4, MOV) de hasta %s cada uno.",
+	},
+	FileEmpty: text{
+		en: "I could not take %s: the file is empty, or could not be fetched. Please send it again.",
+		de: "Ich konnte %s nicht annehmen: Die Datei ist leer oder konnte nicht abgerufen werden. Bitte senden Sie sie noch einmal.",
+		fr: "Je n'ai pas pu prendre %s : le fichier est vide ou n'a pas pu être récupéré. Envoyez-le à nouveau.",
+		es: "No he podido aceptar %s: el archivo está vacío o no se ha podido obtener. Envíelo de nuevo.",
+	},
+	FileTooMany: text{
+		en: "I take up to %d files per message; please send the others in another message.",
+		de: "Ich nehme bis zu %d Dateien pro Nachricht an; bitte senden Sie die übrigen in einer weiteren Nachricht.",
+		fr: "Je prends jusqu'à %d fichiers par message ; envoyez les autres dans un autre message.",
+		es: "Acepto hasta %d archivos por mensaje; envíe los demás en otro mensaje.",
+	},
 	RateLimited: text{
 		en: "You are sending messages faster than we can read them. Please wait a minute, then carry on; nothing you sent before is lost.",
 		de: "Sie senden Nachrichten schneller, als wir sie lesen können. Bitte warten Sie eine Minute und machen Sie dann weiter; nichts, was Sie gesendet haben, geht verloren.",

@@ -263,6 +263,8 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 			tell = &conversation.Reply{Text: text}
 			clocks = true
 		}
+	case "file":
+		line.Role, line.Text, line.File = "owner", e.Text, e.File
 	case "escalate":
 		out = append(out, outMessage{key: "cards", send: func(ctx context.Context, _ Delivery) error {
 			if missing := s.postCase(ctx, c, true); missing > 0 {
@@ -313,7 +315,11 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 				if !ok {
 					return nil
 				}
-				return m.PostThread(ctx, id, p.Ref, *line, d)
+				msg, err := s.withFile(ctx, *line)
+				if err != nil {
+					return err
+				}
+				return m.PostThread(ctx, id, p.Ref, msg, d)
 			}})
 		}
 	}

@@ -158,6 +158,9 @@ type ThreadMessage struct {
 	// user group ("group:S123"), a Discord role ("role:123"), identities. Each platform
 	// renders the ones it knows as its mentions and ignores the rest.
 	Mentions []string `json:"mentions,omitempty"`
+	// File is the file an owner sent, for the line that carries it: its bytes are loaded for
+	// the platforms that upload it (empty when the file is gone: erased or expired).
+	File *Attachment `json:"file,omitempty"`
 }
 
 // Summarizer writes the case summary. The template summarizer in this package is the default.

@@ -60,6 +60,10 @@ type Config struct {
 	// Language is the operator's language (one of conversation.Languages): executives read a
 	// case's card, answers and template summary in it. Empty: the flow's own language.
 	Language string
+	// FileMaxBytes is the largest file an owner may send; FileTTL is how long owners' files
+	// are kept once they belong to a case (during the intake: SessionTTL).
+	FileMaxBytes int64
+	FileTTL      time.Duration
 }
 
 // Defaults fills the zero fields of c.
@@ -78,6 +82,12 @@ func (c Config) Defaults() Config {
 	}
 	if c.ExtractTimeout == 0 {
 		c.ExtractTimeout = 5 * time.Second
+	}
+	if c.FileMaxBytes == 0 {
+		c.FileMaxBytes = DefaultFileMaxBytes
+	}
+	if c.FileTTL == 0 {
+		c.FileTTL = DefaultFileTTL
 	}
 	return c
 }
@@ -106,6 +116,7 @@ type Service struct {
 	// ownership asks the maker's records; verifications keep the moderators' word.
 	ownership     OwnershipChecker
 	verifications Verifications
+	files         FileStore
 	summarizer    Summarizer
 	hooks         []Hook
 	messengers    map[string]Messenger
@@ -129,6 +140,7 @@ type Params struct {
 	// Ownership and Verifications are needed when Config.VerifyOwner is not off.
 	Ownership     OwnershipChecker `optional:"true"`
 	Verifications Verifications    `optional:"true"`
+	Files         FileStore        `optional:"true"`
 	Summarizer    Summarizer
 	Messengers    []Messenger `group:"messengers"`
 	Hooks         []Hook      `group:"hooks"`
@@ -150,6 +162,7 @@ func NewService(p Params) *Service {
 		dialogues:     p.Dialogues,
 		ownership:     p.Ownership,
 		verifications: p.Verifications,
+		files:         p.Files,
 		summarizer:    p.Summarizer,
 		messengers:    make(map[string]Messenger),
 		hooks:         p.Hooks,
@@ -386,7 +399,7 @@ func (s *Service) Thread(ctx context.Context, id string) ([]ThreadMessage, error
 	for _, e := range entries {
 		role := "bot"
 		switch e.Action {
-		case "owner_message":
+		case "owner_message", "file":
 			role = "owner"
 		case "exec_message":
 			role = "executive"
@@ -397,7 +410,7 @@ func (s *Service) Thread(ctx context.Context, id string) ([]ThreadMessage, error
 		if role == "bot" {
 			text = describeAudit(e)
 		}
-		m := ThreadMessage{CaseID: id, From: e.Name, Role: role, Text: text, At: e.At}
+		m := ThreadMessage{CaseID: id, From: e.Name, Role: role, Text: text, At: e.At, File: e.File}
 		if e.Action == "remind" || e.Action == "escalate" {
 			m.Mentions = s.cfg.OnCall
 		}

@@ -45,7 +45,10 @@ type Session struct {
 	// empty answer in Answers.
 	History []string `json:"history,omitempty"`
 	CaseID  string   `json:"case_id,omitempty"`
-	Safety  bool     `json:"safety,omitempty"` // the owner said the vehicle is not safe to drive
+	// Files are the ids of the files the owner sent during the intake; they go with the case.
+	// The engine does not read them.
+	Files  []string `json:"files,omitempty"`
+	Safety bool     `json:"safety,omitempty"` // the owner said the vehicle is not safe to drive
 	// Language is the language the owner is spoken to in (one of Languages); empty until known,
 	// and then the flow's. LanguageFrom says how it was chosen (LanguageFromPlatform, ...): the
 	// owner's own choice is never overridden.

@@ -46,7 +46,7 @@ var turnResults = []string{"ok",
 // caseActions are the audit verbs counted by name; any other is counted as "other".
 var caseActions = []string{
 	"created", "claim", "assign", "release", "resolve", "close", "reopen", "dispute",
-	"owner_message", "exec_message", "attach", "remind", "escalate", "nudge", "confirm", "rate", "comment",
+	"owner_message", "exec_message", "file", "attach", "remind", "escalate", "nudge", "confirm", "rate", "comment",
 	"other",
 }
 

@@ -419,9 +419,19 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 		keys = append(keys, s.keys.SeenAudit(e.EventID))
 	}
 	ref, dueAt, member := outbox(e.FollowUp)
+	file := ""
+	if e.File != nil {
+		f := *e.File
+		f.Data = nil
+		b, err := json.Marshal(f)
+		if err != nil {
+			return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
+		}
+		file = string(b)
+	}
 	reply, err := caseAudit.Run(ctx, s.rdb, keys,
 		at.UnixMilli(), string(e.Actor), e.Name, e.Action, e.Text, s.cfg.DedupeTTL.Milliseconds(),
-		ref, dueAt, member, e.Via).StringSlice()
+		ref, dueAt, member, e.Via, file).StringSlice()
 	if err != nil {
 		return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
 	}
@@ -512,9 +522,22 @@ func (s *CaseStore) Audit(ctx context.Context, id string) ([]bot.AuditEntry, err
 			Ref:    field("ref"),
 			Via:    field("via"),
 			Seq:    seqOf(field("seq")),
+			File:   fileOf(field("file")),
 		})
 	}
 	return entries, nil
+}
+
+// fileOf reads a file entry's file; nil for other entries (and one that cannot be read).
+func fileOf(v string) *bot.Attachment {
+	if v == "" {
+		return nil
+	}
+	var a bot.Attachment
+	if json.Unmarshal([]byte(v), &a) != nil {
+		return nil
+	}
+	return &a
 }
 
 func seqOf(v string) int64 {

@@ -15,6 +15,7 @@
 -- ARGV[8]  outbox item's due time, Unix ms
 -- ARGV[9]  outbox item: the due queue member to add, or "" for none
 -- ARGV[10] via: the channel an executive's message was written in, or "" 
+-- ARGV[11] file: the JSON of a file entry's file (without its bytes), or ""
 --
 -- Returns {"ok", stream id}; {"missing"} when there is no case; {"duplicate"} when the event
 -- id was appended already; {"wrong", field, value, ...} with the hash when the action needs a
@@ -60,6 +61,10 @@ local fields = {'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, '
 if ARGV[10] ~= '' then
   table.insert(fields, 'via')
   table.insert(fields, ARGV[10])
+end
+if ARGV[11] and ARGV[11] ~= '' then
+  table.insert(fields, 'file')
+  table.insert(fields, ARGV[11])
 end
 if ARGV[9] ~= '' then
   local seq = redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1)

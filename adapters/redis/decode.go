@@ -56,6 +56,8 @@ func decodeSession(data string, s *conversation.Session) bool {
 			v.History, ok = d.strs()
 		case "case_id":
 			v.CaseID, ok = d.str()
+		case "files":
+			v.Files, ok = d.strs()
 		case "safety":
 			v.Safety, ok = d.bool()
 		case "language":

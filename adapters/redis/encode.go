@@ -59,6 +59,10 @@ func appendSession(b []byte, s conversation.Session) ([]byte, error) {
 		b = appendStrings(b, s.History)
 	}
 	b = appendOptString(b, `,"case_id":`, s.CaseID)
+	if len(s.Files) > 0 {
+		b = append(b, `,"files":`...)
+		b = appendStrings(b, s.Files)
+	}
 	b = appendOptBool(b, `,"safety":true`, s.Safety)
 	b = appendOptString(b, `,"language":`, s.Language)
 	b = appendOptString(b, `,"language_from":`, s.LanguageFrom)

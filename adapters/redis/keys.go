@@ -25,9 +25,10 @@
 //	esc:{<tenant>}:owns:<identity>   set of the VINs a moderator verified the user owns
 //	esc:{<tenant>}:proof:<id>        hash {doc: proof JSON, photo: bytes, decision}, expiring
 //	esc:{<tenant>}:proofs            sorted set of the proofs waiting, score = ms received
-//	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text, ref, via}; ref
-//	                                 names the entry's outbox item in due, via the channel an
-//	                                 executive wrote a message in
+//	esc:{<tenant>}:audit:<id>        stream of {at, actor, name, action, text, ref, via, file};
+//	                                 ref names the entry's outbox item in due, via the channel
+//	                                 an executive wrote a message in, file the JSON of a file
+//	                                 entry's file (its id names esc:{t}:file:<id>)
 //	esc:{<tenant>}:seen:<event id>   "1" with PX DedupeTTL: the event was handled
 //	esc:{<tenant>}:seen:audit:<event id>  "1" with PX DedupeTTL: the event's audit entry exists
 //	esc:{<tenant>}:seen:rate:<event id>  the event's place in its owner's rate window, with PX
@@ -52,6 +53,10 @@
 //	esc:{<tenant>}:transcript:<id>   list like dialogue: the case's part of its owner's
 //	                                 dialogue, no expiry
 //	esc:{<tenant>}:seen:dialogue:<key>  "1" with PX DedupeTTL: lines appended under the key
+//	esc:{<tenant>}:file:<id>         hash {owner: identity, meta: JSON of name, type, size,
+//	                                 owner, from, at, data: the bytes}: a file an owner sent,
+//	                                 PX SessionTTL during the intake, then FILE_TTL; audit
+//	                                 entries (file field) and sessions (files) name it by id
 //
 // All times stored as scalars are Unix milliseconds.
 package redis
@@ -170,6 +175,9 @@ func (k Keys) InboxSeq() string { return k.prefix + "inbox:seq" }
 
 // Dialogue is an owner's dialogue with the bot.
 func (k Keys) Dialogue(owner bot.Identity) string { return k.prefix + "dialogue:" + string(owner) }
+
+// File is a file an owner sent.
+func (k Keys) File(id string) string { return k.prefix + "file:" + id }
 
 // Transcript is the dialogue kept with a case.
 func (k Keys) Transcript(id string) string {

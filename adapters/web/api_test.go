@@ -51,6 +51,7 @@ func newEnvOver(t *testing.T, r *redistest.Redis, mods ...func(*bot.Params)) *en
 		Cases:      redisstore.NewCaseStore(r.Client, cfg),
 		Moderation: redisstore.NewModeration(r.Client, cfg),
 		Dialogues:  redisstore.NewDialogues(r.Client, cfg),
+		Files:      redisstore.NewFiles(r.Client, cfg),
 		Messengers: []bot.Messenger{hub},
 		Logger:     logger,
 	}

@@ -83,6 +83,8 @@ func (p *Playground) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/owners/{name}/messages", guard(p.ownerMessage))
 	mux.Handle("POST /api/owners/{name}/actions", guard(p.ownerAction))
 	mux.Handle("GET /api/owners/{name}/history", guard(p.ownerHistory))
+	mux.Handle("POST /api/owners/{name}/attachments", guard(p.ownerAttachment))
+	mux.Handle("GET /api/files/{id}", guard(p.ownerFile))
 	mux.Handle("GET /api/channel", guard(p.channel))
 	mux.Handle("POST /api/execs/{name}/actions", guard(p.execAction))
 	mux.Handle("POST /api/execs/{name}/commands", guard(p.execCommand))
@@ -163,6 +165,16 @@ type ThreadLine struct {
 	At   time.Time `json:"at"`
 	// Mentions are the playground names the line calls on (a reminder's on-call people).
 	Mentions []string `json:"mentions,omitempty"`
+	// File is the file an owner sent with the line, and URL where it is served.
+	File *FileInfo `json:"file,omitempty"`
+	URL  string    `json:"url,omitempty"`
+}
+
+// FileInfo describes a file in a thread line.
+type FileInfo struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int64  `json:"size"`
 }
 
 func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
@@ -218,6 +230,10 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 	}
 	for _, m := range thread {
 		line := ThreadLine{From: m.From, Role: m.Role, Text: m.Text, At: m.At}
+		if f := m.File; f != nil {
+			line.File = &FileInfo{Name: f.Name, Type: f.Type, Size: f.Size}
+			line.URL = "/api/files/" + url.PathEscape(f.ID)
+		}
 		for _, who := range m.Mentions {
 			if name, ok := strings.CutPrefix(who, Platform+":"); ok && name != "" {
 				line.Mentions = append(line.Mentions, name)

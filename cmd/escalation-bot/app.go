@@ -76,6 +76,8 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			DigestAt:                 cfg.DigestAt,
 			Language:                 cfg.Language,
 			VerifyOwner:              cfg.Ownership.Mode,
+			FileMaxBytes:             cfg.FileMaxBytes,
+			FileTTL:                  cfg.FileTTL,
 		}),
 		fx.Provide(
 			http.NewServeMux,

@@ -40,6 +40,9 @@ type Config struct {
 	PatternAlertAt int
 	DigestAt       *bot.Daily
 
+	FileMaxBytes int64
+	FileTTL      time.Duration
+
 	WebhookURLs   []string
 	WebhookSecret string
 
@@ -197,6 +200,24 @@ func settings() []setting {
 			}},
 		{"PATTERN_ALERT_AT", "pattern-alert-at", "3", "tell the escalation channels (once a day per pattern) when this many open cases share model, model year and category; 0: never",
 			func(c *Config, v string) error { return whole(v, &c.PatternAlertAt) }},
+		{"FILE_MAX_BYTES", "file-max-bytes", "10485760", "the largest file (in bytes) an owner may send: photos (JPEG, PNG, GIF, WebP, HEIC), PDF and short videos (MP4, MOV); at most 104857600",
+			func(c *Config, v string) error {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n < 1 || n > 100<<20 {
+					return fmt.Errorf("must be a number of bytes from 1 to 104857600 (100 MiB)")
+				}
+				c.FileMaxBytes = n
+				return nil
+			}},
+		{"FILE_TTL", "file-ttl", "365d", "how long the files owners send are kept once they belong to a case (during the intake: SESSION_TTL)",
+			func(c *Config, v string) error {
+				x, err := bot.ParseDuration(v)
+				if err != nil || x <= 0 {
+					return fmt.Errorf("must be %s, above 0", bot.DurationSyntax)
+				}
+				c.FileTTL = x
+				return nil
+			}},
 		{"WEBHOOK_URLS", "webhook-urls", "", "comma-separated URLs that receive the case events (case.created, case.claimed, …) as signed JSON POSTs",
 			func(c *Config, v string) error { c.WebhookURLs = list(v); return nil }},
 		{"WEBHOOK_SECRET", "webhook-secret", "", "the secret that signs every webhook delivery (X-Escalation-Signature); required with WEBHOOK_URLS",

@@ -196,6 +196,32 @@
     sendOwner({ text }, text);
   });
 
+  // A file goes as multipart/form-data (field file); the bot answers like a message.
+  const ownerFile = $("#owner-file");
+  ownerFile.addEventListener("change", () => {
+    const file = ownerFile.files && ownerFile.files[0];
+    if (!file) return;
+    ownerFile.value = "";
+    const name = currentOwner();
+    addOwnerLine("File: " + file.name);
+    ownerBusy = ownerBusy.then(async () => {
+      try {
+        const form = new FormData();
+        form.append("file", file, file.name);
+        const res = await fetch(`/api/owners/${encodeURIComponent(name)}/attachments`, {
+          method: "POST", body: form, headers: { "Idempotency-Key": newKey() },
+        });
+        let data = {};
+        try { data = await res.json(); } catch (_) { /* not JSON */ }
+        if (!res.ok) throw new Error(data.error || `${res.status} ${res.statusText}`);
+        showError(ownerError, null);
+        if (name === currentOwner()) addReplies(data.replies, false);
+      } catch (err) {
+        showError(ownerError, err);
+      }
+    });
+  });
+
   ownerName.addEventListener("change", () => {
     connect();
   });
@@ -319,7 +345,8 @@
         el("span", { class: "at", text: timeFmt(m.at) }),
         m.role === "bot" ? null : el("span", { class: "from", text: m.from }),
         (m.mentions || []).length ? el("span", { class: "mentions", text: m.mentions.map((n) => "@" + n).join(" ") }) : null,
-        el("span", { class: "text", text: m.text })));
+        el("span", { class: "text", text: m.text }),
+        m.url ? renderFile(m) : null));
     }
     if (thread.children.length) card.append(thread);
 
@@ -349,6 +376,19 @@
     else prompts.delete(c.id);
     card.append(el("p", { class: "card-error error", hidden: true }));
     return card;
+  }
+
+  // renderFile shows an owner's file in the thread: a photo as a thumbnail, anything else as a
+  // link; both open the file the bot keeps.
+  function renderFile(m) {
+    const f = m.file || {};
+    const link = el("a", { class: "file", href: m.url, target: "_blank", rel: "noopener", title: f.name });
+    if ((f.type || "").startsWith("image/") && f.type !== "image/heic" && f.type !== "image/heif") {
+      link.append(el("img", { class: "thumb", src: m.url, alt: f.name, loading: "lazy" }));
+    } else {
+      link.append(el("span", { class: "file-name", text: f.name || "file" }));
+    }
+    return link;
   }
 
   function renderPrompt(id) {

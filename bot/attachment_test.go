@@ -1,0 +1,201 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+	"escalation-bot/xtest/redistest"
+)
+
+// Small files of each kind, as their first bytes make them.
+var (
+	pngFile  = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{1}, 64)...)
+	pdfFile  = []byte("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")
+	movFile  = append([]byte("\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  "), bytes.Repeat([]byte{0}, 32)...)
+	htmlFile = []byte("<html><script>alert(1)</script></html>")
+)
+
+func (h *harness) send(t testing.TB, owner bot.Identity, id, text string, files ...bot.Upload) []conversation.Reply {
+	t.Helper()
+	replies, err := h.svc.HandleOwner(context.Background(), bot.OwnerEvent{ID: id, Owner: owner, Name: name(owner), Text: text, Files: files})
+	if err != nil {
+		t.Fatalf("%s sends %d file(s): %v", owner, len(files), err)
+	}
+	return replies
+}
+
+func fileLines(thread []bot.ThreadMessage) []bot.ThreadMessage {
+	var out []bot.ThreadMessage
+	for _, m := range thread {
+		if m.File != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// A photo sent during the intake waits with the session and reaches the case's thread, with
+// its bytes, when the case is submitted; a PDF sent later is relayed like a message, once even
+// when its event comes again; the transcript lists both.
+func TestOwnerFilesReachTheThread(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	ctx := context.Background()
+	ann := bot.Identity("web:ann")
+	h.say(t, ann, "hello")
+	h.press(t, ann, conversation.ActionChoose, "understood")
+	before := h.session(t, ann)
+	replies := h.send(t, ann, "ev-photo", "", bot.Upload{Name: "../dash light.png", Type: "image/png", Data: pngFile})
+	if got := texts(replies); !strings.Contains(got, "dash light.png") || !strings.Contains(got, "goes with your case") {
+		t.Fatalf("replies to a photo during the intake:\n%s", got)
+	}
+	after := h.session(t, ann)
+	if after.Step != before.Step || len(after.Files) != 1 {
+		t.Fatalf("session after the photo: step %q (was %q), files %v", after.Step, before.Step, after.Files)
+	}
+	id := h.intake(t, ann, true, nil)
+	thread := fileLines(h.msgr.thread(id))
+	if len(thread) != 1 || thread[0].File.Name != "dash light.png" || thread[0].File.Type != "image/png" || !bytes.Equal(thread[0].File.Data, pngFile) || thread[0].Role != "owner" {
+		t.Fatalf("file lines in the thread after submission: %+v", thread)
+	}
+
+	for range 2 { // the platform sends the event again
+		replies = h.send(t, ann, "ev-pdf", "The invoice", bot.Upload{Name: "invoice.pdf", Type: "application/octet-stream", Data: pdfFile})
+	}
+	thread = fileLines(h.msgr.thread(id))
+	if len(thread) != 2 || thread[1].File.Type != "application/pdf" || !bytes.Equal(thread[1].File.Data, pdfFile) {
+		t.Fatalf("file lines after a relayed PDF: %+v", thread)
+	}
+	if h.msgr.doubles != 0 {
+		t.Fatalf("%d messages sent twice", h.msgr.doubles)
+	}
+	got, err := h.svc.File(ctx, thread[1].File.ID)
+	if err != nil || !bytes.Equal(got.Data, pdfFile) || got.Owner != ann {
+		t.Fatalf("File(%s) = %+v, %v", thread[1].File.ID, got, err)
+	}
+
+	tr, err := h.svc.Export(ctx, bot.Actor{ID: "web:mod", Name: "mod"}, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Files) != 2 || tr.Files[0].Name != "dash light.png" || tr.Files[1].Name != "invoice.pdf" || tr.Files[1].Size != int64(len(pdfFile)) {
+		t.Fatalf("transcript files: %+v", tr.Files)
+	}
+	md := tr.Markdown()
+	for _, want := range []string{"## Files", "| invoice.pdf | application/pdf | 36 B | ann (web:ann) |", "ann sent a file: dash light.png (image/png"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// Files over the limit or of another type are refused with words that name the limits, in
+// the owner's language; nothing is kept of them.
+func TestOwnerFilesRefused(t *testing.T) {
+	h := newHarness(t, redistest.New(t), func(c *bot.Config) { c.FileMaxBytes = 1000 })
+	ann := bot.Identity("web:ann")
+	id := h.intake(t, ann, true, nil)
+	lines := len(h.msgr.thread(id))
+	cases := []struct {
+		name string
+		up   bot.Upload
+		want string
+	}{
+		{"too large", bot.Upload{Name: "big.mp4", Type: "video/mp4", Size: 5_000_000}, "larger than 1 KB"},
+		{"a page", bot.Upload{Name: "photo.png", Type: "image/png", Data: htmlFile}, "only pass on photos"},
+		{"svg", bot.Upload{Name: "a.svg", Type: "image/svg+xml", Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)}, "PDF documents"},
+		{"empty", bot.Upload{Name: "x.jpg", Type: "image/jpeg"}, "is empty"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := texts(h.send(t, ann, "", "", tc.up))
+			if !strings.Contains(got, tc.want) || strings.Contains(got, "Added to") {
+				t.Fatalf("reply: %s", got)
+			}
+		})
+	}
+	if n := len(h.msgr.thread(id)); n != lines {
+		t.Fatalf("the thread grew from %d to %d lines", lines, n)
+	}
+	keys, err := h.rds.Client.Keys(context.Background(), "esc:{"+h.rds.Tenant+"}:file:*").Result()
+	if err != nil || len(keys) != 0 {
+		t.Fatalf("files kept: %v %v", keys, err)
+	}
+
+	// A German owner reads it in German; a QuickTime video within the limit is taken.
+	de := bot.Identity("web:jonas")
+	h.say(t, de, "Hallo, mein Auto macht Probleme")
+	if got := texts(h.send(t, de, "", "", bot.Upload{Name: "film.exe", Type: "application/x-msdownload", Data: []byte("MZ\x90\x00")})); !strings.Contains(got, "nicht annehmen") {
+		t.Fatalf("German refusal: %s", got)
+	}
+	if got := texts(h.send(t, de, "", "", bot.Upload{Name: "clip.mov", Data: movFile})); !strings.Contains(got, "clip.mov erhalten") {
+		t.Fatalf("German receipt: %s", got)
+	}
+}
+
+func TestFileType(t *testing.T) {
+	cases := []struct {
+		name, declared string
+		data           []byte
+		want           string
+	}{
+		{"a.png", "image/png", pngFile, "image/png"},
+		{"a.bin", "", pngFile, "image/png"},
+		{"a.pdf", "application/octet-stream", pdfFile, "application/pdf"},
+		{"a.mov", "", movFile, "video/quicktime"},
+		{"a", "video/quicktime", movFile, "video/quicktime"},
+		{"a.heic", "image/heic", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), "image/heic"},
+		{"a.png", "image/png", htmlFile, ""},
+		{"a.mov", "video/quicktime", []byte("plain words, not a video at all"), ""},
+		{"a.svg", "image/svg+xml", []byte(`<svg/>`), ""},
+		{"a.txt", "text/plain", []byte("hello"), ""},
+	}
+	for _, tc := range cases {
+		got, ok := bot.FileType(tc.name, tc.declared, tc.data)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("FileType(%q, %q) = %q, %v; want %q", tc.name, tc.declared, got, ok, tc.want)
+		}
+	}
+}
+
+func TestFileName(t *testing.T) {
+	for in, want := range map[string]string{
+		"photo.jpg":                "photo.jpg",
+		`C:\Users\ann\dash.png`:    "dash.png",
+		"../../etc/passwd":         "passwd",
+		"a\"b<c>.pdf":              "a_b_c_.pdf",
+		"":                         "file",
+		"...":                      "file",
+		"@everyone look.png":       "@\u200beveryone look.png",
+		strings.Repeat("x", 300):   strings.Repeat("x", 99) + "…",
+		"line\nbreak\u202etxt.png": "line_breaktxt.png",
+	} {
+		if got := bot.FileName(in); got != want {
+			t.Errorf("FileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzFileType: whatever a platform declares and sends, the type decided is one of the
+// accepted ones or none, and the name shown is short and has no path or control characters.
+func FuzzFileType(f *testing.F) {
+	f.Add("a.png", "image/png", pngFile)
+	f.Add("a.mov", "", movFile)
+	f.Add("../x.svg", "image/svg+xml; charset=utf-8", []byte("<svg/>"))
+	f.Fuzz(func(t *testing.T, name, declared string, data []byte) {
+		typ, ok := bot.FileType(name, declared, data)
+		if ok != (typ != "") {
+			t.Fatalf("FileType = %q, %v", typ, ok)
+		}
+		if ok && !strings.HasPrefix(typ, "image/") && typ != "application/pdf" && !strings.HasPrefix(typ, "video/") {
+			t.Fatalf("accepted %q", typ)
+		}
+		n := bot.FileName(name)
+		if n == "" || strings.ContainsAny(n, "/\\\"\n\r") || len([]rune(n)) > 100 {
+			t.Fatalf("FileName(%q) = %q", name, n)
+		}
+	})
+}
