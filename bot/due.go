@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"escalation-bot/conversation"
-
-	"go.uber.org/fx"
 )
 
 // firstPostRetry is when a card post is checked again after submission. The check is
@@ -145,40 +143,46 @@ func (s *Service) schedulePost(ctx context.Context, id string, owner Identity) {
 	}
 }
 
-// dueWorker polls the due queue while the app runs.
-type dueWorker struct {
+// DueWorker runs the due queue while the process runs: Start schedules the digest and polls
+// RunDue every second; Stop ends the polling and waits for the item in hand.
+type DueWorker struct {
+	svc    *Service
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
 
-// startDueWorker runs RunDue every interval between the app's start and stop.
-func startDueWorker(lc fx.Lifecycle, s *Service) {
-	w := &dueWorker{}
-	lc.Append(fx.Hook{
-		OnStart: func(start context.Context) error {
-			s.ScheduleDigest(start)
-			ctx, cancel := context.WithCancel(context.Background())
-			w.cancel = cancel
-			w.wg.Go(func() {
-				t := time.NewTicker(time.Second)
-				defer t.Stop()
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case <-t.C:
-						if _, err := s.RunDue(ctx); err != nil && ctx.Err() == nil {
-							s.log.WarnContext(ctx, "due queue", "err", err)
-						}
-					}
+// NewDueWorker returns a worker for s's due queue; it does nothing until Start.
+func NewDueWorker(s *Service) *DueWorker { return &DueWorker{svc: s} }
+
+// Start schedules the daily digest and starts polling the due queue.
+func (w *DueWorker) Start(ctx context.Context) error {
+	s := w.svc
+	s.ScheduleDigest(ctx)
+	// The polling outlives Start's context, which only bounds starting.
+	run, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	w.wg.Go(func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-run.Done():
+				return
+			case <-t.C:
+				if _, err := s.RunDue(run); err != nil && run.Err() == nil {
+					s.log.WarnContext(run, "due queue", "err", err)
 				}
-			})
-			return nil
-		},
-		OnStop: func(context.Context) error {
-			w.cancel()
-			w.wg.Wait()
-			return nil
-		},
+			}
+		}
 	})
+	return nil
+}
+
+// Stop ends the polling and waits for the item in hand.
+func (w *DueWorker) Stop(context.Context) error {
+	if w.cancel != nil {
+		w.cancel()
+	}
+	w.wg.Wait()
+	return nil
 }

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"escalation-bot/conversation"
-
-	"go.uber.org/fx"
 )
 
 // Config is the part of the configuration the core reads.
@@ -125,27 +123,26 @@ type Service struct {
 	log           *slog.Logger
 }
 
-// Params are the service's dependencies, as fx provides them.
+// Params are the service's dependencies. Due, Dialogues, Hooks and Observer may be left out;
+// Clock, Summarizer and Logger have defaults.
 type Params struct {
-	fx.In
-
 	Config     Config
 	Engine     *conversation.Engine
 	Extractor  conversation.Extractor
 	Sessions   SessionStore
 	Cases      CaseStore
 	Moderation Moderation
-	Due        DueQueue  `optional:"true"`
-	Dialogues  Dialogues `optional:"true"`
+	Due        DueQueue
+	Dialogues  Dialogues
 	// Ownership and Verifications are needed when Config.VerifyOwner is not off.
-	Ownership     OwnershipChecker `optional:"true"`
-	Verifications Verifications    `optional:"true"`
-	Files         FileStore        `optional:"true"`
+	Ownership     OwnershipChecker
+	Verifications Verifications
+	Files         FileStore
 	Summarizer    Summarizer
-	Messengers    []Messenger `group:"messengers"`
-	Hooks         []Hook      `group:"hooks"`
+	Messengers    []Messenger
+	Hooks         []Hook
 	Clock         Clock
-	Observer      Observer `optional:"true"`
+	Observer      Observer
 	Logger        *slog.Logger
 }
 
@@ -195,12 +192,6 @@ func NewService(p Params) *Service {
 	}
 	return s
 }
-
-// Module provides the service and the template summarizer as the default Summarizer.
-var Module = fx.Module("bot",
-	fx.Provide(NewService),
-	fx.Invoke(startDueWorker),
-)
 
 // Channels returns the channels case cards are posted in: the escalation channels, then the
 // backup channels escalated cases go to. Case buttons are valid in all of them.

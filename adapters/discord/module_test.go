@@ -10,6 +10,7 @@ import (
 	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/corefx"
 	"escalation-bot/health"
 	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakediscord"
@@ -30,7 +31,7 @@ func TestModule(t *testing.T) {
 	app := fxtest.New(t,
 		fx.NopLogger,
 		Module,
-		bot.Module,
+		corefx.Module,
 		redisstore.Module,
 		inbox.Module,
 		health.Module,

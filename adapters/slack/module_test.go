@@ -12,6 +12,7 @@ import (
 	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/corefx"
 	"escalation-bot/health"
 	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakeslack"
@@ -36,7 +37,7 @@ func TestModule(t *testing.T) {
 	app := fxtest.New(t,
 		fx.NopLogger,
 		Module,
-		bot.Module,
+		corefx.Module,
 		redisstore.Module,
 		inbox.Module,
 		health.Module,
@@ -129,7 +130,7 @@ func TestModuleSocketMode(t *testing.T) {
 	app := fxtest.New(t,
 		fx.NopLogger,
 		Module,
-		bot.Module,
+		corefx.Module,
 		redisstore.Module,
 		inbox.Module,
 		health.Module,

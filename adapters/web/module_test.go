@@ -9,6 +9,7 @@ import (
 	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/corefx"
 	"escalation-bot/xtest/redistest"
 
 	"go.uber.org/fx"
@@ -28,7 +29,7 @@ func TestModule(t *testing.T) {
 	app := fxtest.New(t,
 		fx.NopLogger,
 		Module,
-		bot.Module,
+		corefx.Module,
 		redisstore.Module,
 		fx.Supply(
 			redisstore.Config{URL: redistest.URL(t), Tenant: r.Tenant},

@@ -19,6 +19,7 @@ import (
 	"escalation-bot/adapters/webhook"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/corefx"
 	"escalation-bot/health"
 	"escalation-bot/inbox"
 
@@ -88,7 +89,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 		),
 		redis.Module,
 		inbox.Module,
-		bot.Module,
+		corefx.Module,
 		health.Module,
 		prometheus.Module,
 		fx.Provide(
