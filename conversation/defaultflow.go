@@ -9,7 +9,7 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-// DefaultFlow is the vehicle-owner intake (DESIGN.md §3). testdata/flow.yaml holds the same flow
+// DefaultFlow is the vehicle-owner intake (docs/ARCHITECTURE.md, "The shape"). testdata/flow.yaml holds the same flow
 // as a file for operators to start from; a test keeps the two equal.
 func DefaultFlow() *Flow {
 	return &Flow{

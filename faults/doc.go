@@ -1,5 +1,5 @@
-// Package faults holds the fault tests of the whole program (DESIGN.md §5b, "Nothing lost,
-// nothing doubled"): the real bot binary over a real redis-server, both killed with SIGKILL at
+// Package faults holds the fault tests of the whole program ("Nothing lost, nothing doubled";
+// docs/ARCHITECTURE.md, "A case change"): the real bot binary over a real redis-server, both killed with SIGKILL at
 // random points while many owners run their intake at once and retry what was not
 // acknowledged, as Slack, a browser and a person on Discord do. Afterwards every acknowledged
 // submission must be exactly one case with exactly one card, its owner told the case id once,

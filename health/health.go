@@ -46,7 +46,8 @@ func (h *Handler) ready(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	for _, c := range h.checks {
 		if err := c.Func(ctx); err != nil {
-			// The reason stays generic: readiness is often public, details go to the log.
+			// Only the check's name is shown and its error is dropped: readiness is often
+			// public, and an error may name hosts or carry a platform's answer.
 			result[c.Name] = "unavailable"
 			status = http.StatusServiceUnavailable
 			continue

@@ -18,7 +18,7 @@ import (
 )
 
 // chromiumPath finds the browser: CHROMIUM_PATH, else /usr/bin/chromium, else chromium on PATH.
-// The playground is tested in a real browser (DESIGN.md §9), so a missing one fails the test.
+// The playground is tested in a real browser, so a missing one fails the test.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("CHROMIUM_PATH"); p != "" {

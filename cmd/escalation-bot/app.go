@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,7 +22,6 @@ import (
 	"escalation-bot/health"
 	"escalation-bot/inbox"
 
-	goredis "github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
 )
@@ -85,7 +83,8 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			NewServer,
 			conversation.NewEngine,
 			fx.Annotate(func() bot.SystemClock { return bot.SystemClock{} }, fx.As(new(bot.Clock))),
-			fx.Annotate(redisCheck, fx.ResultTags(`group:"readiness"`)),
+			fx.Annotate(func(h *redis.Health) health.Check { return health.Check{Name: "redis", Func: h.Ready} },
+				fx.ResultTags(`group:"readiness"`)),
 		),
 		redis.Module,
 		inbox.Module,
@@ -212,8 +211,4 @@ func modelSource(task string, stats func() openai.Stats) prometheus.ModelSource 
 			string(openai.ReasonFailed):      s.Failed,
 		}}
 	}}
-}
-
-func redisCheck(rdb goredis.UniversalClient) health.Check {
-	return health.Check{Name: "redis", Func: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}
 }
