@@ -20,6 +20,8 @@ import (
 	"escalation-bot/ttlcache"
 
 	"github.com/bwmarrin/discordgo"
+
+	"escalation-bot/redact"
 )
 
 const (
@@ -283,7 +285,7 @@ func tokenError(err error, cfg Config) error {
 	}
 	where := "https://discord.com"
 	if cfg.APIURL != "" {
-		where = redact(cfg.APIURL)
+		where = redact.URL(cfg.APIURL)
 	}
 	return fmt.Errorf("discord: could not check DISCORD_BOT_TOKEN with Discord at %s: %w", where, err)
 }

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"escalation-bot/redact"
 )
 
 // Platform is the identity prefix of Discord users: "discord:<user id>".
@@ -93,7 +95,7 @@ func (c Config) apiBase() (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("discord: DISCORD_API_URL %q is not an http(s) URL", redact(raw))
+		return nil, fmt.Errorf("discord: DISCORD_API_URL %q is not an http(s) URL", redact.URL(raw))
 	}
 	p := strings.TrimRight(u.Path, "/")
 	if i := strings.LastIndex(p, "/api"); i >= 0 && apiSuffix.MatchString(p[i:]) {
@@ -105,26 +107,11 @@ func (c Config) apiBase() (*url.URL, error) {
 
 var apiSuffix = regexp.MustCompile(`^/api(/v[0-9]+)?$`)
 
-// redact hides a password an operator may have put into a URL.
-func redact(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
-	}
-	return "(unparsable URL)"
-}
-
 // String keeps the token out of anything that prints a Config.
 func (c Config) String() string {
 	return fmt.Sprintf("discord.Config{Token: %s, APIURL: %q, Shard: %d/%d, GuildIDs: %v, OwnerRoleIDs: %v, OwnerMinMemberDays: %d}",
-		redactedToken(c.Token), redact(c.APIURL), c.ShardID, c.shards(), c.GuildIDs, c.OwnerRoleIDs, c.OwnerMinMemberDays)
+		redact.Token(c.Token), redact.URL(c.APIURL), c.ShardID, c.shards(), c.GuildIDs, c.OwnerRoleIDs, c.OwnerMinMemberDays)
 }
 
 // LogValue keeps the token out of structured logs.
 func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
-
-func redactedToken(t string) string {
-	if t == "" {
-		return "(empty)"
-	}
-	return "(redacted)"
-}

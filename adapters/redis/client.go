@@ -15,6 +15,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
+
+	"escalation-bot/redact"
 )
 
 // pingTimeout bounds the first PING, so a wrong address fails start-up quickly.
@@ -69,13 +71,13 @@ func open(rawURL string, logger *slog.Logger) (*connection, error) {
 	}
 	opts, addr, err := parseURL(rawURL)
 	if err != nil {
-		redacted := RedactURL(rawURL)
+		redacted := redact.URL(rawURL)
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
 			err = uerr.Err // url.Error repeats the URL, password and all
 		}
 		// A malformed URL may be split anywhere, so scrub every piece of the secrets.
-		msg := scrub(err.Error(), rawURL)
+		msg := redact.Scrub(err.Error(), rawURL)
 		return nil, fmt.Errorf("REDIS_URL %q is not a Redis URL: %s", redacted, msg)
 	}
 	client := opts()
@@ -207,7 +209,7 @@ func parseMultiHost(rawURL, defaultPort string) (*goredis.UniversalOptions, erro
 	scheme, rest, _ := strings.Cut(rawURL, "://")
 	rest, rawQuery, _ := strings.Cut(rest, "?")
 	opts := &goredis.UniversalOptions{}
-	if user := userinfo(rawURL); user != "" {
+	if user := redact.Userinfo(rawURL); user != "" {
 		rest = strings.TrimPrefix(rest, user+"@")
 		name, password, _ := strings.Cut(user, ":")
 		var err error
@@ -258,89 +260,6 @@ func parseMultiHost(rawURL, defaultPort string) (*goredis.UniversalOptions, erro
 		opts.TLSConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	}
 	return opts, nil
-}
-
-// userinfo returns the "user:password" part of a URL, or "".
-func userinfo(rawURL string) string {
-	_, rest, ok := strings.Cut(rawURL, "://")
-	if !ok {
-		return ""
-	}
-	// The last @ ends the userinfo even when an unescaped @ is inside the password.
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return ""
-	}
-	return rest[:at]
-}
-
-// RedactURL hides the secrets of a URL, so the URL can go into logs and errors: the password
-// (or the whole userinfo when it has no user part) and the values of secret query options
-// (see secretOption).
-func RedactURL(rawURL string) string {
-	// The query first: its values may hold an @ that userinfo would take for the end of a
-	// password. A ? inside a password leaves no "option=" behind, so nothing is changed there.
-	redacted := rawURL
-	if base, query, ok := strings.Cut(rawURL, "?"); ok {
-		query, fragment, hasFragment := strings.Cut(query, "#")
-		options := strings.Split(query, "&")
-		for i, o := range options {
-			if name, _, ok := strings.Cut(o, "="); ok && secretOption(name) {
-				options[i] = name + "=xxxxx"
-			}
-		}
-		redacted = base + "?" + strings.Join(options, "&")
-		if hasFragment {
-			redacted += "#" + fragment
-		}
-	}
-	if user := userinfo(redacted); user != "" {
-		shown := "xxxxx"
-		if name, _, ok := strings.Cut(user, ":"); ok && name != "" && !strings.ContainsAny(name, "/?#") {
-			shown = name + ":xxxxx"
-		}
-		redacted = strings.Replace(redacted, user+"@", shown+"@", 1)
-	}
-	return redacted
-}
-
-// secretOption reports whether a query option of a URL holds a secret: pass, or any name with
-// password, secret or token in it (sentinel_password, auth_token, ...), in any case.
-func secretOption(name string) bool {
-	if n, err := url.QueryUnescape(name); err == nil {
-		name = n
-	}
-	name = strings.ToLower(name)
-	return name == "pass" || strings.Contains(name, "password") || strings.Contains(name, "secret") || strings.Contains(name, "token")
-}
-
-// scrub replaces in s every secret of rawURL: its userinfo, its password, and the values of
-// its secret query options, as written and unescaped.
-func scrub(s, rawURL string) string {
-	var secrets []string
-	if user := userinfo(rawURL); user != "" {
-		secrets = append(secrets, user)
-		if _, password, ok := strings.Cut(user, ":"); ok {
-			secrets = append(secrets, password)
-		}
-	}
-	if _, query, ok := strings.Cut(rawURL, "?"); ok {
-		query, _, _ = strings.Cut(query, "#")
-		for o := range strings.SplitSeq(query, "&") {
-			if name, value, ok := strings.Cut(o, "="); ok && secretOption(name) {
-				secrets = append(secrets, value)
-				if v, err := url.QueryUnescape(value); err == nil {
-					secrets = append(secrets, v)
-				}
-			}
-		}
-	}
-	for _, secret := range secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "xxxxx")
-		}
-	}
-	return s
 }
 
 // Health reports whether Redis answers, for /readyz.

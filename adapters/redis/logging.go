@@ -6,6 +6,8 @@ import (
 	"log/slog"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"escalation-bot/redact"
 )
 
 // libraryLogger carries go-redis's own log lines (a pool that cannot dial, a connection that
@@ -16,7 +18,7 @@ type libraryLogger struct {
 }
 
 func (l libraryLogger) Printf(ctx context.Context, format string, v ...any) {
-	l.log.WarnContext(ctx, "redis client", "component", "go-redis", "detail", scrub(fmt.Sprintf(format, v...), l.rawURL))
+	l.log.WarnContext(ctx, "redis client", "component", "go-redis", "detail", redact.Scrub(fmt.Sprintf(format, v...), l.rawURL))
 }
 
 // routeLibraryLogs sends go-redis's log lines to logger. go-redis has one logger per process,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +19,8 @@ import (
 	"escalation-bot/inbox"
 
 	slackgo "github.com/slack-go/slack"
+
+	"escalation-bot/redact"
 )
 
 // The slash commands of the manifest.
@@ -112,9 +113,7 @@ func tokenError(variable, apiURL string, err error) error {
 	if errors.As(err, &se) {
 		return fmt.Errorf("%s was refused by Slack: %s", variable, se.Err)
 	}
-	if u, perr := url.Parse(apiURL); perr == nil {
-		apiURL = u.Redacted() // a proxy URL may carry a password
-	}
+	apiURL = redact.URL(apiURL) // a proxy URL may carry a password
 	return fmt.Errorf("could not check %s with Slack at %s: %w", variable, apiURL, err)
 }
 

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -16,6 +14,8 @@ import (
 	"escalation-bot/ttlcache"
 
 	slackgo "github.com/slack-go/slack"
+
+	"escalation-bot/redact"
 )
 
 const (
@@ -210,32 +210,7 @@ func (a *api) respond(ctx context.Context, responseURL, text string) error {
 		return nil
 	}
 	// A new error, not a wrapper: whatever unwraps or formats it finds no URL.
-	return errors.New(redactURLs(strings.ReplaceAll(err.Error(), responseURL, redactHook(responseURL))))
-}
-
-// urlPattern finds URLs in error text (net/http quotes the URL it failed on).
-var urlPattern = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]+`)
-
-// redactURLs replaces every URL in s with redactHook's form of it.
-func redactURLs(s string) string { return urlPattern.ReplaceAllStringFunc(s, redactHook) }
-
-// redactHook shows a hooks URL (https://hooks.slack.com/commands/T…/…/…) as its host and the
-// first segment of its path, "hooks.slack.com/commands/…": enough to tell which kind of URL
-// failed, without the tokens that make it usable.
-func redactHook(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "[redacted URL]"
-	}
-	first, rest, _ := strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")
-	out := u.Scheme + "://" + u.Host
-	if first != "" {
-		out += "/" + first
-	}
-	if rest != "" || u.RawQuery != "" {
-		out += "/…"
-	}
-	return out
+	return errors.New(redact.Links(strings.ReplaceAll(err.Error(), responseURL, redact.SecretURL(responseURL))))
 }
 
 // maxFileSize is the largest file Slack takes (1 GB).
@@ -261,7 +236,7 @@ func (a *api) shareFiles(ctx context.Context, channel, comment string, files []b
 			return a.client.UploadToURL(ctx, slackgo.UploadToURLParameters{UploadURL: u.UploadURL, Reader: bytes.NewReader(f.Data), Filename: f.Name})
 		})
 		if err != nil {
-			return errors.New(redactURLs(err.Error()))
+			return errors.New(redact.Links(err.Error()))
 		}
 		done = append(done, slackgo.FileSummary{ID: u.FileID, Title: f.Name})
 	}

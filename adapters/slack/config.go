@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 
 	slackgo "github.com/slack-go/slack"
+
+	"escalation-bot/redact"
 )
 
 // Platform is the identity prefix of Slack users: "slack:<team>:<user>".
@@ -58,7 +59,7 @@ func (c Config) apiURL() string {
 // "[set]" or "[unset]", and a password in the API URL is masked. fmt's %v, %+v and %s use it.
 func (c Config) String() string {
 	return fmt.Sprintf("slack.Config{BotToken:%s AppToken:%s SigningSecret:%s APIURL:%s Usergroups:%v}",
-		secret(c.BotToken), secret(c.AppToken), secret(c.SigningSecret), redactedURL(c.APIURL), c.Usergroups)
+		redact.Token(c.BotToken), redact.Token(c.AppToken), redact.Token(c.SigningSecret), redact.URL(c.APIURL), c.Usergroups)
 }
 
 // GoString is String for %#v.
@@ -67,33 +68,13 @@ func (c Config) GoString() string { return c.String() }
 // LogValue is how slog shows the configuration: without its secrets.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("bot_token", secret(c.BotToken)),
-		slog.String("app_token", secret(c.AppToken)),
-		slog.String("signing_secret", secret(c.SigningSecret)),
-		slog.String("api_url", redactedURL(c.APIURL)),
+		slog.String("bot_token", redact.Token(c.BotToken)),
+		slog.String("app_token", redact.Token(c.AppToken)),
+		slog.String("signing_secret", redact.Token(c.SigningSecret)),
+		slog.String("api_url", redact.URL(c.APIURL)),
 		slog.Any("usergroups", c.Usergroups),
 		slog.Bool("socket_mode", c.SocketMode()),
 	)
 }
 
 var _ slog.LogValuer = Config{}
-
-// secret says whether a secret is set, never what it is.
-func secret(s string) string {
-	if s == "" {
-		return "[unset]"
-	}
-	return "[set]"
-}
-
-// redactedURL masks a password in a URL (a proxy's), and hides a URL it cannot parse.
-func redactedURL(s string) string {
-	if s == "" {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "[invalid URL]"
-	}
-	return u.Redacted()
-}

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"escalation-bot/bot"
+
+	"escalation-bot/redact"
 )
 
 // Headers of a delivery.
@@ -49,7 +51,7 @@ func (c Config) Validate() error {
 	for _, raw := range c.URLs {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("webhook: %q in WEBHOOK_URLS is not an http(s) URL", redact(raw))
+			return fmt.Errorf("webhook: %q in WEBHOOK_URLS is not an http(s) URL", redact.URL(raw))
 		}
 	}
 	return nil
@@ -84,7 +86,7 @@ func New(cfg Config, logger *slog.Logger) ([]*Receiver, error) {
 		sum := sha256.Sum256([]byte(u))
 		out = append(out, &Receiver{
 			url: u, name: hex.EncodeToString(sum[:6]), secret: []byte(cfg.Secret), client: client,
-			log: logger.With("adapter", "webhook", "receiver", redact(u)),
+			log: logger.With("adapter", "webhook", "receiver", redact.URL(u)),
 		})
 	}
 	return out, nil
@@ -103,7 +105,7 @@ func (r *Receiver) Send(ctx context.Context, ev bot.HookEvent) error {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("webhook to %s: %w", redact(r.url), err)
+		return fmt.Errorf("webhook to %s: %w", redact.URL(r.url), err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "escalation-bot")
@@ -118,12 +120,12 @@ func (r *Receiver) Send(ctx context.Context, ev bot.HookEvent) error {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return fmt.Errorf("webhook to %s: %w", redact(r.url), err)
+		return fmt.Errorf("webhook to %s: %w", redact.URL(r.url), err)
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode/100 != 2 {
-		return fmt.Errorf("webhook to %s: %s answered %d", redact(r.url), ev.ID, res.StatusCode)
+		return fmt.Errorf("webhook to %s: %s answered %d", redact.URL(r.url), ev.ID, res.StatusCode)
 	}
 	r.log.DebugContext(ctx, "webhook delivered", "event", ev.Type, "id", ev.ID)
 	return nil
@@ -152,14 +154,4 @@ func Verify(secret []byte, ts, signature string, body []byte, now time.Time, tol
 		return errors.New("webhook: the signature does not match")
 	}
 	return nil
-}
-
-// redact hides a URL's user and password.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = url.User("xxxxx")
-	return u.String()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
 
@@ -15,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"escalation-bot/redact"
 )
 
 // Config is the whole configuration, read from environment variables and flags (flags win).
@@ -354,7 +355,7 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 			if s.secret() {
 				return Config{}, fmt.Errorf("%s: %w", s.env, err)
 			}
-			return Config{}, fmt.Errorf("%s=%q: %w", s.env, redis.RedactURL(*values[s.env]), err)
+			return Config{}, fmt.Errorf("%s=%q: %w", s.env, redact.URL(*values[s.env]), err)
 		}
 	}
 	return c, c.check()
