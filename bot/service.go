@@ -467,10 +467,13 @@ func (s *Service) getCase(ctx context.Context, id string) (Case, error) {
 
 var caseIDPattern = regexp.MustCompile(`^ESC-[0-9]{1,12}$`)
 
+// IsCaseID reports whether id is a case id in its stored form, ESC-1042.
+func IsCaseID(id string) bool { return caseIDPattern.MatchString(id) }
+
 // ParseCaseID normalizes a case id a person typed and refuses what cannot be one.
 func ParseCaseID(id string) (string, error) {
 	norm := NormalizeCaseID(id)
-	if !caseIDPattern.MatchString(norm) {
+	if !IsCaseID(norm) {
 		return "", Errorf(CodeNotFound, "There is no case %q; case ids look like ESC-1042.", Truncate(strings.TrimSpace(id), 20))
 	}
 	return norm, nil

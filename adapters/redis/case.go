@@ -39,9 +39,6 @@ const AuditLimit = 500
 // hookName is the form of a webhook receiver's name, part of a hash field.
 var hookName = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
 
-// caseID is the form of a case id: ESC-1001.
-var caseID = regexp.MustCompile(`^ESC-[0-9]{1,12}$`)
-
 // NextID reserves the next case id (ESC-1001, ESC-1002, ...) without creating the case. A
 // reserved id that is never created is a gap in the numbering, nothing more.
 func (s *CaseStore) NextID(ctx context.Context) (string, error) {
@@ -70,7 +67,7 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 	if c.Owner == "" {
 		return bot.Case{}, errors.New("create case: no owner")
 	}
-	if c.ID != "" && !caseID.MatchString(c.ID) {
+	if c.ID != "" && !bot.IsCaseID(c.ID) {
 		return bot.Case{}, fmt.Errorf("create case for %s: id %q is not of the form ESC-n", c.Owner, c.ID)
 	}
 	if c.CreatedAt.IsZero() {
