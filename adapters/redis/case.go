@@ -157,6 +157,31 @@ func jsonArray[T any](v []T) ([]byte, error) {
 	return json.Marshal(v)
 }
 
+// transitionArgs are case_transition.lua's named arguments, all strings (numbers in decimal),
+// so the script reads them as written.
+type transitionArgs struct {
+	Prefix      string `json:"prefix"`
+	ID          string `json:"id"`
+	From        string `json:"from"`
+	To          string `json:"to"`
+	At          string `json:"at"`
+	Actor       string `json:"actor"`
+	Name        string `json:"name"`
+	Claimer     string `json:"claimer"`
+	ClaimerName string `json:"claimer_name"`
+	Note        string `json:"note"`
+	Action      string `json:"action"`
+	Text        string `json:"text"`
+	Owner       string `json:"owner"`
+	VIN         string `json:"vin"`
+	OnlyClaimer string `json:"only_claimer"`
+	Ref         string `json:"ref"`
+	DueAt       string `json:"due_at"`
+	Member      string `json:"member"`
+	Event       string `json:"event"`
+	SeenMS      string `json:"seen_ms"`
+}
+
 // existing returns the case that refused an operation, together with the refusal.
 func (s *CaseStore) existing(ctx context.Context, id string, refusal error) (bot.Case, error) {
 	c, err := s.Get(ctx, id)
@@ -234,11 +259,18 @@ func (s *CaseStore) Transition(ctx context.Context, id string, t bot.Transition)
 			s.keys.Owner(owner), s.keys.Due(), s.keys.VIN(vin), s.keys.SeenAudit(t.EventID), s.keys.Outbox(id),
 			s.keys.Status(bot.StatusPending)}
 		ref, dueAt, member := outbox(t.FollowUp)
-		reply, err = caseTransition.Run(ctx, s.rdb, keys,
-			s.keys.Prefix(), id, strings.Join(from, ","), string(t.To), at.UnixMilli(),
-			string(t.Actor), t.Name, string(claimer), claimerName, t.Note, action, text,
-			string(owner), vin, string(t.OnlyClaimer), ref, dueAt, member,
-			t.EventID, s.cfg.DedupeTTL.Milliseconds()).StringSlice()
+		args, err := json.Marshal(transitionArgs{
+			Prefix: s.keys.Prefix(), ID: id, From: strings.Join(from, ","), To: string(t.To),
+			At: strconv.FormatInt(at.UnixMilli(), 10), Actor: string(t.Actor), Name: t.Name,
+			Claimer: string(claimer), ClaimerName: claimerName, Note: t.Note, Action: action, Text: text,
+			Owner: string(owner), VIN: vin, OnlyClaimer: string(t.OnlyClaimer),
+			Ref: ref, DueAt: strconv.FormatInt(dueAt, 10), Member: member,
+			Event: t.EventID, SeenMS: strconv.FormatInt(s.cfg.DedupeTTL.Milliseconds(), 10),
+		})
+		if err != nil {
+			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
+		}
+		reply, err = caseTransition.Run(ctx, s.rdb, keys, args).StringSlice()
 		if err != nil {
 			return bot.Case{}, fmt.Errorf("%s %s: %w", action, id, err)
 		}

@@ -9,36 +9,34 @@
 -- KEYS[6]  esc:{t}:cases:closed
 -- KEYS[7]  esc:{t}:owner:<owner>    the owner the caller read from the hash
 -- KEYS[8]  esc:{t}:due              the due queue, for the change's outbox item
--- KEYS[9]  esc:{t}:vin:<vin>        read only when ARGV[14] is not ""
--- KEYS[10] esc:{t}:seen:audit:<event id>  read only when ARGV[19] is not ""
+-- KEYS[9]  esc:{t}:vin:<vin>        read only when vin is not ""
+-- KEYS[10] esc:{t}:seen:audit:<event id>  read only when event is not ""
 -- KEYS[11] esc:{t}:outbox:<id>      the case's undelivered outbox refs, in order
 -- KEYS[12] esc:{t}:cases:pending
--- ARGV[1]  key prefix "esc:{t}:"
--- ARGV[2]  case id
--- ARGV[3]  statuses allowed now, comma separated
--- ARGV[4]  status to move to
--- ARGV[5]  at, Unix ms
--- ARGV[6]  actor identity
--- ARGV[7]  actor display name
--- ARGV[8]  claimer identity (to claimed)
--- ARGV[9]  claimer display name (to claimed)
--- ARGV[10] note (to resolved or closed)
--- ARGV[11] audit action
--- ARGV[12] audit text
--- ARGV[13] owner the caller read (KEYS[7] is its index)
--- ARGV[14] VIN the caller read, or "" (KEYS[9] is its index)
--- ARGV[15] only claimer: when not "", the case must be claimed by this identity
--- ARGV[16] outbox ref: kept on the audit entry as "ref", or "" for none
--- ARGV[17] outbox item's due time, Unix ms
--- ARGV[18] outbox item: the due queue member to add, or "" for none
--- ARGV[19] event id: a transition asked for by a platform event is made once per event
--- ARGV[20] how long the event id stays seen, in ms
+-- ARGV[1]  one JSON object of strings, the named arguments:
+--   prefix        key prefix "esc:{t}:"
+--   id            case id
+--   from          statuses allowed now, comma separated
+--   to            status to move to
+--   at            Unix ms
+--   actor, name   the actor's identity and display name
+--   claimer, claimer_name   the claimer (to claimed)
+--   note          the note (to resolved or closed)
+--   action, text  the audit entry's action and text
+--   owner         owner the caller read (KEYS[7] is its index)
+--   vin           VIN the caller read, or "" (KEYS[9] is its index)
+--   only_claimer  when not "", the case must be claimed by this identity
+--   ref           outbox ref: kept on the audit entry as "ref", or "" for none
+--   due_at        outbox item's due time, Unix ms
+--   member        outbox item: the due queue member to add, or "" for none
+--   event         event id: a transition asked for by a platform event is made once per event
+--   seen_ms       how long the event id stays seen, in ms
 --
 -- Returns {"ok", field, value, ...} with the updated hash; {"duplicate", field, value, ...}
 -- with the hash when the event was handled before (checked first: a replay is a duplicate
 -- whatever the status is now); {"wrong", field, value, ...} with
 -- the unchanged hash when the status is not allowed; {"notclaimer", field, value, ...} with the
--- unchanged hash when ARGV[15] is set and is not the claimer; {"owner", id} or {"vin", id}
+-- unchanged hash when only_claimer is set and is not the claimer; {"owner", id} or {"vin", id}
 -- when a reopen would give the owner or the vehicle a second open case; {"moved"} when the
 -- owner or VIN of the hash is no longer what the caller read (nothing written: read again and
 -- retry); {"missing"} when there is no case.
@@ -49,16 +47,17 @@
 -- and the claim; to claimed from an ended status clears the note and the end; resolve and
 -- close set the note and the end and keep the claim fields, as the record of who had the
 -- case. The only keys built here are the case hashes of the ids the indexes hold
--- (ARGV[1] .. "case:" .. id), which the caller cannot know without reading first, and the
--- case's pattern set (ARGV[1] .. "pattern:" .. the hash's pattern); they share the hash tag of
+-- (prefix .. "case:" .. id), which the caller cannot know without reading first, and the
+-- case's pattern set (prefix .. "pattern:" .. the hash's pattern); they share the hash tag of
 -- KEYS, so the script stays in one Cluster slot.
 -- A pending case (held until its owner is verified) holds its owner's index but neither the
 -- VIN's nor the pattern set. The VIN index is taken only by a case whose ownership is verified
 -- or was not checked; a held case let through (pending to open) takes it only when it is free.
 -- The action verify sets ownership to verified.
 
+local a = cjson.decode(ARGV[1])
 local setOf = {open = KEYS[3], claimed = KEYS[4], resolved = KEYS[5], closed = KEYS[6], pending = KEYS[12]}
-local to = ARGV[4]
+local to = a.to
 if not setOf[to] then
   return redis.error_reply('ERR unknown status ' .. to)
 end
@@ -68,7 +67,7 @@ if not status then
   return {'missing'}
 end
 local seenKey = nil
-if ARGV[19] ~= '' then
+if a.event ~= '' then
   seenKey = KEYS[10]
 end
 if seenKey and redis.call('EXISTS', seenKey) == 1 then
@@ -77,7 +76,7 @@ if seenKey and redis.call('EXISTS', seenKey) == 1 then
   return reply
 end
 local stored = redis.call('HMGET', KEYS[1], 'owner', 'vin')
-if (stored[1] or '') ~= ARGV[13] or (stored[2] or '') ~= ARGV[14] then
+if (stored[1] or '') ~= a.owner or (stored[2] or '') ~= a.vin then
   return {'moved'}
 end
 
@@ -88,7 +87,7 @@ local function refuse(outcome)
 end
 
 local allowed = false
-for s in string.gmatch(ARGV[3], '[^,]+') do
+for s in string.gmatch(a.from, '[^,]+') do
   if s == status then
     allowed = true
   end
@@ -96,13 +95,13 @@ end
 if not allowed then
   return refuse('wrong')
 end
-if ARGV[15] ~= '' and redis.call('HGET', KEYS[1], 'claimed_by') ~= ARGV[15] then
+if a.only_claimer ~= '' and redis.call('HGET', KEYS[1], 'claimed_by') ~= a.only_claimer then
   return refuse('notclaimer')
 end
 
-local id, at = ARGV[2], ARGV[5]
+local id, at = a.id, a.at
 local ownerKey, vinKey = KEYS[7], nil
-if ARGV[14] ~= '' then
+if a.vin ~= '' then
   vinKey = KEYS[9]
 end
 local wasOpen = status == 'open' or status == 'claimed'
@@ -110,7 +109,7 @@ local willBeOpen = to == 'open' or to == 'claimed'
 local heldOwner = wasOpen or status == 'pending'
 local holdsOwner = willBeOpen or to == 'pending'
 local ownership = redis.call('HGET', KEYS[1], 'ownership')
-if ARGV[11] == 'verify' then
+if a.action == 'verify' then
   ownership = 'verified'
 end
 local indexVIN = not ownership or ownership == '' or ownership == 'verified'
@@ -118,7 +117,7 @@ local indexVIN = not ownership or ownership == '' or ownership == 'verified'
 -- Another live case holding an index refuses a reopen, before anything is written.
 local function holder(key)
   local other = redis.call('GET', key)
-  if other and other ~= id and redis.call('EXISTS', ARGV[1] .. 'case:' .. other) == 1 then
+  if other and other ~= id and redis.call('EXISTS', a.prefix .. 'case:' .. other) == 1 then
     return other
   end
   return nil
@@ -150,14 +149,14 @@ end
 if wasOpen and not willBeOpen and vinKey and redis.call('GET', vinKey) == id then
   redis.call('DEL', vinKey)
 end
-if ARGV[11] == 'verify' then
+if a.action == 'verify' then
   redis.call('HSET', KEYS[1], 'ownership', 'verified')
 end
 
 -- The case's pattern set holds the case while it is open.
 local pattern = redis.call('HGET', KEYS[1], 'pattern')
 if pattern and pattern ~= '' and wasOpen ~= willBeOpen then
-  local set = ARGV[1] .. 'pattern:' .. pattern
+  local set = a.prefix .. 'pattern:' .. pattern
   if willBeOpen then
     redis.call('SADD', set, id)
   else
@@ -171,29 +170,29 @@ if willBeOpen then
   redis.call('HDEL', KEYS[1], 'note', 'ended_at', 'ended_by', 'confirmed_at', 'rating', 'rated_at', 'rating_comment')
 end
 if to == 'claimed' then
-  redis.call('HSET', KEYS[1], 'claimed_by', ARGV[8], 'claimed_by_name', ARGV[9], 'claimed_at', at)
+  redis.call('HSET', KEYS[1], 'claimed_by', a.claimer, 'claimed_by_name', a.claimer_name, 'claimed_at', at)
   redis.call('HSETNX', KEYS[1], 'first_claimed_at', at)
 elseif to == 'open' then
   redis.call('HDEL', KEYS[1], 'claimed_by', 'claimed_by_name', 'claimed_at')
 else
-  redis.call('HSET', KEYS[1], 'note', ARGV[10], 'ended_at', at, 'ended_by', ARGV[6])
+  redis.call('HSET', KEYS[1], 'note', a.note, 'ended_at', at, 'ended_by', a.actor)
 end
 
 redis.call('HSET', KEYS[1], 'status', to, 'updated_at', at)
 redis.call('ZREM', setOf[status], id)
 redis.call('ZADD', setOf[to], at, id)
-local fields = {'at', at, 'actor', ARGV[6], 'name', ARGV[7], 'action', ARGV[11], 'text', ARGV[12]}
-if ARGV[18] ~= '' then
+local fields = {'at', at, 'actor', a.actor, 'name', a.name, 'action', a.action, 'text', a.text}
+if a.member ~= '' then
   local seq = redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1)
-  for _, v in ipairs({'ref', ARGV[16], 'seq', seq}) do
+  for _, v in ipairs({'ref', a.ref, 'seq', seq}) do
     table.insert(fields, v)
   end
-  redis.call('ZADD', KEYS[8], ARGV[17], ARGV[18])
-  redis.call('ZADD', KEYS[11], seq, ARGV[16])
+  redis.call('ZADD', KEYS[8], a.due_at, a.member)
+  redis.call('ZADD', KEYS[11], seq, a.ref)
 end
 redis.call('XADD', KEYS[2], '*', unpack(fields))
 if seenKey then
-  redis.call('SET', seenKey, '1', 'PX', ARGV[20])
+  redis.call('SET', seenKey, '1', 'PX', a.seen_ms)
 end
 
 local reply = redis.call('HGETALL', KEYS[1])
