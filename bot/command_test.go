@@ -308,7 +308,7 @@ func TestRefusedCommandsChangeNothing(t *testing.T) {
 			t.Errorf("%q: %q, %v (code %s), want a short refusal", line, out, err, bot.ErrorCode(err))
 		}
 	}
-	if blocks, err := h.params.Moderation.Blocks(ctx); err != nil || len(blocks) != 0 {
+	if blocks, err := h.mod.Blocks(ctx); err != nil || len(blocks) != 0 {
 		t.Fatalf("blocks after refusals: %+v, %v", blocks, err)
 	}
 	if c, err := h.cases.Get(ctx, id); err != nil || c.Status != bot.StatusOpen {
@@ -321,7 +321,7 @@ func TestRefusedCommandsChangeNothing(t *testing.T) {
 			t.Fatalf("%q: %v", line, err)
 		}
 	}
-	blocks, err := h.params.Moderation.Blocks(ctx)
+	blocks, err := h.mod.Blocks(ctx)
 	if err != nil || len(blocks) != 2 {
 		t.Fatalf("blocks: %+v, %v", blocks, err)
 	}

@@ -26,6 +26,7 @@ type harness struct {
 	rds      *redistest.Redis
 	sessions *redis.SessionStore
 	cases    *redis.CaseStore
+	mod      *redis.Moderation
 	dialogue *countedDialogues
 	msgr     *recorder
 	clock    *clocktest.Clock
@@ -49,6 +50,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		rds:      rds,
 		sessions: redis.NewSessionStore(rds.Client, rcfg),
 		cases:    redis.NewCaseStore(rds.Client, rcfg),
+		mod:      redis.NewModeration(rds.Client, rcfg),
 		dialogue: &countedDialogues{Dialogues: redis.NewDialogues(rds.Client, rcfg)},
 		msgr:     newRecorder(),
 		clock:    clock,
@@ -60,7 +62,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		Extractor:  conversation.NewRuleExtractor(flow),
 		Sessions:   h.sessions,
 		Cases:      h.cases,
-		Moderation: redis.NewModeration(rds.Client, rcfg),
+		Moderation: h.mod,
 		Due:        redis.NewDueQueue(rds.Client, rcfg),
 		Dialogues:  h.dialogue,
 		Files:      redis.NewFiles(rds.Client, rcfg),

@@ -88,18 +88,14 @@ type SessionStore interface {
 	// Dialogues.Append with keep.Appending would, and only when the session is saved: a turn
 	// and its record are stored together, in one round trip.
 	Save(ctx context.Context, s conversation.Session, eventID string, ttl time.Duration, keep Record) error
-	// Delete forgets the owner's session.
-	Delete(ctx context.Context, owner Identity) error
 }
 
-// Moderation keeps blocks and the pause switch. Events are deduplicated where they take
-// effect: in the session save and the audit append.
+// Moderation keeps blocks and the pause switch; a turn reads them with the session (Turn).
+// Events are deduplicated where they take effect: in the session save and the audit append.
 type Moderation interface {
 	SetBlock(ctx context.Context, b Block) error
 	RemoveBlock(ctx context.Context, user Identity) (bool, error)
-	Blocks(ctx context.Context) ([]Block, error)
 	SetPause(ctx context.Context, p *Pause) error // nil resumes
-	GetPause(ctx context.Context) (*Pause, error)
 }
 
 // Messenger delivers the bot's messages on one platform. Each adapter implements it.
