@@ -45,12 +45,13 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"escalation-bot/xtest/recorder"
 )
 
 // The identity of the bot under test.
@@ -205,7 +206,7 @@ type Server struct {
 
 	mu         sync.Mutex
 	closed     bool
-	changed    chan struct{} // closed and replaced whenever recorded state changes
+	changes    *recorder.Changes // wakes waiters whenever recorded state changes
 	calls      []Call
 	violations []string
 	fails      []*failRule
@@ -314,7 +315,6 @@ func New(t testing.TB) *Server {
 func Start() (*Server, error) {
 	s := &Server{
 		done:         make(chan struct{}),
-		changed:      make(chan struct{}),
 		users:        map[string]map[string]any{BotUserID: botUser()},
 		guilds:       map[string]*guild{},
 		channels:     map[string]*channel{},
@@ -330,6 +330,7 @@ func Start() (*Server, error) {
 		sessions:     map[string]*gwSession{},
 		conns:        map[*gwConn]struct{}{},
 	}
+	s.changes = recorder.NewChanges(&s.mu, s.done)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL
 	u, err := url.Parse(s.srv.URL)
@@ -478,34 +479,12 @@ func (s *Server) guildLocked(id string) *guild {
 }
 
 // notifyLocked wakes every waiter; s.mu must be held.
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) notifyLocked() { s.changes.NotifyLocked() }
 
 // waitFor re-evaluates cond (called with s.mu held) on every change until it reports true
 // or the timeout passes.
 func (s *Server) waitFor(timeout time.Duration, cond func() bool) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ok := cond()
-		changed := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			return cond()
-		case <-s.done:
-			return false
-		}
-	}
+	return s.changes.WaitFor(timeout, cond)
 }
 
 // matcher is a compiled call pattern.
@@ -615,23 +594,11 @@ func (s *Server) WaitCalls(t testing.TB, pattern string, n int, timeout time.Dur
 func (s *Server) summary() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	counts := map[string]int{}
-	for _, c := range s.calls {
-		counts[c.Method+" "+c.Path]++
+	names := make([]string, len(s.calls))
+	for i, c := range s.calls {
+		names[i] = c.Method + " " + c.Path
 	}
-	var parts []string
-	for m, n := range counts {
-		parts = append(parts, fmt.Sprintf("%s×%d", m, n))
-	}
-	sort.Strings(parts)
-	msg := "calls: none"
-	if len(parts) > 0 {
-		msg = "calls: " + strings.Join(parts, ", ")
-	}
-	if len(s.violations) > 0 {
-		msg += "; violations: " + strings.Join(s.violations, "; ")
-	}
-	return msg
+	return recorder.Summary(names, s.violations)
 }
 
 // Violations lists the requests the real Discord would have rejected (or, for a missing

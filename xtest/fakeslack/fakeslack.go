@@ -30,12 +30,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"escalation-bot/xtest/recorder"
 )
 
 // The identity of the fake workspace and of the app under test.
@@ -77,7 +78,7 @@ type Server struct {
 	closeOnce sync.Once
 
 	mu         sync.Mutex
-	changed    chan struct{} // closed and replaced whenever recorded state changes
+	changes    *recorder.Changes // wakes waiters whenever recorded state changes
 	calls      []Call
 	violations []string
 	fail       map[string][]*failRule
@@ -120,7 +121,6 @@ func New(t testing.TB) *Server {
 func Start() *Server {
 	s := &Server{
 		done:      make(chan struct{}),
-		changed:   make(chan struct{}),
 		fail:      map[string][]*failRule{},
 		delay:     map[string]time.Duration{},
 		groups:    map[string][]string{},
@@ -135,6 +135,7 @@ func Start() *Server {
 		acks:      map[string]json.RawMessage{},
 		responses: map[string][]json.RawMessage{},
 	}
+	s.changes = recorder.NewChanges(&s.mu, s.done)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.handleAPI)
 	mux.HandleFunc("/socket", s.handleSocket)
@@ -173,33 +174,12 @@ func (s *Server) OnPost(fn func(Message)) {
 func (s *Server) APIURL() string { return s.URL + "/api/" }
 
 // notifyLocked wakes every waiter; s.mu must be held.
-func (s *Server) notifyLocked() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) notifyLocked() { s.changes.NotifyLocked() }
 
-// waitFor polls cond (called with s.mu held) until it reports true or the timeout passes.
+// waitFor re-evaluates cond (called with s.mu held) on every change until it reports true
+// or the timeout passes.
 func (s *Server) waitFor(timeout time.Duration, cond func() bool) bool {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ok := cond()
-		changed := s.changed
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			return cond()
-		case <-s.done:
-			return false
-		}
-	}
+	return s.changes.WaitFor(timeout, cond)
 }
 
 // Calls returns the recorded calls of a Web API method, oldest first; "" returns all calls.
@@ -239,23 +219,11 @@ func (s *Server) WaitCalls(t testing.TB, method string, n int, timeout time.Dura
 func (s *Server) summary() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	counts := map[string]int{}
-	for _, c := range s.calls {
-		counts[c.Method]++
+	names := make([]string, len(s.calls))
+	for i, c := range s.calls {
+		names[i] = c.Method
 	}
-	var parts []string
-	for m, n := range counts {
-		parts = append(parts, fmt.Sprintf("%s×%d", m, n))
-	}
-	sort.Strings(parts)
-	msg := "calls: none"
-	if len(parts) > 0 {
-		msg = "calls: " + strings.Join(parts, ", ")
-	}
-	if len(s.violations) > 0 {
-		msg += "; violations: " + strings.Join(s.violations, "; ")
-	}
-	return msg
+	return recorder.Summary(names, s.violations)
 }
 
 // Violations lists the requests the real Slack would have rejected as the caller's mistake,
