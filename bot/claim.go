@@ -97,9 +97,10 @@ func (s *Service) ExecAction(ctx context.Context, a Actor, action, id, note, eve
 	return Card{}, Errorf(CodeInvalid, "Unknown action %q: use claim, release, reply or resolve.", action)
 }
 
-// Check tells whether the actor may run an executive action on the case now, without running
-// it: adapters ask before they open a form (a Slack or Discord modal) for Reply or Resolve.
-func (s *Service) Check(ctx context.Context, a Actor, action, id string) error {
+// Authorize tells whether the actor may run an executive action on the case now, without
+// running it: adapters ask before they open a form (a Slack or Discord modal) for Reply or
+// Resolve.
+func (s *Service) Authorize(ctx context.Context, a Actor, action, id string) error {
 	c, err := s.getCase(ctx, id)
 	if err != nil {
 		return err

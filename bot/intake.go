@@ -101,7 +101,7 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 			t.recent = turn.Recent
 		}
 		turn.Recent = t.recent
-		replies, err := s.turn(ctx, t, turn)
+		replies, err := s.attempt(ctx, t, turn)
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
@@ -113,9 +113,9 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 	return nil, fmt.Errorf("session of %s: %w after %d attempts", ev.Owner, ErrConflict, maxAttempts)
 }
 
-// turn runs one attempt of an owner event over what Load read. ErrConflict means: read again
-// and retry.
-func (s *Service) turn(ctx context.Context, t *ownerTurn, turn Turn) ([]conversation.Reply, error) {
+// attempt runs one attempt of an owner event over the turn Load read. ErrConflict means: read
+// again and retry.
+func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conversation.Reply, error) {
 	ev := t.ev
 	now := s.clock.Now()
 	if ev.Action != "" && s.engine != nil {

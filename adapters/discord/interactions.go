@@ -188,7 +188,7 @@ func (a *Adapter) caseAction(ctx context.Context, i *discordgo.Interaction, acti
 		if inbox.Redelivered(ctx) {
 			return // the form was offered the first time; the interaction cannot open another
 		}
-		if err = a.svc.Check(ctx, actor, action, caseID); err != nil {
+		if err = a.svc.Authorize(ctx, actor, action, caseID); err != nil {
 			a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
 			a.respondText(ctx, i, bot.ErrorMessage(err))
 			return

@@ -507,7 +507,7 @@ func (a *Adapter) precheck(ctx context.Context, actor *bot.Actor, user, action, 
 		}
 		complete = complete && known
 	}
-	err := a.svc.Check(ctx, *actor, action, caseID)
+	err := a.svc.Authorize(ctx, *actor, action, caseID)
 	switch {
 	case err == nil:
 		return nil

@@ -358,7 +358,7 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 			return Config{}, fmt.Errorf("%s=%q: %w", s.env, redact.URL(*values[s.env]), err)
 		}
 	}
-	return c, c.check()
+	return c, c.checkAndDefault()
 }
 
 // PlaygroundOn decides whether the playground is served.
@@ -372,8 +372,9 @@ func (c Config) PlaygroundOn(platforms int) bool {
 	return platforms == 0
 }
 
-// check looks at the settings together.
-func (c *Config) check() error {
+// checkAndDefault looks at the settings together, and fills the defaults that depend on
+// others (the playground's moderators and channel).
+func (c *Config) checkAndDefault() error {
 	if c.Slack.On() && c.Slack.AppToken == "" && c.Slack.SigningSecret == "" {
 		return fmt.Errorf("SLACK_BOT_TOKEN is set: also set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
 	}
