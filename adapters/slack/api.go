@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -53,6 +54,8 @@ func (noObserver) APICall(string, bool, error) {}
 type api struct {
 	client   *slackgo.Client
 	http     *http.Client
+	token    string   // the bot token, for downloading users' files
+	apiURL   *url.URL // the Web API's base, whose host also serves files (a proxy, a test)
 	log      *slog.Logger
 	observer APIObserver
 
@@ -72,9 +75,12 @@ func newAPI(cfg Config, logger *slog.Logger) *api {
 	if cfg.AppToken != "" {
 		opts = append(opts, slackgo.OptionAppLevelToken(cfg.AppToken))
 	}
+	base, _ := url.Parse(cfg.apiURL())
 	return &api{
 		client:   slackgo.New(cfg.BotToken, opts...),
 		http:     hc,
+		token:    cfg.BotToken,
+		apiURL:   base,
 		log:      logger,
 		observer: noObserver{},
 		names:    ttlcache.New[string](nameTTL, cacheSize),
@@ -216,10 +222,63 @@ func (a *api) respond(ctx context.Context, responseURL, text string) error {
 // maxFileSize is the largest file Slack takes (1 GB).
 const maxFileSize = 1 << 30
 
+// errFileGone is a user's file Slack does not hand over: deleted, not Slack's, not found.
+var errFileGone = errors.New("the file cannot be fetched")
+
+// download fetches a user's file from its url_private_download with the bot token, at most
+// limit bytes and one. Only Slack's hosts (and the Web API's own) get the token. A file that
+// is gone is errFileGone; any other error is worth trying again.
+func (a *api) download(ctx context.Context, raw string, limit int64) ([]byte, error) {
+	u, err := url.Parse(raw)
+	if err != nil || !a.fileHost(u) {
+		return nil, errFileGone
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, errFileGone
+	}
+	// Go's client drops the header on a redirect to another host.
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	res, err := a.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("slack file download: %s", redactURLs(err.Error()))
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= 500:
+		return nil, fmt.Errorf("slack file download: %s", res.Status)
+	case res.StatusCode != http.StatusOK:
+		return nil, errFileGone
+	}
+	if ct, _, _ := strings.Cut(res.Header.Get("Content-Type"), ";"); ct == "text/html" {
+		return nil, errFileGone // the sign-in page: the token was not taken
+	}
+	data, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("slack file download: %s", redactURLs(err.Error()))
+	}
+	return data, nil
+}
+
+// fileHost reports whether u may get the bot token: https on a Slack host, or the Web API's
+// own scheme and host.
+func (a *api) fileHost(u *url.URL) bool {
+	if a.apiURL != nil && u.Scheme == a.apiURL.Scheme && u.Host == a.apiURL.Host {
+		return true
+	}
+	host := u.Hostname()
+	return u.Scheme == "https" && (host == "slack.com" || strings.HasSuffix(host, ".slack.com"))
+}
+
 // shareFiles uploads files in Slack's three steps and shares them together, with comment, in
 // channel: files.getUploadURLExternal and the POST of the bytes to the URL it answers for each
 // file, then one files.completeUploadExternal, so the files arrive in one message.
 func (a *api) shareFiles(ctx context.Context, channel, comment string, files []bot.File) error {
+	return a.shareFilesIn(ctx, channel, "", comment, files)
+}
+
+// shareFilesIn is shareFiles into the thread of threadTS ("" for the channel itself).
+func (a *api) shareFilesIn(ctx context.Context, channel, threadTS, comment string, files []bot.File) error {
 	done := make([]slackgo.FileSummary, 0, len(files))
 	for _, f := range files {
 		var u *slackgo.GetUploadURLExternalResponse
@@ -242,7 +301,7 @@ func (a *api) shareFiles(ctx context.Context, channel, comment string, files []b
 	}
 	return a.call(ctx, "files.completeUploadExternal", func(ctx context.Context) error {
 		_, err := a.client.CompleteUploadExternalContext(ctx, slackgo.CompleteUploadExternalParameters{
-			Files: done, Channel: channel, InitialComment: fit(comment, maxPlainText),
+			Files: done, Channel: channel, ThreadTimestamp: threadTS, InitialComment: fit(comment, maxPlainText),
 		})
 		return err
 	})

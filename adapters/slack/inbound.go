@@ -37,6 +37,21 @@ type innerEvent struct {
 	ChannelType string `json:"channel_type"`
 	TS          string `json:"ts"`
 	ThreadTS    string `json:"thread_ts"`
+	// Files are a file_share's files.
+	Files []sharedFile `json:"files"`
+}
+
+// sharedFile is a file of a file_share message, as the adapter fetches it.
+type sharedFile struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Mimetype string `json:"mimetype"`
+	Size     int64  `json:"size"`
+	// Mode "hosted" (or "snippet", "post") is a file Slack keeps; "external" is a link to
+	// elsewhere and "tombstone" a deleted file, neither of which the bot fetches.
+	Mode string `json:"mode"`
+	// Download needs the bot token (Authorization: Bearer).
+	Download string `json:"url_private_download"`
 }
 
 // eventID is the core's dedupe key of a Slack event: the same for a redelivery, whichever way
@@ -66,9 +81,10 @@ type dmEvent struct {
 	threadTS string
 	// owner has the event's ID, Owner and, for a DM, Text; the display name takes an API call.
 	owner   bot.OwnerEvent
-	team    string // the owner's team
-	user    string // the owner's Slack user id
-	channel string // where the event happened: the DM, or the channel of the mention
+	files   []sharedFile // a DM's files, fetched before the core runs the event
+	team    string       // the owner's team
+	user    string       // the owner's Slack user id
+	channel string       // where the event happened: the DM, or the channel of the mention
 }
 
 // readEvent reads an event_callback. ok is false for events that must not drive a dialogue:
@@ -93,6 +109,7 @@ func readEvent(env eventEnvelope, botUser string) (ev dmEvent, ok bool, err erro
 	case "message":
 		switch {
 		case in.ChannelType == "im":
+			ev.files = in.Files
 		case (in.ChannelType == "channel" || in.ChannelType == "group") && in.ThreadTS != "" && in.ThreadTS != in.TS:
 			ev.threadTS = in.ThreadTS
 		default:

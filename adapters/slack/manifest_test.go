@@ -42,7 +42,7 @@ func TestManifests(t *testing.T) {
 			SocketMode bool `yaml:"socket_mode_enabled"`
 		} `yaml:"settings"`
 	}
-	scopes := []string{"app_mentions:read", "channels:history", "chat:write", "commands", "files:write", "groups:history", "im:history", "im:read", "im:write", "usergroups:read", "users:read", "users:read.email"}
+	scopes := []string{"app_mentions:read", "channels:history", "chat:write", "commands", "files:read", "files:write", "groups:history", "im:history", "im:read", "im:write", "usergroups:read", "users:read", "users:read.email"}
 	tests := []struct {
 		file   string
 		socket bool

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path"
 	"strings"
 	"time"
 
@@ -221,10 +222,46 @@ func (m *Messenger) UpdateCard(ctx context.Context, channel, ref string, card bo
 // PostThread writes a line in the card's thread; a keyed delivery is marked and rechecked as
 // SendToOwner's.
 func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot.ThreadMessage, d bot.Delivery) error {
+	if msg.File != nil && len(msg.File.Data) > 0 {
+		return m.postFile(ctx, channel, ref, msg, d)
+	}
 	if err := m.sendMarked(ctx, channel, ref, deliveryMark, d.Key, []message{renderThread(msg)}, d.Recheck); err != nil {
 		return fmt.Errorf("post in thread of %s: %w", msg.CaseID, err)
 	}
 	return nil
+}
+
+// postFile uploads an owner's file into the card's thread, the line as its comment. The
+// upload's file name carries the file's id, so a delivery that may have happened before looks
+// for it in the thread instead of uploading it twice.
+func (m *Messenger) postFile(ctx context.Context, channel, ref string, msg bot.ThreadMessage, d bot.Delivery) error {
+	a := msg.File
+	name := uploadName(*a)
+	if d.Recheck {
+		replies, err := m.api.replies(ctx, channel, ref, threadWindow)
+		if err != nil {
+			return fmt.Errorf("look for %s in the thread of %s: %w", name, msg.CaseID, err)
+		}
+		for _, r := range replies {
+			for _, f := range r.Files {
+				if f.Name == name {
+					return nil
+				}
+			}
+		}
+	}
+	comment := fmt.Sprintf("%s (owner) sent %s", msg.From, msg.Text)
+	if err := m.api.shareFilesIn(ctx, channel, ref, comment, []bot.File{{Name: name, ContentType: a.Type, Data: a.Data}}); err != nil {
+		return fmt.Errorf("upload %s to the thread of %s: %w", name, msg.CaseID, err)
+	}
+	return nil
+}
+
+// uploadName is the name an owner's file is uploaded under: its own, with the start of the
+// file's id before the extension ("photo.3f2a9c1e.jpg"), unique in the thread.
+func uploadName(a bot.Attachment) string {
+	ext := path.Ext(a.Name)
+	return strings.TrimSuffix(a.Name, ext) + "." + a.ID[:min(8, len(a.ID))] + ext
 }
 
 // Announce writes a line into the channel itself; a keyed delivery is marked and rechecked

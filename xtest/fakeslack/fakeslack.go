@@ -89,6 +89,7 @@ type Server struct {
 	views      map[string]*view    // by view ID
 	opened     map[string]bool     // conversations opened with conversations.open
 	files      map[string]*upload  // by file ID, from files.getUploadURLExternal on
+	hosted     map[string]hosted   // users' files, by file ID (UserFile)
 	lastTS     int64
 	lastID     int64
 	tickets    map[string]bool
@@ -129,6 +130,7 @@ func Start() *Server {
 		views:     map[string]*view{},
 		opened:    map[string]bool{},
 		files:     map[string]*upload{},
+		hosted:    map[string]hosted{},
 		tickets:   map[string]bool{},
 		conns:     map[*socketConn]struct{}{},
 		sent:      map[string]bool{},
@@ -141,6 +143,7 @@ func Start() *Server {
 	mux.HandleFunc("/socket", s.handleSocket)
 	mux.HandleFunc("/response/{id}", s.handleResponse)
 	mux.HandleFunc("/upload/{id}", s.handleUpload)
+	mux.HandleFunc("GET /files-pri/{file}/download/{name}", s.handleHosted)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
 	return s

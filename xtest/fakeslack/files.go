@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,9 +25,10 @@ const MaxFileSize = 1 << 30
 type File struct {
 	ID, Name, Title string
 	// Channel is the channel_id it was shared to ("" when completed without one: private to
-	// the app); Comment is the initial_comment shown with it.
-	Channel, Comment string
-	Data             []byte
+	// the app); Comment is the initial_comment shown with it; ThreadTS the thread it was
+	// shared into, if any.
+	Channel, Comment, ThreadTS string
+	Data                       []byte
 }
 
 // upload is a file from its getUploadURLExternal on.
@@ -162,12 +164,71 @@ func (s *Server) filesCompleteUploadExternal(form url.Values) (reply, string) {
 		}
 	}
 	out := make([]any, 0, len(list))
+	var shared []map[string]any
 	for _, it := range list {
 		f := s.files[it.ID]
 		f.completed, f.Channel, f.Comment, f.Title = true, ch, form.Get("initial_comment"), cmpOr(it.Title, f.Name)
+		f.ThreadTS = form.Get("thread_ts")
 		out = append(out, map[string]any{"id": f.ID, "title": f.Title})
+		shared = append(shared, map[string]any{"id": f.ID, "name": f.Name, "title": f.Title, "size": len(f.Data), "mode": "hosted"})
+	}
+	if ch != "" {
+		// The share is a message of the channel (or thread), as Slack posts it.
+		s.lastTS += 100
+		ts := fmt.Sprintf("%d.%06d", 1700000000+s.lastTS/1000000, s.lastTS%1000000)
+		s.messages[ch+"/"+ts] = &message{channel: ch, ts: ts, threadTS: form.Get("thread_ts"), text: form.Get("initial_comment"), files: shared}
+		s.notifyLocked()
 	}
 	return okReply(map[string]any{"files": out}), ""
+}
+
+// hosted is a file a user shared, served at its url_private_download to the bot's token.
+type hosted struct {
+	name, mimetype string
+	data           []byte
+}
+
+// UserFile hosts a file a user shares and returns its object as a file_share event carries
+// it: id, name, mimetype, size and url_private_download, which answers only a request with
+// a bot token (Authorization: Bearer xoxb-…); without one it answers Slack's sign-in page.
+func (s *Server) UserFile(name, mimetype string, data []byte) map[string]any {
+	id := s.nextID("F")
+	s.mu.Lock()
+	s.hosted[id] = hosted{name: name, mimetype: mimetype, data: slices.Clone(data)}
+	s.mu.Unlock()
+	return map[string]any{
+		"id": id, "created": time.Now().Unix(), "name": name, "title": name, "mimetype": mimetype,
+		"filetype": strings.TrimPrefix(path.Ext(name), "."), "user": "", "mode": "hosted", "size": len(data),
+		"url_private":          s.URL + "/files-pri/" + TeamID + "-" + id + "/" + url.PathEscape(name),
+		"url_private_download": s.URL + "/files-pri/" + TeamID + "-" + id + "/download/" + url.PathEscape(name),
+	}
+}
+
+// handleHosted serves a user's file to a bot token.
+func (s *Server) handleHosted(w http.ResponseWriter, r *http.Request) {
+	team, id, _ := strings.Cut(r.PathValue("file"), "-")
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s.mu.Lock()
+	f, ok := s.hosted[id]
+	s.calls = append(s.calls, Call{Method: "files-pri", Form: url.Values{"file": {id}}, Token: token, At: time.Now()})
+	if code := checkToken(token, "xoxb-"); code != "" {
+		s.violations = append(s.violations, "download of file "+id+" without a bot token ("+code+")")
+		s.notifyLocked()
+		s.mu.Unlock()
+		// Slack answers a request without a valid token with its sign-in page.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, "<!DOCTYPE html><html><body>Sign in to Fake Team</body></html>")
+		return
+	}
+	s.notifyLocked()
+	s.mu.Unlock()
+	if !ok || team != TeamID {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.mimetype)
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.data)))
+	_, _ = w.Write(f.data)
 }
 
 func cmpOr(a, b string) string {

@@ -26,6 +26,7 @@ const (
 type message struct {
 	channel, ts, threadTS, text   string
 	blocks, attachments, metadata json.RawMessage
+	files                         []map[string]any // a file share's files
 }
 
 type view struct {
@@ -203,6 +204,9 @@ func (m *message) object() map[string]any {
 	}
 	if m.threadTS != "" {
 		obj["thread_ts"] = m.threadTS
+	}
+	if m.files != nil {
+		obj["subtype"], obj["files"], obj["upload"] = "file_share", m.files, false
 	}
 	return obj
 }

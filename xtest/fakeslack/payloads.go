@@ -123,6 +123,14 @@ func MessageIM(user, channel, text, ts string) map[string]any {
 	}
 }
 
+// FileShareIM is the "message" event of a user sharing files (UserFile) with the app in the
+// DM channel, with text as the message (may be empty).
+func FileShareIM(user, channel, text, ts string, files ...map[string]any) map[string]any {
+	m := MessageIM(user, channel, text, ts)
+	m["subtype"], m["files"], m["upload"], m["display_as_bot"] = "file_share", files, false, false
+	return m
+}
+
 // ThreadReply is the "message" event of user replying in channel (a public channel) in the
 // thread of threadTS.
 func ThreadReply(user, channel, threadTS, text, ts string) map[string]any {
