@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -241,7 +242,7 @@ func (a *api) download(ctx context.Context, raw string, limit int64) ([]byte, er
 	req.Header.Set("Authorization", "Bearer "+a.token)
 	res, err := a.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("slack file download: %s", redactURLs(err.Error()))
+		return nil, fmt.Errorf("slack file download: %s", redact.Links(err.Error()))
 	}
 	defer res.Body.Close()
 	switch {
@@ -255,7 +256,7 @@ func (a *api) download(ctx context.Context, raw string, limit int64) ([]byte, er
 	}
 	data, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("slack file download: %s", redactURLs(err.Error()))
+		return nil, fmt.Errorf("slack file download: %s", redact.Links(err.Error()))
 	}
 	return data, nil
 }
