@@ -112,6 +112,9 @@ type Case struct {
 	RatedAt       time.Time `json:"rated_at,omitzero"`
 	RatingComment string    `json:"rating_comment,omitempty"`
 
+	// ErasedAt is when the case's personal data was erased (see erase.go); zero while kept.
+	ErasedAt time.Time `json:"erased_at,omitzero"`
+
 	// Pattern is the model, model year and category that relate open cases, set at creation
 	// ("" when one is unknown): see CaseStore.OpenWith.
 	Pattern string `json:"pattern,omitempty"`
@@ -177,8 +180,8 @@ type AuditEntry struct {
 	// Action is created, claim, release, resolve, close, reopen, assign, dispute (the owner
 	// says the resolution did not solve it), owner_message, exec_message, file (an owner's file), attach, remind,
 	// escalate, nudge (the claimer reminded), confirm, rate, comment, verify (a moderator
-	// verified the owner: the case's Ownership is verified, and a held case is open) or
-	// unverify.
+	// verified the owner: the case's Ownership is verified, and a held case is open) unverify, or erase (personal data
+	// erased: Actor is who had it done, Text why).
 	Action string `json:"action"`
 	Text   string `json:"text,omitempty"`
 	// EventID, when set, makes the append happen at most once for that platform event.

@@ -218,6 +218,14 @@ func (s *Service) Reopen(ctx context.Context, a Actor, id string) (Card, error) 
 	if !s.IsModerator(a) {
 		return Card{}, errNotModerator()
 	}
+	c, err := s.getCase(ctx, id)
+	if err != nil {
+		return Card{}, err
+	}
+	if !c.ErasedAt.IsZero() {
+		// Its owner can no longer be told or reached: the case is a record only.
+		return Card{}, Errorf(CodeConflict, "%s cannot be reopened: its personal data was erased.", c.ID)
+	}
 	return s.transition(ctx, a, id, Transition{From: []Status{StatusResolved, StatusClosed}, To: StatusOpen, Action: "reopen"})
 }
 

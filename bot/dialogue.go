@@ -19,18 +19,30 @@ const (
 	MaxDialogueText  = 4000
 )
 
+// Transcript bounds: a case's transcript keeps its first TranscriptHead lines (the intake and
+// its start) and its newest lines, MaxTranscriptLines in all; the lines trimmed between them
+// are replaced by one note (RoleNote) that counts them, so the record says what it lost.
+const (
+	MaxTranscriptLines = 5000
+	TranscriptHead     = 500
+)
+
 // Line is one message of a dialogue.
 type Line struct {
 	Role    string    `json:"role"` // "owner" or "bot"
 	Text    string    `json:"text"`
 	Buttons []string  `json:"buttons,omitempty"` // the labels of a bot message's buttons
 	At      time.Time `json:"at"`
+	// Trimmed is, on a note, how many lines of the transcript were trimmed where it stands.
+	Trimmed int `json:"trimmed,omitempty"`
 }
 
 // Dialogue roles.
 const (
 	RoleOwner = "owner"
 	RoleBot   = "bot"
+	// RoleNote is the transcript's own word: lines trimmed (see MaxTranscriptLines).
+	RoleNote = "note"
 )
 
 // Appending says how lines are appended to a dialogue.

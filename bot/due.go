@@ -41,6 +41,14 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
+		if it.Kind == DueErase {
+			// The erasure takes its item off the queue, or moves it, itself.
+			if err := s.runRetention(ctx, it); err != nil {
+				s.log.ErrorContext(ctx, "retention erasure failed, will retry", "case", it.CaseID, "err", err)
+				s.retry(ctx, it)
+			}
+			continue
+		}
 		if err := s.runDueItem(ctx, it); err != nil {
 			s.log.ErrorContext(ctx, "due item failed, will retry", "kind", it.Kind, "case", it.CaseID, "attempt", it.Attempt, "err", err)
 			s.retry(ctx, it)

@@ -113,8 +113,11 @@ func (t Transcript) Markdown() string {
 		b.WriteString("\n## Dialogue\n\n")
 		for _, l := range t.Dialogue {
 			who := "Bot"
-			if l.Role == RoleOwner {
+			switch l.Role {
+			case RoleOwner:
 				who = c.OwnerName
+			case RoleNote:
+				who = "Note"
 			}
 			text := l.Text
 			if len(l.Buttons) > 0 {

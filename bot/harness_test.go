@@ -66,6 +66,7 @@ func newHarness(t testing.TB, rds *redistest.Redis, mod ...func(*bot.Config)) *h
 		Due:        redis.NewDueQueue(rds.Client, rcfg),
 		Dialogues:  h.dialogue,
 		Files:      redis.NewFiles(rds.Client, rcfg),
+		Eraser:     redis.NewEraser(rds.Client, rcfg),
 		Summarizer: bot.NewTemplateSummarizer(),
 		Messengers: []bot.Messenger{h.msgr},
 		Clock:      h.clock,

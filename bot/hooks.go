@@ -46,6 +46,7 @@ var hookTypes = map[string]string{
 	"reopen":        "case.reopened",
 	"verify":        "case.verified",
 	"unverify":      "case.unverified",
+	"erase":         "owner.forgotten",
 }
 
 // hookMessages are the hook steps of a change: one per receiver, each waiting for the

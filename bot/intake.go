@@ -75,6 +75,8 @@ type ownerTurn struct {
 	// the files refused.
 	files    []Attachment
 	refusals []conversation.Reply
+	// forgotten: the owner's data was erased at their request; nothing of the turn is kept.
+	forgotten bool
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
@@ -105,7 +107,7 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 		if errors.Is(err, ErrConflict) {
 			continue
 		}
-		if err == nil && (!turn.Seen || len(replies) > 0) {
+		if err == nil && !t.forgotten && (!turn.Seen || len(replies) > 0) {
 			s.remember(ctx, t, replies)
 		}
 		return replies, err
@@ -135,6 +137,9 @@ func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conve
 	}
 	if turn.Recent > s.cfg.RateLimit {
 		return []conversation.Reply{{Text: core.RateLimited.in(turn.Session.Language)}}, nil
+	}
+	if replies, handled, err := s.forgetTurn(ctx, t, turn, &turn.Session); handled || err != nil {
+		return replies, err
 	}
 	if isVerdict(ev) {
 		return s.verdict(ctx, ev)

@@ -19,6 +19,7 @@ func TestTextsComplete(t *testing.T) {
 	checkTexts(t, reflect.ValueOf(later))
 	checkTexts(t, reflect.ValueOf(owned))
 	checkTexts(t, reflect.ValueOf(cardButtons))
+	checkTexts(t, reflect.ValueOf(forget))
 }
 
 func checkTexts(t *testing.T, v reflect.Value) {

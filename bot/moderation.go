@@ -38,6 +38,8 @@ func (s *Service) Commands() []Command {
 			Args: []Arg{userArg, vinArg}, run: textRun((*Service).cmdVerify)},
 		{Name: "unverify", Help: "Take back a verification: the user's open case of the vehicle shows ownership not verified.", Moderator: true,
 			Args: []Arg{userArg, vinArg}, run: textRun((*Service).cmdUnverify)},
+		{Name: "forget", Help: "Erase a user's words and personal data everywhere: session, dialogue, their cases' answers, summaries and messages (cards updated); the history keeps that you did it.", Moderator: true,
+			Args: []Arg{userArg}, run: textRun((*Service).cmdForget)},
 		{Name: "pause", Help: "Pause new intakes; owners get the message (or a default one).", Moderator: true,
 			Args: []Arg{{Name: "message", Kind: ArgText, Help: "what owners are told", Rest: true}}, run: textRun((*Service).cmdPause)},
 		{Name: "resume", Help: "Resume intake after a pause.", Moderator: true, run: textRun((*Service).cmdResume)},

@@ -84,7 +84,7 @@ func TestModeratorCommands(t *testing.T) {
 
 func TestCommandTableIsComplete(t *testing.T) {
 	h := newHarness(t, redistest.New(t))
-	want := []string{"list", "show", "export", "assign", "close", "reopen", "block", "unblock", "verify", "unverify", "pause", "resume", "stats", "help"}
+	want := []string{"list", "show", "export", "assign", "close", "reopen", "block", "unblock", "verify", "unverify", "forget", "pause", "resume", "stats", "help"}
 	var got []string
 	for _, c := range h.svc.Commands() {
 		got = append(got, c.Name)

@@ -300,6 +300,12 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 		if e.Action != "confirm" {
 			out = append(out, s.cardsUpdate(c))
 		}
+	case "erase":
+		// The people's lines go before the erasure's own line is written.
+		out = append(out, s.cardsUpdate(c))
+		for _, p := range c.Posts {
+			out = append(out, s.unsay(c, p))
+		}
 	default:
 		// created: the card itself says it (the due queue's card post)
 		line = nil
@@ -341,6 +347,15 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 	if private != nil && c.ClaimedBy != "" {
 		out = append(out, outMessage{key: "claimer:" + string(c.ClaimedBy), send: func(ctx context.Context, d Delivery) error {
 			return s.tellOwner(ctx, c.ClaimedBy, d, *private)
+		}})
+	}
+	if e.Action == "resolve" || e.Action == "close" || e.Action == "confirm" {
+		out = append(out, outMessage{key: "retention", send: func(ctx context.Context, _ Delivery) error {
+			latest, err := s.cases.Get(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			return s.scheduleRetention(ctx, latest)
 		}})
 	}
 	if clocks && s.clocksOn() {

@@ -62,6 +62,9 @@ type Config struct {
 	// are kept once they belong to a case (during the intake: SessionTTL).
 	FileMaxBytes int64
 	FileTTL      time.Duration
+	// Retention is how long after a case ends its personal data is erased (see erase.go);
+	// zero: kept until someone is forgotten.
+	Retention time.Duration
 }
 
 // Defaults fills the zero fields of c.
@@ -115,6 +118,7 @@ type Service struct {
 	ownership     OwnershipChecker
 	verifications Verifications
 	files         FileStore
+	eraser        Eraser
 	summarizer    Summarizer
 	hooks         []Hook
 	messengers    map[string]Messenger
@@ -138,6 +142,7 @@ type Params struct {
 	Ownership     OwnershipChecker
 	Verifications Verifications
 	Files         FileStore
+	Eraser        Eraser
 	Summarizer    Summarizer
 	Messengers    []Messenger
 	Hooks         []Hook
@@ -160,6 +165,7 @@ func NewService(p Params) *Service {
 		ownership:     p.Ownership,
 		verifications: p.Verifications,
 		files:         p.Files,
+		eraser:        p.Eraser,
 		summarizer:    p.Summarizer,
 		messengers:    make(map[string]Messenger),
 		hooks:         p.Hooks,
@@ -446,6 +452,8 @@ func describeAudit(e AuditEntry) string {
 		return e.Name + " took back the verification of the owner"
 	case "language":
 		return e.Name + " asked to be written to in " + conversation.LanguageName(e.Text)
+	case "erase":
+		return describeErasure(e)
 	}
 	return e.Name + " " + e.Action + " " + e.Text
 }

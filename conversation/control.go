@@ -39,6 +39,25 @@ func LanguageRequest(in Input) bool {
 	return cmd == cmdLanguage
 }
 
+// forgetWords are the ways of asking to have one's data erased, in the languages the engine
+// speaks, as normalize leaves them.
+var forgetWords = map[string]bool{
+	"forget me": true, "delete my data": true, "erase my data": true,
+	"vergiss mich": true, "vergessen sie mich": true, "lösche meine daten": true, "losche meine daten": true, "löschen sie meine daten": true,
+	"oublie-moi": true, "oubliez-moi": true, "oublie moi": true, "oubliez moi": true, "effacez mes données": true, "supprimez mes données": true,
+	"olvídame": true, "olvidame": true, "olvídenme": true, "olvidenme": true, "borren mis datos": true, "borrar mis datos": true,
+}
+
+// ForgetMe reports whether an owner's message is only a request to have their data erased
+// ("forget me", "vergiss mich", ...). A sentence that merely contains the words stays a message.
+func ForgetMe(text string) bool { return forgetWords[normalize(text)] }
+
+// Confirms reports whether an owner's message says yes, in any language the engine speaks.
+func Confirms(text string) bool { return synonym(normalize(text)) == "yes" }
+
+// Declines reports whether an owner's message says no, in any language the engine speaks.
+func Declines(text string) bool { return synonym(normalize(text)) == "no" }
+
 // command reads a control word from a button or from text that is only that word. An answer
 // that merely starts with one ("help! the brakes failed") stays an answer.
 func command(in Input) (cmd, arg string) {

@@ -61,8 +61,11 @@ type Session struct {
 	// Ownership is the caller's check that the VIN answered belongs to the owner, kept so that
 	// a VIN is checked once and again only when it changes. The engine does not read it.
 	Ownership Ownership `json:"ownership,omitzero"`
-	Started   time.Time `json:"started,omitempty"`
-	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// ForgetAsked is when the owner asked to have their data erased ("forget me"): the next
+	// word, if yes, erases it; anything else drops the question. The core acts on it.
+	ForgetAsked time.Time `json:"forget_asked,omitzero"`
+	Started     time.Time `json:"started,omitempty"`
+	UpdatedAt   time.Time `json:"updated_at,omitempty"`
 }
 
 // Ownership is the result of an ownership check of one VIN: Result is the caller's word

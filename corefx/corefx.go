@@ -36,6 +36,7 @@ type params struct {
 	Ownership     bot.OwnershipChecker `optional:"true"`
 	Verifications bot.Verifications    `optional:"true"`
 	Files         bot.FileStore        `optional:"true"`
+	Eraser        bot.Eraser           `optional:"true"`
 	Summarizer    bot.Summarizer
 	Messengers    []bot.Messenger `group:"messengers"`
 	Hooks         []bot.Hook      `group:"hooks"`
@@ -57,6 +58,7 @@ func newService(p params) *bot.Service {
 		Ownership:     p.Ownership,
 		Verifications: p.Verifications,
 		Files:         p.Files,
+		Eraser:        p.Eraser,
 		Summarizer:    p.Summarizer,
 		Messengers:    p.Messengers,
 		Hooks:         p.Hooks,

@@ -640,6 +640,7 @@ func decodeCase(id string, h map[string]string) (bot.Case, error) {
 		ConfirmedAt:   msTime(h["confirmed_at"]),
 		RatedAt:       msTime(h["rated_at"]),
 		RatingComment: h["rating_comment"],
+		ErasedAt:      msTime(h["erased_at"]),
 		Pattern:       h["pattern"],
 	}
 	for field, v := range h {

@@ -84,7 +84,8 @@ func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Lin
 			return nil, b, err
 		}
 	}
-	args = append(args, bot.MaxDialogueLines, dialogueTTLArg.of(ttl), dedupeArg.of(cfg.DedupeTTL.Milliseconds()), since, keyed, forCase, b[start:])
+	args = append(args, bot.MaxDialogueLines, dialogueTTLArg.of(ttl), dedupeArg.of(cfg.DedupeTTL.Milliseconds()), since, keyed, forCase, b[start:],
+		bot.MaxTranscriptLines, bot.TranscriptHead)
 	return args, b, nil
 }
 

@@ -6,6 +6,7 @@
 -- KEYS[3]  esc:{t}:transcript:<case>    list like KEYS[1], no expiry (used when ARGV[6] is "1")
 -- ARGV[1..6] keep_lines' arguments (cap, TTL, marker TTL, intake start, keyed, for a case)
 -- ARGV[7]    the lines, separated by newlines
+-- ARGV[8..9] the transcript's cap and untrimmed head
 --
 -- Returns 0 when an append under the key was done before (nothing changes), else 1.
 return keep_lines(KEYS[1], KEYS[2], KEYS[3], ARGV, 1)

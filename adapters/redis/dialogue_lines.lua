@@ -13,11 +13,40 @@
 --   argv[at+4]  "1": the append is keyed by marker
 --   argv[at+5]  "1": the lines belong to the case of transcript
 --   argv[at+6]  the lines, each "<at ms> <line JSON>", separated by newlines (JSON writes none)
+--   argv[at+7]  the most lines a transcript keeps
+--   argv[at+8]  how many of a transcript's first lines are never trimmed (the intake)
 --
 -- Guarantees, in one atomic step: an append under a key done before changes nothing (returns
 -- 0); the dialogue keeps its newest argv[at] lines; the transcript, the first time it is
 -- written, is seeded with the dialogue since argv[at+3] (the lines just appended included),
--- and afterwards takes exactly the lines appended for it, so a line is never in it twice.
+-- and afterwards takes exactly the lines appended for it, so a line is never in it twice. A
+-- transcript past argv[at+7] lines loses its oldest lines after the first argv[at+8], and a
+-- note ({"role":"note","trimmed":n,...}) stands where they were, counting every line trimmed
+-- so far: the record says what it lost.
+-- trim_transcript keeps a transcript within tcap lines: past it, the lines after the first
+-- head are trimmed, oldest first, and one note stands where they were.
+local function trim_transcript(transcript, tcap, head)
+  local n = redis.call('LLEN', transcript)
+  if n <= tcap then
+    return
+  end
+  local excess = n - tcap
+  local stamp, data = string.match(redis.call('LINDEX', transcript, head), '^(%d+) (.*)$')
+  local line = cjson.decode(data)
+  local trimmed = excess + 1 -- the first line past the head becomes the note
+  if line.role == 'note' and tonumber(line.trimmed) then
+    trimmed = tonumber(line.trimmed) + excess
+  end
+  -- A tombstone cannot be a line: lines start with their time.
+  for i = head + 1, head + excess do
+    redis.call('LSET', transcript, i, '~')
+  end
+  redis.call('LREM', transcript, excess, '~')
+  local note = {role = 'note', at = line.at, trimmed = trimmed,
+    text = trimmed .. ' earlier lines were trimmed here: a transcript keeps its first ' .. head .. ' lines and its newest, ' .. tcap .. ' in all.'}
+  redis.call('LSET', transcript, head, stamp .. ' ' .. cjson.encode(note))
+end
+
 local function keep_lines(dialogue, marker, transcript, argv, at)
   local cap, ttl, keep, since = tonumber(argv[at]), tonumber(argv[at + 1]), tonumber(argv[at + 2]), tonumber(argv[at + 3])
   local keyed, forCase = argv[at + 4] == '1', argv[at + 5] == '1'
@@ -47,6 +76,9 @@ local function keep_lines(dialogue, marker, transcript, argv, at)
     end
   elseif forCase then
     redis.call('RPUSH', transcript, unpack(lines))
+  end
+  if forCase and argv[at + 8] then
+    trim_transcript(transcript, tonumber(argv[at + 7]), tonumber(argv[at + 8]))
   end
   return 1
 end

@@ -151,3 +151,51 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// A transcript past its cap keeps its first lines and its newest, and one note where the
+// lines between were trimmed, counting all of them: nothing is lost without a word.
+func TestTranscriptCapKeepsTheStartAndSaysWhatWasTrimmed(t *testing.T) {
+	r := redistest.New(t)
+	ctx := context.Background()
+	st := newStores(r, redis.Config{})
+	d := redis.NewDialogues(r.Client, st.cfg)
+	owner := bot.Identity("web:ann")
+	appendN := func(from, n int) {
+		t.Helper()
+		var lines []bot.Line
+		for i := from; i < from+n; i++ {
+			lines = append(lines, line(bot.RoleOwner, fmt.Sprint(i), t0.Add(time.Duration(i)*time.Millisecond)))
+		}
+		if err := d.Append(ctx, owner, bot.Appending{Case: "ESC-1001", Since: t0}, lines...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendN(0, 1) // the first append seeds the transcript from the (capped) dialogue
+	appendN(1, bot.MaxTranscriptLines-1)
+	appendN(bot.MaxTranscriptLines, 7) // past the cap: 8 lines become the note
+	appendN(bot.MaxTranscriptLines+7, 3)
+	got, err := d.Transcript(ctx, "ESC-1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != bot.MaxTranscriptLines {
+		t.Fatalf("transcript has %d lines, want %d", len(got), bot.MaxTranscriptLines)
+	}
+	head := bot.TranscriptHead
+	if got[0].Text != "0" || got[head-1].Text != fmt.Sprint(head-1) {
+		t.Fatalf("the start was trimmed: %q … %q", got[0].Text, got[head-1].Text)
+	}
+	note := got[head]
+	if note.Role != bot.RoleNote || note.Trimmed != 11 || !strings.Contains(note.Text, "11 earlier lines were trimmed") {
+		t.Fatalf("note %+v", note)
+	}
+	if !note.At.Equal(t0.Add(time.Duration(head) * time.Millisecond)) {
+		t.Errorf("note at %v, want the first trimmed line's time", note.At)
+	}
+	if next := got[head+1].Text; next != fmt.Sprint(head+11) {
+		t.Fatalf("line after the note %q, want %d", next, head+11)
+	}
+	if last := got[len(got)-1].Text; last != fmt.Sprint(bot.MaxTranscriptLines+9) {
+		t.Fatalf("newest line %q", last)
+	}
+}

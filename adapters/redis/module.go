@@ -13,7 +13,7 @@ import (
 
 // Module provides the Redis client (goredis.UniversalClient), bot.SessionStore, bot.CaseStore,
 // bot.Moderation, bot.DueQueue (also as *DueQueue, for its Depth), inbox.Store, bot.Dialogues,
-// bot.Verifications, bot.FileStore and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
+// bot.Verifications, bot.FileStore, bot.Eraser and *Health. It needs a Config (its URL is REDIS_URL) and a *slog.Logger.
 // The client is checked with a PING when the app starts and closed when it stops.
 var Module = fx.Module("redis",
 	fx.Provide(
@@ -27,6 +27,7 @@ var Module = fx.Module("redis",
 		fx.Annotate(NewDialogues, fx.As(new(bot.Dialogues))),
 		fx.Annotate(NewVerifications, fx.As(new(bot.Verifications))),
 		fx.Annotate(NewFiles, fx.As(new(bot.FileStore))),
+		fx.Annotate(NewEraser, fx.As(new(bot.Eraser))),
 	),
 )
 

@@ -36,6 +36,10 @@ var (
 	inboxNextLua string
 	//go:embed dialogue_append.lua
 	dialogueAppendLua string
+	//go:embed case_erase.lua
+	caseEraseLua string
+	//go:embed person_erase.lua
+	personEraseLua string
 
 	sessionLoad    = goredis.NewScript(sessionLoadLua)
 	sessionSave    = goredis.NewScript(dialogueLinesLua + sessionSaveLua)
@@ -49,4 +53,6 @@ var (
 	inboxTake      = goredis.NewScript(inboxTakeLua)
 	inboxNext      = goredis.NewScript(inboxNextLua)
 	dialogueAppend = goredis.NewScript(dialogueLinesLua + dialogueAppendLua)
+	caseErase      = goredis.NewScript(caseEraseLua)
+	personErase    = goredis.NewScript(personEraseLua)
 )

@@ -73,6 +73,7 @@ func Options(cfg Config, logger *slog.Logger) fx.Option {
 			CooldownAfterCase:        cfg.Clocks.Cooldown,
 			PatternAlertAt:           cfg.PatternAlertAt,
 			DigestAt:                 cfg.DigestAt,
+			Retention:                cfg.Retention,
 			Language:                 cfg.Language,
 			VerifyOwner:              cfg.Ownership.Mode,
 			FileMaxBytes:             cfg.FileMaxBytes,

@@ -40,6 +40,7 @@ type Config struct {
 
 	PatternAlertAt int
 	DigestAt       *bot.Daily
+	Retention      time.Duration
 
 	FileMaxBytes int64
 	FileTTL      time.Duration
@@ -219,6 +220,8 @@ func settings() []setting {
 				c.FileTTL = x
 				return nil
 			}},
+		{"RETENTION", "retention", "365d", "erase an ended case's personal data (the owner's words, answers, name, VIN, messages) this long after it ended, e.g. 90d or 52w (at most 1825d); off: keep until a moderator forgets the owner",
+			func(c *Config, v string) error { return caseClock(v, &c.Retention) }},
 		{"WEBHOOK_URLS", "webhook-urls", "", "comma-separated URLs that receive the case events (case.created, case.claimed, …) as signed JSON POSTs",
 			func(c *Config, v string) error { c.WebhookURLs = list(v); return nil }},
 		{"WEBHOOK_SECRET", "webhook-secret", "", "the secret that signs every webhook delivery (X-Escalation-Signature); required with WEBHOOK_URLS",

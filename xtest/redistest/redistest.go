@@ -283,3 +283,71 @@ func startServer() (string, error) {
 	}
 	return "redis://" + addr, nil
 }
+
+// Traces returns, for every key of the test's tenant whose name or value contains one of the
+// words (case-insensitive), the key and the first word found: what an erasure must leave
+// none of. Values are read by type: strings, hashes (fields and values), lists, sets, sorted
+// sets and streams.
+func (r *Redis) Traces(t testing.TB, words ...string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	found := map[string]string{}
+	iter := r.Client.Scan(ctx, 0, "esc:{"+r.Tenant+"}:*", 500).Iterator()
+	for iter.Next(ctx) {
+		key := iter.Val()
+		text, err := r.dumpKey(ctx, key)
+		if err != nil {
+			t.Fatalf("read %s: %v", key, err)
+		}
+		text = strings.ToLower(key + "\n" + text)
+		for _, w := range words {
+			if w != "" && strings.Contains(text, strings.ToLower(w)) {
+				found[key] = w
+				break
+			}
+		}
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatalf("scan the tenant's keys: %v", err)
+	}
+	return found
+}
+
+// dumpKey is the key's value as text, whatever its type.
+func (r *Redis) dumpKey(ctx context.Context, key string) (string, error) {
+	typ, err := r.Client.Type(ctx, key).Result()
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	switch typ {
+	case "string":
+		v, err := r.Client.Get(ctx, key).Result()
+		return v, err
+	case "hash":
+		h, err := r.Client.HGetAll(ctx, key).Result()
+		if err != nil {
+			return "", err
+		}
+		for k, v := range h {
+			parts = append(parts, k+"="+v)
+		}
+	case "list":
+		parts, err = r.Client.LRange(ctx, key, 0, -1).Result()
+	case "set":
+		parts, err = r.Client.SMembers(ctx, key).Result()
+	case "zset":
+		parts, err = r.Client.ZRange(ctx, key, 0, -1).Result()
+	case "stream":
+		msgs, err := r.Client.XRange(ctx, key, "-", "+").Result()
+		if err != nil {
+			return "", err
+		}
+		for _, m := range msgs {
+			for k, v := range m.Values {
+				parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+			}
+		}
+	}
+	return strings.Join(parts, "\n"), err
+}
