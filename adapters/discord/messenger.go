@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -405,4 +406,72 @@ func parseIdentity(id bot.Identity) (string, error) {
 		return "", fmt.Errorf("discord: %q is not a Discord identity (discord:<user id>)", id)
 	}
 	return user, nil
+}
+
+// erasePages bounds how many pages of a card's thread EraseThread reads (100 messages each).
+const erasePages = 10
+
+// EraseThread implements bot.ThreadEraser. Discord does not give a message's nonce back when
+// messages are listed, so the keys cannot be matched: the bot's lines that quote a person
+// (headed "**Name** (owner):" or "(executive):", and the further parts of a long one) are
+// deleted, and its status lines ("ℹ️ …") stay. Messages executives wrote in the thread
+// themselves are theirs, not the bot's, and stay.
+func (m *Messenger) EraseThread(ctx context.Context, channel, ref string, _ []string) error {
+	self := m.selfID()
+	var msgs []*discordgo.Message
+	before := ""
+	for range erasePages {
+		page, err := m.dg.ChannelMessages(ref, 100, before, "", "", discordgo.WithContext(ctx))
+		if restCode(err) == discordgo.ErrCodeUnknownChannel {
+			return nil // the thread was never started: no line was written
+		}
+		if err != nil {
+			return fmt.Errorf("read the thread of %s in channel %s: %w", ref, channel, err)
+		}
+		fresh := 0
+		for _, msg := range page {
+			if !slices.ContainsFunc(msgs, func(x *discordgo.Message) bool { return x.ID == msg.ID }) {
+				msgs = append(msgs, msg)
+				fresh++
+			}
+		}
+		if len(page) < 100 || fresh == 0 {
+			break
+		}
+		before = page[len(page)-1].ID
+	}
+	slices.Reverse(msgs) // oldest first, so a long line's parts follow its heading
+	quoting := false
+	for _, msg := range msgs {
+		mine := msg.Author != nil && msg.Author.Bot && (self == "" || msg.Author.ID == self)
+		if !mine {
+			quoting = false
+			continue
+		}
+		switch {
+		case personHeading(msg.Content):
+			quoting = true
+		case strings.HasPrefix(msg.Content, "**") || strings.Contains(firstLine(msg.Content), "ℹ️"):
+			quoting = false
+		}
+		if !quoting {
+			continue
+		}
+		err := m.dg.ChannelMessageDelete(ref, msg.ID, discordgo.WithContext(ctx))
+		if err != nil && restCode(err) != discordgo.ErrCodeUnknownMessage {
+			return fmt.Errorf("delete a line of the thread of %s: %w", ref, err)
+		}
+	}
+	return nil
+}
+
+// personHeading reports whether a thread line starts with renderThread's heading of a person.
+func personHeading(content string) bool {
+	head := firstLine(content)
+	return strings.HasPrefix(head, "**") && (strings.HasSuffix(head, " (owner):") || strings.HasSuffix(head, " (executive):"))
+}
+
+func firstLine(s string) string {
+	head, _, _ := strings.Cut(s, "\n")
+	return head
 }

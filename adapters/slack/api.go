@@ -197,6 +197,14 @@ func (a *api) update(ctx context.Context, channel, ts string, m message) error {
 	})
 }
 
+// remove deletes a message the bot posted.
+func (a *api) remove(ctx context.Context, channel, ts string) error {
+	return a.call(ctx, "chat.delete", func(ctx context.Context) error {
+		_, _, err := a.client.DeleteMessageContext(ctx, channel, ts)
+		return err
+	})
+}
+
 // ephemeral shows text to one user in a channel.
 func (a *api) ephemeral(ctx context.Context, channel, user, text string) error {
 	return a.call(ctx, "chat.postEphemeral", func(ctx context.Context) error {

@@ -144,6 +144,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Cases:      e.cases,
 		Moderation: redisstore.NewModeration(r.Client, rcfg),
 		Due:        redisstore.NewDueQueue(r.Client, rcfg),
+		Eraser:     redisstore.NewEraser(r.Client, rcfg),
 		Messengers: append([]bot.Messenger{m}, ec.messengers...),
 		Logger:     logger,
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -300,4 +301,35 @@ func parseIdentity(id bot.Identity) (team, user string, err error) {
 		return "", "", fmt.Errorf("slack: %q is not a Slack identity (slack:<team>:<user>)", id)
 	}
 	return parts[1], parts[2], nil
+}
+
+// EraseThread implements bot.ThreadEraser: the bot's lines in the card's thread delivered
+// under one of the keys (their metadata carries the delivery key) are deleted. A bot token
+// deletes the bot's own messages only; what people wrote in the thread themselves stays.
+func (m *Messenger) EraseThread(ctx context.Context, channel, ref string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	msgs, err := m.api.replies(ctx, channel, ref, threadWindow)
+	if err != nil {
+		return fmt.Errorf("read the thread of %s in %s: %w", ref, channel, err)
+	}
+	for _, msg := range msgs {
+		if msg.BotID == "" || msg.Metadata.EventType != deliveryMark.eventType {
+			continue
+		}
+		key, _ := msg.Metadata.EventPayload[deliveryMark.field].(string)
+		if !slices.ContainsFunc(keys, func(k string) bool { return strings.HasPrefix(key, k) }) {
+			continue
+		}
+		err := m.api.remove(ctx, channel, msg.Timestamp)
+		var se slackgo.SlackErrorResponse
+		if errors.As(err, &se) && se.Err == "message_not_found" {
+			continue // deleted by an earlier attempt
+		}
+		if err != nil {
+			return fmt.Errorf("delete a line of thread %s in %s: %w", ref, channel, err)
+		}
+	}
+	return nil
 }

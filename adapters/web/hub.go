@@ -203,6 +203,20 @@ func (h *Hub) dropLocked(s *subscriber) {
 	close(s.done) // once: only a subscriber still in subs gets here
 }
 
+var _ bot.OwnerForgetter = (*Hub)(nil)
+
+// Forget implements bot.OwnerForgetter: replies kept for an owner with no open page are
+// dropped when the owner's data is erased.
+func (h *Hub) Forget(owner bot.Identity) {
+	name, ok := strings.CutPrefix(string(owner), Platform+":")
+	if !ok {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.pending, name)
+}
+
 // keepLocked queues replies for an owner with no open page, within the bounds.
 func (h *Hub) keepLocked(owner string, replies []conversation.Reply) {
 	p, ok := h.pending[owner]
