@@ -170,6 +170,7 @@ func (w *DueWorker) Start(ctx context.Context) error {
 	run, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
 	w.wg.Go(func() {
+		s.SweepRetention(run)
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		for {

@@ -50,6 +50,8 @@ type Eraser interface {
 	// dialogue, the index of their open case, their rate counter and due items naming them.
 	// eventID, when set, is marked handled as a session save would (the owner's own request).
 	ErasePerson(ctx context.Context, who Identity, eventID string) error
+	// Ended returns the resolved and closed cases that ended before t and are not erased.
+	Ended(ctx context.Context, before time.Time) ([]string, error)
 }
 
 // ThreadEraser is implemented by messengers that can take back lines they wrote under a card
@@ -211,6 +213,30 @@ func (s *Service) scheduleRetention(ctx context.Context, c Case) error {
 		return fmt.Errorf("schedule the retention of %s: %w", c.ID, err)
 	}
 	return nil
+}
+
+// SweepRetention queues the erasure of every ended case whose retention ran out without an
+// item of its own: cases that ended before RETENTION was set, or shortened, or before this
+// version. It runs when the service starts.
+func (s *Service) SweepRetention(ctx context.Context) {
+	if s.due == nil || s.eraser == nil || s.cfg.Retention <= 0 {
+		return
+	}
+	now := s.clock.Now()
+	ids, err := s.eraser.Ended(ctx, now.Add(-s.cfg.Retention))
+	if err != nil {
+		s.log.WarnContext(ctx, "find ended cases past their retention", "err", err)
+		return
+	}
+	for _, id := range ids {
+		if err := s.due.Schedule(ctx, DueItem{Kind: DueErase, CaseID: id, At: now}); err != nil {
+			s.log.WarnContext(ctx, "schedule a retention erasure", "case", id, "err", err)
+			return
+		}
+	}
+	if len(ids) > 0 {
+		s.log.InfoContext(ctx, "ended cases past their retention queued for erasure", "cases", len(ids))
+	}
 }
 
 // runRetention erases a case whose retention ran out. It takes the item off the queue itself:

@@ -283,3 +283,31 @@ func TestRetention(t *testing.T) {
 		t.Fatalf("history %v", acts)
 	}
 }
+
+// Cases that ended before RETENTION was set are found when the service starts, and erased
+// once their retention has run out.
+func TestRetentionSweep(t *testing.T) {
+	rds := redistest.New(t)
+	h := newHarness(t, rds)
+	ctx := context.Background()
+	dana := bot.Actor{ID: "web:dana", Name: "Dana"}
+	owner := bot.Identity("web:zoltanq")
+	id := relayed(t, h, owner)
+	if _, err := h.svc.Resolve(ctx, dana, id, "Fixed."); err != nil {
+		t.Fatal(err)
+	}
+	h.tick(t, 40*24*time.Hour)
+	if len(h.dueItems(t, bot.DueErase)) != 0 {
+		t.Fatal("a retention item without RETENTION")
+	}
+	h.rebuild(t, func(p *bot.Params) { p.Config.Retention = 30 * 24 * time.Hour })
+	h.svc.SweepRetention(ctx)
+	h.tick(t, time.Second)
+	if c, _ := h.cases.Get(ctx, id); c.ErasedAt.IsZero() {
+		t.Fatal("an ended case past its retention was not erased")
+	}
+	h.svc.SweepRetention(ctx)
+	if left := h.dueItems(t, bot.DueErase); len(left) != 0 {
+		t.Fatalf("an erased case was queued again: %v", left)
+	}
+}

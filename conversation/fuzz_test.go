@@ -277,3 +277,24 @@ func FuzzLanguage(f *testing.F) {
 		}
 	})
 }
+
+// FuzzOwnerWords reads owners' messages as the core does around "forget me": a request to be
+// forgotten is never also a yes or a no, and what is read does not depend on case, spaces or
+// trailing punctuation.
+func FuzzOwnerWords(f *testing.F) {
+	for _, s := range []string{"forget me", "Forget me!", "  vergiss   mich ", "oublie-moi", "olvídame", "yes", "Sí", "no", "forget me please", "", "\x00", "ＦＯＲＧＥＴ ＭＥ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		forget, yes, no := ForgetMe(s), Confirms(s), Declines(s)
+		if forget && (yes || no) || yes && no {
+			t.Fatalf("%q read as forget %v, yes %v, no %v", s, forget, yes, no)
+		}
+		loud := "  " + strings.ToUpper(s) + "!? "
+		if utf8.ValidString(s) && strings.ToLower(strings.ToUpper(s)) == strings.ToLower(s) {
+			if ForgetMe(loud) != forget || Confirms(loud) != yes || Declines(loud) != no {
+				t.Fatalf("%q and %q read differently", s, loud)
+			}
+		}
+	})
+}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -74,6 +76,39 @@ func watches(raw string, who bot.Identity) bool {
 	}
 	var ws []bot.Identity
 	return json.Unmarshal([]byte(raw), &ws) == nil && slices.Contains(ws, who)
+}
+
+// Ended returns the resolved and closed cases that ended before t (the score of their status
+// set is when they entered it) and have not been erased, a batch of checks per round trip.
+func (e *Eraser) Ended(ctx context.Context, before time.Time) ([]string, error) {
+	var ids []string
+	for _, st := range []bot.Status{bot.StatusResolved, bot.StatusClosed} {
+		members, err := e.rdb.ZRangeByScore(ctx, e.keys.Status(st), &goredis.ZRangeBy{
+			Min: "-inf", Max: strconv.FormatInt(before.UnixMilli(), 10)}).Result()
+		if err != nil {
+			return nil, fmt.Errorf("ended cases: %w", err)
+		}
+		ids = append(ids, members...)
+	}
+	var out []string
+	for batch := range slices.Chunk(ids, eraseBatch) {
+		cmds := make([]*goredis.BoolCmd, len(batch))
+		_, err := e.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range batch {
+				cmds[i] = p.HExists(ctx, e.keys.Case(id), "erased_at")
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("ended cases: %w", err)
+		}
+		for i, cmd := range cmds {
+			if !cmd.Val() {
+				out = append(out, batch[i])
+			}
+		}
+	}
+	return out, nil
 }
 
 // EraseCase erases personal data from the case; see case_erase.lua.
