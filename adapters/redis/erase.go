@@ -179,13 +179,25 @@ func (e *Eraser) ErasePerson(ctx context.Context, who bot.Identity, eventID stri
 // without blocking the server.
 func (e *Eraser) dropMarks(ctx context.Context, who bot.Identity) error {
 	pattern := e.keys.Prefix() + "seen:*" + globEscape(string(who)) + "*"
-	iter := e.rdb.Scan(ctx, 0, pattern, 1000).Iterator()
+	if c, ok := e.rdb.(*goredis.ClusterClient); ok {
+		// The tenant's keys share a hash tag, so one master holds them; scanning each needs no
+		// knowledge of which.
+		return c.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
+			return unlinkMatching(ctx, node, pattern)
+		})
+	}
+	return unlinkMatching(ctx, e.rdb, pattern)
+}
+
+// unlinkMatching unlinks the keys of one node that match pattern, a batch at a time.
+func unlinkMatching(ctx context.Context, rdb goredis.Cmdable, pattern string) error {
+	iter := rdb.Scan(ctx, 0, pattern, 1000).Iterator()
 	var batch []string
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := e.rdb.Unlink(ctx, batch...).Err()
+		err := rdb.Unlink(ctx, batch...).Err()
 		batch = batch[:0]
 		return err
 	}

@@ -292,9 +292,30 @@ func (r *Redis) Traces(t testing.TB, words ...string) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	found := map[string]string{}
-	iter := r.Client.Scan(ctx, 0, "esc:{"+r.Tenant+"}:*", 500).Iterator()
-	for iter.Next(ctx) {
-		key := iter.Val()
+	var keys []string
+	scan := func(ctx context.Context, rdb goredis.Cmdable) error {
+		iter := rdb.Scan(ctx, 0, "esc:{"+r.Tenant+"}:*", 500).Iterator()
+		for iter.Next(ctx) {
+			keys = append(keys, iter.Val())
+		}
+		return iter.Err()
+	}
+	var err error
+	if c, ok := r.Client.(*goredis.ClusterClient); ok {
+		// One node holds the tenant's keys (one hash tag); ForEachMaster runs in parallel.
+		var mu sync.Mutex
+		err = c.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return scan(ctx, node)
+		})
+	} else {
+		err = scan(ctx, r.Client)
+	}
+	if err != nil {
+		t.Fatalf("scan the tenant's keys: %v", err)
+	}
+	for _, key := range keys {
 		text, err := r.dumpKey(ctx, key)
 		if err != nil {
 			t.Fatalf("read %s: %v", key, err)
@@ -306,9 +327,6 @@ func (r *Redis) Traces(t testing.TB, words ...string) map[string]string {
 				break
 			}
 		}
-	}
-	if err := iter.Err(); err != nil {
-		t.Fatalf("scan the tenant's keys: %v", err)
 	}
 	return found
 }
