@@ -91,6 +91,9 @@ func CardIn(c Case, lang string) Card {
 		Translation:    c.Summary.Translation,
 		TranslatedFrom: c.Summary.TranslatedFrom,
 	}
+	if !c.ErasedAt.IsZero() {
+		card.Owner = ErasedName // executives see why the card says so little
+	}
 	button := func(label text, action string) conversation.Button {
 		return conversation.Button{Label: label.in(lang), Action: action, Value: c.ID}
 	}

@@ -95,7 +95,7 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 		t.Fatalf("case after erasure: %+v", c)
 	}
 	card, _ := h.msgr.card(id)
-	if card.Owner != "" || card.Title != bot.ErasedName || card.Summary != "" || card.Status != bot.StatusClosed {
+	if card.Owner != bot.ErasedName || card.Title != bot.ErasedName || card.Summary != "" || card.Status != bot.StatusClosed {
 		t.Fatalf("card not updated: %+v", card)
 	}
 	for _, f := range card.Fields {

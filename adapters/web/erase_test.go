@@ -47,7 +47,7 @@ func TestForgetMeOnThePlayground(t *testing.T) {
 	if card == nil {
 		t.Fatalf("%s left the channel", id)
 	}
-	if card.Status != bot.StatusClosed || card.Owner != "" {
+	if card.Status != bot.StatusClosed || card.Owner != bot.ErasedName {
 		t.Errorf("card %+v", card)
 	}
 	shown := card.Title + card.Summary + card.Ask
