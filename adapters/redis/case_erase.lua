@@ -26,9 +26,9 @@
 --   - whole erasure (ARGV[3] is the owner or ""): the doc loses the owner's name, the typed
 --     answers (choices stay, for triage and statistics), the summary's title, text, key facts
 --     and ask; the hash loses owner, VIN, note, rating comment and watchers, and gets
---     erased_at and erased_by; an open or claimed case is closed (ended now by the actor) and
---     leaves its owner, VIN and pattern indexes (the keys ARGV[1] .. "owner:"/"vin:"/
---     "pattern:", of the same hash tag, deleted only while they point at this case); the
+--     erased_at and erased_by; an open, claimed or pending case is closed (ended now by the actor) and
+--     leaves its owner, VIN and pattern indexes and the pending set (the keys ARGV[1] ..
+--     "owner:"/"vin:"/"pattern:"/"cases:pending", of the same hash tag, deleted only while they point at this case); the
 --     transcript is deleted; every history entry loses its text, except the entries whose text
 --     is the bot's own (listed in kept below), and the entries of the owner and watchers lose
 --     their actor and name;
@@ -120,9 +120,10 @@ if whole then
   if vin ~= '' then
     unindex(ARGV[1] .. 'vin:' .. vin)
   end
-  if status == 'open' or status == 'claimed' then
+  if status == 'open' or status == 'claimed' or status == 'pending' then
     redis.call('ZREM', KEYS[6], id)
     redis.call('ZREM', KEYS[7], id)
+    redis.call('ZREM', ARGV[1] .. 'cases:pending', id)
     redis.call('ZADD', KEYS[8], at, id)
     redis.call('HSET', KEYS[1], 'status', 'closed', 'ended_at', at, 'ended_by', ARGV[5])
     local pattern = redis.call('HGET', KEYS[1], 'pattern')

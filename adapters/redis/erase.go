@@ -137,7 +137,8 @@ func (e *Eraser) EraseCase(ctx context.Context, id string, who bot.Identity, ent
 	}
 }
 
-// ErasePerson deletes the person's session, dialogue, open-case index and rate counter, and
+// ErasePerson deletes the person's session, dialogue, open-case index, rate counter and
+// verified VINs, and
 // takes them out of the due queue: a card-post check loses its owner (it only recovers a
 // submission that never became a case), and the messages a delivery notes as sent lose the
 // person's identity (the erased case sends them nothing any more).
@@ -163,7 +164,7 @@ func (e *Eraser) ErasePerson(ctx context.Context, who bot.Identity, eventID stri
 			args = append(args, m, next)
 		}
 	}
-	keys := []string{e.keys.Conv(who), e.keys.Dialogue(who), e.keys.Owner(who), e.keys.Rate(who), e.keys.Due()}
+	keys := []string{e.keys.Conv(who), e.keys.Dialogue(who), e.keys.Owner(who), e.keys.Rate(who), e.keys.Due(), e.keys.Owns(who)}
 	if eventID != "" {
 		keys = append(keys, e.keys.Seen(eventID))
 	}
