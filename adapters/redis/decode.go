@@ -72,6 +72,8 @@ func decodeSession(data string, s *conversation.Session) bool {
 			v.LastEvent, ok = d.str()
 		case "ownership":
 			v.Ownership, ok = d.ownership(v.Ownership)
+		case "forget_asked":
+			v.ForgetAsked, ok = d.time()
 		case "started":
 			v.Started, ok = d.time()
 		case "updated_at":

@@ -83,6 +83,12 @@ func appendSession(b []byte, s conversation.Session) ([]byte, error) {
 		b = append(b, '}')
 	}
 	var err error
+	if !s.ForgetAsked.IsZero() { // omitzero
+		b = append(b, `,"forget_asked":`...)
+		if b, err = appendTime(b, s.ForgetAsked); err != nil {
+			return nil, err
+		}
+	}
 	// omitempty never omits a struct: zero times are written too.
 	b = append(b, `,"started":`...)
 	if b, err = appendTime(b, s.Started); err != nil {
