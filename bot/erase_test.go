@@ -38,6 +38,7 @@ func relayed(t *testing.T, h *harness, owner bot.Identity) string {
 		t.Fatal(err)
 	}
 	h.say(t, owner, "My neighbour Quirinus saw smoke from the charge port.")
+	h.send(t, owner, "ev-erase-photo", "", bot.Upload{Name: "loaner contract.png", Type: "image/png", Data: pngFile})
 	if _, err := h.svc.Reply(ctx, dana, id, "Thanks zoltanq, tell Quirinus we are on it."); err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +268,7 @@ func TestRetention(t *testing.T) {
 	if c.Status != bot.StatusResolved {
 		t.Fatalf("an ended case changed status: %s", c.Status)
 	}
-	for key, w := range rds.Traces(t, validVIN, "Quirinus", "stopped charging", "charger for") {
+	for key, w := range rds.Traces(t, validVIN, "Quirinus", "stopped charging", "charger for", "loaner contract") {
 		// The owners' own sessions live on, on their TTL; the other case was reopened.
 		if !strings.Contains(key, "dialogue:") && !strings.Contains(key, "conv:") && !strings.HasSuffix(key, other) {
 			t.Errorf("%s still holds %q", key, w)

@@ -156,15 +156,24 @@ for _, e in ipairs(entries) do
   local out = {}
   for i = 1, #f, 2 do
     local k, v = f[i], f[i + 1]
-    if k == 'text' and (person and action ~= 'rate' or whole and not kept[action]) then
+    if k == 'file' and (person or whole) then
+      -- A file's description names it and its sender: both go, with the file itself.
+      local ok, meta = pcall(cjson.decode, v)
+      if ok and type(meta) == 'table' and type(meta.id) == 'string' and meta.id ~= '' then
+        redis.call('DEL', ARGV[1] .. 'file:' .. meta.id)
+      end
+      k = nil
+    elseif k == 'text' and (person and action ~= 'rate' or whole and not kept[action]) then
       v = ''
     elseif k == 'actor' and person then
       v = ''
     elseif k == 'name' and person then
       v = erased
     end
-    table.insert(out, k)
-    table.insert(out, v)
+    if k then
+      table.insert(out, k)
+      table.insert(out, v)
+    end
   end
   redis.call('XADD', KEYS[2], e[1], unpack(out))
 end

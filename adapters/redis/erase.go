@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -171,7 +172,43 @@ func (e *Eraser) ErasePerson(ctx context.Context, who bot.Identity, eventID stri
 	if err := personErase.Run(ctx, e.rdb, keys, args...).Err(); err != nil {
 		return fmt.Errorf("erase a person: %w", err)
 	}
-	return e.dropMarks(ctx, who)
+	if err := e.dropMarks(ctx, who); err != nil {
+		return err
+	}
+	return e.dropFiles(ctx, who)
+}
+
+// dropFiles deletes the files the person sent (esc:{t}:file:<id>, whose owner field is theirs),
+// on every case and in a session alike. It scans the tenant's files, without blocking the server.
+func (e *Eraser) dropFiles(ctx context.Context, who bot.Identity) error {
+	return e.eachNode(ctx, func(ctx context.Context, node goredis.Cmdable) error {
+		iter := node.Scan(ctx, 0, e.keys.Prefix()+"file:*", 1000).Iterator()
+		for iter.Next(ctx) {
+			owner, err := node.HGet(ctx, iter.Val(), "owner").Result()
+			if errors.Is(err, goredis.Nil) || err == nil && owner != string(who) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("erase a person's files: %w", err)
+			}
+			if err := node.Unlink(ctx, iter.Val()).Err(); err != nil {
+				return fmt.Errorf("erase a person's files: %w", err)
+			}
+		}
+		if err := iter.Err(); err != nil {
+			return fmt.Errorf("erase a person's files: %w", err)
+		}
+		return nil
+	})
+}
+
+// eachNode runs fn on the one server, or on each master of a Cluster: the tenant's keys share a
+// hash tag, so one master holds them, and scanning each needs no knowledge of which.
+func (e *Eraser) eachNode(ctx context.Context, fn func(context.Context, goredis.Cmdable) error) error {
+	if c, ok := e.rdb.(*goredis.ClusterClient); ok {
+		return c.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error { return fn(ctx, node) })
+	}
+	return fn(ctx, e.rdb)
 }
 
 // dropMarks deletes the dedupe marks named after deliveries to the person
@@ -180,14 +217,9 @@ func (e *Eraser) ErasePerson(ctx context.Context, who bot.Identity, eventID stri
 // without blocking the server.
 func (e *Eraser) dropMarks(ctx context.Context, who bot.Identity) error {
 	pattern := e.keys.Prefix() + "seen:*" + globEscape(string(who)) + "*"
-	if c, ok := e.rdb.(*goredis.ClusterClient); ok {
-		// The tenant's keys share a hash tag, so one master holds them; scanning each needs no
-		// knowledge of which.
-		return c.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error {
-			return unlinkMatching(ctx, node, pattern)
-		})
-	}
-	return unlinkMatching(ctx, e.rdb, pattern)
+	return e.eachNode(ctx, func(ctx context.Context, node goredis.Cmdable) error {
+		return unlinkMatching(ctx, node, pattern)
+	})
 }
 
 // unlinkMatching unlinks the keys of one node that match pattern, a batch at a time.
