@@ -116,6 +116,10 @@ func appendLine(b []byte, l bot.Line) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if l.Trimmed != 0 {
+		b = append(b, `,"trimmed":`...)
+		b = strconv.AppendInt(b, int64(l.Trimmed), 10)
+	}
 	return append(b, '}'), nil
 }
 
