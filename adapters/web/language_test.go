@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +60,16 @@ func TestCardPageInTheOperatorsLanguage(t *testing.T) {
 		card + " .ask-text":                         "A repair that fixes the charging for good",
 		card + ` .fields dd[data-field="location"]`: "Austin, Texas",
 	} {
-		got, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
+		// The page redraws a card when news of it arrives, so a node found may be gone a moment
+		// later: the text is read in one step, again until it shows or time is up.
+		var got string
+		var err error
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			got, err = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+strconv.Quote(sel)+`) || {}).textContent || ""`))
+			if err == nil && strings.Contains(got, want) || time.Now().After(deadline) {
+				break
+			}
+		}
 		if err != nil || !strings.Contains(got, want) {
 			t.Errorf("%s = %q (%v), want %q", sel, got, err, want)
 		}
