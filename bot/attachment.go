@@ -252,9 +252,28 @@ func fileLine(a Attachment) string {
 
 // postIntakeFiles adds the files the owner sent during the intake to the new case's thread,
 // each as its own change through the outbox, and keeps them as long as cases' files are kept.
-// Each is recorded once, whoever runs it (the submission, the due queue's card check).
-func (s *Service) postIntakeFiles(ctx context.Context, c Case, files []Attachment) {
+// Each is recorded once, whoever runs it (the submission, the due queue's card check, which
+// runs it again for a process that stopped between creating the case and recording them): a
+// file the case's history names already is left alone, whatever the age of its event mark.
+func (s *Service) postIntakeFiles(ctx context.Context, c Case, files []Attachment) error {
+	if len(files) == 0 {
+		return nil
+	}
+	entries, err := s.cases.Audit(ctx, c.ID)
+	if err != nil {
+		return fmt.Errorf("history of %s: %w", c.ID, err)
+	}
+	recorded := map[string]bool{}
+	for _, e := range entries {
+		if e.File != nil {
+			recorded[e.File.ID] = true
+		}
+	}
+	var errs []error
 	for _, a := range files {
+		if recorded[a.ID] {
+			continue
+		}
 		if s.files != nil {
 			if err := s.files.Keep(ctx, a.ID, s.cfg.FileTTL); err != nil {
 				s.log.WarnContext(ctx, "keep an intake file with its case", "case", c.ID, "file", a.ID, "err", err)
@@ -262,9 +281,26 @@ func (s *Service) postIntakeFiles(ctx context.Context, c Case, files []Attachmen
 		}
 		entry := AuditEntry{At: a.At, Actor: a.Owner, Name: a.From, Action: "file", Text: fileLine(a), File: &a, EventID: "file:" + c.ID + ":" + a.ID}
 		if err := s.record(ctx, c.ID, entry); err != nil && !errors.Is(err, ErrDuplicateEvent) {
-			s.log.ErrorContext(ctx, "add an intake file to its case", "case", c.ID, "file", a.ID, "err", err)
+			errs = append(errs, fmt.Errorf("add intake file %s to %s: %w", a.ID, c.ID, err))
 		}
 	}
+	return errors.Join(errs...)
+}
+
+// recheckIntakeFiles is the card check's part for files: the intake files of the owner whose
+// submission made case c are recorded in it if they are not yet.
+func (s *Service) recheckIntakeFiles(ctx context.Context, c Case, owner Identity) error {
+	if s.files == nil || owner == "" || owner != c.Owner {
+		return nil // no files kept, or an owner erased since
+	}
+	turn, err := s.sessions.Reload(ctx, owner, "")
+	if err != nil {
+		return fmt.Errorf("session of %s: %w", owner, err)
+	}
+	if !turn.Found || turn.Session.CaseID != c.ID || len(turn.Session.Files) == 0 {
+		return nil
+	}
+	return s.postIntakeFiles(ctx, c, s.sessionFiles(ctx, turn.Session))
 }
 
 // relayFiles adds the files of an owner's message to the open case c, each as its own change.

@@ -3,8 +3,11 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
@@ -133,6 +136,75 @@ func TestOwnerFilesRefused(t *testing.T) {
 	}
 	if got := texts(h.send(t, de, "", "", bot.Upload{Name: "clip.mov", Data: movFile})); !strings.Contains(got, "clip.mov erhalten") {
 		t.Fatalf("German receipt: %s", got)
+	}
+}
+
+// lostCreate creates the case and then fails, as a process that stops right after the case
+// exists would: nothing after the creation runs.
+type lostCreate struct {
+	bot.CaseStore
+	lost atomic.Bool
+}
+
+func (l *lostCreate) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
+	created, err := l.CaseStore.Create(ctx, c)
+	if err == nil && !l.lost.Swap(true) {
+		return bot.Case{}, errors.New("i/o timeout")
+	}
+	return created, err
+}
+
+// A process that stops between creating the case and recording the intake's files leaves
+// them to the due queue's card check: the photo reaches the thread once, and a check run
+// again does not post it twice.
+func TestIntakeFilesAfterLostCreation(t *testing.T) {
+	rds := redistest.New(t)
+	h := newHarness(t, rds)
+	h.rebuild(t, func(p *bot.Params) { p.Cases = &lostCreate{CaseStore: h.cases} })
+	ctx := context.Background()
+	ann := bot.Identity("web:ann")
+	h.say(t, ann, "hello")
+	h.press(t, ann, conversation.ActionChoose, "understood")
+	h.send(t, ann, "ev-photo", "", bot.Upload{Name: "dash.png", Type: "image/png", Data: pngFile})
+	h.intake(t, ann, true, nil)
+	id := h.session(t, ann).CaseID
+	if _, err := h.cases.Get(ctx, id); err != nil {
+		t.Fatalf("the case was not created: %v", err)
+	}
+	if n := len(fileLines(h.msgr.thread(id))); n != 0 {
+		t.Fatalf("%d file lines before the check: the test checks nothing", n)
+	}
+	second := newHarness(t, rds) // a restart
+	second.clock.Advance(2 * time.Minute)
+	if n, err := second.svc.RunDue(ctx); err != nil || n == 0 {
+		t.Fatalf("RunDue = %d, %v", n, err)
+	}
+	thread := fileLines(second.msgr.thread(id))
+	if len(thread) != 1 || !bytes.Equal(thread[0].File.Data, pngFile) {
+		t.Fatalf("file lines after the card check: %+v", thread)
+	}
+	// The check runs again (its item was taken by a replica that died): nothing more is added.
+	if err := second.params.Due.Schedule(ctx, bot.DueItem{Kind: bot.DuePostCard, CaseID: id, Owner: ann, At: second.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		second.clock.Advance(time.Hour)
+		if _, err := second.svc.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := second.cases.Audit(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	for _, e := range entries {
+		if e.Action == "file" {
+			files++
+		}
+	}
+	if files != 1 || len(fileLines(second.msgr.thread(id))) != 1 {
+		t.Fatalf("%d file entries, %d file lines: want one of each", files, len(fileLines(second.msgr.thread(id))))
 	}
 }
 

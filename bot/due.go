@@ -88,6 +88,10 @@ func (s *Service) runDueItem(ctx context.Context, it DueItem) error {
 		if missing := s.postCase(ctx, c, true); missing > 0 {
 			return fmt.Errorf("card of %s missing in %d channel(s)", c.ID, missing)
 		}
+		// The intake files may not be in the case: the process that created it stopped.
+		if err := s.recheckIntakeFiles(ctx, c, it.Owner); err != nil {
+			return err
+		}
 		// The clocks may not have started: the process that created the case stopped.
 		return s.startClocks(ctx, c)
 	case DueRemind, DueEscalate, DueNudge:

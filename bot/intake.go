@@ -448,14 +448,19 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		if aerr := s.record(ctx, created.ID, entry); aerr != nil && !errors.Is(aerr, ErrDuplicateEvent) {
 			return Case{}, fmt.Errorf("attach %s to %s: %w", c.ID, created.ID, aerr)
 		}
-		s.postIntakeFiles(ctx, created, s.sessionFiles(ctx, sess))
+		if ferr := s.postIntakeFiles(ctx, created, s.sessionFiles(ctx, sess)); ferr != nil {
+			return Case{}, ferr
+		}
 		return created, err
 	case err != nil:
 		return created, err
 	}
 	s.log.InfoContext(ctx, "case created", "case", created.ID, "owner", owner, "severity", created.Summary.Severity, "safety", created.Summary.Safety)
 	s.postCase(ctx, created, recovering)
-	s.postIntakeFiles(ctx, created, s.sessionFiles(ctx, sess))
+	if err := s.postIntakeFiles(ctx, created, s.sessionFiles(ctx, sess)); err != nil {
+		// The card check queued at submission records them when it runs.
+		s.log.WarnContext(ctx, "record the intake files", "case", created.ID, "err", err)
+	}
 	if c.FollowUp != nil {
 		s.deliverNow(ctx, created, AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "created", Seq: 1}, c.FollowUp)
 	}
