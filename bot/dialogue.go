@@ -159,6 +159,9 @@ func (s *Service) keeping(t *ownerTurn, replies []conversation.Reply) Record {
 	for _, a := range t.files {
 		lines = append(lines, Line{Role: RoleOwner, Text: "[" + fileLine(a) + "]", At: now})
 	}
+	for _, a := range t.proofs {
+		lines = append(lines, Line{Role: RoleOwner, Text: "[" + fileLine(a) + ", for the moderators]", At: now})
+	}
 	lines = appendBotLines(lines, replies, now)
 	if len(lines) == 0 {
 		return Record{}

@@ -75,6 +75,10 @@ type ownerTurn struct {
 	// the files refused.
 	files    []Attachment
 	refusals []conversation.Reply
+	// proofs are the event's files taken as proofs of ownership (nil until the turn looked),
+	// proofReplies what the owner is told of them.
+	proofs       []Attachment
+	proofReplies []conversation.Reply
 	// forgotten: the owner's data was erased at their request; nothing of the turn is kept.
 	forgotten bool
 }
@@ -166,6 +170,16 @@ func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conve
 		return []conversation.Reply{pausedReply(*turn.Pause, turn.Session.Language)}, nil
 	}
 
+	// The owner was asked for a photo of the registration: a photo or PDF sent now is that
+	// proof, for the moderators; the other files are the case's.
+	var proofNotes []conversation.Reply
+	if turn.Found && len(ev.Files) > 0 && s.intakeWaitsForProof(sess) {
+		var err error
+		if proofNotes, err = s.takeProofs(ctx, t, sess.Ownership.VIN, "", sess.Language); err != nil {
+			return nil, err
+		}
+		ev = t.ev
+	}
 	// Files sent during the intake are kept with the session until the case is submitted.
 	kept, notes, err := s.keepFiles(ctx, t, sess.Language, s.cfg.SessionTTL)
 	if err != nil {
@@ -174,11 +188,15 @@ func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conve
 	for _, a := range kept {
 		notes = append(notes, conversation.Reply{Text: core.FileKept.f(sess.Language, a.Name)})
 	}
+	notes = append(proofNotes, notes...)
 	if turn.Found && strings.TrimSpace(ev.Text) == "" && ev.Action == "" {
 		// An owner who comes back without saying anything (/escalate again, an empty message)
 		// gets the question we are waiting for; nothing changes but the files they sent.
 		if prompt := s.engine.Prompt(sess, now); len(prompt) > 0 {
 			if len(ev.Files) == 0 {
+				if len(proofNotes) > 0 {
+					return append(proofNotes, prompt...), nil
+				}
 				return append([]conversation.Reply{{Text: core.CarryOn.in(sess.Language)}}, prompt...), nil
 			}
 			sess.Files = withFiles(sess.Files, kept)
@@ -557,6 +575,14 @@ func (s *Service) relay(ctx context.Context, t *ownerTurn, sess conversation.Ses
 	}
 	if in := (conversation.Input{Text: strings.TrimSpace(ev.Text), Action: ev.Action, Value: ev.Value}); err == nil && conversation.LanguageRequest(in) {
 		return s.switchLanguage(ctx, ev, sess, c, in)
+	}
+	if err == nil && c.Status == StatusPending && c.Owner == ev.Owner && len(ev.Files) > 0 && s.verifications != nil {
+		// The owner was asked for a photo of the registration: a photo or PDF is that proof,
+		// for the moderators, not a line of the case.
+		thanks, err := s.takeProofs(ctx, t, c.VIN, c.ID, c.Language)
+		if err != nil || len(thanks) > 0 {
+			return thanks, true, err
+		}
 	}
 	if err == nil && c.Status == StatusPending {
 		// Nobody reads the case before a moderator verifies its owner: the owner hears why.

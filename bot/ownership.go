@@ -114,7 +114,8 @@ type Verifications interface {
 	Verify(ctx context.Context, user Identity, vin string) error
 	Unverify(ctx context.Context, user Identity, vin string) (bool, error)
 	Verified(ctx context.Context, user Identity, vin string) (bool, error)
-	// AddProof keeps a proof for ttl and lists it as waiting.
+	// AddProof keeps a proof for ttl and lists it as waiting; a proof whose id is kept
+	// already is left as it is, with ErrDuplicateEvent.
 	AddProof(ctx context.Context, p Proof, ttl time.Duration) error
 	// GetProof returns a proof with its photo, or ErrNotFound.
 	GetProof(ctx context.Context, id string) (Proof, error)
@@ -394,11 +395,9 @@ func (s *Service) SubmitProof(ctx context.Context, owner Identity, name string, 
 	default:
 		return []conversation.Reply{{Text: owned.ProofNotNeeded.in(lang)}}, nil
 	}
-	if err := s.verifications.AddProof(ctx, p, proofTTL); err != nil {
-		return nil, fmt.Errorf("keep proof of %s: %w", owner, err)
+	if err := s.keepProof(ctx, p); err != nil {
+		return nil, err
 	}
-	s.log.InfoContext(ctx, "ownership proof received", "owner", owner, "proof", p.ID, "case", p.CaseID)
-	s.showProof(ctx, p)
 	return []conversation.Reply{{Text: owned.ProofThanks.in(p.Language)}}, nil
 }
 

@@ -53,21 +53,35 @@ func (v *Verifications) Verified(ctx context.Context, user bot.Identity, vin str
 	return ok, nil
 }
 
-// AddProof keeps the proof and its photo for ttl and lists it as waiting.
+// proofAdd keeps a proof once.
+//
+// KEYS[1] esc:{t}:proof:<id>   KEYS[2] esc:{t}:proofs
+// ARGV[1] doc   ARGV[2] photo   ARGV[3] ttl in ms   ARGV[4] at, Unix ms   ARGV[5] id
+// Returns 1 when the proof was added, 0 when one with its id is kept already (nothing written).
+var proofAdd = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'doc', ARGV[1], 'photo', ARGV[2], 'decision', '')
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+return 1
+`)
+
+// AddProof keeps the proof and its photo for ttl and lists it as waiting; a proof with the same
+// id kept already is left as it is, with bot.ErrDuplicateEvent.
 func (v *Verifications) AddProof(ctx context.Context, p bot.Proof, ttl time.Duration) error {
 	doc, err := json.Marshal(proofDoc{Proof: p, Name: p.Photo.Name, ContentType: p.Photo.ContentType})
 	if err != nil {
 		return fmt.Errorf("add proof %s: %w", p.ID, err)
 	}
-	_, err = v.rdb.TxPipelined(ctx, func(pipe goredis.Pipeliner) error {
-		key := v.keys.Proof(p.ID)
-		pipe.HSet(ctx, key, "doc", doc, "photo", p.Photo.Data, "decision", "")
-		pipe.PExpire(ctx, key, ttl)
-		pipe.ZAdd(ctx, v.keys.Proofs(), goredis.Z{Score: float64(p.At.UnixMilli()), Member: p.ID})
-		return nil
-	})
+	added, err := proofAdd.Run(ctx, v.rdb, []string{v.keys.Proof(p.ID), v.keys.Proofs()},
+		doc, p.Photo.Data, ttl.Milliseconds(), p.At.UnixMilli(), p.ID).Int()
 	if err != nil {
 		return fmt.Errorf("add proof %s: %w", p.ID, err)
+	}
+	if added == 0 {
+		return fmt.Errorf("add proof %s: %w", p.ID, bot.ErrDuplicateEvent)
 	}
 	return nil
 }

@@ -109,6 +109,11 @@ func TestVerificationsAndProofs(t *testing.T) {
 	if err := v.AddProof(ctx, p, time.Hour); err != nil {
 		t.Fatal(err)
 	}
+	again := p
+	again.Photo.Data = []byte("other")
+	if err := v.AddProof(ctx, again, time.Hour); !errors.Is(err, bot.ErrDuplicateEvent) {
+		t.Fatalf("the same proof added twice: %v", err)
+	}
 	got, err := v.GetProof(ctx, "p1")
 	if err != nil || got.Owner != p.Owner || string(got.Photo.Data) != string(p.Photo.Data) || got.Photo.ContentType != "image/png" || got.Decision != "" {
 		t.Fatalf("get %+v %v", got, err)

@@ -83,7 +83,15 @@ func withMessenger(m bot.Messenger) option {
 
 // withParams changes the service's dependencies before it is built.
 func withParams(f func(*bot.Params, *redistest.Redis)) option {
-	return func(c *envConfig) { c.params = f }
+	return func(c *envConfig) {
+		prev := c.params // options compose, in their order
+		c.params = func(p *bot.Params, r *redistest.Redis) {
+			if prev != nil {
+				prev(p, r)
+			}
+			f(p, r)
+		}
+	}
 }
 
 // beforeStart changes the fake Slack before the adapter starts.

@@ -1,8 +1,10 @@
 package slack
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"escalation-bot/adapters/ownersfile"
 	redisstore "escalation-bot/adapters/redis"
@@ -70,6 +72,48 @@ func TestProofOnSlack(t *testing.T) {
 	}
 	e.cardTS(id) // the card is posted now
 	e.waitShown("chat.postMessage", dmOf(eve), "is now with the team")
+}
+
+// The registration shared in the DM of a held case: the moderators see it in the escalation
+// channel with Approve and Reject, the owner is told it arrived, and an approval posts the
+// card and tells the owner; the photo never reaches the case's thread.
+func TestProofSharedInTheDM(t *testing.T) {
+	e := newEnv(t, requireOwners(t), withFiles())
+	id := e.intake(eve, nil)
+	e.waitShown("chat.postMessage", dmOf(eve), "a moderator confirms that the vehicle is yours")
+	e.share("EvReg", eve, "my registration", e.fake.UserFile("registration.png", "image/png", slackPNG))
+	e.share("EvReg", eve, "my registration", e.fake.UserFile("registration.png", "image/png", slackPNG)) // delivered again
+	e.waitShown("chat.postMessage", dmOf(eve), "A moderator will look at the photo")
+	files := e.fake.WaitFiles(t, escChannel, 1, 10*time.Second)
+	posts := e.posts(escChannel)
+	if len(posts) != 1 || !bytes.Equal(files[0].Data, slackPNG) {
+		t.Fatalf("%d file(s), posts:\n%s", len(files), e.dump("chat.postMessage"))
+	}
+	var approve shownButton
+	for _, b := range buttonsOf(posts[0]) {
+		if b.ActionID == caseActionID(bot.ActionApproveOwner) {
+			approve = b
+		}
+	}
+	if approve.Value == "" || !strings.Contains(shown(posts[0]), id) {
+		t.Fatalf("proof message %q with buttons %+v", shown(posts[0]), buttonsOf(posts[0]))
+	}
+	e.interact(mod, "mo", escChannel, posts[0].Form.Get("ts"), fakeslack.Action{ActionID: approve.ActionID, Value: approve.Value})
+	e.waitShown("chat.postEphemeral", escChannel, "Approved")
+	card := e.cardTS(id)
+	e.waitShown("chat.postMessage", dmOf(eve), "is now with the team")
+	if c := e.getCase(id); c.Status != bot.StatusOpen || c.Ownership != bot.OwnershipVerified {
+		t.Fatalf("after approval: %s %q", c.Status, c.Ownership)
+	}
+	for _, f := range e.fake.Files(escChannel) {
+		if f.ThreadTS == card {
+			t.Errorf("a file in the case's thread: %+v", f)
+		}
+	}
+	if n := len(e.fake.Files(escChannel)); n != 1 {
+		t.Errorf("%d files in the escalation channel, want the proof once", n)
+	}
+	e.fake.AssertNoViolations(t)
 }
 
 // An owners file may name a Slack owner by the e-mail address of their profile.

@@ -158,3 +158,45 @@ func TestSampleOwnersParse(t *testing.T) {
 		t.Errorf("ann in the sample: %+v", ans)
 	}
 }
+
+// The registration sent with the ordinary Attach button of a held case is the proof: it is
+// listed for the moderators with Approve, not shown in the case's thread, and approving it
+// posts the case.
+func TestRegistrationPhotoAttached(t *testing.T) {
+	e := ownershipEnv(t, bot.VerifyRequire)
+	events := e.events("eve")
+	e.intake("eve")
+	id := e.submit("eve", nil)
+	code, out := e.attach("eve", "registration.png", "image/png", pngPhoto, "")
+	if code != http.StatusOK || !strings.Contains(text(out.Replies), "moderator will look") {
+		t.Fatalf("attach: %d %+v", code, out)
+	}
+	var list struct {
+		Proofs []proofJSON `json:"proofs"`
+	}
+	if code := e.call(http.MethodGet, "/api/execs/mod/proofs", nil, nil, &list); code != http.StatusOK || len(list.Proofs) != 1 || list.Proofs[0].Case != id {
+		t.Fatalf("proofs: %d %+v", code, list)
+	}
+	var decided struct {
+		Text string `json:"text"`
+	}
+	if code := e.call(http.MethodPost, "/api/execs/mod/proofs/"+list.Proofs[0].ID, map[string]string{"decision": "approve"}, nil, &decided); code != http.StatusOK {
+		t.Fatalf("approve: %d %+v", code, decided)
+	}
+	waitOwner(t, events, "is now with the team")
+	for _, c := range e.channel() {
+		if c.ID != id {
+			continue
+		}
+		if c.Status != bot.StatusOpen || c.Ownership != bot.OwnershipVerified {
+			t.Fatalf("after approval the card is %+v", c)
+		}
+		for _, l := range c.Thread {
+			if l.File != nil {
+				t.Errorf("the registration is in the thread: %+v", l)
+			}
+		}
+		return
+	}
+	t.Fatalf("%s is not on the channel", id)
+}
