@@ -306,3 +306,29 @@ func TestUnknownHolds(t *testing.T) {
 		t.Fatalf("case %s %q %v", cs.Status, cs.Ownership, err)
 	}
 }
+
+// A moderator's verify of a posted case makes it hold its vehicle's index, as a case verified
+// at submission does: another verified owner's report of the vehicle joins it. Unverify lets go.
+func TestVerifyClaimsTheVehicle(t *testing.T) {
+	h, _ := ownershipHarness(t, bot.VerifyFlag, nil)
+	eve := h.intake(t, "web:eve", true, map[string]string{"vin": vinAnn})
+	if out := h.run(t, "/escalations verify web:eve "+vinAnn); !strings.Contains(out, eve) {
+		t.Fatalf("verify answered %q", out)
+	}
+	h.intake(t, "web:ann", false, map[string]string{"vin": vinAnn})
+	if got := texts(h.press(t, "web:ann", conversation.ActionSubmit, "")); !strings.Contains(got, eve) {
+		t.Fatalf("ann's report of the vehicle, told %q", got)
+	}
+	if c, _ := h.cases.Get(context.Background(), eve); len(c.Watchers) == 0 {
+		t.Errorf("ann's report did not join %s: %+v", eve, c.Watchers)
+	}
+	if id := h.session(t, "web:ann").CaseID; id != eve {
+		t.Errorf("ann's session points at %s, want %s", id, eve)
+	}
+
+	h.run(t, "/escalations unverify web:eve "+vinAnn)
+	h.run(t, "/escalations verify web:zed "+vinAnn)
+	if zed := h.intake(t, "web:zed", true, map[string]string{"vin": vinAnn}); zed == eve {
+		t.Errorf("after unverify a verified owner's report still joins %s", eve)
+	}
+}

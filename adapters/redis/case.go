@@ -443,10 +443,19 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	if at.IsZero() {
 		at = time.Now()
 	}
-	keys := []string{s.keys.Case(id), s.keys.Audit(id), s.keys.Due(), s.keys.Outbox(id)}
+	hasEvent, vin := "", ""
 	if e.EventID != "" {
-		keys = append(keys, s.keys.SeenAudit(e.EventID))
+		hasEvent = "1"
 	}
+	if e.Action == "verify" || e.Action == "unverify" {
+		// The VIN index follows the verification; the VIN names the key, so it is read first
+		// and checked again by the script.
+		var err error
+		if _, vin, err = s.ownerAndVIN(ctx, id); err != nil && !errors.Is(err, bot.ErrNotFound) {
+			return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
+		}
+	}
+	keys := []string{s.keys.Case(id), s.keys.Audit(id), s.keys.Due(), s.keys.Outbox(id), s.keys.SeenAudit(e.EventID), s.keys.VIN(vin)}
 	ref, dueAt, member := outbox(e.FollowUp)
 	file := ""
 	if e.File != nil {
@@ -460,7 +469,7 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	}
 	reply, err := caseAudit.Run(ctx, s.rdb, keys,
 		at.UnixMilli(), string(e.Actor), e.Name, e.Action, e.Text, s.cfg.DedupeTTL.Milliseconds(),
-		ref, dueAt, member, e.Via, file).StringSlice()
+		ref, dueAt, member, e.Via, file, hasEvent, vin, s.keys.prefix, id).StringSlice()
 	if err != nil {
 		return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
 	}

@@ -4,7 +4,8 @@
 -- KEYS[2]  esc:{t}:audit:<id>
 -- KEYS[3]  esc:{t}:due                    the due queue, for the entry's outbox item
 -- KEYS[4]  esc:{t}:outbox:<id>             the case's undelivered outbox refs, in order
--- KEYS[5]  esc:{t}:seen:audit:<event id>  optional: absent when the entry has no event id
+-- KEYS[5]  esc:{t}:seen:audit:<event id>  read only when ARGV[12] is "1" (the entry has an event id)
+-- KEYS[6]  esc:{t}:vin:<vin>              read only by verify and unverify, when ARGV[13] is not ""
 -- ARGV[1]  at, Unix ms
 -- ARGV[2]  actor identity
 -- ARGV[3]  actor display name
@@ -16,6 +17,10 @@
 -- ARGV[9]  outbox item: the due queue member to add, or "" for none
 -- ARGV[10] via: the channel an executive's message was written in, or "" 
 -- ARGV[11] file: the JSON of a file entry's file (without its bytes), or ""
+-- ARGV[12] "1" when the entry has an event id (KEYS[5] is its seen mark), else ""
+-- ARGV[13] the case's VIN as the caller read it (KEYS[6] is its index), or ""
+-- ARGV[14] key prefix "esc:{t}:"
+-- ARGV[15] case id
 --
 -- Returns {"ok", stream id}; {"missing"} when there is no case; {"duplicate"} when the event
 -- id was appended already; {"wrong", field, value, ...} with the hash when the action needs a
@@ -29,6 +34,11 @@
 -- and rated_at; comment sets rating_comment; attach adds the actor to the watchers JSON
 -- array, once; verify and unverify set ownership to verified and unverified; language sets
 -- language (the owner's, which overrides the one in doc).
+-- The VIN index follows ownership as at creation: verify makes a live case hold its VIN's
+-- index when no other live case holds it, and unverify lets go of it when the case holds it;
+-- both only when ARGV[13] is the case's VIN (a case erased meanwhile has none). The only key
+-- built here is the case hash of the id the VIN index holds (ARGV[14] .. "case:" .. id), of
+-- the same hash tag as KEYS, so the script stays in one Cluster slot.
 
 -- The statuses an action needs; an action not listed takes any status.
 local live = {open = true, claimed = true}
@@ -37,7 +47,7 @@ local needs = {
   remind = {open = true}, escalate = {open = true},
   nudge = {claimed = true},
   confirm = {resolved = true}, rate = {resolved = true}, comment = {resolved = true},
-  verify = live, unverify = live,
+  verify = live, unverify = {open = true, claimed = true, pending = true},
 }
 local action, at = ARGV[4], ARGV[1]
 
@@ -45,7 +55,11 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {'missing'}
 end
-if KEYS[5] and redis.call('EXISTS', KEYS[5]) == 1 then
+local seenKey = nil
+if ARGV[12] == '1' then
+  seenKey = KEYS[5]
+end
+if seenKey and redis.call('EXISTS', seenKey) == 1 then
   return {'duplicate'}
 end
 if needs[action] and not needs[action][status] then
@@ -53,8 +67,8 @@ if needs[action] and not needs[action][status] then
   table.insert(reply, 1, 'wrong')
   return reply
 end
-if KEYS[5] then
-  redis.call('SET', KEYS[5], '1', 'PX', ARGV[6])
+if seenKey then
+  redis.call('SET', seenKey, '1', 'PX', ARGV[6])
 end
 
 local fields = {'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5]}
@@ -97,7 +111,22 @@ elseif action == 'verify' then
   redis.call('HSET', KEYS[1], 'ownership', 'verified')
 elseif action == 'unverify' then
   redis.call('HSET', KEYS[1], 'ownership', 'unverified')
-elseif action == 'language' then
+end
+local vin, id_of_case = ARGV[13] or '', ARGV[15]
+if (action == 'verify' or action == 'unverify') and vin ~= '' and redis.call('HGET', KEYS[1], 'vin') == vin then
+  local holder = redis.call('GET', KEYS[6])
+  if action == 'unverify' then
+    if holder == id_of_case then
+      redis.call('DEL', KEYS[6])
+    end
+  elseif (status == 'open' or status == 'claimed') and holder ~= id_of_case then
+    -- an index that points at a case that no longer exists is free
+    if not holder or redis.call('EXISTS', ARGV[14] .. 'case:' .. holder) == 0 then
+      redis.call('SET', KEYS[6], id_of_case)
+    end
+  end
+end
+if action == 'language' then
   redis.call('HSET', KEYS[1], 'language', ARGV[5])
 end
 if action == 'attach' then
