@@ -45,6 +45,12 @@ type OwnerEvent struct {
 	// to a client that never got the answer. If it was handled, and was the owner's last
 	// event, its answer is given again (the case id, or the question waiting).
 	Redelivered bool
+	// Member is the owner's membership of the community the event came from, when the
+	// platform sent it with the event; for the Admission.
+	Member *Member
+	// Invited: a moderator invited the owner to the line and vouches for them; the Admission
+	// is not asked.
+	Invited bool
 }
 
 // ownerTurn is what one owner event keeps across its optimistic-concurrency retries: work
@@ -81,6 +87,8 @@ type ownerTurn struct {
 	proofReplies []conversation.Reply
 	// forgotten: the owner's data was erased at their request; nothing of the turn is kept.
 	forgotten bool
+	// admitted: the Admission let the owner in; a retry does not ask again.
+	admitted bool
 }
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
@@ -124,6 +132,9 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conversation.Reply, error) {
 	ev := t.ev
 	now := s.clock.Now()
+	if err := s.admit(ctx, t, turn); err != nil {
+		return nil, err
+	}
 	if ev.Action != "" && s.engine != nil {
 		t.label = buttonLabel(s.engine.Prompt(turn.Session, now), ev.Action, ev.Value)
 	}

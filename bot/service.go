@@ -119,6 +119,7 @@ type Service struct {
 	verifications Verifications
 	files         FileStore
 	eraser        Eraser
+	admission     Admission
 	summarizer    Summarizer
 	hooks         []Hook
 	messengers    map[string]Messenger
@@ -127,8 +128,8 @@ type Service struct {
 	log           *slog.Logger
 }
 
-// Params are the service's dependencies. Due, Dialogues, Hooks and Observer may be left out;
-// Clock, Summarizer and Logger have defaults.
+// Params are the service's dependencies. Due, Dialogues, Hooks, Admission and Observer may be
+// left out; Clock, Summarizer and Logger have defaults.
 type Params struct {
 	Config     Config
 	Engine     *conversation.Engine
@@ -143,6 +144,7 @@ type Params struct {
 	Verifications Verifications
 	Files         FileStore
 	Eraser        Eraser
+	Admission     Admission
 	Summarizer    Summarizer
 	Messengers    []Messenger
 	Hooks         []Hook
@@ -166,6 +168,7 @@ func NewService(p Params) *Service {
 		verifications: p.Verifications,
 		files:         p.Files,
 		eraser:        p.Eraser,
+		admission:     p.Admission,
 		summarizer:    p.Summarizer,
 		messengers:    make(map[string]Messenger),
 		hooks:         p.Hooks,

@@ -15,7 +15,7 @@ import (
 
 // Module provides the *bot.Service and runs its due worker between the app's start and stop.
 // Messengers and hooks are collected from the "messengers" and "hooks" value groups; the due
-// queue, the dialogues and the observer are used when the app provides them.
+// queue, the dialogues, the admission and the observer are used when the app provides them.
 var Module = fx.Module("bot",
 	fx.Provide(newService),
 	fx.Invoke(runDue),
@@ -37,6 +37,7 @@ type params struct {
 	Verifications bot.Verifications    `optional:"true"`
 	Files         bot.FileStore        `optional:"true"`
 	Eraser        bot.Eraser           `optional:"true"`
+	Admission     bot.Admission        `optional:"true"`
 	Summarizer    bot.Summarizer
 	Messengers    []bot.Messenger `group:"messengers"`
 	Hooks         []bot.Hook      `group:"hooks"`
@@ -59,6 +60,7 @@ func newService(p params) *bot.Service {
 		Verifications: p.Verifications,
 		Files:         p.Files,
 		Eraser:        p.Eraser,
+		Admission:     p.Admission,
 		Summarizer:    p.Summarizer,
 		Messengers:    p.Messengers,
 		Hooks:         p.Hooks,

@@ -38,23 +38,20 @@ const jobTimeout = 30 * time.Second
 // Adapter turns gateway events (DMs, interactions) into calls of the core and answers through
 // the Messenger.
 type Adapter struct {
-	cfg      Config
-	svc      *bot.Service
-	msgr     *Messenger
-	dg       *discordgo.Session
-	sessions bot.SessionStore // optional: lets the owner restrictions spare owners mid-intake
-	log      *slog.Logger
-	jobs     *jobs.Runner
-	inbox    *inbox.Inbox // DMs are stored here before they are handled
+	cfg   Config
+	svc   *bot.Service
+	msgr  *Messenger
+	dg    *discordgo.Session
+	log   *slog.Logger
+	jobs  *jobs.Runner
+	inbox *inbox.Inbox // DMs are stored here before they are handled
 
 	botID    atomic.Value // string: the bot's user id, from GET /users/@me
 	appID    atomic.Value // string: the application id, from READY (the bot's id until then)
 	ready    atomic.Bool  // READY or RESUMED received and the connection is up
 	stopping atomic.Bool
 
-	acked     *ttlcache.Cache[bool]    // interaction ids this process acknowledged, so a handler run again does not acknowledge twice
-	members   *ttlcache.Cache[*member] // guild/user → membership (nil: not a member)
-	roleNames *ttlcache.Cache[map[string]string]
+	acked *ttlcache.Cache[bool] // interaction ids this process acknowledged, so a handler run again does not acknowledge twice
 
 	disconnected chan struct{} // a Disconnect event for the supervisor
 
@@ -66,9 +63,8 @@ type Adapter struct {
 }
 
 // NewAdapter builds the adapter over the service, answering through m; owners' DMs are stored
-// in box before they are handled. sessions may be nil: the owner restrictions (OwnerRoleIDs,
-// OwnerMinMemberDays) then apply to every owner event, not only to those that start a new intake.
-func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.SessionStore, box *inbox.Inbox, logger *slog.Logger) *Adapter {
+// in box before they are handled.
+func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, box *inbox.Inbox, logger *slog.Logger) *Adapter {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -78,13 +74,10 @@ func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, sessions bot.Session
 		svc:          svc,
 		msgr:         m,
 		dg:           m.dg,
-		sessions:     sessions,
 		log:          logger,
 		jobs:         jobs.New(Platform, jobTimeout, logger),
 		inbox:        box,
 		acked:        ttlcache.New[bool](ackedTTL, cacheSize),
-		members:      ttlcache.New[*member](memberTTL, cacheSize),
-		roleNames:    ttlcache.New[map[string]string](roleTTL, 100),
 		disconnected: make(chan struct{}, 1),
 	}
 	a.botID.Store("")

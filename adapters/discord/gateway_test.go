@@ -49,7 +49,7 @@ func TestBadToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewAdapter(cfg, bot.NewService(bot.Params{Engine: conversation.NewEngine(nil), Messengers: []bot.Messenger{m}}), m, nil, inbox.New(redisstore.NewInbox(redistest.NewMini(t).Client, redisstore.Config{}), inbox.Config{}, testLogger(t)), testLogger(t))
+	a := NewAdapter(cfg, bot.NewService(bot.Params{Engine: conversation.NewEngine(nil), Messengers: []bot.Messenger{m}}), m, inbox.New(redisstore.NewInbox(redistest.NewMini(t).Client, redisstore.Config{}), inbox.Config{}, testLogger(t)), testLogger(t))
 	err = a.Start(t.Context())
 	if err == nil {
 		a.Stop(t.Context())
@@ -210,7 +210,7 @@ func TestCommandRegistrationRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewAdapter(cfg, bot.NewService(bot.Params{Engine: conversation.NewEngine(nil), Messengers: []bot.Messenger{m}}), m, nil, inbox.New(redisstore.NewInbox(redistest.NewMini(t).Client, redisstore.Config{}), inbox.Config{}, testLogger(t)), testLogger(t))
+	a := NewAdapter(cfg, bot.NewService(bot.Params{Engine: conversation.NewEngine(nil), Messengers: []bot.Messenger{m}}), m, inbox.New(redisstore.NewInbox(redistest.NewMini(t).Client, redisstore.Config{}), inbox.Config{}, testLogger(t)), testLogger(t))
 	err = a.Start(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "applications.commands") || !strings.Contains(err.Error(), guild) {
 		t.Errorf("start = %v", err)

@@ -158,6 +158,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Moderation: redisstore.NewModeration(r.Client, rcfg),
 		Due:        redisstore.NewDueQueue(r.Client, rcfg),
 		Eraser:     redisstore.NewEraser(r.Client, rcfg),
+		Admission:  NewAdmission(ec.cfg, m, logger),
 		Messengers: append([]bot.Messenger{m}, ec.messengers...),
 		Clock:      ec.clock,
 		Logger:     logger,
@@ -173,7 +174,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 			t.Errorf("stop inbox: %v", err)
 		}
 	})
-	e.adapter = NewAdapter(ec.cfg, e.svc, m, e.sessions, e.inbox, logger)
+	e.adapter = NewAdapter(ec.cfg, e.svc, m, e.inbox, logger)
 	// Handlers run in order on the read loop, this one last: once it saw an event, the
 	// adapter has handed that event's work to its jobs.
 	e.adapter.dg.AddHandler(func(_ *discordgo.Session, ev *discordgo.Event) {

@@ -145,7 +145,8 @@ func (a *Adapter) ownerClick(ctx context.Context, i *discordgo.Interaction, c cl
 	}
 	ev := clickEvent(i, c, value)
 	ev.Redelivered = inbox.Redelivered(ctx)
-	return a.ownerTurn(ctx, i.ChannelID, i.GuildID, i.Member, ev)
+	ev.Member = memberOf(i.GuildID, i.Member)
+	return a.ownerTurn(ctx, i.ChannelID, ev)
 }
 
 // resolveValue finds the value whose hash a button carried (see hashMark) among the values a
@@ -256,18 +257,14 @@ func (a *Adapter) command(ctx context.Context, i *discordgo.Interaction) {
 }
 
 // escalate is /escalate: it starts (or resumes) the owner's intake in their DM and says so
-// where they typed it, to them only.
+// where they typed it, to them only; a refusal (the owner restrictions') is said there too.
 func (a *Adapter) escalate(ctx context.Context, i *discordgo.Interaction) {
 	if !a.deferEphemeral(ctx, i) {
 		return
 	}
 	user := interactionUser(i)
 	owner := identity(user.ID)
-	if refusal := a.gate(ctx, owner, i.GuildID, i.Member); refusal != "" {
-		a.followup(ctx, i, refusal)
-		return
-	}
-	err := a.startIntake(ctx, user, eventID(i.ID), "", string(i.Locale))
+	err := a.startIntake(ctx, user, bot.OwnerEvent{ID: eventID(i.ID), Locale: string(i.Locale), Member: memberOf(i.GuildID, i.Member)}, "")
 	text := dmSent
 	if err != nil {
 		a.logError(ctx, "start intake", err, "owner", owner)
@@ -310,7 +307,7 @@ func (a *Adapter) invite(ctx context.Context, i *discordgo.Interaction, data dis
 	}
 	// The interaction's locale is the inviter's, not the invited member's: the intake goes by
 	// what the member writes.
-	err := a.startIntake(ctx, target.Author, eventID(i.ID), inviteText, "")
+	err := a.startIntake(ctx, target.Author, bot.OwnerEvent{ID: eventID(i.ID), Invited: true}, inviteText)
 	name := userName(target.Author)
 	text := fmt.Sprintf("I've invited %s to the escalation line in a direct message.", name)
 	if err != nil {
@@ -323,16 +320,16 @@ func (a *Adapter) invite(ctx context.Context, i *discordgo.Interaction, data dis
 	a.followup(ctx, i, text)
 }
 
-// startIntake opens the user's DM, writes greeting first when set, and runs an empty owner
-// event there: the intake starts, or the owner is reminded where it stopped. locale is the
-// user's Discord locale when the user invoked it, which a new intake speaks.
-func (a *Adapter) startIntake(ctx context.Context, user *discordgo.User, id, greeting, locale string) error {
-	owner := identity(user.ID)
+// startIntake opens the user's DM, writes greeting first when set, and runs ev, an empty owner
+// event of the user's, there: the intake starts, or the owner is reminded where it stopped.
+// ev.Locale is the user's Discord locale when the user invoked it, which a new intake speaks.
+func (a *Adapter) startIntake(ctx context.Context, user *discordgo.User, ev bot.OwnerEvent, greeting string) error {
+	ev.Owner, ev.Name = identity(user.ID), userName(user)
 	channel, err := a.msgr.dmChannel(ctx, user.ID)
 	if err != nil {
-		return fmt.Errorf("open DM with %s: %w", owner, err)
+		return fmt.Errorf("open DM with %s: %w", ev.Owner, err)
 	}
-	replies, err := a.svc.HandleOwner(ctx, bot.OwnerEvent{ID: id, Owner: owner, Name: userName(user), Locale: locale})
+	replies, err := a.svc.HandleOwner(ctx, ev)
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,11 @@ import (
 	"go.uber.org/fx"
 )
 
-// Module provides the Messenger as the core's "discord" messenger and the readiness check,
-// and runs the adapter: on start the token is checked, the gateway opened and the commands
-// registered; on stop the gateway is closed and the work in flight waited for. It needs
-// Config, *bot.Service, *inbox.Inbox and *slog.Logger, and uses bot.SessionStore and an
-// APIObserver (told of every REST request) when there are.
+// Module provides the Messenger as the core's "discord" messenger, the owner restrictions as
+// its bot.Admission and the readiness check, and runs the adapter: on start the token is
+// checked, the gateway opened and the commands registered; on stop the gateway is closed and
+// the work in flight waited for. It needs Config, *bot.Service, *inbox.Inbox and *slog.Logger,
+// and uses an APIObserver (told of every REST request) when there is one.
 var Module = fx.Module("discord",
 	fx.Provide(
 		newMessenger,
@@ -22,6 +22,8 @@ var Module = fx.Module("discord",
 			func(m *Messenger) bot.Messenger { return m },
 			fx.ResultTags(`group:"messengers"`),
 		),
+		NewAdmission,
+		func(a *Admission) bot.Admission { return a },
 		newAdapter,
 		fx.Annotate(
 			func(a *Adapter) health.Check { return a.Check() },
@@ -55,13 +57,12 @@ type adapterParams struct {
 	Config    Config
 	Service   *bot.Service
 	Messenger *Messenger
-	Sessions  bot.SessionStore `optional:"true"`
 	Inbox     *inbox.Inbox
 	Logger    *slog.Logger
 }
 
 func newAdapter(p adapterParams) *Adapter {
-	return NewAdapter(p.Config, p.Service, p.Messenger, p.Sessions, p.Inbox, p.Logger)
+	return NewAdapter(p.Config, p.Service, p.Messenger, p.Inbox, p.Logger)
 }
 
 func run(lc fx.Lifecycle, a *Adapter) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"escalation-bot/xtest/fakediscord"
 	"escalation-bot/xtest/redistest"
 
+	"github.com/bwmarrin/discordgo"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 )
@@ -24,29 +26,9 @@ import (
 // a DM is answered, and the Messenger is the core's "discord" messenger (a case reaches the
 // Discord channel). Stopping the app closes the gateway.
 func TestModule(t *testing.T) {
-	r := redistest.New(t)
 	fake := fakediscord.New(t)
-	flow := conversation.DefaultFlow()
 	mux := http.NewServeMux()
-	app := fxtest.New(t,
-		fx.NopLogger,
-		Module,
-		corefx.Module,
-		redisstore.Module,
-		inbox.Module,
-		health.Module,
-		fx.Supply(
-			Config{Token: "test-token", APIURL: fake.URL, GuildIDs: []string{guild}},
-			redisstore.Config{URL: redistest.URL(t), Tenant: r.Tenant},
-			bot.Config{Channels: []string{"discord:" + escChannel}, Moderators: []string{"role:" + modRole}},
-			conversation.NewEngine(flow),
-			fx.Annotate(conversation.NewRuleExtractor(flow), fx.As(new(conversation.Extractor))),
-			fx.Annotate(bot.NewTemplateSummarizer(), fx.As(new(bot.Summarizer))),
-			fx.Annotate(bot.SystemClock{}, fx.As(new(bot.Clock))),
-			testLogger(t),
-			mux,
-		),
-	)
+	app := moduleApp(t, mux, Config{Token: "test-token", APIURL: fake.URL, GuildIDs: []string{guild}})
 	app.RequireStart()
 	fake.WaitReady(t, wait)
 
@@ -75,4 +57,49 @@ func TestModule(t *testing.T) {
 	if n := len(fake.Calls("POST /channels/" + dmOf(bob) + "/messages")); n != 0 {
 		t.Errorf("answered %d message(s) after stop", n)
 	}
+}
+
+// TestModuleOwnerRestrictions: the module gives the core the owner restrictions as its
+// Admission, so a DM from someone who is not a member of the server is refused.
+func TestModuleOwnerRestrictions(t *testing.T) {
+	fake := fakediscord.New(t)
+	fake.SetGuild(guild, "Owners Club")
+	app := moduleApp(t, http.NewServeMux(), Config{Token: "test-token", APIURL: fake.URL, GuildIDs: []string{guild}, OwnerRoleIDs: []string{ownerRole}})
+	app.RequireStart()
+	defer app.RequireStop()
+	fake.WaitReady(t, wait)
+
+	fake.Dispatch(t, "MESSAGE_CREATE", fakediscord.MessageCreate("", dmOf(alice), "", alice, "Alice", "hello"))
+	fake.WaitCalls(t, "POST /channels/"+dmOf(alice)+"/messages", 1, wait)
+	var m discordgo.Message
+	msgs := fake.Messages(dmOf(alice))
+	if err := json.Unmarshal(msgs[len(msgs)-1], &m); err != nil || !strings.Contains(m.Content, "open to members of our community server") {
+		t.Errorf("a stranger's DM was answered with %q (%v)", m.Content, err)
+	}
+}
+
+// moduleApp wires the module the way the command does, with the app's routes on mux.
+func moduleApp(t *testing.T, mux *http.ServeMux, cfg Config) *fxtest.App {
+	t.Helper()
+	r := redistest.New(t)
+	flow := conversation.DefaultFlow()
+	return fxtest.New(t,
+		fx.NopLogger,
+		Module,
+		corefx.Module,
+		redisstore.Module,
+		inbox.Module,
+		health.Module,
+		fx.Supply(
+			cfg,
+			redisstore.Config{URL: redistest.URL(t), Tenant: r.Tenant},
+			bot.Config{Channels: []string{"discord:" + escChannel}, Moderators: []string{"role:" + modRole}},
+			conversation.NewEngine(flow),
+			fx.Annotate(conversation.NewRuleExtractor(flow), fx.As(new(conversation.Extractor))),
+			fx.Annotate(bot.NewTemplateSummarizer(), fx.As(new(bot.Summarizer))),
+			fx.Annotate(bot.SystemClock{}, fx.As(new(bot.Clock))),
+			testLogger(t),
+			mux,
+		),
+	)
 }
