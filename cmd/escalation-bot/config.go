@@ -21,6 +21,7 @@ import (
 // Config is the whole configuration, read from environment variables and flags (flags win).
 type Config struct {
 	HTTPAddr      string
+	PprofAddr     string
 	RedisURL      string
 	Tenant        string
 	Playground    string // "auto", "true" or "false"
@@ -119,6 +120,8 @@ func settings() []setting {
 	return []setting{
 		{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address of the HTTP server (health, metrics, playground, Slack HTTP mode); keep it private: /metrics has no login",
 			func(c *Config, v string) error { c.HTTPAddr = v; return nil }},
+		{"PPROF_ADDR", "pprof-addr", "", "address of a second HTTP server with Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty: off. Keep it private: it has no login",
+			func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 		{"REDIS_URL", "redis-url", "", "redis://, rediss://, unix://, redis-sentinel://h1,h2/master or redis-cluster://h1,h2; empty: embedded in-process Redis, nothing kept",
 			func(c *Config, v string) error { c.RedisURL = v; return checkRedisURL(v) }},
 		{"REDIS_TENANT", "tenant", "default", "name inside the key hash tag esc:{tenant}:…, so deployments can share a Redis",

@@ -342,6 +342,30 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
+// PPROF_ADDR serves Go's profiler on its own address, and only there.
+func TestProfilerOnItsOwnAddress(t *testing.T) {
+	rds := redistest.New(t)
+	cfg, err := LoadConfig(nil, env(map[string]string{"HTTP_ADDR": "127.0.0.1:0", "PPROF_ADDR": "127.0.0.1:0", "REDIS_URL": redistest.URL(t), "REDIS_TENANT": rds.Tenant}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *Server
+	fxa := fxtest.New(t, Options(cfg, slog.New(slog.DiscardHandler)), fx.Populate(&srv))
+	fxa.RequireStart()
+	t.Cleanup(fxa.RequireStop)
+	if srv.profiler == nil || srv.profiler.Addr() == "" {
+		t.Fatal("PPROF_ADDR set, and no profiler listening")
+	}
+	main := &app{t: t, base: "http://" + srv.Addr()}
+	prof := &app{t: t, base: "http://" + srv.profiler.Addr()}
+	if code, body := prof.get("/debug/pprof/cmdline"); code != 200 || body == "" {
+		t.Fatalf("profiler cmdline = %d %q", code, body)
+	}
+	if code, _ := main.get("/debug/pprof/cmdline"); code == 200 {
+		t.Fatal("the main server serves the profiler too")
+	}
+}
+
 // With OPENAI_API_KEY the case is summarized by the model, here a local OpenAI-compatible
 // server reached through the real go-openai client.
 func TestEndToEndWithModel(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"go.uber.org/fx"
@@ -17,6 +18,8 @@ type Server struct {
 	srv      *http.Server
 	listener net.Listener
 	log      *slog.Logger
+	setting  string  // the variable that names its address, for errors
+	profiler *Server // PPROF_ADDR's server; nil when off
 }
 
 // NewServer listens on start and shuts down gracefully on stop.
@@ -33,17 +36,39 @@ func NewServer(lc fx.Lifecycle, cfg Config, mux *http.ServeMux, logger *slog.Log
 			IdleTimeout:  2 * time.Minute,
 			ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		},
-		log: logger,
+		log:     logger,
+		setting: "HTTP_ADDR",
 	}
 	lc.Append(fx.Hook{OnStart: s.start, OnStop: s.srv.Shutdown})
+	if cfg.PprofAddr != "" {
+		s.profiler = &Server{
+			srv:     &http.Server{Addr: cfg.PprofAddr, Handler: profiler(), ReadHeaderTimeout: 10 * time.Second},
+			log:     logger.With("server", "pprof"),
+			setting: "PPROF_ADDR",
+		}
+		lc.Append(fx.Hook{OnStart: s.profiler.start, OnStop: s.profiler.srv.Shutdown})
+	}
 	return s
+}
+
+// profiler serves Go's profiles on a mux of its own: on its own address it stays off the
+// main server, whose port is published more widely, and a CPU profile (which takes its
+// seconds) is not cut by the main server's write timeout.
+func profiler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 func (s *Server) start(context.Context) error {
 	// Listening here, not in the goroutine, makes a taken port a start-up error.
 	ln, err := net.Listen("tcp", s.srv.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on HTTP_ADDR %s: %w", s.srv.Addr, err)
+		return fmt.Errorf("listen on %s %s: %w", s.setting, s.srv.Addr, err)
 	}
 	s.listener = ln
 	go func() {

@@ -35,6 +35,7 @@ type config struct {
 	think               time.Duration
 	timeout             time.Duration
 	botLog              string
+	pprofAddr           string
 	keep, jsonOut       bool
 }
 
@@ -53,6 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.think, "think", 0, "how long an owner takes to answer a question, on average (0: at once, which saturates the bot: every reply then waits behind the owners ahead of it)")
 	fs.DurationVar(&c.timeout, "timeout", 15*time.Minute, "deadline of the whole run")
 	fs.StringVar(&c.botLog, "bot-log", "", "file for the bot's log (default: a temporary file, named when the run fails)")
+	fs.StringVar(&c.pprofAddr, "pprof", "", "the bot's PPROF_ADDR, to profile it during the run (go tool pprof http://ADDR/debug/pprof/profile?seconds=30)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the run's keys in Redis")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {

@@ -72,6 +72,9 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 		"REDIS_TENANT": cfg.tenant,
 		"LOG_LEVEL":    "warn",
 	}
+	if cfg.pprofAddr != "" {
+		env["PPROF_ADDR"] = cfg.pprofAddr
+	}
 	var pl platform
 	var discord *fakediscord.Server
 	switch cfg.mode {
