@@ -39,6 +39,8 @@ const maxExtractRunes = 4000
 type choicePattern struct {
 	value string
 	re    *regexp.Regexp // every name at once; nil when the choice has no names
+	// any are the strings one of which every match of re contains, folded (see screen).
+	any   []string
 	names []choiceName
 	vin   []string
 }
@@ -56,9 +58,9 @@ type nameMatch struct {
 	span []int
 }
 
-// matches finds the names of c in text as whole words.
-func (c *choicePattern) matches(text string) []nameMatch {
-	if c.re == nil {
+// matches finds the names of c in text, whose fold is folded, as whole words.
+func (c *choicePattern) matches(text, folded string) []nameMatch {
+	if c.re == nil || !(screen{re: c.re, any: c.any}).may(folded) {
 		return nil
 	}
 	// Matching without groups is far cheaper; the short match then says which name it is.
@@ -134,6 +136,7 @@ func choicePatterns(st *Step) []choicePattern {
 		}
 		if len(alts) > 0 {
 			p.re = regexp.MustCompile(strings.Join(alts, "|"))
+			p.any = requiredOf(alts...)
 		}
 		out = append(out, p)
 	}
@@ -206,6 +209,8 @@ func (x *RuleExtractor) Extract(ctx context.Context, text string) (map[string]st
 			found[id] = v
 		}
 	}
+	// The rules' expressions run only on a text that holds one of their words (see screen).
+	folded := foldCase(text)
 	shouting := strings.ToUpper(text) == text
 	var modelSpans [][]int
 	model := ""
@@ -213,7 +218,7 @@ func (x *RuleExtractor) Extract(ctx context.Context, text string) (map[string]st
 		var values []string
 		for _, m := range x.models {
 			var spans [][]int
-			for _, nm := range m.matches(text) {
+			for _, nm := range m.matches(text, folded) {
 				// "MY" is the Model Y, but not in "MY CYBERTRUCK": capitals among capitals shout.
 				if !(m.names[nm.name].caps && (shouting || shoutedAround(text, nm.span))) {
 					spans = append(spans, nm.span)
@@ -228,7 +233,7 @@ func (x *RuleExtractor) Extract(ctx context.Context, text string) (map[string]st
 			model = values[0]
 		}
 	}
-	year := x.year(text, modelSpans)
+	year := x.year(text, folded, modelSpans)
 	vin := findVIN(text)
 	if vin != "" {
 		// The VIN answers what the text leaves open: its model code and its model year.
@@ -252,12 +257,12 @@ func (x *RuleExtractor) Extract(ctx context.Context, text string) (map[string]st
 	put(RoleYear, year)
 	put(RoleVIN, vin)
 	put(RoleOdometer, findOdometer(text))
-	put(RoleLocation, findLocation(text))
-	put(RoleTicket, findTicket(text))
-	put(RoleSafe, findSafety(text))
-	put(RoleStarted, findStarted(text))
-	put(RoleOutcome, findOutcome(text))
-	if c := classify(x.categories, text); c != "" {
+	put(RoleLocation, findLocation(text, folded))
+	put(RoleTicket, findTicket(text, folded))
+	put(RoleSafe, findSafety(text, folded))
+	put(RoleStarted, findStarted(text, folded))
+	put(RoleOutcome, findOutcome(text, folded))
+	if c := classify(x.categories, text, folded); c != "" {
 		put(RoleCategory, c)
 		// Text that sounds like a problem is the owner's own account of it: a description draft.
 		if d := strings.TrimSpace(text); runeLen(d) >= x.descMin {
@@ -282,12 +287,12 @@ func shoutedAround(text string, sp []int) bool {
 // classify returns the choice whose words the text uses most, the earlier choice on a tie (a
 // flow lists safety first), or "" when no word of any choice is there. A phrase counts double:
 // "heat pump" says more than "noise".
-func classify(choices []choicePattern, text string) string {
+func classify(choices []choicePattern, text, folded string) string {
 	best, bestScore := "", 0
 	for _, c := range choices {
 		score := 0
 		seen := map[int]bool{}
-		for _, nm := range c.matches(text) {
+		for _, nm := range c.matches(text, folded) {
 			if !seen[nm.name] {
 				seen[nm.name] = true
 				score += c.names[nm.name].weight
@@ -325,14 +330,14 @@ func (x *RuleExtractor) yearCap() int {
 }
 
 // modelYearPrefix is "MY2022" or "MY 22": the industry's short form of "model year".
-var modelYearPrefix = regexp.MustCompile(`(?:^|[^\pL\pN])MY ?(\d{4}|\d{2})(?:$|[^\pL\pN.,]|[.,](?:$|[^\pN]))`)
+var modelYearPrefix = newScreen(regexp.MustCompile(`(?:^|[^\pL\pN])MY ?(\d{4}|\d{2})(?:$|[^\pL\pN.,]|[.,](?:$|[^\pN]))`))
 
 // shortYear is "'22" or "’22".
-var shortYear = regexp.MustCompile(`(?:^|[^\pL\pN'’])['’](\d{2})(?:$|[^\pL\pN])`)
+var shortYear = newScreen(regexp.MustCompile(`(?:^|[^\pL\pN'’])['’](\d{2})(?:$|[^\pL\pN])`))
 
 // year finds a model year: one next to a model name ("2019 Model 3", "Model 3 (2019)", "MY 22")
 // wins; otherwise a single year not introduced by a word of time such as "since" or "in".
-func (x *RuleExtractor) year(text string, modelSpans [][]int) string {
+func (x *RuleExtractor) year(text, folded string, modelSpans [][]int) string {
 	var near, alone []string
 	ok := func(y int) bool {
 		return y >= max(x.yearMin, 1980) && y <= x.yearCap()
@@ -349,8 +354,11 @@ func (x *RuleExtractor) year(text string, modelSpans [][]int) string {
 			alone = appendUnique(alone, text[sp[0]:sp[1]])
 		}
 	}
-	for _, re := range []*regexp.Regexp{modelYearPrefix, shortYear} {
-		for _, m := range re.FindAllStringSubmatch(text, -1) {
+	for _, sc := range []screen{modelYearPrefix, shortYear} {
+		if !sc.may(folded) {
+			continue
+		}
+		for _, m := range sc.re.FindAllStringSubmatch(text, -1) {
 			y, _ := strconv.Atoi(m[1])
 			if len(m[1]) == 2 {
 				y += 2000 // model years here start in 2008 at the earliest

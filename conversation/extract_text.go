@@ -77,7 +77,7 @@ var regions = map[string]string{
 
 var (
 	// A phrase that says where the owner is, followed by the place.
-	placeIntro = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:i'?m|i am|we'?re|we are|i live|we live|i'?m living|living|located|based|staying|i'?m staying|stranded|here|write you|writing you|write to you|writing to you|writing|moved|move|ich wohne|wir wohnen|ich lebe|ich bin|wohne|j'habite|nous habitons|je vis|je suis|vivo|vivimos|estoy|estamos|resido)\s+(?:(?:currently|now|right now|actually|near|outside of|outside|just outside|close to)\s+)?(?:in|from|at|to|near|à|a|en|bei)\s+(?:the\s+)?([\pL][\pL'’-]*(?:[ -][\pL][\pL'’-]*){0,4}(?:\s*,\s*[\pL][\pL'’-]*(?:\s[\pL][\pL'’-]*){0,2})?)`)
+	placeIntro = newScreen(regexp.MustCompile(`(?i)(?:^|[^\pL])(?:i'?m|i am|we'?re|we are|i live|we live|i'?m living|living|located|based|staying|i'?m staying|stranded|here|write you|writing you|write to you|writing to you|writing|moved|move|ich wohne|wir wohnen|ich lebe|ich bin|wohne|j'habite|nous habitons|je vis|je suis|vivo|vivimos|estoy|estamos|resido)\s+(?:(?:currently|now|right now|actually|near|outside of|outside|just outside|close to)\s+)?(?:in|from|at|to|near|à|a|en|bei)\s+(?:the\s+)?([\pL][\pL'’-]*(?:[ -][\pL][\pL'’-]*){0,4}(?:\s*,\s*[\pL][\pL'’-]*(?:\s[\pL][\pL'’-]*){0,2})?)`))
 	// "Denver CO", "Tulsa, OK": a place and a US state or Canadian province, in capitals.
 	placeRegion = regexp.MustCompile(`(?:^|[^\pL])((?:[A-Z][\pL'’-]+ ){0,2}[A-Z][\pL'’-]+),? ([A-Z]{2})(?:$|[^\pL])`)
 )
@@ -94,10 +94,12 @@ var placeStop = map[string]bool{
 }
 
 // findLocation returns where the owner says they are: "Austin, Texas", "Stuttgart".
-func findLocation(text string) string {
-	for _, m := range placeIntro.FindAllStringSubmatch(text, -1) {
-		if place := cleanPlace(m[1], text); place != "" {
-			return place
+func findLocation(text, folded string) string {
+	if placeIntro.may(folded) {
+		for _, m := range placeIntro.re.FindAllStringSubmatch(text, -1) {
+			if place := cleanPlace(m[1], text); place != "" {
+				return place
+			}
 		}
 	}
 	for _, m := range placeRegion.FindAllStringSubmatch(text, -1) {
@@ -224,16 +226,19 @@ func upperWords(s string) string {
 
 var (
 	// A ticket named as such: "ticket 1234567", "case #SR-20931", "Vorgangsnummer 4711-22".
-	ticketNamed = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:service request|ticket|case|request|repair order|reference|ref|claim|vorgangsnummer|vorgang|auftragsnummer|auftrag|fallnummer|dossier|réclamation|número de caso|caso|solicitud)(?:\s*(?:number|no\.?|nr\.?|num(?:ber|éro|ero)?|n[°º]|#|:|is|was|id))*\s*#?\s*([A-Z0-9][A-Z0-9-]{2,30})`)
+	ticketNamed = newScreen(regexp.MustCompile(`(?i)(?:^|[^\pL])(?:service request|ticket|case|request|repair order|reference|ref|claim|vorgangsnummer|vorgang|auftragsnummer|auftrag|fallnummer|dossier|réclamation|número de caso|caso|solicitud)(?:\s*(?:number|no\.?|nr\.?|num(?:ber|éro|ero)?|n[°º]|#|:|is|was|id))*\s*#?\s*([A-Z0-9][A-Z0-9-]{2,30})`))
 	// A ticket by its usual shape: "SR-1234567", "RO 884512".
-	ticketShaped = regexp.MustCompile(`(?:^|[^\pL\pN])((?:SR|RO|TSR|CS|SVC)[- ]?\d{4,12})(?:$|[^\pL\pN])`)
+	ticketShaped = newScreen(regexp.MustCompile(`(?:^|[^\pL\pN])((?:SR|RO|TSR|CS|SVC)[- ]?\d{4,12})(?:$|[^\pL\pN])`))
 )
 
 // findTicket returns a service ticket or case number: at least four digits, named as a ticket
 // or shaped like one.
-func findTicket(text string) string {
-	for _, re := range []*regexp.Regexp{ticketShaped, ticketNamed} {
-		for _, m := range re.FindAllStringSubmatch(text, -1) {
+func findTicket(text, folded string) string {
+	for _, sc := range []screen{ticketShaped, ticketNamed} {
+		if !sc.may(folded) {
+			continue
+		}
+		for _, m := range sc.re.FindAllStringSubmatch(text, -1) {
 			t := strings.Trim(m[1], "-")
 			if digitCount(t) >= 4 && !(len(t) == vinLength && digitCount(t) < vinLength) {
 				return t
@@ -254,16 +259,17 @@ func digitCount(s string) int {
 }
 
 var (
-	cannotDrive = regexp.MustCompile(`(?i)(can'?t|cannot|can not|unable to|couldn'?t|not able to|afraid to|scared to|too scared to|won'?t|will not|refuse to|am not|i'?m not|not) (?:safely |even )?(?:drive|driving|be driven|use) (?:it|the car|this car|my car|the truck|this truck|anymore|again|home)|not (?:safe|drivable|driveable)|undrivable|undriveable|(?:was|got|been|had it|have it|being|be|it) towed|^\s*towed|towed (?:twice|again|\d+ times)|tow(?:ed)? truck|flatbed|parked since|has been parked|been sitting|(?:sitting|parked|stuck) in (?:the|my|our) (?:garage|driveway)|won'?t (?:go|shift) into drive|stranded|kann (?:es|ihn|sie|das auto|den wagen) nicht (?:mehr )?fahren|nicht fahrbereit|abgeschleppt|ne (?:peux|peut|pouvons) (?:plus |pas )?(?:la |le )?(?:conduire|rouler)|remorqu|no (?:puedo|podemos) (?:manejar|conducir|usar)(?:lo|la)?|grúa|remolc`)
-	doubtDrive  = regexp.MustCompile(`(?i)(?:is|if|whether) (?:it'?s|it is|it|this|the car|my car|this car|the truck) (?:still )?safe|(?:not sure|unsure|no idea|don'?t know)[^.!?]{0,30}safe|ist (?:es|das) (?:noch )?sicher|est-ce (?:que c'est|sûr)|(?:es|sigue siendo) seguro`)
-	canDrive    = regexp.MustCompile(`(?i)(?:can|could) still (?:drive|use) it|still (?:drivable|driveable|driving it)|drives fine|fährt noch|je peux encore (?:la |le )?conduire|todavía (?:puedo|lo puedo) (?:manejar|conducir)`)
+	cannotDrive = newScreen(regexp.MustCompile(`(?i)(can'?t|cannot|can not|unable to|couldn'?t|not able to|afraid to|scared to|too scared to|won'?t|will not|refuse to|am not|i'?m not|not) (?:safely |even )?(?:drive|driving|be driven|use) (?:it|the car|this car|my car|the truck|this truck|anymore|again|home)|not (?:safe|drivable|driveable)|undrivable|undriveable|(?:was|got|been|had it|have it|being|be|it) towed|^\s*towed|towed (?:twice|again|\d+ times)|tow(?:ed)? truck|flatbed|parked since|has been parked|been sitting|(?:sitting|parked|stuck) in (?:the|my|our) (?:garage|driveway)|won'?t (?:go|shift) into drive|stranded|kann (?:es|ihn|sie|das auto|den wagen) nicht (?:mehr )?fahren|nicht fahrbereit|abgeschleppt|ne (?:peux|peut|pouvons) (?:plus |pas )?(?:la |le )?(?:conduire|rouler)|remorqu|no (?:puedo|podemos) (?:manejar|conducir|usar)(?:lo|la)?|grúa|remolc`))
+	doubtDrive  = newScreen(regexp.MustCompile(`(?i)(?:is|if|whether) (?:it'?s|it is|it|this|the car|my car|this car|the truck) (?:still )?safe|(?:not sure|unsure|no idea|don'?t know)[^.!?]{0,30}safe|ist (?:es|das) (?:noch )?sicher|est-ce (?:que c'est|sûr)|(?:es|sigue siendo) seguro`))
+	canDrive    = newScreen(regexp.MustCompile(`(?i)(?:can|could) still (?:drive|use) it|still (?:drivable|driveable|driving it)|drives fine|fährt noch|je peux encore (?:la |le )?conduire|todavía (?:puedo|lo puedo) (?:manejar|conducir)`))
 )
 
 // findSafety reads whether the vehicle can be driven: "no" (can't drive it, towed, parked since,
 // stranded), "not_sure" (is it safe?), "yes" (still drivable); "" when the text does not say, or
 // says both.
-func findSafety(text string) string {
-	no, doubt, yes := cannotDrive.MatchString(text), doubtDrive.MatchString(text), canDrive.MatchString(text)
+func findSafety(text, folded string) string {
+	matches := func(sc screen) bool { return sc.may(folded) && sc.re.MatchString(text) }
+	no, doubt, yes := matches(cannotDrive), matches(doubtDrive), matches(canDrive)
 	switch {
 	case doubt && !yes:
 		// "Stranded, no idea if it is safe": the owner's doubt is what they said.
@@ -277,12 +283,15 @@ func findSafety(text string) string {
 }
 
 // startedPatterns say when a problem started, in the owner's words.
-var startedPatterns = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:(?:started|began|starting) )?((?:since|ever since) (?:yesterday|today|this morning|last (?:night|week|month|year|winter|summer|spring|fall|autumn|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:the )?(?:last |latest |recent )?(?:\S+ )?update|(?:about |around |almost )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a couple of) (?:days|weeks|months|years|day|week|month|year)(?: ago)?|(?:in |on |around |early |late |mid-?)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2})(?: \d{4})?|(?:the )?delivery|(?:the |my )?(?:first|second|last) (?:day|week|month|visit|service))|(?:about |around |almost )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a couple of) (?:days|weeks|months|years|day|week|month|year) ago|for the (?:last|past) (?:\d+|two|three|four|five|six|seven|eight|nine|ten|few|several|couple of) (?:days|weeks|months)|yesterday|last (?:night|week|month|winter|summer|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)|this morning|seit (?:gestern|heute|letzter woche|letztem monat|dem (?:letzten )?update|(?:\d+|einem|einer|zwei|drei|vier|fünf|sechs|ein paar|mehreren) (?:tag|tagen|woche|wochen|monat|monaten|jahr|jahren)|(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember))|vor (?:\d+|einem|einer|zwei|drei|vier) (?:tagen|wochen|monaten)|depuis (?:hier|la mise à jour|(?:\d+|un|une|deux|trois|quatre|cinq|six|quelques) (?:jours|semaines|mois|ans|jour|semaine|an)|(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre))|il y a (?:\d+|un|une|deux|trois|quatre) (?:jours|semaines|mois)|desde (?:ayer|hace (?:\d+|un|una|dos|tres|cuatro|cinco|unos|unas) (?:días|semanas|meses|años|día|semana|mes|año)|la (?:última )?actualización|(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))|hace (?:\d+|un|una|dos|tres|cuatro|unos|unas) (?:días|semanas|meses))(?:$|[^\pL])`)
+var startedPatterns = newScreen(regexp.MustCompile(`(?i)(?:^|[^\pL])(?:(?:started|began|starting) )?((?:since|ever since) (?:yesterday|today|this morning|last (?:night|week|month|year|winter|summer|spring|fall|autumn|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:the )?(?:last |latest |recent )?(?:\S+ )?update|(?:about |around |almost )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a couple of) (?:days|weeks|months|years|day|week|month|year)(?: ago)?|(?:in |on |around |early |late |mid-?)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2})(?: \d{4})?|(?:the )?delivery|(?:the |my )?(?:first|second|last) (?:day|week|month|visit|service))|(?:about |around |almost )?(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|a couple of) (?:days|weeks|months|years|day|week|month|year) ago|for the (?:last|past) (?:\d+|two|three|four|five|six|seven|eight|nine|ten|few|several|couple of) (?:days|weeks|months)|yesterday|last (?:night|week|month|winter|summer|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)|this morning|seit (?:gestern|heute|letzter woche|letztem monat|dem (?:letzten )?update|(?:\d+|einem|einer|zwei|drei|vier|fünf|sechs|ein paar|mehreren) (?:tag|tagen|woche|wochen|monat|monaten|jahr|jahren)|(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember))|vor (?:\d+|einem|einer|zwei|drei|vier) (?:tagen|wochen|monaten)|depuis (?:hier|la mise à jour|(?:\d+|un|une|deux|trois|quatre|cinq|six|quelques) (?:jours|semaines|mois|ans|jour|semaine|an)|(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre))|il y a (?:\d+|un|une|deux|trois|quatre) (?:jours|semaines|mois)|desde (?:ayer|hace (?:\d+|un|una|dos|tres|cuatro|cinco|unos|unas) (?:días|semanas|meses|años|día|semana|mes|año)|la (?:última )?actualización|(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre))|hace (?:\d+|un|una|dos|tres|cuatro|unos|unas) (?:días|semanas|meses))(?:$|[^\pL])`))
 
 // findStarted returns the first phrase that says when the problem started: "since Tuesday",
 // "three weeks ago", "seit 3 Wochen".
-func findStarted(text string) string {
-	m := startedPatterns.FindStringSubmatch(text)
+func findStarted(text, folded string) string {
+	if !startedPatterns.may(folded) {
+		return ""
+	}
+	m := startedPatterns.re.FindStringSubmatch(text)
 	if m == nil {
 		return ""
 	}
@@ -290,16 +299,20 @@ func findStarted(text string) string {
 }
 
 var (
-	outcomeWords = regexp.MustCompile(`(?i)(?:^|[^\pL])(?:i (?:just |only |really |simply )?(?:want|expect|demand|am asking for|would like|'d like|would appreciate)|i need (?:a|an|someone|somebody|you|tesla|help|it|them)|what i (?:want|need|ask)|i'm asking for|we (?:just |only )?(?:want|need|expect|would like|'d like)|please (?:fix|replace|repair|refund|help|change|send|call|give|arrange|look|check|sort)|kindly|^\s*(?:fix|replace|repair|refund) (?:it|the|my|this|me)|i request|ich (?:möchte|will|erwarte|fordere|hätte gern|wünsche)|wir (?:möchten|wollen|erwarten)|je (?:voudrais|veux|demande|souhaite)|j'aimerais|nous (?:voulons|voudrions|demandons)|quiero|queremos|necesito|exijo|me gustaría|solicito)(?:$|[^\pL])`)
+	outcomeWords = newScreen(regexp.MustCompile(`(?i)(?:^|[^\pL])(?:i (?:just |only |really |simply )?(?:want|expect|demand|am asking for|would like|'d like|would appreciate)|i need (?:a|an|someone|somebody|you|tesla|help|it|them)|what i (?:want|need|ask)|i'm asking for|we (?:just |only )?(?:want|need|expect|would like|'d like)|please (?:fix|replace|repair|refund|help|change|send|call|give|arrange|look|check|sort)|kindly|^\s*(?:fix|replace|repair|refund) (?:it|the|my|this|me)|i request|ich (?:möchte|will|erwarte|fordere|hätte gern|wünsche)|wir (?:möchten|wollen|erwarten)|je (?:voudrais|veux|demande|souhaite)|j'aimerais|nous (?:voulons|voudrions|demandons)|quiero|queremos|necesito|exijo|me gustaría|solicito)(?:$|[^\pL])`))
 	sentenceEnd  = regexp.MustCompile(`[.!?\n]+`)
 )
 
 // findOutcome returns the sentence that says what the owner wants: "I want a call from a real
 // person today", "Kindly replace the seal at the earliest".
-func findOutcome(text string) string {
+func findOutcome(text, folded string) string {
+	// A sentence's fold is part of the text's: a text without the words has no such sentence.
+	if !outcomeWords.may(folded) {
+		return ""
+	}
 	for _, s := range sentenceEnd.Split(text, -1) {
 		s = strings.TrimSpace(s)
-		if outcomeWords.MatchString(s) && runeLen(s) >= 5 {
+		if runeLen(s) >= 5 && outcomeWords.re.MatchString(s) {
 			s, _ = truncate(s, 300)
 			return s
 		}
