@@ -41,6 +41,14 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 			}
 			continue
 		}
+		if it.Kind == DueOwnership {
+			// The check takes its item off the queue, or moves it, itself.
+			if err := s.runOwnershipCheck(ctx, it); err != nil {
+				s.log.ErrorContext(ctx, "ownership check failed, will retry", "case", it.CaseID, "err", err)
+				s.waitTurn(ctx, it, err)
+			}
+			continue
+		}
 		if it.Kind == DueErase {
 			// The erasure takes its item off the queue, or moves it, itself.
 			if err := s.runRetention(ctx, it); err != nil {

@@ -496,6 +496,7 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 	if created.Status != StatusPending {
 		s.alertPattern(ctx, created)
 	}
+	s.scheduleOwnershipCheck(ctx, created)
 	if err := s.startClocks(ctx, created); err != nil {
 		// The card check queued at submission starts them when it runs.
 		s.log.WarnContext(ctx, "start case clocks", "case", created.ID, "err", err)

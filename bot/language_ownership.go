@@ -5,6 +5,7 @@ package bot
 type ownershipTexts struct {
 	Verified, NotVerified, Unknown, CarryOnFlag, CarryOnHold, Held, HeldStatus text
 	ProofThanks, ProofNotNeeded, ProofApproved, ProofReleased, ProofRejected   text
+	FlagNoted                                                                  text
 }
 
 var owned = ownershipTexts{
@@ -79,5 +80,11 @@ var owned = ownershipTexts{
 		de: "Ein Moderator konnte anhand des Fotos nicht bestätigen, dass das Fahrzeug Ihnen gehört. Sie können hier ein deutlicheres Foto des Fahrzeugscheins senden.",
 		fr: "Un modérateur n'a pas pu confirmer d'après la photo que le véhicule est à vous. Vous pouvez envoyer ici une photo plus nette de la carte grise.",
 		es: "Un moderador no ha podido confirmar con la foto que el vehículo sea suyo. Puede enviar aquí una foto más clara del permiso de circulación.",
+	},
+	FlagNoted: text{
+		en: "The team handling your case %s will see that ownership is not confirmed.",
+		de: "Das Team, das Ihren Fall %s bearbeitet, sieht, dass der Besitz nicht bestätigt ist.",
+		fr: "L'équipe qui traite votre dossier %s verra que la propriété n'est pas confirmée.",
+		es: "El equipo que gestiona su caso %s verá que la titularidad no está confirmada.",
 	},
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"escalation-bot/conversation"
@@ -255,13 +256,19 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 			}
 			return s.refreshCards(ctx, latest)
 		}})
-		if e.Action == "verify" {
+		switch {
+		case e.Action == "verify":
 			text := owned.ProofApproved.in(c.Language)
-			if e.Text == "released" {
-				text += owned.ProofReleased.f(c.Language, c.ID)
+			if e.Actor == botActor {
+				text = owned.Verified.in(c.Language) // the records, asked again
 			}
-			tell = &conversation.Reply{Text: text}
+			if e.Text == "released" {
+				text += " " + owned.ProofReleased.f(c.Language, c.ID)
+			}
+			tell = &conversation.Reply{Text: strings.Join(strings.Fields(text), " ")}
 			clocks = true
+		case e.Actor == botActor:
+			tell = &conversation.Reply{Text: ownershipNews(c, e.Text)}
 		}
 	case "file":
 		line.Role, line.Text, line.File = "owner", e.Text, e.File

@@ -450,8 +450,14 @@ func describeAudit(e AuditEntry) string {
 	case "pattern":
 		return "Pattern: " + e.Text
 	case "verify":
+		if e.Actor == botActor {
+			return e.Name + " confirm that the owner owns the vehicle"
+		}
 		return e.Name + " verified that the owner owns the vehicle"
 	case "unverify":
+		if e.Actor == botActor {
+			return e.Name + " do not confirm that the owner owns the vehicle"
+		}
 		return e.Name + " took back the verification of the owner"
 	case "language":
 		return e.Name + " asked to be written to in " + conversation.LanguageName(e.Text)
