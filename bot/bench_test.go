@@ -75,9 +75,11 @@ func (t intakeTurns) turn(i int) bot.OwnerEvent {
 }
 
 // maxTurnAllocs bounds the allocations of an ordinary intake turn, the bot and its Redis store
-// together: half of what a turn cost before the store wrote and read sessions without
-// encoding/json and the dialogue's lines were saved with the session (182).
-const maxTurnAllocs = 91
+// together: 182 before the store wrote and read sessions without encoding/json and the
+// dialogue's lines were saved with the session, 88 before the turn's two scripts were sent
+// without go-redis boxing their name, hash and keys again and typed words were compared without
+// rejoining them.
+const maxTurnAllocs = 70
 
 func TestIntakeTurnAllocations(t *testing.T) {
 	if raceDetector {

@@ -298,3 +298,16 @@ func FuzzOwnerWords(f *testing.F) {
 		}
 	})
 }
+
+// normalize gives what lower-casing, trimming and rejoining the words with single spaces gives.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"", " ", "Yes.", "model  3", "a\tb", "a \u00a0b", "ok ", " x", "Go!? ", "\u0085x\u0085"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Join(strings.Fields(strings.TrimRight(strings.ToLower(strings.TrimSpace(s)), ".!? ")), " ")
+		if got := normalize(s); got != want {
+			t.Fatalf("normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

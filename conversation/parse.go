@@ -231,7 +231,24 @@ func isNone(t string) bool {
 func normalize(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = strings.TrimRight(s, ".!? ")
+	if singleSpaced(s) {
+		return s // most answers: nothing to rejoin, and nothing allocated
+	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// singleSpaced reports whether s has its words apart by single plain spaces, with none at
+// either end: what strings.Fields and a join with " " would give back unchanged.
+func singleSpaced(s string) bool {
+	prevSpace := true // at the start a space would be leading
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (r != ' ' || prevSpace) {
+			return false
+		}
+		prevSpace = space
+	}
+	return !prevSpace || s == ""
 }
 
 // truncate cuts s to at most n runes.

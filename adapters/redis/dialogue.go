@@ -48,15 +48,18 @@ func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Append
 }
 
 // kept are the keys of keep_lines (dialogue_lines.lua) for lines of owner appended under a.
-func (k Keys) kept(owner bot.Identity, a bot.Appending) [3]string {
-	return [3]string{k.Dialogue(owner), k.SeenDialogue(a.Key), k.Transcript(a.Case)}
+func (k Keys) kept(owner bot.Identity, a bot.Appending) kept {
+	return kept{k.Dialogue(owner), k.SeenDialogue(a.Key), k.Transcript(a.Case)}
 }
+
+// kept are the keys of keep_lines.
+type kept [3]string
 
 // keptArgs appends to args the arguments of keep_lines (dialogue_lines.lua) for lines
 // appended under a. The lines are written to b, which is returned grown; the last argument
 // refers to it, so b must not be reused before the script ran.
 func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Line) ([]any, []byte, error) {
-	keyed, forCase := "0", "0"
+	var keyed, forCase any = "0", "0" // constants: boxed without allocating
 	if a.Key != "" {
 		keyed = "1"
 	}

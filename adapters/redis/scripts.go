@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"context"
 	_ "embed"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -41,8 +42,6 @@ var (
 	//go:embed person_erase.lua
 	personEraseLua string
 
-	sessionLoad    = goredis.NewScript(sessionLoadLua)
-	sessionSave    = goredis.NewScript(dialogueLinesLua + sessionSaveLua)
 	caseCreate     = goredis.NewScript(caseCreateLua)
 	caseTransition = goredis.NewScript(caseTransitionLua)
 	casePost       = goredis.NewScript(casePostLua)
@@ -55,4 +54,40 @@ var (
 	dialogueAppend = goredis.NewScript(dialogueLinesLua + dialogueAppendLua)
 	caseErase      = goredis.NewScript(caseEraseLua)
 	personErase    = goredis.NewScript(personEraseLua)
+
+	sessionLoad = newHotScript(sessionLoadLua)
+	sessionSave = newHotScript(dialogueLinesLua + sessionSaveLua)
 )
+
+// hotScript runs a script whose command the caller builds in one slice: go-redis's Script.Run
+// copies the keys into a slice of its own and boxes the command's name, the hash and every key
+// again on each call, which the intake turn's two scripts, run on every turn, can spare. It
+// falls back to EVAL once when Redis does not know the script yet, as Script.Run does.
+type hotScript struct {
+	evalsha, eval any // the command names
+	hash, src     any
+}
+
+func newHotScript(src string) hotScript {
+	return hotScript{evalsha: "evalsha", eval: "eval", hash: goredis.NewScript(src).Hash(), src: src}
+}
+
+// args starts a command of the script with room for keys keys and n arguments: the caller
+// appends the keys, then the arguments.
+func (s hotScript) args(keys, n int) []any {
+	args := make([]any, 3, 3+keys+n)
+	args[0], args[1], args[2] = s.evalsha, s.hash, keys
+	return args
+}
+
+// run sends the command args (from args, with its keys and arguments appended).
+func (s hotScript) run(ctx context.Context, c goredis.UniversalClient, args []any) *goredis.Cmd {
+	cmd := goredis.NewCmd(ctx, args...)
+	_ = c.Process(ctx, cmd)
+	if goredis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		args[0], args[1] = s.eval, s.src
+		cmd = goredis.NewCmd(ctx, args...)
+		_ = c.Process(ctx, cmd)
+	}
+	return cmd
+}

@@ -44,15 +44,21 @@ func (s *SessionStore) Reload(ctx context.Context, owner bot.Identity, eventID s
 }
 
 func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID string, count bool) (bot.Turn, error) {
-	keys := []string{s.keys.Conv(owner), s.keys.Block(owner), s.keys.Owner(owner), s.keys.Pause(), s.keys.Rate(owner)}
+	nkeys := 5
 	if eventID != "" {
-		keys = append(keys, s.keys.Seen(eventID), s.keys.Counted(eventID))
+		nkeys = 7
 	}
-	flag := "0"
+	args := sessionLoad.args(nkeys, 2)
+	args = append(args, s.keys.Conv(owner), s.keys.Block(owner), s.keys.Owner(owner), s.keys.Pause(), s.keys.Rate(owner))
+	if eventID != "" {
+		args = append(args, s.keys.Seen(eventID), s.keys.Counted(eventID))
+	}
+	var flag any = "0" // constants: boxed without allocating
 	if count {
 		flag = "1"
 	}
-	reply, err := sessionLoad.Run(ctx, s.rdb, keys, flag, rateWindowArg.of(s.cfg.RateWindow.Milliseconds())).Slice()
+	args = append(args, flag, rateWindowArg.of(s.cfg.RateWindow.Milliseconds()))
+	reply, err := sessionLoad.run(ctx, s.rdb, args).Slice()
 	if err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
 	}
@@ -71,9 +77,12 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 		}
 		// The session as the store writes it reads without encoding/json (see decode.go).
 		if !decodeSession(data, &turn.Session) {
-			if err := json.Unmarshal([]byte(data), &turn.Session); err != nil {
+			// Decoded apart, so that only this rare path puts a session on the heap.
+			sess := turn.Session
+			if err := json.Unmarshal([]byte(data), &sess); err != nil {
 				return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
 			}
+			turn.Session = sess
 		}
 		turn.Session.Version = v // the hash field is the truth; the JSON copy may lag
 		turn.Found = true
@@ -116,9 +125,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	}
 	data := b
 	owner := bot.Identity(sess.Owner)
-	keys := make([]string, 2, 5)
-	keys[0], keys[1] = s.keys.Conv(owner), s.keys.Seen(eventID)
-	evented := "0"
+	var evented any = "0" // constants: boxed without allocating
 	if eventID != "" {
 		evented = "1"
 	}
@@ -126,17 +133,25 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	if ttl > 0 && ttlMS == 0 {
 		ttlMS = 1 // 0 would mean "no expiry"
 	}
-	args := make([]any, 5, 12)
-	args[0], args[1], args[2], args[3], args[4] = expected, data, sessionTTLArg.of(ttlMS), dedupeArg.of(s.cfg.DedupeTTL.Milliseconds()), evented
+	nkeys := 2
 	if len(keep.Lines) > 0 {
-		kept := s.keys.kept(owner, keep.Appending)
-		keys = append(keys, kept[:]...)
+		nkeys += len(kept{})
+	}
+	args := sessionSave.args(nkeys, 14)
+	args = append(args, s.keys.Conv(owner), s.keys.Seen(eventID))
+	if len(keep.Lines) > 0 {
+		for _, k := range s.keys.kept(owner, keep.Appending) {
+			args = append(args, k)
+		}
+	}
+	args = append(args, expected, data, sessionTTLArg.of(ttlMS), dedupeArg.of(s.cfg.DedupeTTL.Milliseconds()), evented)
+	if len(keep.Lines) > 0 {
 		// The lines go after the session in the same buffer; data keeps its own length.
 		if args, b, err = keptArgs(args, b, s.cfg, keep.Appending, keep.Lines); err != nil {
 			return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 		}
 	}
-	reply, err := sessionSave.Run(ctx, s.rdb, keys, args...).Slice()
+	reply, err := sessionSave.run(ctx, s.rdb, args).Slice()
 	if err != nil {
 		return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 	}

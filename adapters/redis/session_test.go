@@ -457,3 +457,34 @@ func TestSessionSaveKeepsTranscript(t *testing.T) {
 		}
 	})
 }
+
+// A Redis that does not know the scripts (restarted, or SCRIPT FLUSH) is sent them once: the
+// turn still loads and saves, and then runs on their hashes again. The embedded Redis, so that
+// flushing its scripts disturbs no other test.
+func TestSessionScriptsSentAgainAfterFlush(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.NewMini(t)
+	s := newStores(r, redis.Config{})
+	for i := range 2 {
+		if err := r.Client.ScriptFlush(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		ev := fmt.Sprintf("ev-flush-%d", i)
+		turn, err := s.sessions.Load(ctx, owner, ev)
+		if err != nil {
+			t.Fatalf("load after SCRIPT FLUSH: %v", err)
+		}
+		turn.Session.Step = fmt.Sprintf("step-%d", i)
+		if err := s.sessions.Save(ctx, turn.Session, ev, time.Hour, bot.Record{Lines: []bot.Line{{Role: bot.RoleOwner, Text: "hi", At: t0}}}); err != nil {
+			t.Fatalf("save after SCRIPT FLUSH: %v", err)
+		}
+		r.Reset()
+		got, err := s.sessions.Reload(ctx, owner, ev)
+		if err != nil || got.Session.Step != turn.Session.Step || !got.Seen {
+			t.Fatalf("reload = %+v, %v", got, err)
+		}
+		if n := r.RoundTrips(); n != 1 {
+			t.Errorf("a load with the script known took %d round trips, want 1", n)
+		}
+	}
+}
