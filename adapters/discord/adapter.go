@@ -39,7 +39,7 @@ const jobTimeout = 30 * time.Second
 // the Messenger.
 type Adapter struct {
 	cfg   Config
-	svc   *bot.Service
+	svc   core
 	msgr  *Messenger
 	dg    *discordgo.Session
 	log   *slog.Logger
@@ -64,7 +64,7 @@ type Adapter struct {
 
 // NewAdapter builds the adapter over the service, answering through m; owners' DMs are stored
 // in box before they are handled.
-func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, box *inbox.Inbox, logger *slog.Logger) *Adapter {
+func NewAdapter(cfg Config, svc core, m *Messenger, box *inbox.Inbox, logger *slog.Logger) *Adapter {
 	if logger == nil {
 		logger = slog.Default()
 	}

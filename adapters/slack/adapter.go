@@ -36,7 +36,7 @@ const dmSent = "I've sent you a direct message to start."
 // Socket Mode or over HTTP, and answers through the Messenger.
 type Adapter struct {
 	cfg   Config
-	svc   *bot.Service
+	svc   core
 	msgr  *Messenger
 	api   *api
 	log   *slog.Logger
@@ -53,7 +53,7 @@ type Adapter struct {
 
 // NewAdapter builds the adapter over the service, answering through m. What Slack sends is
 // stored in box before it is acknowledged and handled from there.
-func NewAdapter(cfg Config, svc *bot.Service, m *Messenger, box *inbox.Inbox, logger *slog.Logger) *Adapter {
+func NewAdapter(cfg Config, svc core, m *Messenger, box *inbox.Inbox, logger *slog.Logger) *Adapter {
 	if logger == nil {
 		logger = slog.Default()
 	}

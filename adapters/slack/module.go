@@ -6,6 +6,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/health"
+	"escalation-bot/inbox"
 
 	"go.uber.org/fx"
 )
@@ -21,7 +22,7 @@ var Module = fx.Module("slack",
 			func(m *Messenger) bot.Messenger { return m },
 			fx.ResultTags(`group:"messengers"`),
 		),
-		NewAdapter,
+		newAdapter,
 		fx.Annotate(
 			func(a *Adapter) health.Check { return a.Check() },
 			fx.ResultTags(`group:"readiness"`),
@@ -45,6 +46,11 @@ func newMessenger(p messengerParams) (*Messenger, error) {
 		m.api.observer = p.Observer
 	}
 	return m, err
+}
+
+// newAdapter is NewAdapter over the core's service.
+func newAdapter(cfg Config, svc *bot.Service, m *Messenger, box *inbox.Inbox, logger *slog.Logger) *Adapter {
+	return NewAdapter(cfg, svc, m, box, logger)
 }
 
 // run registers the HTTP endpoints (HTTP mode) and ties the adapter to the app's lifecycle:

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 
 	"escalation-bot/bot"
@@ -17,7 +18,12 @@ var Module = fx.Module("web",
 			func(h *Hub) bot.Messenger { return h },
 			fx.ResultTags(`group:"messengers"`),
 		),
-		NewPlayground,
+		newPlayground,
 	),
 	fx.Invoke(func(p *Playground, mux *http.ServeMux) { p.Register(mux) }),
 )
+
+// newPlayground is NewPlayground over the core's service.
+func newPlayground(svc *bot.Service, hub *Hub, logger *slog.Logger) *Playground {
+	return NewPlayground(svc, hub, logger)
+}

@@ -39,7 +39,7 @@ const (
 
 // Playground serves the playground page and its JSON API.
 type Playground struct {
-	svc *bot.Service
+	svc core
 	hub *Hub
 	log *slog.Logger
 	// csrf refuses cross-site browser requests (Sec-Fetch-Site / Origin), so a page the
@@ -63,7 +63,7 @@ type commandFile struct {
 const fileTTL = 15 * time.Minute
 
 // NewPlayground returns the playground over the service, delivering through hub.
-func NewPlayground(svc *bot.Service, hub *Hub, logger *slog.Logger) *Playground {
+func NewPlayground(svc core, hub *Hub, logger *slog.Logger) *Playground {
 	if logger == nil {
 		logger = slog.Default()
 	}

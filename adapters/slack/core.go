@@ -1,0 +1,22 @@
+package slack
+
+import (
+	"context"
+
+	"escalation-bot/bot"
+	"escalation-bot/conversation"
+)
+
+// core is what the adapter calls of the core (*bot.Service, wired by Module): owners' turns,
+// case buttons and modals, thread replies and moderator commands.
+type core interface {
+	HandleOwner(ctx context.Context, ev bot.OwnerEvent) ([]conversation.Reply, error)
+	ExecAction(ctx context.Context, a bot.Actor, action, id, note, eventID string) (bot.Card, error)
+	Authorize(ctx context.Context, a bot.Actor, action, id string) error
+	ThreadReply(ctx context.Context, a bot.Actor, id, text, eventID, channel string) (bot.Card, error)
+	DecideProof(ctx context.Context, a bot.Actor, id string, approve bool) (string, error)
+	Card(ctx context.Context, id string) (bot.Card, error)
+	Run(ctx context.Context, a bot.Actor, line string) (bot.CommandAnswer, error)
+	Channels() []string
+	FileMaxBytes() int64
+}
