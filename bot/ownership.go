@@ -266,6 +266,9 @@ func (s *Service) VerifyOwner(ctx context.Context, a Actor, user Identity, rawVI
 	if !s.IsModerator(a) {
 		return "", errNotModerator()
 	}
+	if strings.TrimSpace(rawVIN) == "" {
+		return s.verifyWithoutVIN(ctx, a, user)
+	}
 	vin, err := normalizeVIN(rawVIN)
 	if err != nil {
 		return "", err
@@ -297,6 +300,35 @@ func (s *Service) VerifyOwner(ctx context.Context, a Actor, user Identity, rawVI
 		return fmt.Sprintf("%s is verified as the owner of %s; %s shows it.", name, vin, c.ID), nil
 	}
 	return fmt.Sprintf("%s is verified as the owner of %s.", name, vin), nil
+}
+
+// verifyWithoutVIN lets through user's case filed without a VIN (a flow without a VIN step, an
+// owner who skipped an optional one): there is no vehicle to record, only the case.
+func (s *Service) verifyWithoutVIN(ctx context.Context, a Actor, user Identity) (string, error) {
+	name := s.label(ctx, user)
+	c, ok, err := s.caseOfVehicle(ctx, user, "")
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", Errorf(CodeNotFound, "%s has no case filed without a VIN; give the VIN to verify them as the owner of a vehicle.", name)
+	}
+	s.log.InfoContext(ctx, "owner verified without a VIN", "owner", user, "case", c.ID, "by", a.ID)
+	switch {
+	case c.Status == StatusPending:
+		card, err := s.transition(ctx, a, c.ID, Transition{From: []Status{StatusPending}, To: StatusOpen, Action: "verify", Note: "released"})
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s is verified as the owner of the vehicle of %s, filed without a VIN; it went to the escalation channels.", name, card.ID), nil
+	case c.Ownership != OwnershipVerified:
+		err := s.record(ctx, c.ID, AuditEntry{At: s.clock.Now(), Actor: a.ID, Name: a.Name, Action: "verify"})
+		if err != nil && !errors.Is(err, ErrWrongStatus) {
+			return "", fmt.Errorf("verify %s: %w", c.ID, err)
+		}
+		return fmt.Sprintf("%s is verified as the owner of the vehicle of %s, filed without a VIN; %s shows it.", name, c.ID, c.ID), nil
+	}
+	return fmt.Sprintf("%s is verified as the owner of the vehicle of %s already.", name, c.ID), nil
 }
 
 // UnverifyOwner takes a verification back: user's open case of vin shows ownership not
@@ -337,7 +369,8 @@ func (s *Service) UnverifyOwner(ctx context.Context, a Actor, user Identity, raw
 }
 
 // caseOfVehicle is user's case that holds or waits (open, claimed or pending) for vin; a held
-// case without a VIN counts, since verifying is then the only way out for it.
+// case without a VIN counts, since verifying is then the only way out for it. With vin "" it
+// is the user's case filed without a VIN.
 func (s *Service) caseOfVehicle(ctx context.Context, user Identity, vin string) (Case, bool, error) {
 	turn, err := s.sessions.Reload(ctx, user, "")
 	if err != nil {
@@ -360,7 +393,11 @@ func (s *Service) caseOfVehicle(ctx context.Context, user Identity, vin string) 
 	if c.Owner != user || !(c.Open() || c.Status == StatusPending) {
 		return Case{}, false, nil
 	}
-	if c.VIN != vin && !(c.VIN == "" && c.Status == StatusPending) {
+	switch {
+	case vin == "" && c.VIN != "":
+		// Without a VIN, only a case filed without one.
+		return Case{}, false, nil
+	case c.VIN != vin && !(c.VIN == "" && c.Status == StatusPending):
 		return Case{}, false, nil
 	}
 	return c, true, nil

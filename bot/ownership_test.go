@@ -332,3 +332,56 @@ func TestVerifyClaimsTheVehicle(t *testing.T) {
 		t.Errorf("after unverify a verified owner's report still joins %s", eve)
 	}
 }
+
+// Under require, a flow whose VIN step may be skipped: an intake without a VIN is held, its
+// owner told; the registration sent in the chat goes to the moderators, and verify without a
+// VIN (or the photo's approval) lets the case through. A VIN is refused where none is needed.
+func TestHeldWithoutAVIN(t *testing.T) {
+	tests := []struct {
+		name    string
+		approve func(t *testing.T, h *harness, wall *proofWall)
+	}{
+		{"verify without a VIN", func(t *testing.T, h *harness, _ *proofWall) {
+			if _, err := h.svc.Command(context.Background(), bot.Actor{ID: "web:mod"}, "/escalations verify web:ann"); bot.ErrorCode(err) != bot.CodeNotFound {
+				t.Errorf("verify of an owner without such a case: %v", err)
+			}
+			if out := h.run(t, "/escalations verify web:eve"); !strings.Contains(out, "without a VIN") {
+				t.Errorf("verify answered %q", out)
+			}
+		}},
+		{"the photo approved", func(t *testing.T, h *harness, wall *proofWall) {
+			h.send(t, "web:eve", "ev-reg", "", bot.Upload{Name: "registration.png", Data: pngFile})
+			shown := wall.shown()
+			if len(shown) != 1 || shown[0].VIN != "" {
+				t.Fatalf("shown %+v", shown)
+			}
+			if _, err := h.svc.DecideProof(context.Background(), bot.Actor{ID: "web:mod", Name: "mod"}, shown[0].ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, wall := ownershipHarness(t, bot.VerifyRequire, nil)
+			flow := conversation.DefaultFlow()
+			flow.StepFor(conversation.RoleVIN).Optional = true
+			h.rebuild(t, func(p *bot.Params) { p.Engine = conversation.NewEngine(flow) })
+			id := h.intake(t, "web:eve", true, map[string]string{"vin": "skip"})
+			c, err := h.cases.Get(context.Background(), id)
+			if err != nil || c.Status != bot.StatusPending || c.VIN != "" {
+				t.Fatalf("case %s VIN %q: %v", c.Status, c.VIN, err)
+			}
+			if got := texts(h.say(t, "web:eve", "any news?")); !strings.Contains(got, "waits for a moderator to confirm") {
+				t.Errorf("held owner told %q", got)
+			}
+			tt.approve(t, h, wall)
+			card, ok := h.msgr.card(id)
+			if !ok || card.Status != bot.StatusOpen || card.Ownership != bot.OwnershipVerified {
+				t.Fatalf("after the approval: card %v %s %q", ok, card.Status, card.Ownership)
+			}
+			if got := texts(h.msgr.toOwner("web:eve")); !strings.Contains(got, "is now with the team") {
+				t.Errorf("owner told %q", got)
+			}
+		})
+	}
+}

@@ -176,6 +176,11 @@ func TestStartupErrors(t *testing.T) {
 	englishFlow := filepath.Join(dir, "english.yaml")
 	english, _, _ := strings.Cut(string(whole), "\ntranslations:")
 	os.WriteFile(englishFlow, []byte(english), 0o600)
+	// Without its VIN step no owner could be checked: under require every case would wait.
+	noVINFlow := filepath.Join(dir, "novin.yaml")
+	before, rest, _ := strings.Cut(english, "  - id: vin\n")
+	_, after, _ := strings.Cut(rest, "  - id: odometer\n")
+	os.WriteFile(noVINFlow, []byte(before+"  - id: odometer\n"+after), 0o600)
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -187,6 +192,7 @@ func TestStartupErrors(t *testing.T) {
 		{"malformed flow file", map[string]string{"FLOW_FILE": badFlow}, []string{"flow.yaml:7", "banana"}},
 		{"missing flow file", map[string]string{"FLOW_FILE": filepath.Join(dir, "none.yaml")}, []string{"none.yaml"}},
 		{"unknown LANGUAGE", map[string]string{"LANGUAGE": "klingon"}, []string{"LANGUAGE", "en, de, fr, es"}},
+		{"flow without a VIN step", map[string]string{"REQUIRE_VERIFIED_OWNER": "require", "FLOW_FILE": noVINFlow}, []string{"FLOW_FILE", "novin.yaml", "no step for the VIN", "role: vin"}},
 		{"LANGUAGE the flow file lacks", map[string]string{"LANGUAGE": "de", "FLOW_FILE": englishFlow}, []string{"LANGUAGE de", "no de translation", "use one of en"}},
 	}
 	for _, tt := range tests {
