@@ -9,7 +9,7 @@ import (
 
 // core is what the adapter calls of the core (*bot.Service, wired by Module): owners' turns,
 // case buttons and modals, thread replies, moderator commands and what the adapter renders
-// (the command table, the flow's buttons).
+// (the command table, the flow's buttons), and the file limit attachments are fetched within.
 type core interface {
 	HandleOwner(ctx context.Context, ev bot.OwnerEvent) ([]conversation.Reply, error)
 	ExecAction(ctx context.Context, a bot.Actor, action, id, note, eventID string) (bot.Card, error)
@@ -22,4 +22,5 @@ type core interface {
 	Commands() []bot.Command
 	Channels() []string
 	Engine() *conversation.Engine
+	FileMaxBytes() int64
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,11 @@ type Messenger struct {
 	dg        *discordgo.Session
 	transport *http.Transport
 	log       *slog.Logger
+	// files fetches owners' attachments from the CDN (no token, no host rewriting); base is
+	// DISCORD_API_URL's, whose host may serve them too; fileWait bounds one download.
+	files    *http.Client
+	base     *url.URL
+	fileWait time.Duration
 
 	dms     *ttlcache.Cache[string] // user id → DM channel id
 	threads *ttlcache.Cache[bool]   // card message id → its thread exists
@@ -62,9 +68,13 @@ func NewMessenger(cfg Config, logger *slog.Logger) (*Messenger, error) {
 	if err != nil {
 		return nil, err
 	}
+	base, _ := cfg.apiBase() // valid: checked by Validate
 	return &Messenger{
 		dg:        dg,
 		transport: tr,
+		files:     &http.Client{Transport: tr, Timeout: httpTimeout},
+		base:      base,
+		fileWait:  fileWait,
 		log:       redactLogger(logger).With("adapter", Platform),
 		dms:       ttlcache.New[string](dmTTL, cacheSize),
 		threads:   ttlcache.New[bool](threadTTL, cacheSize),
@@ -296,6 +306,12 @@ func (m *Messenger) holdsCard(channel string) bool {
 func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot.ThreadMessage, d bot.Delivery) error {
 	if err := m.ensureThread(ctx, channel, ref, msg.CaseID); err != nil {
 		return fmt.Errorf("start thread of %s in channel %s: %w", msg.CaseID, channel, err)
+	}
+	if msg.File != nil && len(msg.File.Data) > 0 {
+		if err := m.postFile(ctx, ref, msg, d); err != nil {
+			return fmt.Errorf("upload a file to the thread of %s: %w", msg.CaseID, err)
+		}
+		return nil
 	}
 	if err := m.sendLine(ctx, ref, msg, d); err != nil {
 		return fmt.Errorf("post in thread of %s: %w", msg.CaseID, err)

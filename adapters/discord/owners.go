@@ -61,13 +61,20 @@ func (a *Adapter) ownerMessage(ctx context.Context, m *discordgo.Message) error 
 		Name:        userName(m.Author),
 		Text:        m.Content,
 		Redelivered: inbox.Redelivered(ctx),
-	})
+	}, m.Attachments...)
 }
 
 // ownerTurn runs one owner event and answers in channel: the replies, or the core's refusal
-// (the owner restrictions', see Admission). It returns the core's error when the work could
-// not be done for now (Redis away) and nobody was told.
-func (a *Adapter) ownerTurn(ctx context.Context, channel string, ev bot.OwnerEvent) error {
+// (the owner restrictions', see Admission). attachments are a message's, fetched for the core
+// first. It returns an error when the work could not be done for now (Redis or the CDN away)
+// and nobody was told.
+func (a *Adapter) ownerTurn(ctx context.Context, channel string, ev bot.OwnerEvent, attachments ...*discordgo.MessageAttachment) error {
+	files, err := a.fetchFiles(ctx, attachments)
+	if err != nil {
+		a.log.WarnContext(ctx, "owner's attachment not fetched; the message runs again", "owner", ev.Owner, "err", err)
+		return err
+	}
+	ev.Files = files
 	replies, err := a.svc.HandleOwner(ctx, ev)
 	if bot.Retryable(err) {
 		return err

@@ -525,6 +525,14 @@ func renderThread(m bot.ThreadMessage) []*discordgo.MessageSend {
 	return msgs
 }
 
+// renderFileLine is the message that carries an owner's file in a card's thread: the owner's
+// heading, as renderThread writes it (an erasure finds it by it), and what was sent.
+func renderFileLine(m bot.ThreadMessage) *discordgo.MessageSend {
+	line := m
+	line.Text, line.Mentions = "sent "+m.Text, nil
+	return renderThread(line)[0]
+}
+
 // discordMentions renders the Discord entries of a line's mentions (roles, users) as Discord
 // mentions, with the allowed mentions that ping exactly them; other platforms' entries are
 // left out.

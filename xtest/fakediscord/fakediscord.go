@@ -13,7 +13,13 @@
 // route (FailNext, Delay). A message created with enforce_nonce and the nonce of an earlier
 // one returns that one instead of a second message (NonceWindow), as on Discord. Files sent
 // as multipart attachments are kept with their message (Attachments), within Discord's limits
-// (MaxAttachmentSize, MaxAttachments).
+// (MaxAttachmentSize, MaxAttachments); an edit's attachments list keeps only the files it names.
+//
+// The CDN side serves, under /attachments/ on this server (Transport sends cdn.discordapp.com
+// and media.discordapp.net here too), the files of the messages the bot created and the files
+// a test hosts for users (HostAttachment, whose attachment object a dispatched MESSAGE_CREATE
+// carries). CDN requests are recorded like REST calls as they arrive (Status 0 when the client
+// gave up before the answer), and FailNext and Delay apply to them ("GET /attachments/").
 //
 // The Gateway side sends HELLO, answers IDENTIFY with READY and RESUME with the missed events
 // and RESUMED, acknowledges heartbeats, and lets the test dispatch events (Dispatch), ask the
@@ -176,6 +182,8 @@ const (
 // Attachment is a file attached to a message as a multipart part (files[n] with a filename),
 // as the server kept it.
 type Attachment struct {
+	// ID is the attachment's id, as the message's attachments list it ("" until stored).
+	ID string
 	// MessageID is the message it belongs to ("" until stored); Field is the part's form name.
 	MessageID, Field, Filename, ContentType string
 	Data                                    []byte
@@ -223,6 +231,7 @@ type Server struct {
 	msgOrder     []string
 	deleted      map[string]bool
 	nonces       map[string]sentNonce    // author/nonce → the message created with it
+	hosted       map[string]Attachment   // files users attached, served by the CDN, by attachment id
 	interactions map[string]*interaction // by id
 	byToken      map[string]*interaction
 	commands     map[string][]map[string]any // by guild id, "" for global
@@ -322,6 +331,7 @@ func Start() (*Server, error) {
 		messages:     map[string]*message{},
 		deleted:      map[string]bool{},
 		nonces:       map[string]sentNonce{},
+		hosted:       map[string]Attachment{},
 		interactions: map[string]*interaction{},
 		byToken:      map[string]*interaction{},
 		commands:     map[string][]map[string]any{},
@@ -858,4 +868,25 @@ func (s *Server) Attachments(channelID string) []Attachment {
 		}
 	}
 	return out
+}
+
+// WaitAttachments waits until the messages of a channel carry at least n files and returns
+// them (see Attachments); it fails the test after timeout.
+func (s *Server) WaitAttachments(t testing.TB, channelID string, n int, timeout time.Duration) []Attachment {
+	t.Helper()
+	if s.waitFor(timeout, func() bool { return s.attachmentCountLocked(channelID) >= n }) {
+		return s.Attachments(channelID)
+	}
+	t.Fatalf("fakediscord: waited %v for %d file(s) in channel %s, got %d; %s", timeout, n, channelID, len(s.Attachments(channelID)), s.summary())
+	return nil
+}
+
+func (s *Server) attachmentCountLocked(channelID string) int {
+	n := 0
+	for _, id := range s.msgOrder {
+		if m := s.messages[id]; m != nil && m.channelID == channelID {
+			n += len(m.files)
+		}
+	}
+	return n
 }

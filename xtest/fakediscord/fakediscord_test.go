@@ -918,3 +918,113 @@ func TestEnforceNonce(t *testing.T) {
 		t.Errorf("violations = %q, want the long nonce", v)
 	}
 }
+
+// get fetches url through the stand-in's transport, as a client fetching from Discord's CDN
+// would, and returns the status and body.
+func get(t *testing.T, srv *fakediscord.Server, url string, header http.Header) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := (&http.Client{Transport: srv.Transport(), Timeout: wait}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(res.Body)
+	return res.StatusCode, b.Bytes()
+}
+
+// A user's attachment arrives with MESSAGE_CREATE and is served by the CDN path; the bot's
+// own upload (payload_json and files[0], with a nonce) is kept, served at its cdn.discordapp.com
+// link, returned again for the same nonce, and leaves the message and the CDN when an edit
+// keeps no attachment. CDN requests are recorded, take FailNext rules, and must carry no token.
+func TestAttachmentsAndCDN(t *testing.T) {
+	srv := fakediscord.New(t)
+	dg := newSession(t, srv)
+	got := make(chan *discordgo.MessageCreate, 1)
+	dg.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { got <- m })
+	dg.Identify.Intents = discordgo.IntentsDirectMessages
+	open(t, dg)
+
+	photo := []byte("\x89PNG\r\n\x1a\nphoto")
+	att := srv.HostAttachment("dash light.png", "image/png", photo)
+	msg := fakediscord.MessageCreate("", "500000000000000001", "", "400000000000000001", "alice", "")
+	msg["attachments"] = []any{att}
+	srv.Dispatch(t, "MESSAGE_CREATE", msg)
+	m := recv(t, got)
+	if len(m.Attachments) != 1 || m.Attachments[0].Size != len(photo) || m.Attachments[0].ContentType != "image/png" {
+		t.Fatalf("attachments dispatched: %+v", m.Attachments)
+	}
+	srv.FailNext("GET /attachments/", 1, http.StatusInternalServerError, 0)
+	if status, _ := get(t, srv, m.Attachments[0].URL, nil); status != http.StatusInternalServerError {
+		t.Errorf("first download: %d, want the 500 asked for", status)
+	}
+	if status, body := get(t, srv, m.Attachments[0].URL, nil); status != http.StatusOK || !bytes.Equal(body, photo) {
+		t.Errorf("second download: %d %q", status, body)
+	}
+	if d := srv.Downloads(m.Attachments[0].ID); len(d) != 2 || d[0].Status != 500 || d[1].Status != 200 {
+		t.Errorf("downloads = %v", d)
+	}
+	if status, _ := get(t, srv, srv.URL+"/attachments/0/1/none.png", nil); status != http.StatusNotFound {
+		t.Errorf("an unknown attachment: %d", status)
+	}
+	if len(srv.Violations()) != 0 {
+		t.Fatalf("violations: %v", srv.Violations())
+	}
+	get(t, srv, m.Attachments[0].URL, http.Header{"Authorization": {"Bot test-token"}})
+	if v := srv.Violations(); len(v) != 1 || !strings.Contains(v[0], "token was sent to the CDN") {
+		t.Errorf("violations after a download with a token: %v", v)
+	}
+
+	// The bot uploads a file with a nonce, twice: one message.
+	thread := "300000000000000009"
+	send := func() *discordgo.Message {
+		body := struct {
+			*discordgo.MessageSend
+			Nonce        string `json:"nonce"`
+			EnforceNonce bool   `json:"enforce_nonce"`
+		}{&discordgo.MessageSend{Content: "sent a photo", AllowedMentions: allowNone()}, "n1", true}
+		files := []*discordgo.File{{Name: "dash.png", ContentType: "image/png", Reader: bytes.NewReader(photo)}}
+		ct, data, err := discordgo.MultipartBodyWithJSON(body, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		endpoint := discordgo.EndpointChannelMessages(thread)
+		raw, err := dg.RequestRaw("POST", endpoint, ct, data, endpoint, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sent discordgo.Message
+		if err := json.Unmarshal(raw, &sent); err != nil {
+			t.Fatal(err)
+		}
+		return &sent
+	}
+	first, second := send(), send()
+	files := srv.WaitAttachments(t, thread, 1, wait)
+	if first.ID != second.ID || len(files) != 1 || files[0].ID != first.Attachments[0].ID || !bytes.Equal(files[0].Data, photo) {
+		t.Fatalf("uploads: %s and %s, files %+v", first.ID, second.ID, files)
+	}
+	if !strings.HasPrefix(first.Attachments[0].URL, "https://cdn.discordapp.com/attachments/"+thread+"/") {
+		t.Errorf("url = %s", first.Attachments[0].URL)
+	}
+	if status, body := get(t, srv, first.Attachments[0].URL, nil); status != http.StatusOK || !bytes.Equal(body, photo) {
+		t.Errorf("the bot's upload from the CDN: %d %q", status, body)
+	}
+	edited, err := dg.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: first.ID, Channel: thread, Attachments: &[]*discordgo.MessageAttachment{}, AllowedMentions: allowNone()})
+	if err != nil || len(edited.Attachments) != 0 {
+		t.Fatalf("edit without attachments: %+v, %v", edited, err)
+	}
+	if n := len(srv.Attachments(thread)); n != 0 {
+		t.Errorf("%d files kept after the edit", n)
+	}
+	if status, _ := get(t, srv, first.Attachments[0].URL, nil); status != http.StatusNotFound {
+		t.Errorf("a removed attachment from the CDN: %d", status)
+	}
+}

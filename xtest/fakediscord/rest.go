@@ -131,6 +131,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveGateway(w, r)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, cdnPrefix) {
+		s.serveCDN(w, r)
+		return
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return
@@ -599,7 +603,6 @@ func (s *Server) storeMessageLocked(id, channelID string, p map[string]any, file
 		"mention_everyone": false,
 		"mentions":         []any{},
 		"mention_roles":    []any{},
-		"attachments":      s.attachmentsLocked(files),
 		"embeds":           richEmbeds(p["embeds"]),
 		"components":       orEmpty(p["components"]),
 		"pinned":           false,
@@ -615,7 +618,8 @@ func (s *Server) storeMessageLocked(id, channelID string, p map[string]any, file
 	for k, v := range extra {
 		obj[k] = v
 	}
-	m := &message{obj: obj, channelID: channelID, authorID: BotUserID, files: keepFiles(id, files)}
+	obj["attachments"], files = s.attachLocked(id, channelID, files)
+	m := &message{obj: obj, channelID: channelID, authorID: BotUserID, files: files}
 	if s.messages[id] == nil {
 		s.msgOrder = append(s.msgOrder, id)
 	}
@@ -645,11 +649,26 @@ func (s *Server) applyEditLocked(m *message, p map[string]any, files []Attachmen
 		m.obj["components"] = orEmpty(v)
 	}
 	if v, ok := p["attachments"]; ok {
-		m.obj["attachments"] = orEmpty(v)
+		// The list names the attachments to keep, by id; the others leave the message.
+		keep := map[string]bool{}
+		for _, a := range orEmpty(v) {
+			if am, ok := a.(map[string]any); ok {
+				keep[str(am, "id")] = true
+			}
+		}
+		kept := []any{}
+		for _, a := range orEmpty(m.obj["attachments"]) {
+			if am, ok := a.(map[string]any); ok && keep[str(am, "id")] {
+				kept = append(kept, a)
+			}
+		}
+		m.obj["attachments"] = kept
+		m.files = slices.DeleteFunc(m.files, func(f Attachment) bool { return !keep[f.ID] })
 	}
 	if len(files) > 0 {
-		m.obj["attachments"] = append(m.obj["attachments"].([]any), s.attachmentsLocked(files)...)
-		m.files = append(m.files, keepFiles(str(m.obj, "id"), files)...)
+		added, kept := s.attachLocked(str(m.obj, "id"), m.channelID, files)
+		m.obj["attachments"] = append(orEmpty(m.obj["attachments"]), added...)
+		m.files = append(m.files, kept...)
 	}
 	if _, ok := p["flags"]; ok {
 		// Only SUPPRESS_EMBEDS can be changed on an edit.
@@ -658,31 +677,25 @@ func (s *Server) applyEditLocked(m *message, p map[string]any, files []Attachmen
 	m.obj["edited_timestamp"] = timestamp(time.Now())
 }
 
-// attachmentsLocked is the attachments field of a message with these files.
-func (s *Server) attachmentsLocked(files []Attachment) []any {
+// attachLocked gives the files of a message their attachment ids and returns the message's
+// attachments field for them, with their CDN links, and the files as kept.
+func (s *Server) attachLocked(messageID, channelID string, files []Attachment) ([]any, []Attachment) {
 	out := []any{}
-	for _, f := range files {
-		id := s.newIDLocked()
+	kept := make([]Attachment, len(files))
+	for i, f := range files {
+		f.ID, f.MessageID = s.newIDLocked(), messageID
+		kept[i] = f
 		a := map[string]any{
-			"id": id, "filename": f.Filename, "size": len(f.Data),
-			"url":       "https://cdn.discordapp.com/attachments/" + id + "/" + f.Filename,
-			"proxy_url": "https://media.discordapp.net/attachments/" + id + "/" + f.Filename,
+			"id": f.ID, "filename": f.Filename, "size": len(f.Data),
+			"url":       "https://cdn.discordapp.com" + cdnPath(channelID, f.ID, f.Filename),
+			"proxy_url": "https://media.discordapp.net" + cdnPath(channelID, f.ID, f.Filename),
 		}
 		if f.ContentType != "" {
 			a["content_type"] = f.ContentType
 		}
 		out = append(out, a)
 	}
-	return out
-}
-
-func keepFiles(messageID string, files []Attachment) []Attachment {
-	out := make([]Attachment, len(files))
-	for i, f := range files {
-		f.MessageID = messageID
-		out[i] = f
-	}
-	return out
+	return out, kept
 }
 
 // checkFilesLocked refuses what Discord refuses of a multipart request's files: more than
