@@ -125,13 +125,14 @@ func TemplateSummary(in SummaryInput) Summary {
 // SafetyMentioned reports whether text names a safety-critical system or symptom.
 func SafetyMentioned(text string) bool { return safetyWords.MatchString(text) }
 
-// Truncate shortens s to at most max runes, ending with an ellipsis when it cut.
+// Truncate shortens s to at most max runes, ending with an ellipsis when it cut: what the
+// core keeps and shows of a text of unbounded length.
 func Truncate(s string, max int) string {
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:max-1])) + "…"
+	head, _ := conversation.CutRunes(s, max-1)
+	return strings.TrimSpace(head) + "…"
 }
 
 func firstSentence(s string) string {

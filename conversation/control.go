@@ -3,7 +3,6 @@ package conversation
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // Control words, typed or sent as ActionControl values; edit and submit also have their own actions.
@@ -199,10 +198,7 @@ func (t *turn) edit(name string) {
 		st = t.f.stepByName(name)
 	}
 	if st == nil || st.Kind == KindConsent || !t.f.applies(st, t.s.Answers) {
-		if utf8.RuneCountInString(name) > 40 {
-			name, _ = truncate(name, 40)
-			name += "…"
-		}
+		name = Clip(name, 40)
 		t.sayText(t.tr(say.NoSuchQuestion, name, t.editableList()))
 		t.ask()
 		return

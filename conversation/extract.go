@@ -202,7 +202,7 @@ func (x *RuleExtractor) Extract(ctx context.Context, text string) (map[string]st
 		return nil, err
 	}
 	// The details sit near the start of a message; the cap also bounds the scans.
-	text, _ = truncate(strings.ToValidUTF8(text, "\uFFFD"), maxExtractRunes)
+	text, _ = CutRunes(strings.ToValidUTF8(text, "\uFFFD"), maxExtractRunes)
 	found := map[string]string{}
 	put := func(role, v string) {
 		if id, ok := x.keys[role]; ok && v != "" {
@@ -266,7 +266,7 @@ func (x *RuleExtractor) Extract(ctx context.Context, text string) (map[string]st
 		put(RoleCategory, c)
 		// Text that sounds like a problem is the owner's own account of it: a description draft.
 		if d := strings.TrimSpace(text); runeLen(d) >= x.descMin {
-			d, _ = truncate(d, x.descMax)
+			d, _ = CutRunes(d, x.descMax)
 			put(RoleDescription, d)
 		}
 	}

@@ -313,7 +313,7 @@ func findOutcome(text, folded string) string {
 	for _, s := range sentenceEnd.Split(text, -1) {
 		s = strings.TrimSpace(s)
 		if runeLen(s) >= 5 && outcomeWords.re.MatchString(s) {
-			s, _ = truncate(s, 300)
+			s, _ = CutRunes(s, 300)
 			return s
 		}
 	}

@@ -144,7 +144,7 @@ const maxDetectRunes = 2000
 // or two languages come close: a guess then would be a coin toss, and the flow's own language is
 // the better default.
 func DetectLanguage(text string) (lang string, ok bool) {
-	text, _ = truncate(strings.ToValidUTF8(text, ""), maxDetectRunes)
+	text, _ = CutRunes(strings.ToValidUTF8(text, ""), maxDetectRunes)
 	text = strings.ToLower(strings.ReplaceAll(text, "’", "'"))
 	scores := map[string]float64{}
 	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })

@@ -51,7 +51,7 @@ func parseOther(st *Step, text string) (value string, cut bool, err error) {
 	if utf8.RuneCountInString(t) < max(st.MinLength, 2) {
 		return "", false, invalid(say.TypeFewWords, inSentence(st))
 	}
-	t, cut = truncate(t, st.maxLength())
+	t, cut = CutRunes(t, st.maxLength())
 	return t, cut, nil
 }
 
@@ -124,7 +124,7 @@ func parseText(st *Step, text string) (value string, cut bool, err error) {
 	if n := utf8.RuneCountInString(t); n < st.MinLength {
 		return "", false, invalid(say.TellMore, st.MinLength, n)
 	}
-	t, cut = truncate(t, st.maxLength())
+	t, cut = CutRunes(t, st.maxLength())
 	return t, cut, nil
 }
 
@@ -249,21 +249,6 @@ func singleSpaced(s string) bool {
 		prevSpace = space
 	}
 	return !prevSpace || s == ""
-}
-
-// truncate cuts s to at most n runes.
-func truncate(s string, n int) (string, bool) {
-	if utf8.RuneCountInString(s) <= n {
-		return s, false
-	}
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j], true
-		}
-		i++
-	}
-	return s, false
 }
 
 func digitsOnly(s string) bool {

@@ -222,11 +222,7 @@ func item(st *Step, v string) string {
 	case st.choice(v) != nil:
 		return st.display(v)
 	case st.Kind == KindText:
-		q, cut := truncate(strings.Join(strings.Fields(v), " "), 60)
-		if cut {
-			q += "…"
-		}
-		return fmt.Sprintf("%s %q", st.Label, q)
+		return fmt.Sprintf("%s %q", st.Label, Clip(strings.Join(strings.Fields(v), " "), 60))
 	}
 	return st.Label + " " + st.display(v)
 }

@@ -52,11 +52,7 @@ func (t *turn) switchLanguage(arg string) bool {
 	if lang == "" || !t.e.flow.Speaks(lang) {
 		r := Reply{Text: t.tr(say.LanguageChoose, t.offered())}
 		if arg != "" {
-			shown, cut := truncate(arg, 30)
-			if cut {
-				shown += "…"
-			}
-			r.Text = t.tr(say.LanguageUnknown, shown, t.offered())
+			r.Text = t.tr(say.LanguageUnknown, Clip(arg, 30), t.offered())
 		}
 		for _, l := range t.e.flow.Offers() {
 			r.Buttons = append(r.Buttons, Button{Label: LanguageName(l), Action: ActionLanguage, Value: l})

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"escalation-bot/conversation"
+
 	goopenai "github.com/sashabaranov/go-openai"
 	"github.com/sashabaranov/go-openai/jsonschema"
 )
@@ -208,10 +210,7 @@ func (l *llm) scrub(s string) string {
 	if l.apiKey != "" {
 		s = strings.ReplaceAll(s, l.apiKey, "[api key]")
 	}
-	if r := []rune(s); len(r) > maxErrorText {
-		s = string(r[:maxErrorText]) + "…"
-	}
-	return s
+	return conversation.Clip(s, maxErrorText)
 }
 
 // responseFormat asks for strict structured output, or for any JSON object once the server

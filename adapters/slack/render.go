@@ -128,16 +128,10 @@ func field(label, value string) *slackgo.TextBlockObject {
 }
 
 func button(actionID, value, label string) *slackgo.ButtonBlockElement {
-	return slackgo.NewButtonBlockElement(actionID, cutRunes(value, maxButtonValue), plain(fitPlain(label, maxButtonText)))
-}
-
-// cutRunes cuts a button value to limit characters; values are the core's ids and choice
-// keys, far shorter, so this only guards against a Slack error.
-func cutRunes(s string, limit int) string {
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	return string([]rune(s)[:limit])
+	// Values are the core's ids and choice keys, far shorter: the cut only guards against a
+	// Slack error, and adds no marker to what the core reads back.
+	value, _ = conversation.CutRunes(value, maxButtonValue)
+	return slackgo.NewButtonBlockElement(actionID, value, plain(fitPlain(label, maxButtonText)))
 }
 
 // actionBlocks puts buttons into actions blocks of at most 25 elements each.
