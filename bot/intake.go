@@ -588,13 +588,8 @@ func (s *Service) relay(ctx context.Context, t *ownerTurn, sess conversation.Ses
 	if in := (conversation.Input{Text: strings.TrimSpace(ev.Text), Action: ev.Action, Value: ev.Value}); err == nil && conversation.LanguageRequest(in) {
 		return s.switchLanguage(ctx, ev, sess, c, in)
 	}
-	if err == nil && c.Status == StatusPending && c.Owner == ev.Owner && len(ev.Files) > 0 && s.verifications != nil {
-		// The owner was asked for a photo of the registration: a photo or PDF is that proof,
-		// for the moderators, not a line of the case.
-		thanks, err := s.takeProofs(ctx, t, c.VIN, c.ID, c.Language)
-		if err != nil || len(thanks) > 0 {
-			return thanks, true, err
-		}
+	if err == nil && c.Status == StatusPending && c.Owner == ev.Owner && len(ev.Files) > 0 {
+		return s.heldFiles(ctx, t, c)
 	}
 	if err == nil && c.Status == StatusPending {
 		// Nobody reads the case before a moderator verifies its owner: the owner hears why.

@@ -256,6 +256,13 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 			}
 			return s.refreshCards(ctx, latest)
 		}})
+		if e.Text == "released" {
+			// Nobody read the held case: the files its owner sent meanwhile go to the
+			// thread of the card just posted.
+			out = append(out, outMessage{key: "files", send: func(ctx context.Context, d Delivery) error {
+				return s.postHeldFiles(ctx, c.ID, d)
+			}})
+		}
 		switch {
 		case e.Action == "verify":
 			text := owned.ProofApproved.in(c.Language)

@@ -84,6 +84,19 @@ type Proof struct {
 	Photo    File     `json:"-"`
 }
 
+// About says, for the moderators, whose photo it is and what it should show; the platforms
+// show it with the photo.
+func (p Proof) About() string {
+	text := fmt.Sprintf("Registration photo from %s (%s) for VIN %s", p.OwnerName, p.Owner, p.VIN)
+	if p.VIN == "" {
+		text = fmt.Sprintf("Registration photo from %s (%s), whose case has no VIN", p.OwnerName, p.Owner)
+	}
+	if p.CaseID != "" {
+		text += ", case " + p.CaseID
+	}
+	return text + ". Does it show that they own the vehicle?"
+}
+
 // Decisions on a proof.
 const (
 	ProofApproved = "approved"

@@ -69,6 +69,34 @@ func (s *Service) takeProofs(ctx context.Context, t *ownerTurn, vin, caseID, lan
 	return t.proofReplies, nil
 }
 
+// heldFiles takes the files an owner sends to their case held for verification: a photo or
+// PDF is the registration they were asked for, for the moderators; the others are the case's,
+// kept for its thread once it is let through.
+func (s *Service) heldFiles(ctx context.Context, t *ownerTurn, c Case) ([]conversation.Reply, bool, error) {
+	var replies []conversation.Reply
+	if s.verifications != nil {
+		thanks, err := s.takeProofs(ctx, t, c.VIN, c.ID, c.Language)
+		if err != nil {
+			return nil, true, err
+		}
+		replies = thanks
+	}
+	if len(t.ev.Files) > 0 {
+		refusals, err := s.relayFiles(ctx, t, c)
+		if err != nil && !errors.Is(err, ErrWrongStatus) {
+			return nil, true, err
+		}
+		for _, a := range t.files {
+			replies = append(replies, conversation.Reply{Text: core.FileKept.f(c.Language, a.Name)})
+		}
+		replies = append(replies, refusals...)
+	}
+	if len(t.proofs) == 0 {
+		replies = append(replies, conversation.Reply{Text: owned.HeldStatus.f(c.Language, c.ID)})
+	}
+	return replies, true, nil
+}
+
 // proofUpload reports whether an owner's file may be a registration's photo, by its bytes, and
 // its type.
 func proofUpload(u Upload) (string, bool) {
@@ -92,4 +120,43 @@ func (s *Service) keepProof(ctx context.Context, p Proof) error {
 	s.log.InfoContext(ctx, "ownership proof received", "owner", p.Owner, "proof", p.ID, "case", p.CaseID)
 	s.showProof(ctx, p)
 	return nil
+}
+
+// postHeldFiles posts the files of a case let through after it was held into its cards'
+// threads: they were recorded while the case had no card. Each line is keyed by the release's
+// delivery, the file and the channel, so a delivery tried again posts none twice.
+func (s *Service) postHeldFiles(ctx context.Context, id string, d Delivery) error {
+	c, err := s.cases.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("get %s: %w", id, err)
+	}
+	entries, err := s.cases.Audit(ctx, id)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", id, err)
+	}
+	var failed error
+	for _, e := range entries {
+		if e.Action != "file" || e.File == nil {
+			continue
+		}
+		line, err := s.withFile(ctx, ThreadMessage{CaseID: c.ID, From: e.Name, Role: "owner", Text: e.Text, File: e.File, At: e.At})
+		if err != nil {
+			failed = err
+			continue
+		}
+		for _, p := range c.Posts {
+			m, ch, ok := s.messenger(p.Channel)
+			if !ok {
+				continue
+			}
+			each := d
+			if d.Key != "" {
+				each.Key = d.Key + "/" + e.File.ID + "/" + p.Channel
+			}
+			if err := m.PostThread(ctx, ch, p.Ref, line, each); err != nil {
+				failed = fmt.Errorf("post %s of %s in %s: %w", e.File.ID, c.ID, p.Channel, err)
+			}
+		}
+	}
+	return failed
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -103,5 +104,48 @@ func TestPhotoAProofOrNot(t *testing.T) {
 				t.Errorf("%d shown as proofs, want %d", len(shown), tt.proofs)
 			}
 		})
+	}
+}
+
+func TestProofAbout(t *testing.T) {
+	tests := []struct {
+		proof bot.Proof
+		want  string
+	}{
+		{bot.Proof{OwnerName: "Eve", Owner: "web:eve", VIN: validVIN},
+			"Registration photo from Eve (web:eve) for VIN " + validVIN + ". Does it show that they own the vehicle?"},
+		{bot.Proof{OwnerName: "Eve", Owner: "web:eve", VIN: validVIN, CaseID: "ESC-1001"},
+			"Registration photo from Eve (web:eve) for VIN " + validVIN + ", case ESC-1001. Does it show that they own the vehicle?"},
+		{bot.Proof{OwnerName: "Eve", Owner: "web:eve", CaseID: "ESC-1001"},
+			"Registration photo from Eve (web:eve), whose case has no VIN, case ESC-1001. Does it show that they own the vehicle?"},
+	}
+	for _, tt := range tests {
+		if got := tt.proof.About(); got != tt.want {
+			t.Errorf("About() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// Files an owner sent to a case held for verification, during the intake or since, reach its
+// thread when the case is let through, once each.
+func TestHeldCaseFilesPostedOnRelease(t *testing.T) {
+	h, _ := ownershipHarness(t, bot.VerifyRequire, nil)
+	eve := bot.Identity("web:eve")
+	h.say(t, eve, "hello")
+	h.send(t, eve, "ev-dash", "", bot.Upload{Name: "dash.png", Data: pngFile})
+	id := h.intake(t, eve, true, map[string]string{"vin": validVIN})
+	if got := texts(h.send(t, eve, "ev-video", "", bot.Upload{Name: "noise.mov", Data: movFile})); !strings.Contains(got, "noise.mov") || !strings.Contains(got, "waits for a moderator") {
+		t.Errorf("a video sent to the held case: told %q", got)
+	}
+	if lines := fileLines(h.msgr.thread(id)); len(lines) != 0 {
+		t.Fatalf("file lines of a held case: %+v", lines)
+	}
+	h.run(t, "/escalations verify web:eve "+validVIN)
+	lines := fileLines(h.msgr.thread(id))
+	if len(lines) != 2 || lines[0].File.Name != "dash.png" || lines[1].File.Name != "noise.mov" || !bytes.Equal(lines[1].File.Data, movFile) {
+		t.Fatalf("file lines in the thread after the release: %+v", lines)
+	}
+	if h.msgr.doubles != 0 {
+		t.Errorf("%d messages sent twice", h.msgr.doubles)
 	}
 }

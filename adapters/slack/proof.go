@@ -27,7 +27,7 @@ func (m *Messenger) Email(ctx context.Context, id bot.Identity) (string, error) 
 // PostProof shares an owner's registration photo in the escalation channel, then a message
 // with Approve and Reject for the moderators (the core checks who presses them).
 func (m *Messenger) PostProof(ctx context.Context, channel string, p bot.Proof) error {
-	about := proofWords(p)
+	about := p.About()
 	if err := m.api.shareFiles(ctx, channel, about, []bot.File{p.Photo}); err != nil {
 		return fmt.Errorf("share proof %s in %s: %w", p.ID, channel, err)
 	}
@@ -35,15 +35,6 @@ func (m *Messenger) PostProof(ctx context.Context, channel string, p bot.Proof) 
 		return fmt.Errorf("post proof %s in %s: %w", p.ID, channel, err)
 	}
 	return nil
-}
-
-// proofWords say whose photo it is and what it should show, as plain text.
-func proofWords(p bot.Proof) string {
-	text := fmt.Sprintf("Registration photo from %s (%s) for VIN %s", p.OwnerName, p.Owner, p.VIN)
-	if p.CaseID != "" {
-		text += ", case " + p.CaseID
-	}
-	return text + ". Does it show that they own the vehicle?"
 }
 
 // renderProof is the moderators' message about a photo: the words, Approve and Reject.
