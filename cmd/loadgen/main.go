@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -36,6 +37,7 @@ type config struct {
 	timeout             time.Duration
 	botLog              string
 	pprofAddr           string
+	cpuProfile          string
 	keep, jsonOut       bool
 }
 
@@ -55,6 +57,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.timeout, "timeout", 15*time.Minute, "deadline of the whole run")
 	fs.StringVar(&c.botLog, "bot-log", "", "file for the bot's log (default: a temporary file, named when the run fails)")
 	fs.StringVar(&c.pprofAddr, "pprof", "", "the bot's PPROF_ADDR, to profile it during the run (go tool pprof http://ADDR/debug/pprof/profile?seconds=30)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write loadgen's own CPU profile (the owners and the platform stand-in) to this file")
 	fs.BoolVar(&c.keep, "keep", false, "keep the run's keys in Redis")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -74,21 +77,36 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return c, nil
 }
 
-func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+func main() { os.Exit(loadgen(os.Args[1:])) }
+
+// loadgen is the whole program; it returns the exit code, after the deferred work (the profile).
+func loadgen(args []string) int {
+	cfg, err := parseFlags(args, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
-		return
+		return 0
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(2)
+		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen: -cpuprofile:", err)
+			return 2
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := execute(ctx, cfg, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(1)
+		return 1
 	}
 	if cfg.jsonOut {
 		enc := json.NewEncoder(os.Stdout)
@@ -98,6 +116,7 @@ func main() {
 		rep.print(os.Stdout)
 	}
 	if !rep.OK() {
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
