@@ -113,9 +113,16 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 		}
 		hooks = append(hooks, name)
 	}
-	reply, err := caseCreate.Run(ctx, s.rdb, keys,
-		s.keys.Prefix(), c.ID, string(c.Owner), c.VIN, created, doc, posts, watchers, c.OwnerName,
-		ref, dueAt, member, strings.Join(hooks, ","), c.Pattern, string(c.Status), string(c.Ownership)).StringSlice()
+	args, err := json.Marshal(createArgs{
+		Prefix: s.keys.Prefix(), ID: c.ID, Owner: string(c.Owner), VIN: c.VIN, At: strconv.FormatInt(created, 10),
+		Doc: string(doc), Posts: string(posts), Watchers: string(watchers), Name: c.OwnerName,
+		Ref: ref, DueAt: strconv.FormatInt(dueAt, 10), Member: member, Hooks: strings.Join(hooks, ","),
+		Pattern: c.Pattern, Status: string(c.Status), Ownership: string(c.Ownership),
+	})
+	if err != nil {
+		return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
+	}
+	reply, err := caseCreate.Run(ctx, s.rdb, keys, args).StringSlice()
 	if err != nil {
 		return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
 	}
@@ -155,6 +162,46 @@ func jsonArray[T any](v []T) ([]byte, error) {
 		return []byte("[]"), nil
 	}
 	return json.Marshal(v)
+}
+
+// createArgs are case_create.lua's named arguments, all strings (numbers in decimal, JSON as
+// its text), so the script stores them as written.
+type createArgs struct {
+	Prefix    string `json:"prefix"`
+	ID        string `json:"id"`
+	Owner     string `json:"owner"`
+	VIN       string `json:"vin"`
+	At        string `json:"at"`
+	Doc       string `json:"doc"`
+	Posts     string `json:"posts"`
+	Watchers  string `json:"watchers"`
+	Name      string `json:"name"`
+	Ref       string `json:"ref"`
+	DueAt     string `json:"due_at"`
+	Member    string `json:"member"`
+	Hooks     string `json:"hooks"`
+	Pattern   string `json:"pattern"`
+	Status    string `json:"status"`
+	Ownership string `json:"ownership"`
+}
+
+// auditArgs are case_audit.lua's named arguments, all strings (numbers in decimal).
+type auditArgs struct {
+	Prefix string `json:"prefix"`
+	ID     string `json:"id"`
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Name   string `json:"name"`
+	Action string `json:"action"`
+	Text   string `json:"text"`
+	Event  string `json:"event"`
+	SeenMS string `json:"seen_ms"`
+	Ref    string `json:"ref"`
+	DueAt  string `json:"due_at"`
+	Member string `json:"member"`
+	Via    string `json:"via"`
+	File   string `json:"file"`
+	VIN    string `json:"vin"`
 }
 
 // transitionArgs are case_transition.lua's named arguments, all strings (numbers in decimal),
@@ -443,10 +490,7 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	if at.IsZero() {
 		at = time.Now()
 	}
-	hasEvent, vin := "", ""
-	if e.EventID != "" {
-		hasEvent = "1"
-	}
+	vin := ""
 	if e.Action == "verify" || e.Action == "unverify" {
 		// The VIN index follows the verification; the VIN names the key, so it is read first
 		// and checked again by the script.
@@ -467,9 +511,16 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 		}
 		file = string(b)
 	}
-	reply, err := caseAudit.Run(ctx, s.rdb, keys,
-		at.UnixMilli(), string(e.Actor), e.Name, e.Action, e.Text, s.cfg.DedupeTTL.Milliseconds(),
-		ref, dueAt, member, e.Via, file, hasEvent, vin, s.keys.prefix, id).StringSlice()
+	args, err := json.Marshal(auditArgs{
+		Prefix: s.keys.Prefix(), ID: id, At: strconv.FormatInt(at.UnixMilli(), 10),
+		Actor: string(e.Actor), Name: e.Name, Action: e.Action, Text: e.Text,
+		Event: e.EventID, SeenMS: strconv.FormatInt(s.cfg.DedupeTTL.Milliseconds(), 10),
+		Ref: ref, DueAt: strconv.FormatInt(dueAt, 10), Member: member, Via: e.Via, File: file, VIN: vin,
+	})
+	if err != nil {
+		return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
+	}
+	reply, err := caseAudit.Run(ctx, s.rdb, keys, args).StringSlice()
 	if err != nil {
 		return fmt.Errorf("audit %s of %s: %w", e.Action, id, err)
 	}

@@ -4,23 +4,22 @@
 -- KEYS[2]  esc:{t}:audit:<id>
 -- KEYS[3]  esc:{t}:due                    the due queue, for the entry's outbox item
 -- KEYS[4]  esc:{t}:outbox:<id>             the case's undelivered outbox refs, in order
--- KEYS[5]  esc:{t}:seen:audit:<event id>  read only when ARGV[12] is "1" (the entry has an event id)
--- KEYS[6]  esc:{t}:vin:<vin>              read only by verify and unverify, when ARGV[13] is not ""
--- ARGV[1]  at, Unix ms
--- ARGV[2]  actor identity
--- ARGV[3]  actor display name
--- ARGV[4]  action
--- ARGV[5]  text
--- ARGV[6]  how long the event id stays seen, in ms
--- ARGV[7]  outbox ref: kept on the entry as "ref", or "" for none
--- ARGV[8]  outbox item's due time, Unix ms
--- ARGV[9]  outbox item: the due queue member to add, or "" for none
--- ARGV[10] via: the channel an executive's message was written in, or "" 
--- ARGV[11] file: the JSON of a file entry's file (without its bytes), or ""
--- ARGV[12] "1" when the entry has an event id (KEYS[5] is its seen mark), else ""
--- ARGV[13] the case's VIN as the caller read it (KEYS[6] is its index), or ""
--- ARGV[14] key prefix "esc:{t}:"
--- ARGV[15] case id
+-- KEYS[5]  esc:{t}:seen:audit:<event id>  read only when event is not ""
+-- KEYS[6]  esc:{t}:vin:<vin>              read only by verify and unverify, when vin is not ""
+-- ARGV[1]  one JSON object of strings, the named arguments:
+--   prefix        key prefix "esc:{t}:"
+--   id            case id
+--   at            Unix ms
+--   actor, name   the actor's identity and display name
+--   action, text  the entry's action and text
+--   event         the entry's event id (KEYS[5] is its seen mark), or ""
+--   seen_ms       how long the event id stays seen, in ms
+--   ref           outbox ref: kept on the entry as "ref", or "" for none
+--   due_at        outbox item's due time, Unix ms
+--   member        outbox item: the due queue member to add, or "" for none
+--   via           the channel an executive's message was written in, or ""
+--   file          the JSON of a file entry's file (without its bytes), or ""
+--   vin           the case's VIN as the caller read it (KEYS[6] is its index), or ""
 --
 -- Returns {"ok", stream id}; {"missing"} when there is no case; {"duplicate"} when the event
 -- id was appended already; {"wrong", field, value, ...} with the hash when the action needs a
@@ -36,8 +35,8 @@
 -- language (the owner's, which overrides the one in doc).
 -- The VIN index follows ownership as at creation: verify makes a live case hold its VIN's
 -- index when no other live case holds it, and unverify lets go of it when the case holds it;
--- both only when ARGV[13] is the case's VIN (a case erased meanwhile has none). The only key
--- built here is the case hash of the id the VIN index holds (ARGV[14] .. "case:" .. id), of
+-- both only when vin is the case's VIN (a case erased meanwhile has none). The only key
+-- built here is the case hash of the id the VIN index holds (prefix .. "case:" .. id), of
 -- the same hash tag as KEYS, so the script stays in one Cluster slot.
 
 -- The statuses an action needs; an action not listed takes any status.
@@ -49,14 +48,15 @@ local needs = {
   confirm = {resolved = true}, rate = {resolved = true}, comment = {resolved = true},
   verify = live, unverify = {open = true, claimed = true, pending = true},
 }
-local action, at = ARGV[4], ARGV[1]
+local a = cjson.decode(ARGV[1])
+local action, at = a.action, a.at
 
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {'missing'}
 end
 local seenKey = nil
-if ARGV[12] == '1' then
+if a.event ~= '' then
   seenKey = KEYS[5]
 end
 if seenKey and redis.call('EXISTS', seenKey) == 1 then
@@ -68,25 +68,25 @@ if needs[action] and not needs[action][status] then
   return reply
 end
 if seenKey then
-  redis.call('SET', seenKey, '1', 'PX', ARGV[6])
+  redis.call('SET', seenKey, '1', 'PX', a.seen_ms)
 end
 
-local fields = {'at', at, 'actor', ARGV[2], 'name', ARGV[3], 'action', action, 'text', ARGV[5]}
-if ARGV[10] ~= '' then
+local fields = {'at', at, 'actor', a.actor, 'name', a.name, 'action', action, 'text', a.text}
+if a.via ~= '' then
   table.insert(fields, 'via')
-  table.insert(fields, ARGV[10])
+  table.insert(fields, a.via)
 end
-if ARGV[11] and ARGV[11] ~= '' then
+if a.file ~= '' then
   table.insert(fields, 'file')
-  table.insert(fields, ARGV[11])
+  table.insert(fields, a.file)
 end
-if ARGV[9] ~= '' then
+if a.member ~= '' then
   local seq = redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1)
-  for _, v in ipairs({'ref', ARGV[7], 'seq', seq}) do
+  for _, v in ipairs({'ref', a.ref, 'seq', seq}) do
     table.insert(fields, v)
   end
-  redis.call('ZADD', KEYS[3], ARGV[8], ARGV[9])
-  redis.call('ZADD', KEYS[4], seq, ARGV[7])
+  redis.call('ZADD', KEYS[3], a.due_at, a.member)
+  redis.call('ZADD', KEYS[4], seq, a.ref)
 end
 local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
 if action == 'owner_message' or action == 'exec_message' then
@@ -104,15 +104,15 @@ elseif action == 'escalate' then
 elseif action == 'confirm' then
   redis.call('HSET', KEYS[1], 'confirmed_at', at)
 elseif action == 'rate' then
-  redis.call('HSET', KEYS[1], 'rating', ARGV[5], 'rated_at', at)
+  redis.call('HSET', KEYS[1], 'rating', a.text, 'rated_at', at)
 elseif action == 'comment' then
-  redis.call('HSET', KEYS[1], 'rating_comment', ARGV[5])
+  redis.call('HSET', KEYS[1], 'rating_comment', a.text)
 elseif action == 'verify' then
   redis.call('HSET', KEYS[1], 'ownership', 'verified')
 elseif action == 'unverify' then
   redis.call('HSET', KEYS[1], 'ownership', 'unverified')
 end
-local vin, id_of_case = ARGV[13] or '', ARGV[15]
+local vin, id_of_case = a.vin, a.id
 if (action == 'verify' or action == 'unverify') and vin ~= '' and redis.call('HGET', KEYS[1], 'vin') == vin then
   local holder = redis.call('GET', KEYS[6])
   if action == 'unverify' then
@@ -121,13 +121,13 @@ if (action == 'verify' or action == 'unverify') and vin ~= '' and redis.call('HG
     end
   elseif (status == 'open' or status == 'claimed') and holder ~= id_of_case then
     -- an index that points at a case that no longer exists is free
-    if not holder or redis.call('EXISTS', ARGV[14] .. 'case:' .. holder) == 0 then
+    if not holder or redis.call('EXISTS', a.prefix .. 'case:' .. holder) == 0 then
       redis.call('SET', KEYS[6], id_of_case)
     end
   end
 end
 if action == 'language' then
-  redis.call('HSET', KEYS[1], 'language', ARGV[5])
+  redis.call('HSET', KEYS[1], 'language', a.text)
 end
 if action == 'attach' then
   local raw = redis.call('HGET', KEYS[1], 'watchers')
@@ -137,12 +137,12 @@ if action == 'attach' then
   end
   local known = false
   for _, w in ipairs(watchers) do
-    if w == ARGV[2] then
+    if w == a.actor then
       known = true
     end
   end
   if not known then
-    table.insert(watchers, ARGV[2])
+    table.insert(watchers, a.actor)
     redis.call('HSET', KEYS[1], 'watchers', cjson.encode(watchers))
   end
 end

@@ -8,23 +8,24 @@
 -- KEYS[6]  esc:{t}:outbox:<id>      the case's undelivered outbox refs, in order
 -- KEYS[7]  esc:{t}:vin:<vin>        optional: absent when the case has no VIN, is pending, or its
 --                                    owner is not verified (it neither joins nor blocks that VIN)
--- ARGV[1]  key prefix "esc:{t}:"
--- ARGV[2]  case id
--- ARGV[3]  owner identity
--- ARGV[4]  VIN, or ""
--- ARGV[5]  created at, Unix ms
--- ARGV[6]  doc: JSON of the fields no script touches (answers, summary, owner name, ...)
--- ARGV[7]  posts: JSON array
--- ARGV[8]  watchers: JSON array
--- ARGV[9]  display name of the owner, for the audit entry
--- ARGV[10] outbox ref of the creation, or "" for none
--- ARGV[11] outbox item's due time, Unix ms
--- ARGV[12] outbox item: the due queue member to add, or ""
--- ARGV[13] webhook receivers, comma separated: each starts with its cursor at 0 (hook:<name>)
--- ARGV[14] pattern: model, year and category of the case, or "" (the open case joins the
---          set ARGV[1] .. "pattern:" .. ARGV[14], a key of the same hash tag)
--- ARGV[15] status: open or pending (a pending case holds its owner's index, not the pattern set)
--- ARGV[16] ownership: verified, unverified, unknown, or "" when no check ran
+-- ARGV[1]  one JSON object of strings, the named arguments:
+--   prefix     key prefix "esc:{t}:"
+--   id         case id
+--   owner      owner identity
+--   vin        VIN, or ""
+--   at         created at, Unix ms
+--   doc        JSON of the fields no script touches (answers, summary, owner name, ...)
+--   posts      JSON array
+--   watchers   JSON array
+--   name       display name of the owner, for the audit entry
+--   ref        outbox ref of the creation, or "" for none
+--   due_at     outbox item's due time, Unix ms
+--   member     outbox item: the due queue member to add, or ""
+--   hooks      webhook receivers, comma separated: each starts with its cursor at 0 (hook:<name>)
+--   pattern    model, year and category of the case, or "" (the open case joins the set
+--              prefix .. "pattern:" .. pattern, a key of the same hash tag)
+--   status     open or pending (a pending case holds its owner's index, not the pattern set)
+--   ownership  verified, unverified, unknown, or "" when no check ran
 --
 -- Returns {"ok"}; {"exists", field, value, ...} with the stored hash when the id is already a
 -- case (nothing written); or {"owner", id} / {"vin", id} naming the other open case that
@@ -33,8 +34,10 @@
 -- made even though the indexes now point at it. The hash, both indexes, the open set and the
 -- "created" audit entry appear together or not at all. An index that points at a case that
 -- no longer exists is treated as free. The only key built here is the case hash of the id an
--- index holds (ARGV[1] .. "case:" .. id), which the caller cannot know without reading first;
+-- index holds (prefix .. "case:" .. id), which the caller cannot know without reading first;
 -- it shares the hash tag of KEYS, so the script stays in one Cluster slot.
+
+local a = cjson.decode(ARGV[1])
 
 if redis.call('EXISTS', KEYS[1]) == 1 then
   local reply = redis.call('HGETALL', KEYS[1])
@@ -44,7 +47,7 @@ end
 
 local function taken(key)
   local id = redis.call('GET', key)
-  if id and id ~= ARGV[2] and redis.call('EXISTS', ARGV[1] .. 'case:' .. id) == 1 then
+  if id and id ~= a.id and redis.call('EXISTS', a.prefix .. 'case:' .. id) == 1 then
     return id
   end
   return nil
@@ -61,35 +64,35 @@ if KEYS[7] then
   end
 end
 
-local id, at = ARGV[2], ARGV[5]
+local id, at = a.id, a.at
 redis.call('HSET', KEYS[1],
-  'status', ARGV[15], 'owner', ARGV[3], 'vin', ARGV[4], 'updated_at', at,
-  'messages', 0, 'posts', ARGV[7], 'watchers', ARGV[8], 'doc', ARGV[6])
+  'status', a.status, 'owner', a.owner, 'vin', a.vin, 'updated_at', at,
+  'messages', 0, 'posts', a.posts, 'watchers', a.watchers, 'doc', a.doc)
 redis.call('SET', KEYS[4], id)
 if KEYS[7] then
   redis.call('SET', KEYS[7], id)
 end
 redis.call('ZADD', KEYS[3], at, id)
-if ARGV[14] ~= '' then
-  redis.call('HSET', KEYS[1], 'pattern', ARGV[14])
-  if ARGV[15] == 'open' then
-    redis.call('SADD', ARGV[1] .. 'pattern:' .. ARGV[14], id)
+if a.pattern ~= '' then
+  redis.call('HSET', KEYS[1], 'pattern', a.pattern)
+  if a.status == 'open' then
+    redis.call('SADD', a.prefix .. 'pattern:' .. a.pattern, id)
   end
 end
-if ARGV[16] ~= '' then
-  redis.call('HSET', KEYS[1], 'ownership', ARGV[16])
+if a.ownership ~= '' then
+  redis.call('HSET', KEYS[1], 'ownership', a.ownership)
 end
-for name in string.gmatch(ARGV[13], '[^,]+') do
+for name in string.gmatch(a.hooks, '[^,]+') do
   redis.call('HSET', KEYS[1], 'hook:' .. name, 0)
 end
-local fields = {'at', at, 'actor', ARGV[3], 'name', ARGV[9], 'action', 'created', 'text', ''}
-if ARGV[12] ~= '' then
+local fields = {'at', at, 'actor', a.owner, 'name', a.name, 'action', 'created', 'text', ''}
+if a.member ~= '' then
   local seq = redis.call('HINCRBY', KEYS[1], 'outbox_seq', 1)
-  for _, v in ipairs({'ref', ARGV[10], 'seq', seq}) do
+  for _, v in ipairs({'ref', a.ref, 'seq', seq}) do
     table.insert(fields, v)
   end
-  redis.call('ZADD', KEYS[5], ARGV[11], ARGV[12])
-  redis.call('ZADD', KEYS[6], seq, ARGV[10])
+  redis.call('ZADD', KEYS[5], a.due_at, a.member)
+  redis.call('ZADD', KEYS[6], seq, a.ref)
 end
 redis.call('XADD', KEYS[2], '*', unpack(fields))
 return {'ok'}
