@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -66,4 +67,55 @@ func TestProofOnDiscord(t *testing.T) {
 	}
 	e.card(id)
 	e.waitShown(dmOf(eve), "is now with the team")
+}
+
+// The registration attached in the DM of a held case: the moderators see it in the escalation
+// channel with Approve and Reject, the owner is told it arrived, and an approval posts the card
+// and tells the owner; the photo never reaches the case's thread.
+func TestProofAttachedInTheDM(t *testing.T) {
+	owners, err := ownersfile.FromData("owners.csv", []byte("web:ann,5YJ3E1EA4KF317001\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, withParams(func(p *bot.Params, r *redistest.Redis) {
+		p.Config.VerifyOwner = bot.VerifyRequire
+		p.Ownership = owners
+		p.Verifications = redisstore.NewVerifications(r.Client, redisstore.Config{Tenant: r.Tenant})
+		p.Files = redisstore.NewFiles(r.Client, redisstore.Config{Tenant: r.Tenant})
+	}))
+	id := e.intake(eve, nil)
+	e.waitShown(dmOf(eve), "a moderator confirms that the vehicle is yours")
+	e.dmFiles(eve, "my registration", e.fake.HostAttachment("registration.png", "image/png", discordPNG))
+	e.waitShown(dmOf(eve), "A moderator will look at the photo")
+	msg := e.waitShown(escChannel, "Registration photo from Eve")
+	if !strings.Contains(text(msg), id) {
+		t.Errorf("proof message %q names no case", text(msg))
+	}
+	if files := e.fake.Attachments(escChannel); len(files) != 1 || !bytes.Equal(files[0].Data, discordPNG) {
+		t.Fatalf("attachments in the escalation channel: %d", len(files))
+	}
+	var approve string
+	for _, c := range components(msg) {
+		if strings.HasPrefix(c.CustomID, casePrefix+"|"+bot.ActionApproveOwner+"|") {
+			approve = c.CustomID
+		}
+	}
+	if approve == "" {
+		t.Fatalf("no Approve on %+v", components(msg))
+	}
+	done := e.interact(fakediscord.ButtonClick(memberInv(mod, modRole), escChannel, msg.ID, approve))
+	if got := strings.Join(e.followups(done), " "); !strings.Contains(got, "Approved") {
+		t.Errorf("the moderator's click answered %q", got)
+	}
+	if c := e.getCase(id); c.Status != bot.StatusOpen || c.Ownership != bot.OwnershipVerified {
+		t.Fatalf("after approval: %s %q", c.Status, c.Ownership)
+	}
+	e.card(id)
+	e.waitShown(dmOf(eve), "is now with the team")
+	if files := e.fake.Attachments(e.cardID(id)); len(files) != 0 {
+		t.Errorf("%d file(s) in the case's thread", len(files))
+	}
+	if files := e.fake.Attachments(escChannel); len(files) != 1 {
+		t.Errorf("%d attachments in the escalation channel, want the proof once", len(files))
+	}
 }
