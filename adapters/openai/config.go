@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"escalation-bot/redact"
 )
 
 // Defaults of Config.
@@ -63,11 +65,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("OPENAI_BASE_URL is not a URL; use one such as https://api.openai.com/v1")
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("OPENAI_BASE_URL %s must be an http:// or https:// URL such as https://api.openai.com/v1", u.Redacted())
+		return fmt.Errorf("OPENAI_BASE_URL %s must be an http:// or https:// URL such as https://api.openai.com/v1", redact.URL(c.BaseURL))
 	}
 	if u.Scheme == "http" && !loopback(u.Hostname()) {
 		// The API key and the owners' text would cross the network in clear.
-		return fmt.Errorf("OPENAI_BASE_URL %s must use https:// for a remote host; http:// is only for a server on this machine (localhost, 127.0.0.0/8, ::1)", u.Redacted())
+		return fmt.Errorf("OPENAI_BASE_URL %s must use https:// for a remote host; http:// is only for a server on this machine (localhost, 127.0.0.0/8, ::1)", redact.URL(c.BaseURL))
 	}
 	return nil
 }

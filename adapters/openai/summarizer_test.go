@@ -652,7 +652,7 @@ func TestConfigValidate(t *testing.T) {
 			}
 		})
 	}
-	for _, base := range []string{"ftp://user:hunter2@host/v1", "http://user:hunter2@remote.example/v1"} {
+	for _, base := range []string{"ftp://user:hunter2@host/v1", "http://user:hunter2@remote.example/v1", "http://remote.example/v1?api_token=hunter2"} {
 		err := (Config{BaseURL: base}).Validate()
 		if err == nil || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("err %v: must refuse without showing the password", err)

@@ -105,7 +105,7 @@ func (r *Receiver) Send(ctx context.Context, ev bot.HookEvent) error {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("webhook to %s: %w", redact.URL(r.url), err)
+		return r.failure(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "escalation-bot")
@@ -115,12 +115,7 @@ func (r *Receiver) Send(ctx context.Context, ev bot.HookEvent) error {
 	req.Header.Set(HeaderDelivery, ev.ID)
 	res, err := r.client.Do(req)
 	if err != nil {
-		// The error names the URL, which may carry credentials.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("webhook to %s: %w", redact.URL(r.url), err)
+		return r.failure(err)
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
@@ -130,6 +125,27 @@ func (r *Receiver) Send(ctx context.Context, ev bot.HookEvent) error {
 	r.log.DebugContext(ctx, "webhook delivered", "event", ev.Type, "id", ev.ID)
 	return nil
 }
+
+// failure is a failed delivery's error, naming the receiver by its redacted URL. net/http's
+// errors quote the URL, which may carry credentials (a password, a token option): the quote
+// is dropped, and whatever else of the URL's secrets the cause's text holds is scrubbed.
+func (r *Receiver) failure(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return scrubbed{err: fmt.Errorf("webhook to %s: %w", redact.URL(r.url), err), url: r.url}
+}
+
+// scrubbed is err whose text has the secrets of url replaced (redact.Scrub); errors.Is and
+// errors.As still reach the cause.
+type scrubbed struct {
+	err error
+	url string
+}
+
+func (e scrubbed) Error() string { return redact.Scrub(e.err.Error(), e.url) }
+func (e scrubbed) Unwrap() error { return e.err }
 
 // Sign is the signature header's value of body sent at timestamp ts.
 func Sign(secret []byte, ts string, body []byte) string {

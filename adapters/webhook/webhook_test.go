@@ -3,6 +3,8 @@ package webhook
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -98,11 +100,18 @@ func TestConfigNeverShowsSecrets(t *testing.T) {
 	if err := (Config{URLs: []string{"ftp://u:pw@crm.example/hook"}, Secret: "x"}).Validate(); err == nil || strings.Contains(err.Error(), "pw") {
 		t.Fatalf("ftp: %v", err)
 	}
-	rs, err := New(Config{URLs: []string{"http://u:pw@127.0.0.1:1/hook"}, Secret: "x", Timeout: time.Second}, nil)
+	rs, err := New(Config{URLs: []string{"http://u:pw@127.0.0.1:1/hook", "http://127.0.0.1:1/hook?token=tk1"}, Secret: "x", Timeout: time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rs[0].Send(context.Background(), bot.HookEvent{ID: "a"}); err == nil || strings.Contains(err.Error(), "pw") {
-		t.Fatalf("an unreachable receiver: %v", err)
+	for i, secret := range []string{"pw", "tk1"} {
+		if err := rs[i].Send(context.Background(), bot.HookEvent{ID: "a"}); err == nil || strings.Contains(err.Error(), secret) {
+			t.Fatalf("an unreachable receiver: %v", err)
+		}
+	}
+	// A cause whose text quotes the URL itself is scrubbed too, and still unwraps to the cause.
+	cause := fmt.Errorf("refused by proxy for %s", "http://u:pw@127.0.0.1:1/hook")
+	if err := rs[0].failure(cause); strings.Contains(err.Error(), "pw") || !errors.Is(err, cause) {
+		t.Errorf("failure(%v) = %v", cause, err)
 	}
 }
