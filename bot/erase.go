@@ -16,8 +16,8 @@ import (
 // case the answers typed (choices such as the category stay, for the statistics), the summary's
 // words, the owner's name and identity, the VIN, notes and comments, the transcript, and the
 // words of every message in the history, in which the person's entries lose their name too.
-// Cards are updated, the thread lines relayed to Slack and Discord are taken back where the
-// platform lets the bot, and webhook events not sent yet go out erased, since they are read
+// Cards are updated, the thread lines relayed to Slack and Discord and the files the bot
+// uploaded there are taken back where the platform lets the bot, and webhook events not sent yet go out erased, since they are read
 // from the case when they are sent. The history keeps that an erasure happened, by whom and
 // when (the "erase" entry), and receivers hear of it as owner.forgotten.
 
@@ -57,10 +57,11 @@ type Eraser interface {
 // ThreadEraser is implemented by messengers that can take back lines they wrote under a card
 // (the owner's and executives' messages relayed there) once their words are erased.
 type ThreadEraser interface {
-	// EraseThread deletes the bot's lines of people in the card's thread: those delivered under
-	// one of the keys (Delivery.Key prefixes "<case>/<ref>/"), or, on a platform that cannot
-	// tell keys from a posted message, every line of the bot that quotes a person. Its own
-	// status lines stay. Messages people wrote themselves are not the bot's to delete.
+	// EraseThread deletes the bot's lines of people in the card's thread, and the owners' files
+	// it uploaded there: those delivered under one of the keys (Delivery.Key prefixes
+	// "<case>/<ref>/"), or, on a platform that cannot tell keys from a posted message, every
+	// line of the bot that quotes a person. Its own status lines stay. Messages and files people
+	// posted themselves are not the bot's to delete.
 	EraseThread(ctx context.Context, channel, ref string, keys []string) error
 }
 
@@ -71,8 +72,9 @@ type OwnerForgetter interface {
 }
 
 // personActions are the history entries whose words are a person's or about one: the owner's
-// and executives' messages, notes, comments. Their lines in threads are taken back on erasure.
-var personActions = map[string]bool{"owner_message": true, "exec_message": true, "attach": true, "comment": true}
+// and executives' messages, notes, comments, and the files owners sent. Their lines in threads
+// (a file's upload with them) are taken back on erasure.
+var personActions = map[string]bool{"owner_message": true, "exec_message": true, "attach": true, "comment": true, "file": true}
 
 // Forget erases who's words and personal data everywhere, for a moderator (a) or for owners
 // themselves (a.ID == who; eventID then marks their request handled). It returns how many

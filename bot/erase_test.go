@@ -312,3 +312,41 @@ func TestRetentionSweep(t *testing.T) {
 		t.Fatalf("an erased case was queued again: %v", left)
 	}
 }
+
+// forget takes the person's registration photos too, waiting or decided, and leaves another
+// owner's waiting photo alone.
+func TestForgetTakesRegistrationPhotos(t *testing.T) {
+	h, _ := ownershipHarness(t, bot.VerifyRequire, nil)
+	ctx := context.Background()
+	mod := bot.Actor{ID: "web:mod", Name: "Mo"}
+	photo := bot.File{Name: "registration.jpg", ContentType: "image/jpeg", Data: []byte("\xff\xd8\xff\xe0 Wilhelmina's registration")}
+	h.intake(t, "web:eve", true, map[string]string{"vin": validVIN})
+	h.intake(t, "web:ida", true, map[string]string{"vin": vinAnn})
+	for _, who := range []bot.Identity{"web:eve", "web:eve", "web:ida"} {
+		if _, err := h.svc.SubmitProof(ctx, who, string(who), photo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waiting, err := h.svc.WaitingProofs(ctx, mod)
+	if err != nil || len(waiting) != 3 {
+		t.Fatalf("waiting %+v %v", waiting, err)
+	}
+	if _, err := h.svc.DecideProof(ctx, mod, waiting[0].ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.Command(ctx, mod, "/escalations forget web:eve"); err != nil {
+		t.Fatal(err)
+	}
+	waiting, err = h.svc.WaitingProofs(ctx, mod)
+	if err != nil || len(waiting) != 1 || waiting[0].Owner != "web:ida" {
+		t.Fatalf("waiting after the erasure: %+v %v", waiting, err)
+	}
+	for key, w := range h.rds.Traces(t, "web:eve", "Wilhelmina") {
+		if strings.Contains(key, ":proof:") && !strings.HasSuffix(key, waiting[0].ID) {
+			t.Errorf("%s still holds %q", key, w)
+		}
+	}
+	if _, err := h.svc.ProofPhoto(ctx, mod, waiting[0].ID); err != nil {
+		t.Errorf("the other owner's photo: %v", err)
+	}
+}

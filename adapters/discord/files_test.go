@@ -274,3 +274,37 @@ func FuzzAttachment(f *testing.F) {
 		}
 	})
 }
+
+// forget on Discord takes back the bot's message carrying the owner's file, as the owner's
+// other lines: the file leaves the thread with it, and the CDN link no longer answers.
+func TestForgetDeletesThreadFile(t *testing.T) {
+	e := newEnv(t, withFiles())
+	id := e.openCase(alice)
+	thread := e.cardID(id)
+	e.dmFiles(alice, "", e.fake.HostAttachment("dash light.png", "image/png", discordPNG))
+	e.fake.WaitAttachments(t, thread, 1, wait)
+	link := e.fileMessages(thread)[0].Attachments[0].URL
+
+	got := e.command(memberInv(mod, modRole), "forget", fakediscord.StringOption("user", "<@"+alice+">"))
+	if len(got) != 1 || !strings.Contains(got[0], "1 case was erased") {
+		t.Fatalf("answer %q", got)
+	}
+	e.waitShown(thread, "Personal data erased by Mo")
+	if n := len(e.fake.Attachments(thread)); n != 0 {
+		t.Errorf("%d files left in the thread", n)
+	}
+	for _, m := range e.botMessages(thread) {
+		if strings.Contains(text(m), "dash") {
+			t.Errorf("message %s still names the file: %s", m.ID, text(m))
+		}
+	}
+	res, err := (&http.Client{Transport: e.fake.Transport()}).Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("the erased file's link answers %s", res.Status)
+	}
+	e.fake.AssertNoViolations(t)
+}

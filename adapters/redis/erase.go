@@ -138,8 +138,8 @@ func (e *Eraser) EraseCase(ctx context.Context, id string, who bot.Identity, ent
 	}
 }
 
-// ErasePerson deletes the person's session, dialogue, open-case index, rate counter and
-// verified VINs, and
+// ErasePerson deletes the person's session, dialogue, open-case index, rate counter,
+// verified VINs, files and registration photos, and
 // takes them out of the due queue: a card-post check loses its owner (it only recovers a
 // submission that never became a case), and the messages a delivery notes as sent lose the
 // person's identity (the erased case sends them nothing any more).
@@ -175,7 +175,46 @@ func (e *Eraser) ErasePerson(ctx context.Context, who bot.Identity, eventID stri
 	if err := e.dropMarks(ctx, who); err != nil {
 		return err
 	}
-	return e.dropFiles(ctx, who)
+	if err := e.dropFiles(ctx, who); err != nil {
+		return err
+	}
+	return e.dropProofs(ctx, who)
+}
+
+// dropProofs deletes the registration photos the person sent (esc:{t}:proof:<id>, whose doc
+// names them as owner), waiting or decided, and takes them off the list of those waiting. It
+// scans the tenant's proofs, without blocking the server.
+func (e *Eraser) dropProofs(ctx context.Context, who bot.Identity) error {
+	prefix := e.keys.Proof("")
+	return e.eachNode(ctx, func(ctx context.Context, node goredis.Cmdable) error {
+		iter := node.Scan(ctx, 0, globEscape(prefix)+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			doc, err := node.HGet(ctx, iter.Val(), "doc").Result()
+			if errors.Is(err, goredis.Nil) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("erase a person's registration photos: %w", err)
+			}
+			var p struct {
+				Owner bot.Identity `json:"owner"`
+			}
+			if json.Unmarshal([]byte(doc), &p) != nil || p.Owner != who {
+				continue
+			}
+			id := strings.TrimPrefix(iter.Val(), prefix)
+			if err := node.ZRem(ctx, e.keys.Proofs(), id).Err(); err != nil {
+				return fmt.Errorf("erase a person's registration photos: %w", err)
+			}
+			if err := node.Unlink(ctx, iter.Val()).Err(); err != nil {
+				return fmt.Errorf("erase a person's registration photos: %w", err)
+			}
+		}
+		if err := iter.Err(); err != nil {
+			return fmt.Errorf("erase a person's registration photos: %w", err)
+		}
+		return nil
+	})
 }
 
 // dropFiles deletes the files the person sent (esc:{t}:file:<id>, whose owner field is theirs),

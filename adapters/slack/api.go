@@ -205,6 +205,13 @@ func (a *api) remove(ctx context.Context, channel, ts string) error {
 	})
 }
 
+// deleteFile deletes a file the bot uploaded (files.delete; the bot token may delete its own).
+func (a *api) deleteFile(ctx context.Context, id string) error {
+	return a.call(ctx, "files.delete", func(ctx context.Context) error {
+		return a.client.DeleteFileContext(ctx, id)
+	})
+}
+
 // ephemeral shows text to one user in a channel.
 func (a *api) ephemeral(ctx context.Context, channel, user, text string) error {
 	return a.call(ctx, "chat.postEphemeral", func(ctx context.Context) error {

@@ -92,11 +92,11 @@ func TestOwnerFileRecheckAndHosts(t *testing.T) {
 	a := bot.Attachment{ID: "0123456789abcdef0123456789abcdef", Name: "clip.mov", Type: "video/quicktime", Size: 3, Data: []byte("mov")}
 	line := bot.ThreadMessage{CaseID: id, From: "Alice", Role: "owner", Text: "clip.mov (video/quicktime, 3 B)", File: &a}
 	for i, recheck := range []bool{false, true} {
-		if err := e.adapter.msgr.PostThread(t.Context(), escChannel, card, line, bot.Delivery{Key: id + "/r1/thread", Recheck: recheck}); err != nil {
+		if err := e.adapter.msgr.PostThread(t.Context(), escChannel, card, line, bot.Delivery{Key: id + "/89abcdef01234567/thread", Recheck: recheck}); err != nil {
 			t.Fatalf("post %d: %v", i, err)
 		}
 	}
-	if files := e.fake.Files(escChannel); len(files) != 1 || files[0].Name != "clip.01234567.mov" {
+	if files := e.fake.Files(escChannel); len(files) != 1 || files[0].Name != "clip.89abcdef.mov" {
 		t.Fatalf("files after a rechecked delivery: %+v", files)
 	}
 
@@ -113,4 +113,52 @@ func TestOwnerFileRecheckAndHosts(t *testing.T) {
 			t.Errorf("fileHost(%s) = %v, want %v", raw, got, want)
 		}
 	}
+}
+
+// forget on Slack takes back the owner's files the bot uploaded into the card's thread: the
+// files are deleted (files.delete, with the bot token) and so are the messages that shared
+// them, whose comments named them; the erasure's line stays.
+func TestForgetDeletesThreadFiles(t *testing.T) {
+	e := newEnv(t, withFiles())
+	e.share("EvPhoto", owner1, "hello", e.fake.UserFile("dash light.png", "image/png", slackPNG))
+	e.press(owner1, conversation.ActionChoose, "understood")
+	for range 30 {
+		s := e.session(owner1)
+		if s.Stage == conversation.StageReview {
+			break
+		}
+		e.dm(owner1, answers[s.Step])
+	}
+	e.press(owner1, conversation.ActionSubmit, "")
+	id := e.session(owner1).CaseID
+	e.fake.WaitFiles(t, escChannel, 1, 10*time.Second)
+	e.share("EvPDF", owner1, "", e.fake.UserFile("invoice.pdf", "application/pdf", slackPDF))
+	files := e.fake.WaitFiles(t, escChannel, 2, 10*time.Second)
+	card := e.cardTS(id)
+
+	e.command(mod, "mo", "C1", "/escalations", "forget <@"+owner1+"|alice>")
+	if got := e.fake.Files(escChannel); len(got) != 0 {
+		t.Fatalf("files left in the escalation channel: %+v", got)
+	}
+	deleted := map[string]bool{}
+	for _, c := range e.fake.Calls("files.delete") {
+		deleted[c.Form.Get("file")] = true
+		if c.Token != "xoxb-test" {
+			t.Errorf("files.delete with token %q", c.Token)
+		}
+	}
+	for _, f := range files {
+		if !deleted[f.ID] {
+			t.Errorf("file %s (%s) was not deleted", f.ID, f.Name)
+		}
+	}
+	for _, m := range e.fake.Messages(escChannel) {
+		if strings.Contains(m.Text, "dash light") || strings.Contains(m.Text, "invoice") {
+			t.Errorf("message %s still names a file: %s", m.TS, m.Text)
+		}
+	}
+	if !threadHas(e.fake.Messages(escChannel), card, "Personal data erased by Mo") {
+		t.Error("the thread does not say the data was erased")
+	}
+	e.fake.AssertNoViolations(t)
 }

@@ -233,11 +233,11 @@ func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot
 }
 
 // postFile uploads an owner's file into the card's thread, the line as its comment. The
-// upload's file name carries the file's id, so a delivery that may have happened before looks
-// for it in the thread instead of uploading it twice.
+// upload's name carries a tag of the delivery, so a delivery that may have happened before
+// looks for it in the thread instead of uploading it twice, and an erasure finds it.
 func (m *Messenger) postFile(ctx context.Context, channel, ref string, msg bot.ThreadMessage, d bot.Delivery) error {
 	a := msg.File
-	name := uploadName(*a)
+	name := uploadName(*a, d.Key)
 	if d.Recheck {
 		replies, err := m.api.replies(ctx, channel, ref, threadWindow)
 		if err != nil {
@@ -258,11 +258,37 @@ func (m *Messenger) postFile(ctx context.Context, channel, ref string, msg bot.T
 	return nil
 }
 
-// uploadName is the name an owner's file is uploaded under: its own, with the start of the
-// file's id before the extension ("photo.3f2a9c1e.jpg"), unique in the thread.
-func uploadName(a bot.Attachment) string {
+// uploadName is the name an owner's file is uploaded under: its own, with a tag before the
+// extension ("photo.3f2a9c1e.jpg"): the start of the delivery's change ref, or of the file's
+// id for a delivery without a key. It is unique in the thread.
+func uploadName(a bot.Attachment, key string) string {
+	tag := deliveryRef(key)
+	if tag == "" {
+		tag = a.ID
+	}
 	ext := path.Ext(a.Name)
-	return strings.TrimSuffix(a.Name, ext) + "." + a.ID[:min(8, len(a.ID))] + ext
+	return strings.TrimSuffix(a.Name, ext) + "." + tag[:min(8, len(tag))] + ext
+}
+
+// uploadTag is the tag uploadName put in a name: before the extension, or last for a name
+// that had none.
+func uploadTag(name string) string {
+	ext := path.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		return base[i+1:]
+	}
+	return strings.TrimPrefix(ext, ".")
+}
+
+// deliveryRef is the change ref of a delivery key "<case>/<ref>/<recipient>" (or of a key
+// prefix "<case>/<ref>/"), or "".
+func deliveryRef(key string) string {
+	parts := strings.SplitN(key, "/", 3)
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[1]
 }
 
 // Announce writes a line into the channel itself; a keyed delivery is marked and rechecked
@@ -304,8 +330,11 @@ func parseIdentity(id bot.Identity) (team, user string, err error) {
 }
 
 // EraseThread implements bot.ThreadEraser: the bot's lines in the card's thread delivered
-// under one of the keys (their metadata carries the delivery key) are deleted. A bot token
-// deletes the bot's own messages only; what people wrote in the thread themselves stays.
+// under one of the keys (their metadata carries the delivery key) are deleted, and so are the
+// owners' files the bot uploaded under one (their names carry the tag of the key's change):
+// the file itself (files.delete) and the message that shared it, whose comment names it. A
+// bot token deletes the bot's own messages and files only; what people wrote or shared in the
+// thread themselves stays.
 func (m *Messenger) EraseThread(ctx context.Context, channel, ref string, keys []string) error {
 	if len(keys) == 0 {
 		return nil
@@ -314,7 +343,28 @@ func (m *Messenger) EraseThread(ctx context.Context, channel, ref string, keys [
 	if err != nil {
 		return fmt.Errorf("read the thread of %s in %s: %w", ref, channel, err)
 	}
+	tags := map[string]bool{}
+	for _, k := range keys {
+		if r := deliveryRef(k); r != "" {
+			tags[r[:min(8, len(r))]] = true
+		}
+	}
 	for _, msg := range msgs {
+		if msg.Timestamp == ref {
+			continue // the card
+		}
+		var files []string
+		for _, f := range msg.Files {
+			if tags[uploadTag(f.Name)] {
+				files = append(files, f.ID)
+			}
+		}
+		if len(files) > 0 {
+			if err := m.eraseFiles(ctx, channel, msg.Timestamp, files); err != nil {
+				return fmt.Errorf("erase a file of thread %s in %s: %w", ref, channel, err)
+			}
+			continue
+		}
 		if msg.BotID == "" || msg.Metadata.EventType != deliveryMark.eventType {
 			continue
 		}
@@ -322,14 +372,38 @@ func (m *Messenger) EraseThread(ctx context.Context, channel, ref string, keys [
 		if !slices.ContainsFunc(keys, func(k string) bool { return strings.HasPrefix(key, k) }) {
 			continue
 		}
-		err := m.api.remove(ctx, channel, msg.Timestamp)
-		var se slackgo.SlackErrorResponse
-		if errors.As(err, &se) && se.Err == "message_not_found" {
-			continue // deleted by an earlier attempt
-		}
-		if err != nil {
+		if err := m.removeLine(ctx, channel, msg.Timestamp); err != nil {
 			return fmt.Errorf("delete a line of thread %s in %s: %w", ref, channel, err)
 		}
 	}
 	return nil
+}
+
+// eraseFiles deletes the bot's uploads and the message that shared them. A file or message
+// gone already (an earlier attempt) is no error; one Slack does not let the bot delete (not
+// its own) is left, and logged.
+func (m *Messenger) eraseFiles(ctx context.Context, channel, ts string, files []string) error {
+	for _, id := range files {
+		err := m.api.deleteFile(ctx, id)
+		var se slackgo.SlackErrorResponse
+		switch {
+		case errors.As(err, &se) && (se.Err == "file_not_found" || se.Err == "file_deleted"):
+		case errors.As(err, &se) && se.Err == "cant_delete_file":
+			m.log.WarnContext(ctx, "a file in a card's thread is not the bot's to delete", "channel", channel, "file", id)
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+	return m.removeLine(ctx, channel, ts)
+}
+
+// removeLine deletes one of the bot's messages; one deleted before is no error.
+func (m *Messenger) removeLine(ctx context.Context, channel, ts string) error {
+	err := m.api.remove(ctx, channel, ts)
+	var se slackgo.SlackErrorResponse
+	if errors.As(err, &se) && (se.Err == "message_not_found" || se.Err == "cant_delete_message") {
+		return nil // deleted by an earlier attempt, or not the bot's
+	}
+	return err
 }

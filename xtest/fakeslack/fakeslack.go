@@ -5,7 +5,8 @@
 //	api := slack.New("xoxb-test", slack.OptionAPIURL(s.APIURL()))
 //
 // Files uploaded in Slack's three steps (files.getUploadURLExternal, the POST to the upload
-// URL, files.completeUploadExternal; slack-go's UploadFileContext) are kept (Files, WaitFiles).
+// URL, files.completeUploadExternal; slack-go's UploadFileContext) are kept (Files, WaitFiles)
+// until files.delete deletes them (the bot's own only; a share then shows a tombstone).
 //
 // Every Web API call is recorded (Calls, WaitCalls). Requests that the real Slack would
 // reject because the caller got something wrong (blocks over Slack's limits, missing

@@ -770,4 +770,18 @@ func TestFileUpload(t *testing.T) {
 	if got := s.Files(dm.ID); len(got) != 1 {
 		t.Errorf("files after a failed completion: %+v", got)
 	}
+
+	// files.delete takes the bot's file away, once; a user's file is not the bot's to delete.
+	if err := api.DeleteFileContext(ctx, sum.ID); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if got := s.Files(dm.ID); len(got) != 0 {
+		t.Errorf("files after files.delete: %+v", got)
+	}
+	user := s.UserFile("u.png", "image/png", []byte("png"))
+	for id, want := range map[string]string{sum.ID: "file_deleted", "F404": "file_not_found", user["id"].(string): "cant_delete_file"} {
+		if err := api.DeleteFileContext(ctx, id); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("delete %s: %v, want %s", id, err, want)
+		}
+	}
 }

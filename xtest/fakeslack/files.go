@@ -37,7 +37,40 @@ type upload struct {
 	length    int
 	uploaded  bool
 	completed bool
+	deleted   bool
 	seq       int
+}
+
+// filesDelete deletes a file the bot uploaded, as Slack lets a bot token do: the file leaves
+// Files and the messages that shared it show a tombstone in its place. A user's file is not
+// the bot's to delete (cant_delete_file); one deleted before is file_deleted.
+func (s *Server) filesDelete(form url.Values) (reply, string) {
+	id := form.Get("file")
+	if id == "" {
+		return invalidArgs("file")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.hosted[id]; ok {
+		return errReply("cant_delete_file"), ""
+	}
+	f := s.files[id]
+	switch {
+	case f == nil || !f.completed:
+		return errReply("file_not_found"), ""
+	case f.deleted:
+		return errReply("file_deleted"), ""
+	}
+	f.deleted, f.Data = true, nil
+	for _, m := range s.messages {
+		for i, sf := range m.files {
+			if sf["id"] == id {
+				m.files[i] = map[string]any{"id": id, "mode": "tombstone"}
+			}
+		}
+	}
+	s.notifyLocked()
+	return okReply(map[string]any{}), ""
 }
 
 // filesGetUploadURLExternal reserves a file id and the URL its bytes are posted to, as Slack
@@ -238,8 +271,8 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// Files returns the completed files shared to channel, in the order they were reserved; a
-// user id stands for the DM with that user, "" for every completed file.
+// Files returns the completed files shared to channel and not deleted, in the order they were
+// reserved; a user id stands for the DM with that user, "" for every such file.
 func (s *Server) Files(channel string) []File {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -252,7 +285,7 @@ func (s *Server) filesLocked(channel string) []File {
 	}
 	var ups []*upload
 	for _, f := range s.files {
-		if f.completed && (channel == "" || f.Channel == channel) {
+		if f.completed && !f.deleted && (channel == "" || f.Channel == channel) {
 			ups = append(ups, f)
 		}
 	}

@@ -113,6 +113,8 @@ func webMethod(method string) (methodHandler, bool) {
 		return (*Server).filesGetUploadURLExternal, true
 	case "files.completeUploadExternal":
 		return (*Server).filesCompleteUploadExternal, true
+	case "files.delete":
+		return (*Server).filesDelete, true
 	}
 	return nil, false
 }
