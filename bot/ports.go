@@ -46,6 +46,9 @@ type CaseStore interface {
 	//   - language sets the case's Language to e.Text (the owner switched after submission).
 	AddAudit(ctx context.Context, id string, e AuditEntry) error
 	Audit(ctx context.Context, id string) ([]AuditEntry, error)
+	// Audits is Audit of several cases, read at once (a page of cards with their threads):
+	// the entries by case id, or ErrNotFound when one of the cases has none.
+	Audits(ctx context.Context, ids []string) (map[string][]AuditEntry, error)
 	// Undelivered are the Refs of the case's outbox items (FollowUps of Transition and
 	// AddAudit) not yet attempted, in the order of their changes: a case's changes are told
 	// in that order.

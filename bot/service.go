@@ -395,6 +395,25 @@ func (s *Service) Thread(ctx context.Context, id string) ([]ThreadMessage, error
 	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", id, err)
 	}
+	return s.threadOf(id, entries), nil
+}
+
+// Threads is Thread of several cases, by case id, read at once: a page of cards costs one
+// read for all their threads.
+func (s *Service) Threads(ctx context.Context, ids []string) (map[string][]ThreadMessage, error) {
+	audits, err := s.cases.Audits(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("audits of %d cases: %w", len(ids), err)
+	}
+	out := make(map[string][]ThreadMessage, len(audits))
+	for id, entries := range audits {
+		out[id] = s.threadOf(id, entries)
+	}
+	return out, nil
+}
+
+// threadOf is the thread of case id told by its audit entries.
+func (s *Service) threadOf(id string, entries []AuditEntry) []ThreadMessage {
 	var out []ThreadMessage
 	for _, e := range entries {
 		role := "bot"
@@ -416,7 +435,7 @@ func (s *Service) Thread(ctx context.Context, id string) ([]ThreadMessage, error
 		}
 		out = append(out, m)
 	}
-	return out, nil
+	return out
 }
 
 func describeAudit(e AuditEntry) string {

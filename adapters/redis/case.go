@@ -593,6 +593,33 @@ func (s *CaseStore) Audit(ctx context.Context, id string) ([]bot.AuditEntry, err
 	if err != nil {
 		return nil, fmt.Errorf("audit of %s: %w", id, err)
 	}
+	return auditEntries(id, msgs)
+}
+
+// Audits reads the audit streams of ids in one round trip (a pipeline), each as Audit does.
+func (s *CaseStore) Audits(ctx context.Context, ids []string) (map[string][]bot.AuditEntry, error) {
+	cmds := make([]*goredis.XMessageSliceCmd, len(ids))
+	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.XRevRangeN(ctx, s.keys.Audit(id), "+", "-", AuditLimit)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("audits of %d cases: %w", len(ids), err)
+	}
+	out := make(map[string][]bot.AuditEntry, len(ids))
+	for i, id := range ids {
+		if out[id], err = auditEntries(id, cmds[i].Val()); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// auditEntries reads a case's audit stream, newest first as XREVRANGE gives it, into its
+// entries, oldest first.
+func auditEntries(id string, msgs []goredis.XMessage) ([]bot.AuditEntry, error) {
 	if len(msgs) == 0 {
 		// Every case has its "created" entry, so an empty stream means no case.
 		return nil, fmt.Errorf("audit of %s: %w", id, bot.ErrNotFound)

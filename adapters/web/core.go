@@ -19,6 +19,7 @@ type core interface {
 	Export(ctx context.Context, a bot.Actor, id string) (bot.Transcript, error)
 	Cards(ctx context.Context, limit int) ([]bot.Card, error)
 	Thread(ctx context.Context, id string) ([]bot.ThreadMessage, error)
+	Threads(ctx context.Context, ids []string) (map[string][]bot.ThreadMessage, error)
 	Dialogue(ctx context.Context, owner bot.Identity) ([]bot.Line, error)
 	File(ctx context.Context, id string) (bot.Attachment, error)
 	WaitingProofs(ctx context.Context, a bot.Actor) ([]bot.Proof, error)

@@ -350,14 +350,20 @@ func (p *Playground) channel(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
+	// The threads of the page are read at once: the pane costs a few round trips, not one
+	// per card.
+	ids := make([]string, len(cards))
+	for i, c := range cards {
+		ids[i] = c.ID
+	}
+	threads, err := p.svc.Threads(r.Context(), ids)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
 	out := make([]Card, 0, len(cards))
 	for _, c := range cards {
-		card, err := p.withThread(r.Context(), c)
-		if err != nil {
-			p.fail(w, r, err)
-			return
-		}
-		out = append(out, card)
+		out = append(out, cardOf(c, threads[c.ID]))
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Cases []Card `json:"cases"`

@@ -276,6 +276,19 @@ func caseTransition(t *testing.T, s Stores) {
 	if !slices.Equal(actions, []string{"created", "claim"}) {
 		t.Errorf("audit = %v, want created, claim", actions)
 	}
+	// Audits reads several cases' entries at once, as Audit reads each.
+	other, err := s.Cases.Create(ctx, newCase("web:other", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	audits, err := s.Cases.Audits(ctx, []string{c.ID, other.ID})
+	if err != nil || len(audits) != 2 || !slices.EqualFunc(audits[c.ID], entries, func(a, b bot.AuditEntry) bool { return a.ID == b.ID && a.Action == b.Action }) ||
+		len(audits[other.ID]) != 1 || audits[other.ID][0].Action != "created" {
+		t.Errorf("Audits = %+v, %v; want %s's two entries and %s's created", audits, err, c.ID, other.ID)
+	}
+	if _, err := s.Cases.Audits(ctx, []string{c.ID, "ESC-999999"}); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("Audits with an unknown case: %v, want ErrNotFound", err)
+	}
 }
 
 func dueQueue(t *testing.T, s Stores) {
