@@ -17,9 +17,11 @@ import (
 // words, the owner's name and identity, the VIN, notes and comments, the transcript, and the
 // words of every message in the history, in which the person's entries lose their name too.
 // Cards are updated, the thread lines relayed to Slack and Discord and the files the bot
-// uploaded there are taken back where the platform lets the bot, and webhook events not sent yet go out erased, since they are read
-// from the case when they are sent. The history keeps that an erasure happened, by whom and
-// when (the "erase" entry), and receivers hear of it as owner.forgotten.
+// uploaded there are taken back where the platform lets the bot, and webhook events not sent
+// yet go out erased, since they are read from the case when they are sent. The person's
+// registration photos go from the store and, where the messenger can, from the escalation
+// channels. The history keeps that an erasure happened, by whom and when (the "erase" entry),
+// and receivers hear of it as owner.forgotten.
 
 // DueErase erases the personal data of a case that ended Config.Retention ago.
 const DueErase = "erase"
@@ -97,6 +99,7 @@ func (s *Service) Forget(ctx context.Context, a Actor, who Identity, reason, eve
 			n++
 		}
 	}
+	s.unpostProofs(ctx, who)
 	if err := s.eraser.ErasePerson(ctx, who, eventID); err != nil {
 		return n, fmt.Errorf("erase the session and dialogue: %w", err)
 	}
@@ -108,6 +111,33 @@ func (s *Service) Forget(ctx context.Context, a Actor, who Identity, reason, eve
 	// The identity is not logged: the log would keep what was just erased.
 	s.log.InfoContext(ctx, "personal data erased", "by", a.ID, "cases", n)
 	return n, nil
+}
+
+// unpostProofs takes back the person's registration photos from the escalation channels, where
+// the messengers can, before the store forgets them. A platform that fails is logged: the
+// photo stays there for a moderator to delete, and the store's copy goes all the same.
+func (s *Service) unpostProofs(ctx context.Context, who Identity) {
+	if s.verifications == nil {
+		return
+	}
+	proofs, err := s.verifications.ProofsOf(ctx, who)
+	if err != nil {
+		s.log.WarnContext(ctx, "find the registration photos to take back", "err", err)
+		return
+	}
+	for _, p := range proofs {
+		for _, ch := range s.cfg.Channels {
+			m, id, ok := s.messenger(ch)
+			if !ok {
+				continue
+			}
+			if pe, ok := m.(ProofEraser); ok {
+				if err := pe.EraseProof(ctx, id, p); err != nil {
+					s.log.WarnContext(ctx, "registration photo not taken back", "proof", p.ID, "channel", ch, "err", err)
+				}
+			}
+		}
+	}
 }
 
 // eraseCase erases a case's personal data (of who, or of everyone when who is "") and tells

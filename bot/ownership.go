@@ -137,12 +137,21 @@ type Verifications interface {
 	DecideProof(ctx context.Context, id, decision string, by Identity) (Proof, error)
 	// WaitingProofs lists the proofs not decided yet, oldest first, without their photos.
 	WaitingProofs(ctx context.Context, limit int) ([]Proof, error)
+	// ProofsOf lists the proofs owner sent, waiting or decided, without their photos.
+	ProofsOf(ctx context.Context, owner Identity) ([]Proof, error)
 }
 
 // ProofPoster is implemented by messengers that can show moderators an owner's proof with
 // Approve and Reject buttons, in an escalation channel.
 type ProofPoster interface {
 	PostProof(ctx context.Context, channel string, p Proof) error
+}
+
+// ProofEraser is implemented by ProofPosters that can take back what PostProof posted (the
+// photo and the words naming its owner) once the owner's data is erased; a post gone already
+// is no error.
+type ProofEraser interface {
+	EraseProof(ctx context.Context, channel string, p Proof) error
 }
 
 // Limits of a proof photo.

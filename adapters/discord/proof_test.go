@@ -10,6 +10,8 @@ import (
 	"escalation-bot/bot"
 	"escalation-bot/xtest/fakediscord"
 	"escalation-bot/xtest/redistest"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // The registration photo on Discord: posted in the escalation channel, attached, with Approve
@@ -118,4 +120,43 @@ func TestProofAttachedInTheDM(t *testing.T) {
 	if files := e.fake.Attachments(escChannel); len(files) != 1 {
 		t.Errorf("%d attachments in the escalation channel, want the proof once", len(files))
 	}
+}
+
+// forget takes the owner's registration photo back from the escalation channel: the message
+// with the photo and its buttons is deleted, and the store forgets the photo.
+func TestForgetTakesProofOnDiscord(t *testing.T) {
+	owners, err := ownersfile.FromData("owners.csv", []byte("web:ann,5YJ3E1EA4KF317001\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, withParams(func(p *bot.Params, r *redistest.Redis) {
+		p.Config.VerifyOwner = bot.VerifyRequire
+		p.Ownership = owners
+		p.Verifications = redisstore.NewVerifications(r.Client, redisstore.Config{Tenant: r.Tenant})
+	}))
+	e.intake(eve, nil)
+	photo := bot.File{Name: "registration.png", ContentType: "image/png", Data: []byte("\x89PNG\r\n\x1a\n photo")}
+	if _, err := e.svc.SubmitProof(t.Context(), "discord:"+eve, "Eve", photo); err != nil {
+		t.Fatal(err)
+	}
+	e.waitShown(escChannel, "Registration photo from Eve")
+	got := e.command(memberInv(mod, modRole), "forget", fakediscord.StringOption("user", "<@"+eve+">"))
+	if len(got) != 1 || !strings.Contains(got[0], "forgotten") {
+		t.Fatalf("answer %q", got)
+	}
+	for _, m := range e.botMessages(escChannel) {
+		if m.Flags&discordgo.MessageFlagsEphemeral != 0 {
+			continue // the moderator's own answer
+		}
+		if strings.Contains(text(m), "Eve") || strings.Contains(text(m), eve) {
+			t.Errorf("message %s still names the owner: %s", m.ID, text(m))
+		}
+	}
+	if n := len(e.fake.Attachments(escChannel)); n != 0 {
+		t.Errorf("%d files left in the escalation channel", n)
+	}
+	for key, w := range e.rds.Traces(t, eve) {
+		t.Errorf("%s still holds %q", key, w)
+	}
+	e.fake.AssertNoViolations(t)
 }

@@ -185,36 +185,18 @@ func (e *Eraser) ErasePerson(ctx context.Context, who bot.Identity, eventID stri
 // names them as owner), waiting or decided, and takes them off the list of those waiting. It
 // scans the tenant's proofs, without blocking the server.
 func (e *Eraser) dropProofs(ctx context.Context, who bot.Identity) error {
-	prefix := e.keys.Proof("")
-	return e.eachNode(ctx, func(ctx context.Context, node goredis.Cmdable) error {
-		iter := node.Scan(ctx, 0, globEscape(prefix)+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			doc, err := node.HGet(ctx, iter.Val(), "doc").Result()
-			if errors.Is(err, goredis.Nil) {
-				continue
+	err := e.eachNode(ctx, func(ctx context.Context, node goredis.Cmdable) error {
+		return ownProofs(ctx, node, e.keys, who, func(key string, p bot.Proof) error {
+			if err := node.ZRem(ctx, e.keys.Proofs(), p.ID).Err(); err != nil {
+				return err
 			}
-			if err != nil {
-				return fmt.Errorf("erase a person's registration photos: %w", err)
-			}
-			var p struct {
-				Owner bot.Identity `json:"owner"`
-			}
-			if json.Unmarshal([]byte(doc), &p) != nil || p.Owner != who {
-				continue
-			}
-			id := strings.TrimPrefix(iter.Val(), prefix)
-			if err := node.ZRem(ctx, e.keys.Proofs(), id).Err(); err != nil {
-				return fmt.Errorf("erase a person's registration photos: %w", err)
-			}
-			if err := node.Unlink(ctx, iter.Val()).Err(); err != nil {
-				return fmt.Errorf("erase a person's registration photos: %w", err)
-			}
-		}
-		if err := iter.Err(); err != nil {
-			return fmt.Errorf("erase a person's registration photos: %w", err)
-		}
-		return nil
+			return node.Unlink(ctx, key).Err()
+		})
 	})
+	if err != nil {
+		return fmt.Errorf("erase a person's registration photos: %w", err)
+	}
+	return nil
 }
 
 // dropFiles deletes the files the person sent (esc:{t}:file:<id>, whose owner field is theirs),
@@ -244,10 +226,15 @@ func (e *Eraser) dropFiles(ctx context.Context, who bot.Identity) error {
 // eachNode runs fn on the one server, or on each master of a Cluster: the tenant's keys share a
 // hash tag, so one master holds them, and scanning each needs no knowledge of which.
 func (e *Eraser) eachNode(ctx context.Context, fn func(context.Context, goredis.Cmdable) error) error {
-	if c, ok := e.rdb.(*goredis.ClusterClient); ok {
+	return eachMaster(ctx, e.rdb, fn)
+}
+
+// eachMaster runs fn on the one server rdb is, or on each master of a Cluster.
+func eachMaster(ctx context.Context, rdb goredis.UniversalClient, fn func(context.Context, goredis.Cmdable) error) error {
+	if c, ok := rdb.(*goredis.ClusterClient); ok {
 		return c.ForEachMaster(ctx, func(ctx context.Context, node *goredis.Client) error { return fn(ctx, node) })
 	}
-	return fn(ctx, e.rdb)
+	return fn(ctx, rdb)
 }
 
 // dropMarks deletes the dedupe marks named after deliveries to the person

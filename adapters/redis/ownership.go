@@ -161,6 +161,46 @@ func (v *Verifications) DecideProof(ctx context.Context, id, decision string, by
 	return p, nil
 }
 
+// ProofsOf lists the proofs owner sent, waiting or decided, without their photos. No index
+// names them by owner, so it scans the tenant's proofs (kept 30 days), without blocking the
+// server.
+func (v *Verifications) ProofsOf(ctx context.Context, owner bot.Identity) ([]bot.Proof, error) {
+	var out []bot.Proof
+	err := eachMaster(ctx, v.rdb, func(ctx context.Context, node goredis.Cmdable) error {
+		return ownProofs(ctx, node, v.keys, owner, func(_ string, p bot.Proof) error {
+			out = append(out, p)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("proofs of a person: %w", err)
+	}
+	return out, nil
+}
+
+// ownProofs calls fn with the key and the proof (without its photo) of every proof of owner
+// that one node holds.
+func ownProofs(ctx context.Context, node goredis.Cmdable, keys Keys, owner bot.Identity, fn func(key string, p bot.Proof) error) error {
+	iter := node.Scan(ctx, 0, globEscape(keys.Proof(""))+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		vals, err := node.HMGet(ctx, iter.Val(), "doc", "decision", "by").Result()
+		if err != nil {
+			return err
+		}
+		doc, _ := vals[0].(string)
+		decision, _ := vals[1].(string)
+		by, _ := vals[2].(string)
+		p, err := decodeProof(map[string]string{"doc": doc, "decision": decision, "by": by})
+		if err != nil || p.Owner != owner {
+			continue // gone meanwhile, or another's
+		}
+		if err := fn(iter.Val(), p); err != nil {
+			return err
+		}
+	}
+	return iter.Err()
+}
+
 // WaitingProofs lists the proofs not decided yet, oldest first, without their photos. A
 // proof that expired leaves the list as it is found missing.
 func (v *Verifications) WaitingProofs(ctx context.Context, limit int) ([]bot.Proof, error) {

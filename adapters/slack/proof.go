@@ -11,8 +11,34 @@ import (
 
 var (
 	_ bot.ProofPoster    = (*Messenger)(nil)
+	_ bot.ProofEraser    = (*Messenger)(nil)
 	_ bot.EmailDirectory = (*Messenger)(nil)
 )
+
+// EraseProof implements bot.ProofEraser: the bot's two messages of the proof in the channel
+// (the photo's share, whose comment is the proof's words, and the words with Approve and
+// Reject) are deleted, and the photo with them (files.delete). They are looked for among the
+// channel's newest messages (historyWindow).
+func (m *Messenger) EraseProof(ctx context.Context, channel string, p bot.Proof) error {
+	about := p.About()
+	msgs, err := m.api.history(ctx, channel, historyWindow)
+	if err != nil {
+		return fmt.Errorf("read %s for proof %s: %w", channel, p.ID, err)
+	}
+	for _, msg := range msgs {
+		if msg.Text != about && msg.Text != fallback(about) {
+			continue
+		}
+		var files []string
+		for _, f := range msg.Files {
+			files = append(files, f.ID)
+		}
+		if err := m.eraseFiles(ctx, channel, msg.Timestamp, files); err != nil {
+			return fmt.Errorf("delete proof %s in %s: %w", p.ID, channel, err)
+		}
+	}
+	return nil
+}
 
 // Email implements bot.EmailDirectory: the address in the user's Slack profile, so an owners
 // file may name owners by it.

@@ -140,3 +140,33 @@ func TestOwnerNamedByEmail(t *testing.T) {
 		t.Errorf("an owner without the address: %s", c.Status)
 	}
 }
+
+// forget takes the owner's registration photo back from the escalation channel: the photo is
+// deleted with its share, the message with Approve and Reject goes, and the store forgets it.
+func TestForgetTakesProofOnSlack(t *testing.T) {
+	e := newEnv(t, requireOwners(t))
+	e.intake(eve, nil)
+	photo := bot.File{Name: "registration.jpg", ContentType: "image/jpeg", Data: []byte("\xff\xd8\xff\xe0 photo")}
+	if _, err := e.svc.SubmitProof(t.Context(), identity(team, eve), "Eve", photo); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.fake.Files(escChannel)) != 1 {
+		t.Fatal("the photo was never shared: the test checks nothing")
+	}
+	got := e.command(mod, "mo", "C1", "/escalations", "forget <@"+eve+"|eve>")
+	if len(got) != 1 || !strings.Contains(got[0], "forgotten") {
+		t.Fatalf("answer %q", got)
+	}
+	if files := e.fake.Files(escChannel); len(files) != 0 {
+		t.Errorf("files left in the escalation channel: %+v", files)
+	}
+	for _, m := range e.fake.Messages(escChannel) {
+		if strings.Contains(m.Text+string(m.Blocks), "Registration photo") {
+			t.Errorf("message %s still shows the photo's words: %s", m.TS, m.Text)
+		}
+	}
+	for key, w := range e.rds.Traces(t, eve) {
+		t.Errorf("%s still holds %q", key, w)
+	}
+	e.fake.AssertNoViolations(t)
+}
