@@ -308,3 +308,20 @@ func TestForgetDeletesThreadFile(t *testing.T) {
 	}
 	e.fake.AssertNoViolations(t)
 }
+
+// A file Discord refuses as too large for the bot (413) is named in the thread instead, once.
+func TestOwnerFileTooLargeForDiscord(t *testing.T) {
+	e := newEnv(t, withFiles())
+	id := e.openCase(alice)
+	thread := e.cardID(id)
+	a := bot.Attachment{ID: "0123456789abcdef0123456789abcdef", Name: "clip.mp4", Type: "video/mp4", Size: 3, Data: []byte("mp4")}
+	line := bot.ThreadMessage{CaseID: id, From: "Alice", Role: "owner", Text: "clip.mp4 (video/mp4, 3 B)", File: &a}
+	e.fake.FailNext("POST /channels/"+thread+"/messages", 1, http.StatusRequestEntityTooLarge, 0)
+	if err := e.adapter.msgr.PostThread(t.Context(), escChannel, thread, line, bot.Delivery{Key: id + "/89abcdef01234567/thread"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.fake.Attachments(thread)); n != 0 {
+		t.Fatalf("%d files uploaded", n)
+	}
+	e.waitShown(thread, "clip.mp4 (video/mp4, 3 B) — too large to upload here")
+}
