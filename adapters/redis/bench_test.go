@@ -10,6 +10,7 @@ import (
 
 	"escalation-bot/adapters/redis"
 	"escalation-bot/bot"
+	"escalation-bot/inbox"
 	"escalation-bot/xtest/redistest"
 )
 
@@ -78,4 +79,26 @@ func BenchmarkClaimContention(b *testing.B) {
 	if got, want := wins.Load(), int64((b.N+claimsPerCase-1)/claimsPerCase); got != want {
 		b.Errorf("%d claims won on %d contended cases", got, want)
 	}
+}
+
+// Many requests storing their events at once, as under a burst of owners: the round trips
+// per event show how many go to Redis together.
+func BenchmarkInboxPutsAtOnce(b *testing.B) {
+	r := redistest.New(b)
+	store := redis.NewInbox(r.Client, redis.Config{Tenant: r.Tenant})
+	ctx := context.Background()
+	var n atomic.Int64
+	b.SetParallelism(64) // goroutines per GOMAXPROCS: requests waiting on their own puts
+	b.ReportAllocs()
+	r.Reset()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			it := inbox.Item{ID: fmt.Sprintf("ev-%d", i), Lane: fmt.Sprintf("owner-%d", i%1000), Kind: "msg", Payload: []byte("{}")}
+			if err := store.Put(ctx, it); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(r.RoundTrips())/float64(b.N), "roundtrips/op")
 }
