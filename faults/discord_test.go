@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakediscord"
+	"escalation-bot/xtest/ownertest"
 	"escalation-bot/xtest/proc"
 
 	"github.com/bwmarrin/discordgo"
@@ -74,14 +76,14 @@ func TestFaultsDiscord(t *testing.T) {
 		"DISCORD_API_URL":     fake.URL,
 		"ESCALATION_CHANNELS": "discord:" + discordChannel,
 	})
-	run := &discordRun{t: t, set: set, st: st, fake: fake, reader: newReader(), identified: map[string]time.Time{}}
+	run := &discordRun{t: t, set: set, st: st, fake: fake, reader: ownertest.NewReader(), identified: map[string]time.Time{}}
 	run.chaos = planChaos(t, st, set, run.dropGateway)
 
 	owners := make([]*discordOwner, set.owners)
 	for i := range owners {
 		p := newPersona(i+1, fmt.Sprintf("owner%03d", i+1))
 		user := fmt.Sprintf("41%016d", i+1)
-		fake.SetUser(user, p.name)
+		fake.SetUser(user, p.Name)
 		owners[i] = &discordOwner{run: run, p: p, user: user, dm: fmt.Sprintf("51%016d", i+1)}
 	}
 
@@ -109,7 +111,7 @@ type discordRun struct {
 	set    settings
 	st     *stack
 	fake   *fakediscord.Server
-	reader reader
+	reader ownertest.Reader
 	chaos  *chaos
 	began  time.Time // set before the owners and the faults start: the clock of their notes
 
@@ -125,7 +127,7 @@ type discordRun struct {
 // discordOwner is one person writing to the bot in their DM.
 type discordOwner struct {
 	run      *discordRun
-	p        persona
+	p        ownertest.Persona
 	user, dm string
 	read     int // messages of the DM already read
 
@@ -157,9 +159,9 @@ func (r *discordRun) clock() string {
 // intake runs the owner's whole intake: hello, every answer, Submit. It reads the DM as the
 // Slack owner does (see slackOwner.intake); only the moves differ.
 func (o *discordOwner) intake(ctx context.Context) {
-	last, mv := stepStart, o.p.at(stepStart)
-	var lastMsg botMessage
-	if o.do(ctx, botMessage{}, mv) != nil {
+	last, mv := ownertest.StepStart, o.p.At(ownertest.StepStart)
+	var lastMsg ownertest.Message
+	if o.do(ctx, ownertest.Message{}, mv) != nil {
 		return
 	}
 	counted := false // this answer's loss is already counted
@@ -169,25 +171,25 @@ func (o *discordOwner) intake(ctx context.Context) {
 		if err != nil {
 			return
 		}
-		o.note("read %s: %s %s%s", m.ID, kindName(r.kind), r.step, r.caseID)
-		if r.kind != silent {
+		o.note("read %s: %s %s%s", m.ID, kindName(r.Kind), r.Step, r.CaseID)
+		if r.Kind != silent {
 			waited = 0
 		}
 		switch {
-		case r.kind == told:
-			if last != stepReview {
-				o.problem("told %s before submitting (last answer: %s)", r.caseID, last)
+		case r.Kind == ownertest.Told:
+			if last != ownertest.StepReview {
+				o.problem("told %s before submitting (last answer: %s)", r.CaseID, last)
 			}
-			o.toldFirst = r.caseID
+			o.toldFirst = r.CaseID
 			return
-		case r.kind == asked:
-			if r.step == last && last != stepReview && !counted {
+		case r.Kind == ownertest.Asked:
+			if r.Step == last && last != ownertest.StepReview && !counted {
 				counted = true
 				sess, found, err := readSession(ctx, o.run.st.rdb, o.identity())
 				if err == nil && took(sess, found, last) {
 					o.run.repliesDoubled.Add(1)
 					o.problem("answer to %s taken, then the question was posted again", last)
-					if o.do(ctx, botMessage{}, move{Text: "help"}) != nil {
+					if o.do(ctx, ownertest.Message{}, ownertest.Move{Text: "help"}) != nil {
 						return
 					}
 					continue
@@ -195,26 +197,26 @@ func (o *discordOwner) intake(ctx context.Context) {
 				o.run.answersLost.Add(1)
 				o.problem("answer to %s acknowledged, then asked again", last)
 			}
-			last, mv, lastMsg, counted = r.step, o.p.at(r.step), m, false
-			if last == stepReview {
+			last, mv, lastMsg, counted = r.Step, o.p.At(r.Step), m, false
+			if last == ownertest.StepReview {
 				o.run.chaos.submitting.Add(1)
 			}
 			if o.do(ctx, m, mv) != nil {
 				return
 			}
-			if last == stepReview {
+			if last == ownertest.StepReview {
 				o.submitted = true
 				o.run.chaos.submits.Add(1)
 			}
-		case r.kind == unknown:
+		case r.Kind == ownertest.Unknown:
 			o.run.failedAfterAck.Add(1)
-			o.problem("answer to %s acknowledged, then the bot wrote %q", last, truncate(m.Text, 80))
+			o.problem("answer to %s acknowledged, then the bot wrote %q", last, conversation.Clip(m.Text, 80))
 			counted = true
 			if o.do(ctx, lastMsg, mv) != nil {
 				return
 			}
 		default: // silence
-			if last == stepReview {
+			if last == ownertest.StepReview {
 				return // submitted: the checks give the bot its time to tell the case id
 			}
 			if !counted && waited < 3 && o.run.pending(ctx, o.identity()) {
@@ -241,7 +243,7 @@ func (o *discordOwner) intake(ctx context.Context) {
 				}
 				counted = true
 			}
-			if o.do(ctx, botMessage{}, move{Text: "help"}) != nil {
+			if o.do(ctx, ownertest.Message{}, ownertest.Move{Text: "help"}) != nil {
 				return
 			}
 		}
@@ -251,23 +253,23 @@ func (o *discordOwner) intake(ctx context.Context) {
 // await reads the DM until the bot asks something or tells a case id (the newest such message
 // wins), says something the owner does not understand (and nothing else for a second), or
 // stays silent for the silence deadline.
-func (o *discordOwner) await(ctx context.Context) (reading, botMessage, error) {
+func (o *discordOwner) await(ctx context.Context) (ownertest.Reading, ownertest.Message, error) {
 	deadline := time.Now().Add(o.run.set.silence)
 	var puzzled time.Time
 	var fresh []json.RawMessage // messages after o.read, as far as read
 	for {
 		fresh = append(fresh, o.run.fake.MessagesFrom(o.dm, o.read+len(fresh))...)
-		var odd *botMessage
+		var odd *ownertest.Message
 		for i := len(fresh) - 1; i >= 0; i-- {
-			m, ok := discordMessage(fresh[i])
+			m, ok := ownertest.DiscordMessage(fresh[i], time.Time{})
 			if !ok {
 				continue // the owner's own message
 			}
-			switch r := o.run.reader.read(m); r.kind {
-			case asked, told:
+			switch r := o.run.reader.Read(m); r.Kind {
+			case ownertest.Asked, ownertest.Told:
 				o.read += len(fresh)
 				return r, m, nil
-			case unknown:
+			case ownertest.Unknown:
 				if odd == nil {
 					odd = &m
 				}
@@ -279,28 +281,28 @@ func (o *discordOwner) await(ctx context.Context) (reading, botMessage, error) {
 				puzzled = now
 			} else if now.Sub(puzzled) > time.Second {
 				o.read += len(fresh)
-				return reading{kind: unknown}, *odd, nil
+				return ownertest.Reading{Kind: ownertest.Unknown}, *odd, nil
 			}
 		}
 		if now.After(deadline) {
 			o.read += len(fresh)
-			return reading{kind: silent}, botMessage{}, nil
+			return ownertest.Reading{Kind: silent}, ownertest.Message{}, nil
 		}
 		if err := sleep(ctx, 50*time.Millisecond); err != nil {
-			return reading{}, botMessage{}, err
+			return ownertest.Reading{}, ownertest.Message{}, err
 		}
 	}
 }
 
-func kindName(k kind) string {
+func kindName(k ownertest.Kind) string {
 	switch k {
 	case silent:
 		return "silence"
-	case asked:
+	case ownertest.Asked:
 		return "asked"
-	case told:
+	case ownertest.Told:
 		return "told"
-	case benign:
+	case ownertest.Benign:
 		return "benign"
 	}
 	return "not understood"
@@ -308,13 +310,13 @@ func kindName(k kind) string {
 
 // do makes a move: a DM, or a click on a button of m. It returns once the move was
 // acknowledged, making it again until then.
-func (o *discordOwner) do(ctx context.Context, m botMessage, mv move) error {
+func (o *discordOwner) do(ctx context.Context, m ownertest.Message, mv ownertest.Move) error {
 	if mv.Action == "" {
 		return o.write(ctx, mv.Text)
 	}
-	b, ok := m.button(mv.Action, mv.Value)
+	b, ok := m.Button(mv.Action, mv.Value)
 	if !ok {
-		o.problem("no button %s in %q", mv, truncate(m.Text, 80))
+		o.problem("no button %s in %q", mv, conversation.Clip(m.Text, 80))
 		return errors.New("no button")
 	}
 	return o.click(ctx, m, b)
@@ -323,14 +325,14 @@ func (o *discordOwner) do(ctx context.Context, m botMessage, mv move) error {
 // write sends text in the DM until a copy of it is stored by the bot.
 func (o *discordOwner) write(ctx context.Context, text string) error {
 	for {
-		msg := fakediscord.MessageCreate("", o.dm, "", o.user, o.p.name, text)
+		msg := fakediscord.MessageCreate("", o.dm, "", o.user, o.p.Name, text)
 		ev := o.run.fake.DispatchEvent(o.run.t, "MESSAGE_CREATE", msg)
 		o.run.dms.Add(1)
 		f, err := o.run.fate(ctx, msg["id"].(string), ev.SessionID)
 		if err != nil {
 			return err
 		}
-		o.note("DM %s %q in session %.8s: %s", msg["id"], truncate(text, 30), ev.SessionID, f)
+		o.note("DM %s %q in session %.8s: %s", msg["id"], conversation.Clip(text, 30), ev.SessionID, f)
 		switch f {
 		case dmStored:
 			o.run.chaos.answers.Add(1)
@@ -339,7 +341,7 @@ func (o *discordOwner) write(ctx context.Context, text string) error {
 			o.run.dmsLost.Add(1)
 		default:
 			o.run.dmsUndecided.Add(1)
-			o.problem("DM %q neither stored nor lost with a dead process within %v", truncate(text, 40), o.run.set.silence)
+			o.problem("DM %q neither stored nor lost with a dead process within %v", conversation.Clip(text, 40), o.run.set.silence)
 		}
 		// Nothing comes back: after a moment the person writes it again.
 		if err := sleep(ctx, time.Second+rand.N(time.Second)); err != nil {
@@ -349,8 +351,8 @@ func (o *discordOwner) write(ctx context.Context, text string) error {
 }
 
 // click presses b of m until the bot answers the interaction within Discord's deadline.
-func (o *discordOwner) click(ctx context.Context, m botMessage, b button) error {
-	inv := fakediscord.Invoker{UserID: o.user, Username: o.p.name}
+func (o *discordOwner) click(ctx context.Context, m ownertest.Message, b ownertest.Button) error {
+	inv := fakediscord.Invoker{UserID: o.user, Username: o.p.Name}
 	for {
 		var payload map[string]any
 		if b.Select {
@@ -499,54 +501,6 @@ func waitUntil(timeout time.Duration, cond func() bool) error {
 // inboxSeenKey is the inbox's mark of an accepted event id (adapters/redis/keys.go).
 func inboxSeenKey(id string) string { return "esc:{" + tenant + "}:inbox:seen:" + id }
 
-// discordMessage is what a person sees of a message of the bot: its text and buttons. ok is
-// false for a message that is not the bot's.
-func discordMessage(raw json.RawMessage) (botMessage, bool) {
-	var m discordgo.Message
-	if err := json.Unmarshal(raw, &m); err != nil || m.Author == nil || m.Author.ID != fakediscord.BotUserID {
-		return botMessage{}, false
-	}
-	out := botMessage{Text: discordText(&m), ID: m.ID}
-	for _, c := range m.Components {
-		row, ok := c.(*discordgo.ActionsRow)
-		if !ok {
-			continue
-		}
-		for _, rc := range row.Components {
-			switch x := rc.(type) {
-			case *discordgo.Button:
-				if parts := strings.SplitN(x.CustomID, "|", 3); len(parts) == 3 && parts[0] == "owner" {
-					out.Buttons = append(out.Buttons, button{Action: parts[1], Value: parts[2], Label: x.Label, ID: x.CustomID})
-				}
-			case *discordgo.SelectMenu:
-				if parts := strings.SplitN(x.CustomID, "|", 3); len(parts) == 3 && parts[0] == "owner" {
-					for _, opt := range x.Options {
-						out.Buttons = append(out.Buttons, button{Action: parts[1], Value: opt.Value, Label: opt.Label, ID: x.CustomID, Select: true})
-					}
-				}
-			}
-		}
-	}
-	return out, true
-}
-
-// discordText is everything a message shows: content, embed titles, descriptions, fields,
-// footers.
-func discordText(m *discordgo.Message) string {
-	var b strings.Builder
-	b.WriteString(m.Content)
-	for _, em := range m.Embeds {
-		fmt.Fprintf(&b, "\n%s\n%s", em.Title, em.Description)
-		for _, f := range em.Fields {
-			fmt.Fprintf(&b, "\n%s: %s", f.Name, f.Value)
-		}
-		if em.Footer != nil {
-			b.WriteString("\n" + em.Footer.Text)
-		}
-	}
-	return b.String()
-}
-
 // discordResult is the state of the run as the checks read it: Redis, the escalation channel
 // and the owners' DMs.
 type discordResult struct {
@@ -583,7 +537,7 @@ func (r *discordRun) result(ctx context.Context, owners []*discordOwner) discord
 		if json.Unmarshal(raw, &m) != nil || m.Author == nil || m.Author.ID != fakediscord.BotUserID || len(m.Embeds) == 0 {
 			continue
 		}
-		id := caseIDPattern.FindString(m.Embeds[0].Title)
+		id := ownertest.CaseIDPattern.FindString(m.Embeds[0].Title)
 		if !exists[id] {
 			res.strayCards++
 			continue
@@ -601,23 +555,23 @@ func (r *discordRun) result(ctx context.Context, owners []*discordOwner) discord
 	for _, o := range owners {
 		cs := byOwner[o.identity()]
 		if len(cs) > 1 {
-			res.manyCases = append(res.manyCases, fmt.Sprintf("%s×%d", o.p.name, len(cs)))
+			res.manyCases = append(res.manyCases, fmt.Sprintf("%s×%d", o.p.Name, len(cs)))
 		}
 		if !o.submitted {
-			res.unsubmitted = append(res.unsubmitted, o.p.name)
+			res.unsubmitted = append(res.unsubmitted, o.p.Name)
 			continue
 		}
 		res.submitted++
 		if len(cs) == 0 {
-			res.noCase = append(res.noCase, o.p.name)
+			res.noCase = append(res.noCase, o.p.Name)
 			continue
 		}
 		if o.toldFirst != "" && len(cs) == 1 && o.toldFirst != cs[0].ID {
-			res.wrongID = append(res.wrongID, fmt.Sprintf("%s read %s, has %s", o.p.name, o.toldFirst, cs[0].ID))
+			res.wrongID = append(res.wrongID, fmt.Sprintf("%s read %s, has %s", o.p.Name, o.toldFirst, cs[0].ID))
 		}
 		told := 0
 		for _, raw := range r.fake.Messages(o.dm) {
-			m, ok := discordMessage(raw)
+			m, ok := ownertest.DiscordMessage(raw, time.Time{})
 			if !ok {
 				continue
 			}
@@ -630,9 +584,9 @@ func (r *discordRun) result(ctx context.Context, owners []*discordOwner) discord
 		}
 		switch {
 		case told == 0:
-			res.neverTold = append(res.neverTold, o.p.name+"/"+cs[0].ID)
+			res.neverTold = append(res.neverTold, o.p.Name+"/"+cs[0].ID)
 		case told > 1:
-			res.toldTwice = append(res.toldTwice, fmt.Sprintf("%s/%s×%d", o.p.name, cs[0].ID, told))
+			res.toldTwice = append(res.toldTwice, fmt.Sprintf("%s/%s×%d", o.p.Name, cs[0].ID, told))
 		}
 	}
 	for _, l := range [][]string{res.noCase, res.manyCases, res.noCard, res.manyCards, res.neverTold, res.toldTwice, res.wrongID, res.unsubmitted} {
@@ -686,7 +640,7 @@ func (r *discordRun) assert(t *testing.T, owners []*discordOwner, res discordRes
 	var problems []string
 	for _, o := range owners {
 		for _, p := range o.problems {
-			problems = append(problems, o.p.name+": "+p)
+			problems = append(problems, o.p.Name+": "+p)
 		}
 	}
 	if len(problems) > 0 {
@@ -745,7 +699,7 @@ func (r *discordRun) explain(t *testing.T, owners []*discordOwner, res discordRe
 	}
 	shown := 0
 	for _, o := range owners {
-		if (len(o.problems) == 0 && !named[o.p.name]) || shown == 4 {
+		if (len(o.problems) == 0 && !named[o.p.Name]) || shown == 4 {
 			continue
 		}
 		shown++
@@ -760,14 +714,14 @@ func (r *discordRun) explain(t *testing.T, owners []*discordOwner, res discordRe
 			if m.Author.ID == fakediscord.BotUserID {
 				who = "bot"
 			}
-			b, _ := discordMessage(raw)
+			b, _ := ownertest.DiscordMessage(raw, time.Time{})
 			var buttons []string
 			for _, x := range b.Buttons {
 				buttons = append(buttons, x.ID)
 			}
-			dm = append(dm, fmt.Sprintf("%s %s %s: %q %v", m.Timestamp.Format("15:04:05.000"), m.ID, who, truncate(strings.TrimSpace(discordText(&m)), 60), buttons))
+			dm = append(dm, fmt.Sprintf("%s %s %s: %q %v", m.Timestamp.Format("15:04:05.000"), m.ID, who, conversation.Clip(strings.TrimSpace(ownertest.DiscordText(&m)), 60), buttons))
 		}
-		t.Logf("%s (%s), last moves:\n    %s\n  the DM's last messages (journal started %s):\n    %s", o.p.name, o.identity(),
+		t.Logf("%s (%s), last moves:\n    %s\n  the DM's last messages (journal started %s):\n    %s", o.p.Name, o.identity(),
 			strings.Join(o.moves, "\n    "), r.began.Format("15:04:05.000"), strings.Join(dm, "\n    "))
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/ownertest"
 	"escalation-bot/xtest/proc"
 	"escalation-bot/xtest/redistest"
 
@@ -298,11 +299,11 @@ func took(s conversation.Session, found bool, step string) bool {
 		return false
 	}
 	switch step {
-	case stepStart:
+	case ownertest.StepStart:
 		return true
-	case stepReview:
+	case ownertest.StepReview:
 		return s.Stage == conversation.StageSubmitted
-	case stepConfirm:
+	case ownertest.StepConfirm:
 		return len(s.Pending) == 0
 	}
 	_, ok := s.Answers[step]

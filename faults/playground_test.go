@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/ownertest"
 )
 
 // TestFaultsPlayground runs many owners' intakes through the playground's JSON API while the
@@ -29,7 +30,7 @@ func TestFaultsPlayground(t *testing.T) {
 	set := loadSettings(t)
 	st := startStack(t, set, map[string]string{"PLAYGROUND": "true"})
 	run := &webRun{
-		set: set, st: st, reader: newReader(),
+		set: set, st: st, reader: ownertest.NewReader(),
 		client: &http.Client{
 			Timeout:   10 * time.Second,
 			Transport: transport(t, set),
@@ -62,7 +63,7 @@ func TestFaultsPlayground(t *testing.T) {
 type webRun struct {
 	set    settings
 	st     *stack
-	reader reader
+	reader ownertest.Reader
 	client *http.Client
 	chaos  *chaos
 
@@ -73,7 +74,7 @@ type webRun struct {
 // webOwner is one person using the playground API.
 type webOwner struct {
 	run *webRun
-	p   persona
+	p   ownertest.Persona
 	seq int
 
 	submitted bool   // Submit was answered 2xx
@@ -81,7 +82,7 @@ type webOwner struct {
 	problems  []string
 }
 
-func (o *webOwner) identity() string { return "web:" + o.p.name }
+func (o *webOwner) identity() string { return "web:" + o.p.Name }
 
 func (o *webOwner) problem(format string, args ...any) {
 	o.problems = append(o.problems, fmt.Sprintf(format, args...))
@@ -94,78 +95,78 @@ type webReply struct {
 }
 
 func (o *webOwner) intake(ctx context.Context) {
-	last, mv := stepStart, o.p.at(stepStart)
+	last, mv := ownertest.StepStart, o.p.At(ownertest.StepStart)
 	replies, err := o.do(ctx, mv)
 	counted := false
 	for err == nil {
-		var r reading
-		var m botMessage
+		var r ownertest.Reading
+		var m ownertest.Message
 		odd := false
 		for i := len(replies) - 1; i >= 0; i-- {
-			bm := botMessage{Text: replies[i].Text}
+			bm := ownertest.Message{Text: replies[i].Text}
 			for _, b := range replies[i].Buttons {
-				bm.Buttons = append(bm.Buttons, button{Action: b.Action, Value: b.Value, Label: b.Label})
+				bm.Buttons = append(bm.Buttons, ownertest.Button{Action: b.Action, Value: b.Value, Label: b.Label})
 			}
-			rd := o.run.reader.read(bm)
-			if rd.kind == asked || rd.kind == told {
+			rd := o.run.reader.Read(bm)
+			if rd.Kind == ownertest.Asked || rd.Kind == ownertest.Told {
 				r, m = rd, bm
 				break
 			}
-			odd = odd || rd.kind == unknown
+			odd = odd || rd.Kind == ownertest.Unknown
 		}
 		switch {
-		case r.kind == told:
-			if last != stepReview {
-				o.problem("told %s before submitting (last answer: %s)", r.caseID, last)
+		case r.Kind == ownertest.Told:
+			if last != ownertest.StepReview {
+				o.problem("told %s before submitting (last answer: %s)", r.CaseID, last)
 			}
-			o.learned = r.caseID
+			o.learned = r.CaseID
 			return
-		case r.kind == asked:
-			if r.step == last && last != stepReview && !counted {
+		case r.Kind == ownertest.Asked:
+			if r.Step == last && last != ownertest.StepReview && !counted {
 				o.run.answersLost.Add(1)
 				o.problem("answer to %s acknowledged, then asked again", last)
 			}
-			last, mv, counted = r.step, o.p.at(r.step), false
-			if _, ok := m.button(mv.Action, mv.Value); mv.Action != "" && !ok {
-				o.problem("no button %s in %q", mv, truncate(m.Text, 80))
+			last, mv, counted = r.Step, o.p.At(r.Step), false
+			if _, ok := m.Button(mv.Action, mv.Value); mv.Action != "" && !ok {
+				o.problem("no button %s in %q", mv, conversation.Clip(m.Text, 80))
 				return
 			}
-			if last == stepReview {
+			if last == ownertest.StepReview {
 				o.run.chaos.submitting.Add(1)
 			}
 			replies, err = o.do(ctx, mv)
-			if err == nil && last == stepReview {
+			if err == nil && last == ownertest.StepReview {
 				o.submitted = true
 				o.run.chaos.submits.Add(1)
 			}
 		case odd:
 			o.run.failedAfterAck.Add(1)
-			o.problem("answer to %s answered 2xx with %q", last, truncate(replies[len(replies)-1].Text, 80))
+			o.problem("answer to %s answered 2xx with %q", last, conversation.Clip(replies[len(replies)-1].Text, 80))
 			counted = true
 			replies, err = o.do(ctx, mv)
 		default:
 			// Nothing said: the retry of a request handled before. Where are we?
 			o.run.prodded.Add(1)
 			prod := "help"
-			if last == stepReview {
+			if last == ownertest.StepReview {
 				prod = "status"
 			}
-			replies, err = o.do(ctx, move{Text: prod})
+			replies, err = o.do(ctx, ownertest.Move{Text: prod})
 		}
 	}
 }
 
 // do sends a move under a new Idempotency-Key and retries it with that key until it is
 // answered 2xx (after Retry-After when the answer has one); it returns the replies.
-func (o *webOwner) do(ctx context.Context, mv move) ([]webReply, error) {
+func (o *webOwner) do(ctx context.Context, mv ownertest.Move) ([]webReply, error) {
 	o.seq++
-	key := fmt.Sprintf("%s-%d", o.p.name, o.seq)
+	key := fmt.Sprintf("%s-%d", o.p.Name, o.seq)
 	path, body := "/messages", map[string]string{"text": mv.Text}
 	if mv.Action != "" {
 		path, body = "/actions", map[string]string{"action": mv.Action, "value": mv.Value}
 	}
 	b, _ := json.Marshal(body)
-	target := o.run.st.base + "/api/owners/" + url.PathEscape(o.p.name) + path
+	target := o.run.st.base + "/api/owners/" + url.PathEscape(o.p.Name) + path
 	var wait time.Duration
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
@@ -190,7 +191,7 @@ func (o *webOwner) do(ctx context.Context, mv move) ([]webReply, error) {
 			}
 			if resp.StatusCode/100 == 2 && rerr == nil {
 				if err := json.Unmarshal(raw, &out); err != nil {
-					o.problem("2xx with a body that is not JSON: %q", truncate(string(raw), 80))
+					o.problem("2xx with a body that is not JSON: %q", conversation.Clip(string(raw), 80))
 					return nil, err
 				}
 				o.run.chaos.answers.Add(1)
@@ -250,21 +251,21 @@ func (r *webRun) result(ctx context.Context, owners []*webOwner) webResult {
 	for _, o := range owners {
 		cs := byOwner[o.identity()]
 		if len(cs) > 1 {
-			res.manyCases = append(res.manyCases, fmt.Sprintf("%s×%d", o.p.name, len(cs)))
+			res.manyCases = append(res.manyCases, fmt.Sprintf("%s×%d", o.p.Name, len(cs)))
 		}
 		if !o.submitted {
-			res.unsubmitted = append(res.unsubmitted, o.p.name)
+			res.unsubmitted = append(res.unsubmitted, o.p.Name)
 			continue
 		}
 		res.submitted++
 		switch {
 		case o.learned == "":
-			res.neverTold = append(res.neverTold, o.p.name)
+			res.neverTold = append(res.neverTold, o.p.Name)
 		case len(cs) == 1 && cs[0].ID != o.learned:
-			res.wrongID = append(res.wrongID, fmt.Sprintf("%s learned %s, has %s", o.p.name, o.learned, cs[0].ID))
+			res.wrongID = append(res.wrongID, fmt.Sprintf("%s learned %s, has %s", o.p.Name, o.learned, cs[0].ID))
 		}
 		if len(cs) == 0 {
-			res.noCase = append(res.noCase, fmt.Sprintf("%s/%s", o.p.name, o.learned))
+			res.noCase = append(res.noCase, fmt.Sprintf("%s/%s", o.p.Name, o.learned))
 		}
 	}
 	for _, l := range [][]string{res.noCase, res.manyCases, res.notPosted, res.manyPosts, res.neverTold, res.wrongID, res.unsubmitted} {
@@ -289,7 +290,7 @@ func (r *webRun) assert(t *testing.T, owners []*webOwner, res webResult, intakeT
 	var problems []string
 	for _, o := range owners {
 		for _, p := range o.problems {
-			problems = append(problems, o.p.name+": "+p)
+			problems = append(problems, o.p.Name+": "+p)
 		}
 	}
 	if len(problems) > 0 {

@@ -18,6 +18,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/ownertest"
 	"escalation-bot/xtest/proc"
 	"escalation-bot/xtest/redistest"
 )
@@ -68,7 +69,7 @@ func TestFaultsReplicasSlackHTTP(t *testing.T) {
 	t.Cleanup(func() { st.saveLogs(set) })
 
 	run := &slackRun{
-		set: set, st: st, fake: fake, reader: newReader(),
+		set: set, st: st, fake: fake, reader: ownertest.NewReader(),
 		client: &http.Client{Timeout: 3 * time.Second, Transport: transport(t, set)},
 	}
 	run.chaos = newChaos(t, st, set)
@@ -76,7 +77,7 @@ func TestFaultsReplicasSlackHTTP(t *testing.T) {
 	for i := range owners {
 		p := newPersona(i+1, fmt.Sprintf("owner%03d", i+1))
 		user := fmt.Sprintf("UOWNER%03d", i+1)
-		fake.SetUser(user, p.name, fakeslack.TeamID)
+		fake.SetUser(user, p.Name, fakeslack.TeamID)
 		owners[i] = &slackOwner{run: run, p: p, user: user, dm: "D" + user}
 	}
 

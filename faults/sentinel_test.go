@@ -11,6 +11,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"escalation-bot/xtest/ownertest"
 	"escalation-bot/xtest/proc"
 	"escalation-bot/xtest/redistest"
 )
@@ -39,7 +40,7 @@ func TestFaultsSentinelSwitchover(t *testing.T) {
 	t.Cleanup(func() { rdb.Close() })
 	st := startBot(t, set, sn.URL(), rdb, map[string]string{"PLAYGROUND": "true"})
 	run := &webRun{
-		set: set, st: st, reader: newReader(),
+		set: set, st: st, reader: ownertest.NewReader(),
 		client: &http.Client{Timeout: 10 * time.Second, Transport: transport(t, set)},
 	}
 	run.chaos = newChaos(t, st, set) // no kills, no outages: its counters and journal only

@@ -21,7 +21,9 @@ import (
 	"time"
 
 	"escalation-bot/bot"
+	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/ownertest"
 )
 
 // TestFaultsSlackExecutives runs the executives' side of cases over Slack's HTTP mode while
@@ -53,12 +55,12 @@ func TestFaultsSlackExecutives(t *testing.T) {
 		Transport: transport(t, set),
 	}
 	// No faults while the cases are opened: the owners' side has its own test.
-	run := &slackRun{set: set, st: st, fake: fake, reader: newReader(), client: client, chaos: &chaos{}}
+	run := &slackRun{set: set, st: st, fake: fake, reader: ownertest.NewReader(), client: client, chaos: &chaos{}}
 	owners := make([]*slackOwner, ex.cases)
 	for i := range owners {
 		p := newPersona(i+1, fmt.Sprintf("owner%03d", i+1))
 		user := fmt.Sprintf("UOWNER%03d", i+1)
-		fake.SetUser(user, p.name, fakeslack.TeamID)
+		fake.SetUser(user, p.Name, fakeslack.TeamID)
 		owners[i] = &slackOwner{run: run, p: p, user: user, dm: "D" + user}
 	}
 	execs := make([]*executive, ex.executives)
@@ -262,7 +264,7 @@ func (x *execRun) awaitCards(t *testing.T, owners []*slackOwner, execs []*execut
 			var problems []string
 			for _, o := range owners {
 				for _, p := range o.problems {
-					problems = append(problems, o.p.name+": "+p)
+					problems = append(problems, o.p.Name+": "+p)
 				}
 			}
 			t.Fatalf("the cases were not opened without faults within %v: err=%v, missing: %s; owners ran into: %s",
@@ -292,17 +294,17 @@ func (x *execRun) cards(ctx context.Context, owners []*slackOwner) ([]*execCase,
 	for _, o := range owners {
 		cs := byOwner[o.identity()]
 		if !o.submitted || len(cs) != 1 {
-			missing = append(missing, fmt.Sprintf("%s (submitted=%v, cases=%d)", o.p.name, o.submitted, len(cs)))
+			missing = append(missing, fmt.Sprintf("%s (submitted=%v, cases=%d)", o.p.Name, o.submitted, len(cs)))
 			continue
 		}
-		c := &execCase{n: o.p.n, id: cs[0].ID, owner: o}
+		c := &execCase{n: o.p.N, id: cs[0].ID, owner: o}
 		for _, p := range cs[0].Posts {
 			if p.Channel == "slack:"+slackChannel && inChannel[p.Ref] {
 				c.cardTS = p.Ref
 			}
 		}
 		if c.cardTS == "" {
-			missing = append(missing, o.p.name+"/"+c.id+" (no card)")
+			missing = append(missing, o.p.Name+"/"+c.id+" (no card)")
 			continue
 		}
 		c.reply = "reply-" + c.id + "-1"
@@ -458,8 +460,8 @@ func (x *execRun) await(ctx context.Context, c *execCase, e *executive, what str
 		}
 		msgs := x.fake.Messages(e.dm)
 		for _, m := range msgs[min(read, len(msgs)):] {
-			if mentions(unescape(m.Text), c.id) {
-				c.problem("%s, waiting for %s, was told in their DM: %q", e.name, what, truncate(unescape(m.Text), 120))
+			if mentions(ownertest.Unescape(m.Text), c.id) {
+				c.problem("%s, waiting for %s, was told in their DM: %q", e.name, what, conversation.Clip(ownertest.Unescape(m.Text), 120))
 			}
 		}
 		read = len(msgs)
@@ -615,7 +617,7 @@ func (x *execRun) card(c *execCase) (status, claimedBy string) {
 		if m.TS != c.cardTS {
 			continue
 		}
-		if parts := strings.Split(unescape(m.Text), " · "); len(parts) > 1 && parts[0] == c.id {
+		if parts := strings.Split(ownertest.Unescape(m.Text), " · "); len(parts) > 1 && parts[0] == c.id {
 			status = parts[1]
 		}
 		var blocks any
@@ -649,7 +651,7 @@ func walkTexts(v any, fn func(string)) {
 func (x *execRun) ephemerals(c *execCase, e *executive) []string {
 	var out []string
 	for _, call := range x.fake.Calls("chat.postEphemeral") {
-		text := unescape(call.Form.Get("text"))
+		text := ownertest.Unescape(call.Form.Get("text"))
 		if call.Err == "" && call.Form.Get("user") == e.user && mentions(text, c.id) {
 			out = append(out, text)
 		}
@@ -662,7 +664,7 @@ func (x *execRun) thread(c *execCase) []string {
 	var out []string
 	for _, m := range x.fake.Messages(slackChannel) {
 		if m.ThreadTS == c.cardTS && m.TS != c.cardTS {
-			out = append(out, unescape(m.Text))
+			out = append(out, ownertest.Unescape(m.Text))
 		}
 	}
 	return out
@@ -670,7 +672,7 @@ func (x *execRun) thread(c *execCase) []string {
 
 // mentions reports whether text names the case id (and not a longer one).
 func mentions(text, id string) bool {
-	return slices.Contains(caseIDPattern.FindAllString(text, -1), id)
+	return slices.Contains(ownertest.CaseIDPattern.FindAllString(text, -1), id)
 }
 
 func containsAll(s string, parts []string) bool {
@@ -765,7 +767,7 @@ func (x *execRun) result(ctx context.Context, cases []*execCase) execResult {
 			res.err = err
 		}
 		for _, m := range x.fake.Messages(c.owner.dm) {
-			text := unescape(m.Text)
+			text := ownertest.Unescape(m.Text)
 			for i, want := range [][]string{{"is now looking at your case " + c.id + "."}, {c.reply}, {"Your case " + c.id + " has been resolved", c.note}} {
 				if containsAll(text, want) {
 					cc.dm[i]++
@@ -782,7 +784,7 @@ func (x *execRun) result(ctx context.Context, cases []*execCase) execResult {
 			case strings.Contains(line, " resolved the case: "+c.note):
 				cc.thread[2]++
 			default:
-				cc.other = append(cc.other, truncate(line, 80))
+				cc.other = append(cc.other, conversation.Clip(line, 80))
 			}
 		}
 		cc.cardStatus, cc.cardClaim = x.card(c)
@@ -792,7 +794,7 @@ func (x *execRun) result(ctx context.Context, cases []*execCase) execResult {
 		if !cardPost(call) {
 			continue
 		}
-		if id := caseIDPattern.FindString(call.Form.Get("text")); known[id] {
+		if id := ownertest.CaseIDPattern.FindString(call.Form.Get("text")); known[id] {
 			res.cards[id]++
 		} else {
 			res.strayCards++
@@ -813,8 +815,8 @@ func (x *execRun) result(ctx context.Context, cases []*execCase) execResult {
 			if !execs[e.dm] {
 				execs[e.dm] = true
 				for _, m := range x.fake.Messages(e.dm) {
-					text := unescape(m.Text)
-					res.execDMs = append(res.execDMs, execDM{who: e.name, caseID: caseIDPattern.FindString(text), text: truncate(text, 120)})
+					text := ownertest.Unescape(m.Text)
+					res.execDMs = append(res.execDMs, execDM{who: e.name, caseID: ownertest.CaseIDPattern.FindString(text), text: conversation.Clip(text, 120)})
 				}
 			}
 		}

@@ -16,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/ownertest"
 )
 
 const (
@@ -43,7 +45,7 @@ func TestFaultsSlackHTTP(t *testing.T) {
 		"ESCALATION_CHANNELS":  "slack:" + slackChannel,
 	})
 	run := &slackRun{
-		set: set, st: st, fake: fake, reader: newReader(),
+		set: set, st: st, fake: fake, reader: ownertest.NewReader(),
 		client: &http.Client{
 			// Slack gives an app three seconds to acknowledge, then retries.
 			Timeout:   3 * time.Second,
@@ -56,7 +58,7 @@ func TestFaultsSlackHTTP(t *testing.T) {
 	for i := range owners {
 		p := newPersona(i+1, fmt.Sprintf("owner%03d", i+1))
 		user := fmt.Sprintf("UOWNER%03d", i+1)
-		fake.SetUser(user, p.name, fakeslack.TeamID)
+		fake.SetUser(user, p.Name, fakeslack.TeamID)
 		owners[i] = &slackOwner{run: run, p: p, user: user, dm: "D" + user}
 	}
 
@@ -84,7 +86,7 @@ type slackRun struct {
 	set    settings
 	st     *stack
 	fake   *fakeslack.Server
-	reader reader
+	reader ownertest.Reader
 	client *http.Client
 	chaos  *chaos
 
@@ -96,7 +98,7 @@ type slackRun struct {
 // slackOwner is one person writing to the bot in their DM.
 type slackOwner struct {
 	run      *slackRun
-	p        persona
+	p        ownertest.Persona
 	user, dm string
 	seq      int
 	read     int // messages of the DM already read
@@ -114,9 +116,9 @@ func (o *slackOwner) problem(format string, args ...any) {
 
 // intake runs the owner's whole intake: hello, every answer, Submit.
 func (o *slackOwner) intake(ctx context.Context) {
-	last, mv := stepStart, o.p.at(stepStart)
-	var lastMsg botMessage
-	if o.do(ctx, botMessage{}, mv) != nil {
+	last, mv := ownertest.StepStart, o.p.At(ownertest.StepStart)
+	var lastMsg ownertest.Message
+	if o.do(ctx, ownertest.Message{}, mv) != nil {
 		return
 	}
 	counted := false // this answer's loss is already counted
@@ -126,21 +128,21 @@ func (o *slackOwner) intake(ctx context.Context) {
 			return
 		}
 		switch {
-		case r.kind == told:
-			if last != stepReview {
-				o.problem("told %s before submitting (last answer: %s)", r.caseID, last)
+		case r.Kind == ownertest.Told:
+			if last != ownertest.StepReview {
+				o.problem("told %s before submitting (last answer: %s)", r.CaseID, last)
 			}
-			o.toldFirst = r.caseID
+			o.toldFirst = r.CaseID
 			return
-		case r.kind == asked:
-			if r.step == last && last != stepReview && !counted {
+		case r.Kind == ownertest.Asked:
+			if r.Step == last && last != ownertest.StepReview && !counted {
 				counted = true
 				sess, found, err := readSession(ctx, o.run.st.rdb, o.identity())
 				if err == nil && took(sess, found, last) {
 					// The answer was taken: the same question was posted again. Where are we?
 					o.run.repliesDoubled.Add(1)
 					o.problem("answer to %s taken, then the question was posted again", last)
-					if o.do(ctx, botMessage{}, move{Text: "help"}) != nil {
+					if o.do(ctx, ownertest.Message{}, ownertest.Move{Text: "help"}) != nil {
 						return
 					}
 					continue
@@ -149,27 +151,27 @@ func (o *slackOwner) intake(ctx context.Context) {
 				o.run.answersLost.Add(1)
 				o.problem("answer to %s acknowledged, then asked again", last)
 			}
-			last, mv, lastMsg, counted = r.step, o.p.at(r.step), m, false
-			if last == stepReview {
+			last, mv, lastMsg, counted = r.Step, o.p.At(r.Step), m, false
+			if last == ownertest.StepReview {
 				o.run.chaos.submitting.Add(1)
 			}
 			if o.do(ctx, m, mv) != nil {
 				return
 			}
-			if last == stepReview {
+			if last == ownertest.StepReview {
 				o.submitted = true
 				o.run.chaos.submits.Add(1)
 			}
-		case r.kind == unknown:
+		case r.Kind == ownertest.Unknown:
 			// The answer was acknowledged, then refused: an apology in the DM.
 			o.run.failedAfterAck.Add(1)
-			o.problem("answer to %s acknowledged, then the bot wrote %q", last, truncate(m.Text, 80))
+			o.problem("answer to %s acknowledged, then the bot wrote %q", last, conversation.Clip(m.Text, 80))
 			counted = true
 			if o.do(ctx, lastMsg, mv) != nil { // as a person would: the same answer again
 				return
 			}
 		default: // silence
-			if last == stepReview {
+			if last == ownertest.StepReview {
 				// Submitted: the owner waits to be told; the checks give the bot its time.
 				return
 			}
@@ -188,7 +190,7 @@ func (o *slackOwner) intake(ctx context.Context) {
 				}
 				counted = true
 			}
-			if o.do(ctx, botMessage{}, move{Text: "help"}) != nil {
+			if o.do(ctx, ownertest.Message{}, ownertest.Move{Text: "help"}) != nil {
 				return
 			}
 		}
@@ -196,25 +198,25 @@ func (o *slackOwner) intake(ctx context.Context) {
 }
 
 // silent is the reading of a DM where the bot said nothing new in time.
-const silent kind = -1
+const silent ownertest.Kind = -1
 
 // await reads the DM until the bot asks something or tells a case id (the newest such message
 // wins), says something the owner does not understand (and nothing else for a second), or
 // stays silent for the silence deadline.
-func (o *slackOwner) await(ctx context.Context) (reading, botMessage, error) {
+func (o *slackOwner) await(ctx context.Context) (ownertest.Reading, ownertest.Message, error) {
 	deadline := time.Now().Add(o.run.set.silence)
 	var puzzled time.Time
 	for {
 		msgs := o.run.fake.Messages(o.dm)
 		fresh := msgs[min(o.read, len(msgs)):]
-		var odd *botMessage
+		var odd *ownertest.Message
 		for i := len(fresh) - 1; i >= 0; i-- {
-			m := slackMessage(fresh[i])
-			switch r := o.run.reader.read(m); r.kind {
-			case asked, told:
+			m := ownertest.SlackMessage(fresh[i], time.Time{})
+			switch r := o.run.reader.Read(m); r.Kind {
+			case ownertest.Asked, ownertest.Told:
 				o.read = len(msgs)
 				return r, m, nil
-			case unknown:
+			case ownertest.Unknown:
 				if odd == nil {
 					odd = &m
 				}
@@ -226,36 +228,36 @@ func (o *slackOwner) await(ctx context.Context) (reading, botMessage, error) {
 				puzzled = now
 			} else if now.Sub(puzzled) > time.Second {
 				o.read = len(msgs)
-				return reading{kind: unknown}, *odd, nil
+				return ownertest.Reading{Kind: ownertest.Unknown}, *odd, nil
 			}
 		}
 		if now.After(deadline) {
 			o.read = len(msgs)
-			return reading{kind: silent}, botMessage{}, nil
+			return ownertest.Reading{Kind: silent}, ownertest.Message{}, nil
 		}
 		if err := sleep(ctx, 50*time.Millisecond); err != nil {
-			return reading{}, botMessage{}, err
+			return ownertest.Reading{}, ownertest.Message{}, err
 		}
 	}
 }
 
 // do makes a move: a DM, or a click on a button of m. It returns once Slack's delivery was
 // acknowledged with a 2xx, retrying until then.
-func (o *slackOwner) do(ctx context.Context, m botMessage, mv move) error {
+func (o *slackOwner) do(ctx context.Context, m ownertest.Message, mv ownertest.Move) error {
 	o.seq++
 	var err error
 	if mv.Action == "" {
-		ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), o.p.n*1000+o.seq%1000)
-		body := fakeslack.EventCallback(fakeslack.TeamID, fmt.Sprintf("Ev%03d%05d", o.p.n, o.seq), fakeslack.MessageIM(o.user, o.dm, mv.Text, ts))
+		ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), o.p.N*1000+o.seq%1000)
+		body := fakeslack.EventCallback(fakeslack.TeamID, fmt.Sprintf("Ev%03d%05d", o.p.N, o.seq), fakeslack.MessageIM(o.user, o.dm, mv.Text, ts))
 		err = o.run.deliver(ctx, "/slack/events", body, true)
 	} else {
-		b, ok := m.button(mv.Action, mv.Value)
+		b, ok := m.Button(mv.Action, mv.Value)
 		if !ok {
-			o.problem("no button %s in %q", mv, truncate(m.Text, 80))
+			o.problem("no button %s in %q", mv, conversation.Clip(m.Text, 80))
 			return errors.New("no button")
 		}
-		trigger := fmt.Sprintf("%d.%03d%05d.faulttrigger", time.Now().UnixNano(), o.p.n, o.seq)
-		body := o.run.fake.BlockActions(fakeslack.TeamID, o.user, o.p.name, o.dm, m.TS, trigger, fakeslack.Action{ActionID: b.ID, Value: b.Value})
+		trigger := fmt.Sprintf("%d.%03d%05d.faulttrigger", time.Now().UnixNano(), o.p.N, o.seq)
+		body := o.run.fake.BlockActions(fakeslack.TeamID, o.user, o.p.Name, o.dm, m.TS, trigger, fakeslack.Action{ActionID: b.ID, Value: b.Value})
 		err = o.run.deliver(ctx, "/slack/interactions", body, false)
 	}
 	if err == nil {
@@ -318,54 +320,6 @@ func (r *slackRun) deliver(ctx context.Context, path string, body []byte, event 
 	}
 }
 
-// slackMessage is what a person sees of a Slack message: its text and buttons.
-func slackMessage(m fakeslack.Message) botMessage {
-	out := botMessage{Text: unescape(m.Text), TS: m.TS}
-	var blocks any
-	_ = json.Unmarshal(m.Blocks, &blocks)
-	walkButtons(blocks, func(actionID, value, label string) {
-		parts := strings.Split(actionID, "|")
-		if len(parts) == 3 && parts[0] == "owner" {
-			out.Buttons = append(out.Buttons, button{Action: parts[1], Value: value, Label: label, ID: actionID})
-		}
-	})
-	return out
-}
-
-func walkButtons(v any, fn func(actionID, value, label string)) {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			walkButtons(e, fn)
-		}
-	case map[string]any:
-		if x["type"] == "button" {
-			id, _ := x["action_id"].(string)
-			value, _ := x["value"].(string)
-			label := ""
-			if t, ok := x["text"].(map[string]any); ok {
-				label, _ = t["text"].(string)
-			}
-			fn(id, value, label)
-			return
-		}
-		for _, e := range x {
-			walkButtons(e, fn)
-		}
-	}
-}
-
-var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
-func unescape(s string) string { return unescaper.Replace(s) }
-
-func truncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
-}
-
 // slackResult is the state of the run as the checks read it: Redis, the escalation channel
 // and the owners' DMs.
 type slackResult struct {
@@ -402,7 +356,7 @@ func (r *slackRun) result(ctx context.Context, owners []*slackOwner) slackResult
 		if !cardPost(call) {
 			continue
 		}
-		id := caseIDPattern.FindString(call.Form.Get("text"))
+		id := ownertest.CaseIDPattern.FindString(call.Form.Get("text"))
 		if !exists[id] {
 			res.strayCards++
 			continue
@@ -421,19 +375,19 @@ func (r *slackRun) result(ctx context.Context, owners []*slackOwner) slackResult
 		id := o.identity()
 		cs := res.byOwner[id]
 		if len(cs) > 1 {
-			res.manyCases = append(res.manyCases, fmt.Sprintf("%s×%d", o.p.name, len(cs)))
+			res.manyCases = append(res.manyCases, fmt.Sprintf("%s×%d", o.p.Name, len(cs)))
 		}
 		if !o.submitted {
-			res.unsubmitted = append(res.unsubmitted, o.p.name)
+			res.unsubmitted = append(res.unsubmitted, o.p.Name)
 			continue
 		}
 		res.submitted++
 		if len(cs) == 0 {
-			res.noCase = append(res.noCase, o.p.name)
+			res.noCase = append(res.noCase, o.p.Name)
 			continue
 		}
 		if o.toldFirst != "" && len(cs) == 1 && o.toldFirst != cs[0].ID {
-			res.wrongID = append(res.wrongID, fmt.Sprintf("%s read %s, has %s", o.p.name, o.toldFirst, cs[0].ID))
+			res.wrongID = append(res.wrongID, fmt.Sprintf("%s read %s, has %s", o.p.Name, o.toldFirst, cs[0].ID))
 		}
 		told := 0
 		var said []string
@@ -441,7 +395,7 @@ func (r *slackRun) result(ctx context.Context, owners []*slackOwner) slackResult
 			for _, c := range cs {
 				if strings.Contains(m.Text, c.ID) {
 					told++
-					said = append(said, truncate(m.Text, 60))
+					said = append(said, conversation.Clip(m.Text, 60))
 					break
 				}
 			}
@@ -449,9 +403,9 @@ func (r *slackRun) result(ctx context.Context, owners []*slackOwner) slackResult
 		res.toldInDM[id] = told
 		switch {
 		case told == 0:
-			res.neverTold = append(res.neverTold, o.p.name+"/"+cs[0].ID)
+			res.neverTold = append(res.neverTold, o.p.Name+"/"+cs[0].ID)
 		case told > 1:
-			res.toldTwice = append(res.toldTwice, fmt.Sprintf("%s/%s×%d %q", o.p.name, cs[0].ID, told, said))
+			res.toldTwice = append(res.toldTwice, fmt.Sprintf("%s/%s×%d %q", o.p.Name, cs[0].ID, told, said))
 		}
 	}
 	for _, l := range [][]string{res.noCase, res.manyCases, res.noCard, res.manyCards, res.neverTold, res.toldTwice, res.wrongID, res.unsubmitted} {
@@ -481,7 +435,7 @@ func (r *slackRun) assert(t *testing.T, owners []*slackOwner, res slackResult, i
 	var problems []string
 	for _, o := range owners {
 		for _, p := range o.problems {
-			problems = append(problems, o.p.name+": "+p)
+			problems = append(problems, o.p.Name+": "+p)
 		}
 	}
 	if len(problems) > 0 {

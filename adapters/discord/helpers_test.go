@@ -18,6 +18,7 @@ import (
 	"escalation-bot/inbox"
 	"escalation-bot/xtest/fakediscord"
 	"escalation-bot/xtest/intaketest"
+	"escalation-bot/xtest/ownertest"
 	"escalation-bot/xtest/redistest"
 
 	"github.com/bwmarrin/discordgo"
@@ -261,20 +262,7 @@ func (e *env) botMessages(channel string) []*discordgo.Message {
 }
 
 // text is everything a message shows: content, embed titles, descriptions, fields, footers.
-func text(m *discordgo.Message) string {
-	var b strings.Builder
-	b.WriteString(m.Content)
-	for _, em := range m.Embeds {
-		fmt.Fprintf(&b, "\n%s\n%s", em.Title, em.Description)
-		for _, f := range em.Fields {
-			fmt.Fprintf(&b, "\n%s: %s", f.Name, f.Value)
-		}
-		if em.Footer != nil {
-			b.WriteString("\n" + em.Footer.Text)
-		}
-	}
-	return b.String()
-}
+func text(m *discordgo.Message) string { return ownertest.DiscordText(m) }
 
 // waitShown waits until a bot message in channel shows s, and returns it.
 func (e *env) waitShown(channel, s string) *discordgo.Message {

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakediscord"
+	"escalation-bot/xtest/ownertest"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -27,9 +29,9 @@ type discordTransport struct {
 func newDiscord(fake *fakediscord.Server, owners []*owner, cards *cardCount) *discordTransport {
 	byDM := make(map[string]*owner, len(owners))
 	for _, o := range owners {
-		o.user = fmt.Sprintf("41%016d", o.p.n)
-		o.dm = fmt.Sprintf("51%016d", o.p.n)
-		fake.SetUser(o.user, o.p.name)
+		o.user = fmt.Sprintf("41%016d", o.p.N)
+		o.dm = fmt.Sprintf("51%016d", o.p.N)
+		fake.SetUser(o.user, o.p.Name)
 		byDM[o.dm] = o
 	}
 	// The hook runs under the stand-in's lock: messages are read in order on a goroutine of
@@ -55,14 +57,14 @@ func readDiscord(channelID string, raw json.RawMessage, at time.Time, byDM map[s
 	if channelID == discordChannel {
 		var m discordgo.Message
 		if json.Unmarshal(raw, &m) == nil && len(m.Embeds) > 0 {
-			if title, _, ok := strings.Cut(m.Embeds[0].Title, " · "); ok && caseIDPattern.MatchString(title) {
+			if title, _, ok := strings.Cut(m.Embeds[0].Title, " · "); ok && ownertest.CaseIDPattern.MatchString(title) {
 				cards.add(title)
 			}
 		}
 		return
 	}
 	if o := byDM[channelID]; o != nil {
-		if m, ok := discordMessage(raw, at); ok {
+		if m, ok := ownertest.DiscordMessage(raw, at); ok {
 			deliver(o, m)
 		}
 	}
@@ -70,16 +72,16 @@ func readDiscord(channelID string, raw json.RawMessage, at time.Time, byDM map[s
 
 func (t *discordTransport) identity(o *owner) string { return "discord:" + o.user }
 
-func (t *discordTransport) do(ctx context.Context, o *owner, m botMessage, mv move) (time.Duration, error) {
+func (t *discordTransport) do(ctx context.Context, o *owner, m ownertest.Message, mv ownertest.Move) (time.Duration, error) {
 	if mv.Action == "" {
-		_, err := t.fake.Send("MESSAGE_CREATE", fakediscord.MessageCreate("", o.dm, "", o.user, o.p.name, mv.Text))
+		_, err := t.fake.Send("MESSAGE_CREATE", fakediscord.MessageCreate("", o.dm, "", o.user, o.p.Name, mv.Text))
 		return -1, err
 	}
-	b, ok := m.button(mv.Action, mv.Value)
+	b, ok := m.Button(mv.Action, mv.Value)
 	if !ok {
-		return 0, fmt.Errorf("no button %s in %q", mv, truncate(m.Text, 80))
+		return 0, fmt.Errorf("no button %s in %q", mv, conversation.Clip(m.Text, 80))
 	}
-	inv := fakediscord.Invoker{UserID: o.user, Username: o.p.name}
+	inv := fakediscord.Invoker{UserID: o.user, Username: o.p.Name}
 	var payload map[string]any
 	if b.Select {
 		payload = fakediscord.SelectMenu(inv, o.dm, m.ID, b.ID, b.Value)
@@ -100,52 +102,4 @@ func (t *discordTransport) do(ctx context.Context, o *owner, m botMessage, mv mo
 		}
 	}
 	return 0, fmt.Errorf("click %s not answered within %v", b.ID, fakediscord.InteractionDeadline)
-}
-
-// discordMessage is what a person sees of a message of the bot: its text and the owner's
-// buttons. ok is false for a message that is not the bot's.
-func discordMessage(raw json.RawMessage, at time.Time) (botMessage, bool) {
-	var m discordgo.Message
-	if err := json.Unmarshal(raw, &m); err != nil || m.Author == nil || m.Author.ID != fakediscord.BotUserID {
-		return botMessage{}, false
-	}
-	out := botMessage{Text: discordText(&m), ID: m.ID, At: at}
-	for _, c := range m.Components {
-		row, ok := c.(*discordgo.ActionsRow)
-		if !ok {
-			continue
-		}
-		for _, rc := range row.Components {
-			switch x := rc.(type) {
-			case *discordgo.Button:
-				if parts := strings.SplitN(x.CustomID, "|", 3); len(parts) == 3 && parts[0] == "owner" {
-					out.Buttons = append(out.Buttons, button{Action: parts[1], Value: parts[2], Label: x.Label, ID: x.CustomID})
-				}
-			case *discordgo.SelectMenu:
-				if parts := strings.SplitN(x.CustomID, "|", 3); len(parts) == 3 && parts[0] == "owner" {
-					for _, opt := range x.Options {
-						out.Buttons = append(out.Buttons, button{Action: parts[1], Value: opt.Value, Label: opt.Label, ID: x.CustomID, Select: true})
-					}
-				}
-			}
-		}
-	}
-	return out, true
-}
-
-// discordText is everything a message shows: content, embed titles, descriptions, fields,
-// footers.
-func discordText(m *discordgo.Message) string {
-	var b strings.Builder
-	b.WriteString(m.Content)
-	for _, em := range m.Embeds {
-		fmt.Fprintf(&b, "\n%s\n%s", em.Title, em.Description)
-		for _, f := range em.Fields {
-			fmt.Fprintf(&b, "\n%s: %s", f.Name, f.Value)
-		}
-		if em.Footer != nil {
-			b.WriteString("\n" + em.Footer.Text)
-		}
-	}
-	return b.String()
 }

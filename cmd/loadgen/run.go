@@ -14,6 +14,7 @@ import (
 
 	"escalation-bot/xtest/fakediscord"
 	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/ownertest"
 
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -22,7 +23,7 @@ import (
 type run struct {
 	cfg    config
 	tr     transport
-	reader reader
+	reader ownertest.Reader
 	stats  stats
 }
 
@@ -54,7 +55,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 	owners := make([]*owner, cfg.owners)
 	for i := range owners {
 		p := newPersona(i+1, fmt.Sprintf("load%06d", i+1))
-		owners[i] = &owner{p: p, inbox: make(chan botMessage, 64)}
+		owners[i] = &owner{p: p, inbox: make(chan ownertest.Message, 64)}
 	}
 	client := &http.Client{
 		Timeout: 10 * time.Second,
@@ -131,7 +132,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 		}
 	}
 
-	r := &run{cfg: cfg, tr: pl, reader: newReader()}
+	r := &run{cfg: cfg, tr: pl, reader: ownertest.NewReader()}
 	fmt.Fprintf(logw, "loadgen: %s, %d owners, %d at once, tenant %s, bot %s\n", cfg.mode, cfg.owners, cfg.concurrency, cfg.tenant, base)
 	botCPU, selfCPU := bot.cpuOrZero(), ownCPU()
 	began := time.Now()
@@ -166,7 +167,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 		if o.problem != "" {
 			rep.Failed++
 			if len(rep.Problems) < 10 {
-				rep.Problems = append(rep.Problems, o.p.name+": "+o.problem)
+				rep.Problems = append(rep.Problems, o.p.Name+": "+o.problem)
 			}
 		}
 	}

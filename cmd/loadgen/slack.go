@@ -8,11 +8,12 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"escalation-bot/conversation"
 	"escalation-bot/xtest/fakeslack"
+	"escalation-bot/xtest/ownertest"
 )
 
 const (
@@ -32,21 +33,21 @@ type slackTransport struct {
 func newSlack(fake *fakeslack.Server, owners []*owner, cards *cardCount, client *http.Client) *slackTransport {
 	byDM := make(map[string]*owner, len(owners))
 	for _, o := range owners {
-		o.user = fmt.Sprintf("ULOAD%06d", o.p.n)
+		o.user = fmt.Sprintf("ULOAD%06d", o.p.N)
 		o.dm = "D" + o.user
-		fake.SetUser(o.user, o.p.name, fakeslack.TeamID)
+		fake.SetUser(o.user, o.p.Name, fakeslack.TeamID)
 		byDM[o.dm] = o
 	}
 	fake.OnPost(func(m fakeslack.Message) {
 		at := time.Now()
 		if m.Channel == slackChannel {
 			if m.ThreadTS == "" && cardMetadata(m.Metadata) {
-				cards.add(caseIDPattern.FindString(m.Text))
+				cards.add(ownertest.CaseIDPattern.FindString(m.Text))
 			}
 			return
 		}
 		if o := byDM[m.Channel]; o != nil {
-			deliver(o, slackMessage(m, at))
+			deliver(o, ownertest.SlackMessage(m, at))
 		}
 	})
 	return &slackTransport{fake: fake, client: client, cards: cards}
@@ -54,19 +55,19 @@ func newSlack(fake *fakeslack.Server, owners []*owner, cards *cardCount, client 
 
 func (t *slackTransport) identity(o *owner) string { return "slack:" + fakeslack.TeamID + ":" + o.user }
 
-func (t *slackTransport) do(ctx context.Context, o *owner, m botMessage, mv move) (time.Duration, error) {
+func (t *slackTransport) do(ctx context.Context, o *owner, m ownertest.Message, mv ownertest.Move) (time.Duration, error) {
 	o.seq++
 	if mv.Action == "" {
 		ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), o.seq)
-		body := fakeslack.EventCallback(fakeslack.TeamID, fmt.Sprintf("EvL%06d%03d", o.p.n, o.seq), fakeslack.MessageIM(o.user, o.dm, mv.Text, ts))
+		body := fakeslack.EventCallback(fakeslack.TeamID, fmt.Sprintf("EvL%06d%03d", o.p.N, o.seq), fakeslack.MessageIM(o.user, o.dm, mv.Text, ts))
 		return t.post(ctx, "/slack/events", body, "application/json")
 	}
-	b, ok := m.button(mv.Action, mv.Value)
+	b, ok := m.Button(mv.Action, mv.Value)
 	if !ok {
-		return 0, fmt.Errorf("no button %s in %q", mv, truncate(m.Text, 80))
+		return 0, fmt.Errorf("no button %s in %q", mv, conversation.Clip(m.Text, 80))
 	}
-	trigger := fmt.Sprintf("%d.%06d%03d.loadtrigger", time.Now().UnixNano(), o.p.n, o.seq)
-	body := t.fake.BlockActions(fakeslack.TeamID, o.user, o.p.name, o.dm, m.TS, trigger, fakeslack.Action{ActionID: b.ID, Value: b.Value})
+	trigger := fmt.Sprintf("%d.%06d%03d.loadtrigger", time.Now().UnixNano(), o.p.N, o.seq)
+	body := t.fake.BlockActions(fakeslack.TeamID, o.user, o.p.Name, o.dm, m.TS, trigger, fakeslack.Action{ActionID: b.ID, Value: b.Value})
 	return t.post(ctx, "/slack/interactions", body, "application/x-www-form-urlencoded")
 }
 
@@ -115,47 +116,6 @@ func cardMetadata(raw json.RawMessage) bool {
 	}
 	return json.Unmarshal(raw, &meta) == nil && meta.EventType == "escalation_case_card"
 }
-
-// slackMessage is what a person sees of a Slack message: its text and the owner's buttons.
-func slackMessage(m fakeslack.Message, at time.Time) botMessage {
-	out := botMessage{Text: unescape(m.Text), TS: m.TS, At: at}
-	var blocks any
-	_ = json.Unmarshal(m.Blocks, &blocks)
-	walkButtons(blocks, func(actionID, value, label string) {
-		parts := strings.Split(actionID, "|")
-		if len(parts) == 3 && parts[0] == "owner" {
-			out.Buttons = append(out.Buttons, button{Action: parts[1], Value: value, Label: label, ID: actionID})
-		}
-	})
-	return out
-}
-
-func walkButtons(v any, fn func(actionID, value, label string)) {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			walkButtons(e, fn)
-		}
-	case map[string]any:
-		if x["type"] == "button" {
-			id, _ := x["action_id"].(string)
-			value, _ := x["value"].(string)
-			label := ""
-			if t, ok := x["text"].(map[string]any); ok {
-				label, _ = t["text"].(string)
-			}
-			fn(id, value, label)
-			return
-		}
-		for _, e := range x {
-			walkButtons(e, fn)
-		}
-	}
-}
-
-var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
-func unescape(s string) string { return unescaper.Replace(s) }
 
 // cardCount counts the cards posted per case.
 type cardCount struct {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"escalation-bot/conversation"
+	"escalation-bot/xtest/ownertest"
 )
 
 // webTransport sends an owner's moves to the playground's JSON API, whose answer carries the
@@ -23,7 +24,7 @@ type webTransport struct {
 
 func newWeb(owners []*owner, client *http.Client) *webTransport {
 	for _, o := range owners {
-		o.user = o.p.name
+		o.user = o.p.Name
 	}
 	return &webTransport{client: client}
 }
@@ -35,7 +36,7 @@ type webReply struct {
 	Buttons []conversation.Button `json:"buttons"`
 }
 
-func (t *webTransport) do(ctx context.Context, o *owner, _ botMessage, mv move) (time.Duration, error) {
+func (t *webTransport) do(ctx context.Context, o *owner, _ ownertest.Message, mv ownertest.Move) (time.Duration, error) {
 	o.seq++
 	path, body := "/messages", map[string]string{"text": mv.Text}
 	if mv.Action != "" {
@@ -78,12 +79,12 @@ func (t *webTransport) do(ctx context.Context, o *owner, _ botMessage, mv move) 
 			Replies []webReply `json:"replies"`
 		}
 		if err := json.Unmarshal(raw, &out); err != nil {
-			return 0, fmt.Errorf("answer is not JSON: %q", truncate(string(raw), 80))
+			return 0, fmt.Errorf("answer is not JSON: %q", conversation.Clip(string(raw), 80))
 		}
 		for _, r := range out.Replies {
-			m := botMessage{Text: r.Text, At: at}
+			m := ownertest.Message{Text: r.Text, At: at}
 			for _, b := range r.Buttons {
-				m.Buttons = append(m.Buttons, button{Action: b.Action, Value: b.Value, Label: b.Label})
+				m.Buttons = append(m.Buttons, ownertest.Button{Action: b.Action, Value: b.Value, Label: b.Label})
 			}
 			deliver(o, m)
 		}
