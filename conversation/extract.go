@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -43,13 +44,65 @@ type choicePattern struct {
 	any   []string
 	names []choiceName
 	vin   []string
+	// alts are the names' expressions, whose alternation re is, and present their subsets:
+	// a text holding the words of a few names only is read with the alternation of those.
+	alts    []string
+	present *subsets
 }
+
+// subsets holds the alternations of a choice's names, compiled once each, by the names they
+// keep (bit i: name i). Which names a text may hold varies little from message to message,
+// so the map stays small; past maxSubsets a subset is compiled for its text alone.
+type subsets struct {
+	mu sync.Mutex
+	re map[uint64]*regexp.Regexp
+}
+
+const maxSubsets = 1024
 
 // choiceName is one way of naming a choice; a phrase says more than a single word.
 type choiceName struct {
 	re     *regexp.Regexp // the name alone, anchored: which name a match of the choice is
 	weight int
-	caps   bool // matches only in capitals ("MY"), so it means nothing in a message written in capitals
+	caps   bool     // matches only in capitals ("MY"), so it means nothing in a message written in capitals
+	any    []string // what every match of the name contains, folded; nil: no screen
+}
+
+// expression is the alternation that finds c's names in a text whose fold is folded: re, or
+// the alternation of the names the text may hold, which has the same matches, since a name
+// that cannot match anywhere in the text takes no part in any match. nil: no name can match.
+func (c *choicePattern) expression(folded string) *regexp.Regexp {
+	if len(c.names) > 64 {
+		return c.re
+	}
+	var keep uint64
+	for i, n := range c.names {
+		if (screen{any: n.any}).may(folded) {
+			keep |= 1 << i
+		}
+	}
+	switch {
+	case keep == 0:
+		return nil
+	case keep == 1<<len(c.names)-1:
+		return c.re
+	}
+	c.present.mu.Lock()
+	defer c.present.mu.Unlock()
+	if re, ok := c.present.re[keep]; ok {
+		return re
+	}
+	var alts []string
+	for i, a := range c.alts {
+		if keep&(1<<i) != 0 {
+			alts = append(alts, a)
+		}
+	}
+	re := regexp.MustCompile(strings.Join(alts, "|"))
+	if len(c.present.re) < maxSubsets {
+		c.present.re[keep] = re
+	}
+	return re
 }
 
 // nameMatch is a name of a choice found in a text: which one, and where.
@@ -63,9 +116,13 @@ func (c *choicePattern) matches(text, folded string) []nameMatch {
 	if c.re == nil || !(screen{re: c.re, any: c.any}).may(folded) {
 		return nil
 	}
+	re := c.expression(folded)
+	if re == nil {
+		return nil
+	}
 	// Matching without groups is far cheaper; the short match then says which name it is.
 	var out []nameMatch
-	for _, m := range c.re.FindAllStringIndex(text, -1) {
+	for _, m := range re.FindAllStringIndex(text, -1) {
 		if !wordBorder(text, m[0], m[1]) {
 			continue
 		}
@@ -126,17 +183,19 @@ func choicePatterns(st *Step) []choicePattern {
 		var alts []string
 		if re := labelPattern(c.Label); re != "" && c.Value != OtherValue && st.FieldRole() == RoleModel {
 			alts = append(alts, re)
-			p.names = append(p.names, choiceName{re: regexp.MustCompile("^" + re + "$"), weight: 2})
+			p.names = append(p.names, choiceName{re: regexp.MustCompile("^" + re + "$"), weight: 2, any: requiredOf(re)})
 		}
 		for _, w := range c.Words {
 			if re, caps := wordPattern(w); re != "" {
 				alts = append(alts, re)
-				p.names = append(p.names, choiceName{re: regexp.MustCompile("^" + re + "$"), weight: min(len(strings.Fields(w)), 2), caps: caps})
+				p.names = append(p.names, choiceName{re: regexp.MustCompile("^" + re + "$"), weight: min(len(strings.Fields(w)), 2), caps: caps, any: requiredOf(re)})
 			}
 		}
 		if len(alts) > 0 {
 			p.re = regexp.MustCompile(strings.Join(alts, "|"))
 			p.any = requiredOf(alts...)
+			p.alts = alts
+			p.present = &subsets{re: map[uint64]*regexp.Regexp{}}
 		}
 		out = append(out, p)
 	}

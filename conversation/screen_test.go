@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -66,11 +67,42 @@ func TestScreensKeepEveryMatch(t *testing.T) {
 	}
 }
 
+// A choice reads a text with the alternation of the names the text may hold, and finds what
+// the alternation of all its names finds.
+func TestChoiceSubsetsFindTheSame(t *testing.T) {
+	texts := append([]string(nil), screenTexts...)
+	for _, s := range loadStories(t) {
+		texts = append(texts, s.Text)
+	}
+	x := NewRuleExtractor(DefaultFlow())
+	for _, text := range texts {
+		for _, c := range append(x.models, x.categories...) {
+			sameMatches(t, c, text)
+		}
+	}
+}
+
+func sameMatches(t *testing.T, c choicePattern, text string) {
+	t.Helper()
+	if c.re == nil {
+		return
+	}
+	want := c.re.FindAllStringIndex(text, -1)
+	var got [][]int
+	if re := c.expression(foldCase(text)); re != nil {
+		got = re.FindAllStringIndex(text, -1)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s in %q: the names it may hold find %v, all names %v", c.value, text, got, want)
+	}
+}
+
 func FuzzScreens(f *testing.F) {
 	for _, s := range screenTexts {
 		f.Add(s)
 	}
 	all := screens(f)
+	x := NewRuleExtractor(DefaultFlow())
 	f.Fuzz(func(t *testing.T, text string) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 		folded := foldCase(text)
@@ -78,6 +110,9 @@ func FuzzScreens(f *testing.F) {
 			if !sc.may(folded) && sc.re.MatchString(text) {
 				t.Fatalf("%s: turned away %q, which it matches", name, text)
 			}
+		}
+		for _, c := range append(x.models, x.categories...) {
+			sameMatches(t, c, text)
 		}
 	})
 }
