@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"escalation-bot/conversation"
@@ -127,6 +128,16 @@ type Delivery struct {
 	// Recheck says the message may have been sent before without its sender learning of it:
 	// a messenger that can look (Slack's recent history) looks for the key before sending.
 	Recheck bool
+}
+
+// DeliveryRef is the change ref of a delivery key "<case>/<ref>/<recipient>" (or of a key
+// prefix "<case>/<ref>/"), or "" for a key of another form.
+func DeliveryRef(key string) string {
+	parts := strings.SplitN(key, "/", 3)
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[1]
 }
 
 // Directory is what a platform can tell about its users. A Messenger may implement it; the

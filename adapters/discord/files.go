@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"escalation-bot/bot"
+	"escalation-bot/presentation"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -176,14 +177,14 @@ func (m *Messenger) findFile(ctx context.Context, thread, name string) (bool, er
 	if err != nil {
 		return false, fmt.Errorf("look for %s in thread %s: %w", name, thread, err)
 	}
-	tag := uploadTag(name)
+	tag := presentation.UploadTag(name)
 	self := m.selfID()
 	for _, msg := range msgs {
 		if msg.Author == nil || !msg.Author.Bot || (self != "" && msg.Author.ID != self) {
 			continue
 		}
 		for _, at := range msg.Attachments {
-			if at != nil && uploadTag(at.Filename) == tag {
+			if at != nil && presentation.UploadTag(at.Filename) == tag {
 				return true, nil
 			}
 		}
@@ -191,37 +192,10 @@ func (m *Messenger) findFile(ctx context.Context, thread, name string) (bool, er
 	return false, nil
 }
 
-// uploadName is the name an owner's file is uploaded under: its own, spaces as underscores
-// (as Discord shows them), with a tag before the extension ("dash_light.3f2a9c1e.png"): the
-// start of the delivery's change ref, or of the file's id for a delivery without a key. The tag
-// finds the upload again, and it is unique in the thread.
+// uploadName is the name an owner's file is uploaded under: presentation.UploadName's, with
+// spaces as underscores, as Discord shows them ("dash_light.3f2a9c1e.png").
 func uploadName(a bot.Attachment, key string) string {
-	tag := deliveryRef(key)
-	if tag == "" {
-		tag = a.ID
-	}
-	tag = tag[:min(8, len(tag))]
 	ext := path.Ext(a.Name)
-	base := strings.ReplaceAll(strings.TrimSuffix(a.Name, ext), " ", "_")
-	return base + "." + tag + ext
-}
-
-// uploadTag is the tag uploadName put in a name: before the extension, or last for a name
-// that had none.
-func uploadTag(name string) string {
-	ext := path.Ext(name)
-	base := strings.TrimSuffix(name, ext)
-	if i := strings.LastIndexByte(base, '.'); i >= 0 {
-		return base[i+1:]
-	}
-	return strings.TrimPrefix(ext, ".")
-}
-
-// deliveryRef is the change ref of a delivery key "<case>/<ref>/<recipient>", or "".
-func deliveryRef(key string) string {
-	parts := strings.SplitN(key, "/", 3)
-	if len(parts) < 3 {
-		return ""
-	}
-	return parts[1]
+	a.Name = strings.ReplaceAll(strings.TrimSuffix(a.Name, ext), " ", "_") + ext
+	return presentation.UploadName(a, key)
 }

@@ -12,6 +12,7 @@ import (
 	redisstore "escalation-bot/adapters/redis"
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/presentation"
 	"escalation-bot/xtest/fakediscord"
 	"escalation-bot/xtest/redistest"
 
@@ -269,7 +270,7 @@ func FuzzAttachment(f *testing.F) {
 		if ref == "" {
 			want = a.ID[:8]
 		}
-		if got := uploadTag(uploadName(a, key)); got != want {
+		if got := presentation.UploadTag(uploadName(a, key)); got != want {
 			t.Fatalf("name %q, ref %q: upload %q has tag %q, want %q", a.Name, ref, uploadName(a, key), got, want)
 		}
 	})

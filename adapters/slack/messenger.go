@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path"
 	"slices"
 	"strings"
 	"time"
 
 	"escalation-bot/bot"
 	"escalation-bot/conversation"
+	"escalation-bot/presentation"
 	"escalation-bot/ttlcache"
 
 	slackgo "github.com/slack-go/slack"
@@ -237,7 +237,7 @@ func (m *Messenger) PostThread(ctx context.Context, channel, ref string, msg bot
 // looks for it in the thread instead of uploading it twice, and an erasure finds it.
 func (m *Messenger) postFile(ctx context.Context, channel, ref string, msg bot.ThreadMessage, d bot.Delivery) error {
 	a := msg.File
-	name := uploadName(*a, d.Key)
+	name := presentation.UploadName(*a, d.Key)
 	if d.Recheck {
 		replies, err := m.api.replies(ctx, channel, ref, threadWindow)
 		if err != nil {
@@ -256,39 +256,6 @@ func (m *Messenger) postFile(ctx context.Context, channel, ref string, msg bot.T
 		return fmt.Errorf("upload %s to the thread of %s: %w", name, msg.CaseID, err)
 	}
 	return nil
-}
-
-// uploadName is the name an owner's file is uploaded under: its own, with a tag before the
-// extension ("photo.3f2a9c1e.jpg"): the start of the delivery's change ref, or of the file's
-// id for a delivery without a key. It is unique in the thread.
-func uploadName(a bot.Attachment, key string) string {
-	tag := deliveryRef(key)
-	if tag == "" {
-		tag = a.ID
-	}
-	ext := path.Ext(a.Name)
-	return strings.TrimSuffix(a.Name, ext) + "." + tag[:min(8, len(tag))] + ext
-}
-
-// uploadTag is the tag uploadName put in a name: before the extension, or last for a name
-// that had none.
-func uploadTag(name string) string {
-	ext := path.Ext(name)
-	base := strings.TrimSuffix(name, ext)
-	if i := strings.LastIndexByte(base, '.'); i >= 0 {
-		return base[i+1:]
-	}
-	return strings.TrimPrefix(ext, ".")
-}
-
-// deliveryRef is the change ref of a delivery key "<case>/<ref>/<recipient>" (or of a key
-// prefix "<case>/<ref>/"), or "".
-func deliveryRef(key string) string {
-	parts := strings.SplitN(key, "/", 3)
-	if len(parts) < 3 {
-		return ""
-	}
-	return parts[1]
 }
 
 // Announce writes a line into the channel itself; a keyed delivery is marked and rechecked
@@ -345,8 +312,8 @@ func (m *Messenger) EraseThread(ctx context.Context, channel, ref string, keys [
 	}
 	tags := map[string]bool{}
 	for _, k := range keys {
-		if r := deliveryRef(k); r != "" {
-			tags[r[:min(8, len(r))]] = true
+		if bot.DeliveryRef(k) != "" {
+			tags[presentation.FileTag(k, "")] = true
 		}
 	}
 	for _, msg := range msgs {
@@ -355,7 +322,7 @@ func (m *Messenger) EraseThread(ctx context.Context, channel, ref string, keys [
 		}
 		var files []string
 		for _, f := range msg.Files {
-			if tags[uploadTag(f.Name)] {
+			if tags[presentation.UploadTag(f.Name)] {
 				files = append(files, f.ID)
 			}
 		}
