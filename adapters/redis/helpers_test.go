@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,4 +79,15 @@ func normalCase(c bot.Case) bot.Case {
 		*tm = tm.UTC()
 	}
 	return c
+}
+
+// atOnce runs f(0) to f(n-1) at once and returns their errors, in order.
+func atOnce(n int, f func(i int) error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = f(i) })
+	}
+	wg.Wait()
+	return errs
 }

@@ -127,14 +127,9 @@ func TestInboxPutAfterScriptFlush(t *testing.T) {
 	if err := r.Client.ScriptFlush(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	errs := make([]error, 20)
-	for i := range errs {
-		wg.Go(func() {
-			errs[i] = store.Put(ctx, inbox.Item{ID: fmt.Sprintf("ev-%d", i), Lane: "o", Kind: "msg"})
-		})
-	}
-	wg.Wait()
+	errs := atOnce(20, func(i int) error {
+		return store.Put(ctx, inbox.Item{ID: fmt.Sprintf("ev-%d", i), Lane: "o", Kind: "msg"})
+	})
 	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("Put %d after SCRIPT FLUSH: %v", i, err)

@@ -1,7 +1,6 @@
 package redis
 
 import (
-	"context"
 	_ "embed"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -48,7 +47,6 @@ var (
 	caseAudit      = goredis.NewScript(caseAuditLua)
 	dueTake        = goredis.NewScript(dueTakeLua)
 	hookDone       = goredis.NewScript(hookDoneLua)
-	inboxPut       = goredis.NewScript(inboxPutLua)
 	inboxTake      = goredis.NewScript(inboxTakeLua)
 	inboxNext      = goredis.NewScript(inboxNextLua)
 	dialogueAppend = goredis.NewScript(dialogueLinesLua + dialogueAppendLua)
@@ -57,12 +55,14 @@ var (
 
 	sessionLoad = newHotScript(sessionLoadLua)
 	sessionSave = newHotScript(dialogueLinesLua + sessionSaveLua)
+	inboxPut    = newHotScript(inboxPutLua)
 )
 
-// hotScript runs a script whose command the caller builds in one slice: go-redis's Script.Run
+// hotScript is a script whose command the caller builds in one slice: go-redis's Script.Run
 // copies the keys into a slice of its own and boxes the command's name, the hash and every key
-// again on each call, which the intake turn's two scripts, run on every turn, can spare. It
-// falls back to EVAL once when Redis does not know the script yet, as Script.Run does.
+// again on each call, which the intake turn's two scripts, run on every turn, can spare. A
+// batcher sends its commands, and falls back to EVAL when Redis does not know it yet, as
+// Script.Run does.
 type hotScript struct {
 	evalsha, eval any // the command names
 	hash, src     any
@@ -78,16 +78,4 @@ func (s hotScript) args(keys, n int) []any {
 	args := make([]any, 3, 3+keys+n)
 	args[0], args[1], args[2] = s.evalsha, s.hash, keys
 	return args
-}
-
-// run sends the command args (from args, with its keys and arguments appended).
-func (s hotScript) run(ctx context.Context, c goredis.UniversalClient, args []any) *goredis.Cmd {
-	cmd := goredis.NewCmd(ctx, args...)
-	_ = c.Process(ctx, cmd)
-	if goredis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
-		args[0], args[1] = s.eval, s.src
-		cmd = goredis.NewCmd(ctx, args...)
-		_ = c.Process(ctx, cmd)
-	}
-	return cmd
 }

@@ -16,10 +16,14 @@ import (
 
 // SessionStore keeps intake sessions with optimistic concurrency. A turn costs two round
 // trips: Load (one script reading every gate) and Save (one script).
+//
+// Under load, the commands of many turns that arrive while others are on their way to Redis go
+// together in one pipeline (see batcher); each turn still waits only for its own replies.
 type SessionStore struct {
-	rdb  goredis.UniversalClient
-	keys Keys
-	cfg  Config
+	rdb   goredis.UniversalClient
+	keys  Keys
+	cfg   Config
+	batch *batcher
 }
 
 var _ bot.SessionStore = (*SessionStore)(nil)
@@ -27,7 +31,7 @@ var _ bot.SessionStore = (*SessionStore)(nil)
 // NewSessionStore returns a session store over rdb.
 func NewSessionStore(rdb goredis.UniversalClient, cfg Config) *SessionStore {
 	cfg = cfg.withDefaults()
-	return &SessionStore{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg}
+	return &SessionStore{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg, batch: newBatcher(rdb)}
 }
 
 // Load reads the owner's session and the gates of a turn in one round trip. It also counts
@@ -58,7 +62,7 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 		flag = "1"
 	}
 	args = append(args, flag, rateWindowArg.of(s.cfg.RateWindow.Milliseconds()))
-	reply, err := sessionLoad.run(ctx, s.rdb, args).Slice()
+	reply, err := s.batch.run(ctx, sessionLoad, args).Slice()
 	if err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
 	}
@@ -119,7 +123,12 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	sess.Version++
 	buf := buffers.Get().(*[]byte)
 	b, err := appendSession((*buf)[:0], sess)
-	defer func() { release(buf, b) }()
+	defer func() {
+		// A save given up on may still be on its way to Redis, reading b: b is left to the GC.
+		if ctx.Err() == nil {
+			release(buf, b)
+		}
+	}()
 	if err != nil {
 		return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 	}
@@ -151,7 +160,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 			return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 		}
 	}
-	reply, err := sessionSave.run(ctx, s.rdb, args).Slice()
+	reply, err := s.batch.run(ctx, sessionSave, args).Slice()
 	if err != nil {
 		return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 	}

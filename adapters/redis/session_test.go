@@ -488,3 +488,102 @@ func TestSessionScriptsSentAgainAfterFlush(t *testing.T) {
 		}
 	}
 }
+
+// Many owners' turns at once, whose commands go to Redis together, each get their own
+// outcome: every save lands on its own owner's session, with its event marked seen and its
+// lines kept, and each turn's load and save still read and write only that owner's keys.
+func TestSessionTurnsAtOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		const owners, turns = 40, 3
+		errs := atOnce(owners, func(o int) error {
+			who := bot.Identity(fmt.Sprintf("slack:T1:U%d", o))
+			for i := range turns {
+				ev := fmt.Sprintf("ev-%d-%d", o, i)
+				turn, err := s.sessions.Load(ctx, who, ev)
+				if err != nil {
+					return err
+				}
+				sess := turn.Session
+				sess.Step = fmt.Sprintf("step-%d", i)
+				line := bot.Line{Role: bot.RoleOwner, Text: fmt.Sprintf("%s says %d", who, i), At: t0}
+				if err := s.sessions.Save(ctx, sess, ev, time.Hour, bot.Record{Lines: []bot.Line{line}}); err != nil {
+					return fmt.Errorf("%s turn %d: %w", who, i, err)
+				}
+			}
+			return nil
+		})
+		for _, err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		t.Logf("%d turns in %d round trips", owners*turns, r.RoundTrips())
+		for o := range owners {
+			who := bot.Identity(fmt.Sprintf("slack:T1:U%d", o))
+			turn, err := s.sessions.Reload(ctx, who, fmt.Sprintf("ev-%d-%d", o, turns-1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if turn.Session.Version != turns || turn.Session.Step != fmt.Sprintf("step-%d", turns-1) || !turn.Seen {
+				t.Errorf("%s: version %d, step %q, seen %v; want %d, step-%d, seen", who, turn.Session.Version, turn.Session.Step, turn.Seen, turns, turns-1)
+			}
+			lines, err := redis.NewDialogues(r.Client, s.cfg).Read(ctx, who)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lines) != turns || lines[0].Text != fmt.Sprintf("%s says 0", who) {
+				t.Errorf("%s: dialogue %+v, want its own %d lines", who, lines, turns)
+			}
+		}
+	})
+}
+
+// A save whose turn gave up before its command left is not sent: the session keeps its version
+// and the event is not marked seen, so the turn can run again.
+func TestSessionSaveGivenUp(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		s := newStores(r, redis.Config{})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		sess := conversation.Session{Owner: string(owner), Step: "vin"}
+		if err := s.sessions.Save(ctx, sess, "ev-gone", time.Hour, bot.Record{}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Save = %v, want context.Canceled", err)
+		}
+		if _, err := s.sessions.Load(ctx, owner, "ev-gone"); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Load = %v, want context.Canceled", err)
+		}
+		turn, err := s.sessions.Reload(context.Background(), owner, "ev-gone")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if turn.Found || turn.Seen || turn.Recent != 0 {
+			t.Errorf("after a turn given up: found %v, seen %v, recent %d; want nothing", turn.Found, turn.Seen, turn.Recent)
+		}
+	})
+}
+
+// Turns at once against a Redis that does not know the scripts are sent them: loads and saves
+// that went in one pipeline all run.
+func TestSessionTurnsAtOnceAfterFlush(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.NewMini(t)
+	s := newStores(r, redis.Config{})
+	if err := r.Client.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	errs := atOnce(20, func(i int) error {
+		who, ev := bot.Identity(fmt.Sprintf("slack:T1:U%d", i)), fmt.Sprintf("ev-%d", i)
+		turn, err := s.sessions.Load(ctx, who, ev)
+		if err != nil {
+			return err
+		}
+		return s.sessions.Save(ctx, turn.Session, ev, time.Hour, bot.Record{})
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("turn %d after SCRIPT FLUSH: %v", i, err)
+		}
+	}
+}
