@@ -141,6 +141,10 @@ type Inbox struct {
 	stopping bool
 	held     []Item          // accepted by AcceptOrHold while the store was away, oldest first
 	running  map[string]bool // lanes this process is handling
+	// handoff holds, per lane this process is handling, an item Take leased for it anyway: the
+	// lane's worker found the lane empty and freed it, and before it let go here a new item came
+	// and was taken. The worker goes on with it (see release).
+	handoff map[string]Item
 
 	wake   chan struct{}
 	slots  chan struct{}
@@ -161,6 +165,7 @@ func New(store Store, cfg Config, logger *slog.Logger) *Inbox {
 		store: store, cfg: cfg, log: logger.With("component", "inbox"),
 		handlers: make(map[string]Handler),
 		running:  make(map[string]bool),
+		handoff:  make(map[string]Item),
 		wake:     make(chan struct{}, 1),
 		slots:    make(chan struct{}, cfg.Workers),
 		ctx:      ctx, cancel: cancel,
@@ -360,10 +365,12 @@ func (b *Inbox) takeAll() {
 			return
 		}
 		for _, it := range items {
-			if !b.claimLane(it.Lane) {
-				// Its lease ran out while this process still handles it (a slow handler, or
-				// renewals lost to a Redis blip); taking it now renewed the lease, and the
-				// worker that has it goes on. Running it twice would answer twice.
+			if !b.claimLane(it) {
+				// The lane is handled here: either its lease ran out while this process still
+				// handles the item (a slow handler, or renewals lost to a Redis blip) and taking
+				// it renewed the lease, or its worker has just found it empty and is letting go.
+				// The worker goes on either way (runLane, release); running it twice would
+				// answer twice.
 				continue
 			}
 			b.slots <- struct{}{}
@@ -376,27 +383,51 @@ func (b *Inbox) takeAll() {
 	}
 }
 
-// claimLane marks the lane as handled here, unless it already is.
-func (b *Inbox) claimLane(lane string) bool {
+// claimLane marks the item's lane as handled here, unless it already is; then the item is
+// handed to the lane's worker.
+func (b *Inbox) claimLane(it Item) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.running[lane] {
+	if b.running[it.Lane] {
+		b.handoff[it.Lane] = it
 		return false
 	}
-	b.running[lane] = true
+	b.running[it.Lane] = true
 	return true
+}
+
+// release lets go of the lane whose worker found it empty, unless an item was taken for it
+// meanwhile that the worker has not handled: then the worker goes on with that one, under the
+// lease the Take gave it.
+func (b *Inbox) release(lane string, handled map[string]bool) (Item, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	it, ok := b.handoff[lane]
+	delete(b.handoff, lane)
+	if ok && !handled[it.Seq] {
+		return it, true
+	}
+	delete(b.running, lane)
+	return Item{}, false
 }
 
 // runLane handles the lane's items one after the other while it holds the lease.
 func (b *Inbox) runLane(it Item) {
 	defer b.wg.Done()
+	released := false
 	defer func() {
-		b.mu.Lock()
-		delete(b.running, it.Lane)
-		b.mu.Unlock()
+		if !released {
+			b.mu.Lock()
+			delete(b.running, it.Lane)
+			delete(b.handoff, it.Lane)
+			b.mu.Unlock()
+		}
 		<-b.slots
 		b.poke()
 	}()
+	// The items handled here: a Take that leased the lane again while one of them was being
+	// handled hands over that same item, which must not run twice.
+	handled := map[string]bool{}
 	for {
 		if err := b.runRetrying(it); err != nil {
 			// Still failing: the lane waits, with the item first, and is taken again later by
@@ -407,6 +438,7 @@ func (b *Inbox) runLane(it Item) {
 			cancel()
 			return
 		}
+		handled[it.Seq] = true
 		next, ok, err := b.next(it)
 		if err != nil {
 			// The item stays first in its lane; the lane comes back when the lease ends and the
@@ -414,9 +446,16 @@ func (b *Inbox) runLane(it Item) {
 			b.log.Warn("inbox: cannot mark an event handled; it will be handled again", "kind", it.Kind, "err", err)
 			return
 		}
-		if !ok || b.isStopping() {
+		if b.isStopping() {
 			// Stopping with more in the lane: the lease ends and another replica takes it.
 			return
+		}
+		if !ok {
+			if it, ok = b.release(it.Lane, handled); !ok {
+				released = true
+				return
+			}
+			continue
 		}
 		it = next
 	}

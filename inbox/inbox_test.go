@@ -349,3 +349,77 @@ func TestLastEventRedelivered(t *testing.T) {
 		t.Fatalf("Take after the lease = %+v, %v; want the item, redelivered", again, err)
 	}
 }
+
+// gatedStore holds a worker right after its Next found the lane empty and freed it, until a
+// Take has leased that lane again: the moment a new event comes for a lane whose worker is
+// letting go of it.
+type gatedStore struct {
+	inbox.Store
+	lane   string
+	freed  chan struct{} // closed once the lane's worker found it empty
+	taken  chan struct{} // closed once a Take returned the lane again
+	armed  atomic.Bool
+	closed atomic.Bool
+}
+
+func (g *gatedStore) Next(ctx context.Context, it inbox.Item, lease time.Duration) (inbox.Item, bool, error) {
+	next, ok, err := g.Store.Next(ctx, it, lease)
+	if err == nil && !ok && it.Lane == g.lane && g.armed.CompareAndSwap(true, false) {
+		close(g.freed)
+		select {
+		case <-g.taken:
+		case <-time.After(10 * time.Second):
+		}
+	}
+	return next, ok, err
+}
+
+func (g *gatedStore) Take(ctx context.Context, lease time.Duration, limit int) ([]inbox.Item, error) {
+	items, err := g.Store.Take(ctx, lease, limit)
+	for _, it := range items {
+		if it.Lane == g.lane && !g.armed.Load() && g.closed.CompareAndSwap(false, true) {
+			close(g.taken)
+		}
+	}
+	return items, err
+}
+
+// An event that comes while its lane's worker is letting go of the lane (it found the lane
+// empty an instant before) is handled at once, by that worker, and once: not left leased and
+// waiting for the lease to run out.
+func TestEventWhileLaneIsLetGo(t *testing.T) {
+	rds := redistest.New(t)
+	store := &gatedStore{
+		Store: redis.NewInbox(rds.Client, redis.Config{Tenant: rds.Tenant}),
+		lane:  "o", freed: make(chan struct{}), taken: make(chan struct{}),
+	}
+	store.armed.Store(true)
+	// A lease far longer than the wait below: an event left behind would not come back in time.
+	b := inbox.New(store, inbox.Config{Lease: time.Minute}, slog.New(slog.DiscardHandler))
+	var got seen
+	b.Handle("msg", func(ctx context.Context, payload []byte) error {
+		got.add("o", string(payload))
+		return nil
+	})
+	b.Start()
+	t.Cleanup(func() { _ = b.Stop(context.Background()) })
+	ctx := context.Background()
+	if err := b.Accept(ctx, inbox.Item{ID: "a", Lane: "o", Kind: "msg", Payload: []byte("a")}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-store.freed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the lane's worker did not finish its first event")
+	}
+	if err := b.Accept(ctx, inbox.Item{ID: "b", Lane: "o", Kind: "msg", Payload: []byte("b")}); err != nil {
+		t.Fatal(err)
+	}
+	got.waitFor(t, 2)
+	time.Sleep(50 * time.Millisecond) // a second run of b would show now
+	got.mu.Lock()
+	defer got.mu.Unlock()
+	if !slices.Equal(got.all, []string{"a", "b"}) {
+		t.Fatalf("handled %v, want [a b]", got.all)
+	}
+}

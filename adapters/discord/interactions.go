@@ -39,6 +39,8 @@ func (a *Adapter) onInteractionCreate(_ *discordgo.Session, ev *discordgo.Event)
 		a.log.Debug("replayed discord interaction dropped", "interaction", i.ID)
 	case err != nil:
 		a.log.Warn("discord interaction not answered: it could not be stored", "interaction", i.ID, "err", err)
+	default:
+		a.log.Debug("discord interaction stored", "interaction", i.ID, "type", i.Type)
 	}
 }
 
@@ -81,6 +83,7 @@ func (a *Adapter) component(ctx context.Context, i *discordgo.Interaction) error
 			return nil
 		}
 		// The acknowledgement goes first: the turn may take longer than the 3 s.
+		a.log.DebugContext(ctx, "discord owner click", "interaction", i.ID)
 		if !a.deferUpdate(ctx, i) {
 			return nil
 		}
