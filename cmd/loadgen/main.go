@@ -53,7 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.redisURL, "redis", "redis://127.0.0.1:6379", "the Redis the bot uses (and the checks read)")
 	fs.StringVar(&c.tenant, "tenant", "", "the bot's REDIS_TENANT (default: a new one per run, deleted afterwards; with -bot: default)")
 	fs.DurationVar(&c.replyTimeout, "reply-timeout", 30*time.Second, "how long an owner waits for the bot's next question")
-	fs.DurationVar(&c.think, "think", 0, "how long an owner takes to answer a question, on average (0: at once, which saturates the bot: every reply then waits behind the owners ahead of it)")
+	fs.DurationVar(&c.think, "think", 0, "how long an owner takes to write each message, the first too, on average (0: at once, which saturates the bot: every reply then waits behind the owners ahead of it)")
 	fs.DurationVar(&c.timeout, "timeout", 15*time.Minute, "deadline of the whole run")
 	fs.StringVar(&c.botLog, "bot-log", "", "file for the bot's log (default: a temporary file, named when the run fails)")
 	fs.StringVar(&c.pprofAddr, "pprof", "", "the bot's PPROF_ADDR, to profile it during the run (go tool pprof http://ADDR/debug/pprof/profile?seconds=30)")

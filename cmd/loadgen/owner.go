@@ -64,9 +64,10 @@ func (o *owner) intake(ctx context.Context, r *run) {
 	step, mv := ownertest.StepStart, o.p.At(ownertest.StepStart)
 	var m ownertest.Message
 	for o.moves < maxMoves {
-		if o.moves > 0 && r.cfg.think > 0 {
+		if r.cfg.think > 0 {
 			// A person reads the question and types: between half and one and a half times
-			// the think time, so owners do not answer in lockstep.
+			// the think time, so owners do not answer in lockstep. The first message waits
+			// too: owners who are at once on the line did not all open it in one millisecond.
 			if err := sleep(ctx, r.cfg.think/2+rand.N(r.cfg.think)); err != nil {
 				o.problem = fmt.Sprintf("at %s: %v", step, err)
 				return
