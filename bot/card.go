@@ -6,14 +6,6 @@ import (
 	"escalation-bot/conversation"
 )
 
-// Executive actions on a case card; adapters send them back with the case id as value.
-const (
-	ActionClaim   = "claim"
-	ActionRelease = "release"
-	ActionReply   = "reply"
-	ActionResolve = "resolve"
-)
-
 // Card is a case as the escalation channel shows it, platform-neutral.
 type Card struct {
 	ID            string                `json:"id"`
@@ -94,28 +86,10 @@ func CardIn(c Case, lang string) Card {
 	if !c.ErasedAt.IsZero() {
 		card.Owner = ErasedName // executives see why the card says so little
 	}
-	button := func(label text, action string) conversation.Button {
-		return conversation.Button{Label: label.in(lang), Action: action, Value: c.ID}
-	}
-	switch c.Status {
-	case StatusOpen:
-		card.Buttons = []conversation.Button{button(cardButtons.Claim, ActionClaim)}
-	case StatusClaimed:
-		card.Buttons = []conversation.Button{
-			button(cardButtons.Reply, ActionReply),
-			button(cardButtons.Resolve, ActionResolve),
-			button(cardButtons.Release, ActionRelease),
+	for _, ca := range CaseActions() {
+		if ca.ShownFor(c.Status) {
+			card.Buttons = append(card.Buttons, conversation.Button{Label: ca.Label(lang), Action: ca.Name, Value: c.ID})
 		}
 	}
 	return card
-}
-
-// cardButtonTexts are the labels of a card's buttons, in the operator's language.
-type cardButtonTexts struct{ Claim, Reply, Resolve, Release text }
-
-var cardButtons = cardButtonTexts{
-	Claim:   text{en: "Claim", de: "Übernehmen", fr: "Prendre en charge", es: "Tomar"},
-	Reply:   text{en: "Reply", de: "Antworten", fr: "Répondre", es: "Responder"},
-	Resolve: text{en: "Resolve", de: "Lösen", fr: "Résoudre", es: "Resolver"},
-	Release: text{en: "Release", de: "Freigeben", fr: "Libérer", es: "Liberar"},
 }

@@ -79,53 +79,6 @@ func entryPlatform(entry string) string {
 // IsModerator reports whether the actor may run moderator commands.
 func (s *Service) IsModerator(a Actor) bool { return a.matches(s.cfg.Moderators) }
 
-// ExecAction runs an executive's button or form: claim, release, reply (note is the text) or
-// resolve (note is the resolution). eventID, when set, names the platform event (a click, a
-// form submitted): the same event run again (after a crash, a client's retry) changes nothing
-// and is answered with the case as it is, not refused.
-func (s *Service) ExecAction(ctx context.Context, a Actor, action, id, note, eventID string) (Card, error) {
-	switch action {
-	case ActionClaim:
-		return s.claim(ctx, a, id, eventID)
-	case ActionRelease:
-		return s.release(ctx, a, id, eventID)
-	case ActionReply:
-		return s.reply(ctx, a, id, note, eventID, "")
-	case ActionResolve:
-		return s.resolve(ctx, a, id, note, eventID)
-	}
-	return Card{}, Errorf(CodeInvalid, "Unknown action %q: use claim, release, reply or resolve.", action)
-}
-
-// Authorize tells whether the actor may run an executive action on the case now, without
-// running it: adapters ask before they open a form (a Slack or Discord modal) for Reply or
-// Resolve.
-func (s *Service) Authorize(ctx context.Context, a Actor, action, id string) error {
-	c, err := s.getCase(ctx, id)
-	if err != nil {
-		return err
-	}
-	switch action {
-	case ActionClaim:
-		if !s.CanClaim(a) {
-			return Errorf(CodeForbidden, "Only executives of the escalation line may claim cases.")
-		}
-		if c.Status != StatusOpen {
-			return s.refusal(c, Transition{Actor: a.ID, To: StatusClaimed})
-		}
-	case ActionRelease, ActionReply, ActionResolve:
-		if c.Status != StatusClaimed {
-			return Errorf(CodeConflict, "%s is %s; claim it first.", c.ID, c.Status)
-		}
-		if c.ClaimedBy != a.ID && !s.IsModerator(a) {
-			return Errorf(CodeForbidden, "%s is claimed by %s; only they or a moderator can do that.", c.ID, c.ClaimedByName)
-		}
-	default:
-		return Errorf(CodeInvalid, "Unknown action %q: use claim, release, reply or resolve.", action)
-	}
-	return nil
-}
-
 // Claim gives the case to the actor. Exactly one of many concurrent claims wins; the others get
 // a conflict naming the winner.
 func (s *Service) Claim(ctx context.Context, a Actor, id string) (Card, error) {

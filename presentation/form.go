@@ -10,7 +10,7 @@ const (
 	NoteLimit  = bot.MaxNote
 )
 
-// FormLimit is how many characters the form of action (bot.ActionReply or bot.ActionResolve)
+// FormLimit is how many characters the form of action (one of bot.CaseActions with a Form)
 // lets an executive type on a platform whose text input takes at most platformMax: the smaller
 // of the platform's limit and the core's, so the platform refuses nothing the form offers and
 // the core cuts nothing the form accepted. Slack's input takes 3,000 and Discord's 4,000, so a
@@ -19,9 +19,9 @@ const (
 // The core counts runes (code points). A platform that counts UTF-16 units, an emoji as two,
 // lets through fewer runes than its limit, never more.
 func FormLimit(action string, platformMax int) int {
-	core := ReplyLimit
-	if action == bot.ActionResolve {
-		core = NoteLimit
+	ca, ok := bot.CaseActionNamed(action)
+	if !ok || ca.Form == nil {
+		return 0 // no form, nothing to type
 	}
-	return min(platformMax, core)
+	return min(platformMax, ca.Form.Limit)
 }

@@ -90,7 +90,10 @@ func readForm(i *discordgo.Interaction) (f form, ok bool) {
 	}
 	data := i.ModalSubmitData()
 	parts := strings.SplitN(data.CustomID, "|", 3)
-	if len(parts) != 3 || parts[0] != casePrefix || (parts[1] != bot.ActionReply && parts[1] != bot.ActionResolve) {
+	if len(parts) != 3 || parts[0] != casePrefix {
+		return form{}, false
+	}
+	if ca, known := bot.CaseActionNamed(parts[1]); !known || ca.Form == nil {
 		return form{}, false
 	}
 	return form{action: parts[1], caseID: parts[2], text: modalText(data)}, true

@@ -170,45 +170,47 @@ func (a *Adapter) resolveValue(hashed string) (string, bool) {
 	return "", false
 }
 
-// caseAction runs a case card button. Claim and Release are acknowledged at once and run;
-// Reply and Resolve answer with a modal for the text, after asking the core whether the
-// actor may.
+// caseAction runs a case card button (bot.CaseActions). An action without a form (Claim,
+// Release) is acknowledged at once and run; one with a form (Reply, Resolve) answers with a
+// modal for the text, after asking the core whether the actor may.
 func (a *Adapter) caseAction(ctx context.Context, i *discordgo.Interaction, action, caseID string) {
+	if action == bot.ActionApproveOwner || action == bot.ActionRejectOwner {
+		a.proofAction(ctx, i, action, caseID)
+		return
+	}
+	ca, known := bot.CaseActionNamed(action)
+	if !known {
+		a.log.DebugContext(ctx, "unknown case action", "action", action)
+		return
+	}
 	actor := a.actor(i)
-	var err error
-	switch action {
-	case bot.ActionClaim, bot.ActionRelease:
+	if ca.Form == nil {
 		if !a.deferUpdate(ctx, i) {
 			return
 		}
 		// The core edits the card through UpdateCard; only a refusal is said here. A click run
 		// again after a crash is the same event: done once, and not refused.
-		_, err = a.svc.ExecAction(ctx, actor, action, caseID, "", "discord:interaction:"+i.ID)
-		if err != nil {
+		if _, err := a.svc.RunCaseAction(ctx, actor, action, caseID, "", "discord:interaction:"+i.ID); err != nil {
 			a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
 			a.followup(ctx, i, bot.ErrorMessage(err))
 		}
-	case bot.ActionReply, bot.ActionResolve:
-		if inbox.Redelivered(ctx) {
-			return // the form was offered the first time; the interaction cannot open another
-		}
-		if err = a.svc.Authorize(ctx, actor, action, caseID); err != nil {
-			a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
-			a.respondText(ctx, i, bot.ErrorMessage(err))
-			return
-		}
-		a.respond(ctx, i, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseModal,
-			Data: renderModal(action, bot.NormalizeCaseID(caseID)),
-		})
-	case bot.ActionApproveOwner, bot.ActionRejectOwner:
-		a.proofAction(ctx, i, action, caseID)
-	default:
-		a.log.DebugContext(ctx, "unknown case action", "action", action)
+		return
 	}
+	if inbox.Redelivered(ctx) {
+		return // the form was offered the first time; the interaction cannot open another
+	}
+	if err := a.svc.AuthorizeCaseAction(ctx, actor, action, caseID); err != nil {
+		a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
+		a.respondText(ctx, i, bot.ErrorMessage(err))
+		return
+	}
+	a.respond(ctx, i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseModal,
+		Data: renderModal(action, bot.NormalizeCaseID(caseID)),
+	})
 }
 
-// modalSubmit runs the Reply or Resolve modal and tells the executive the outcome.
+// modalSubmit runs a case action's modal (Reply, Resolve) and tells the executive the outcome.
 func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
 	f, ok := readForm(i)
 	if !ok {
@@ -225,18 +227,10 @@ func (a *Adapter) modalSubmit(ctx context.Context, i *discordgo.Interaction) {
 	}
 	action, caseID, text := f.action, f.caseID, f.text
 	actor := a.actor(i)
-	var card bot.Card
-	var err error
-	var done string
 	// The submission names the event: run again after a crash, it changes nothing.
-	card, err = a.svc.ExecAction(ctx, actor, action, caseID, text, "discord:interaction:"+i.ID)
-	switch action {
-	case bot.ActionReply:
-		done = "Sent to the owner of %s."
-	case bot.ActionResolve:
-		done = "%s is resolved; the owner was told."
-	}
-	out := fmt.Sprintf(done, card.ID)
+	card, err := a.svc.RunCaseAction(ctx, actor, action, caseID, text, "discord:interaction:"+i.ID)
+	ca, _ := bot.CaseActionNamed(action) // readForm took only an action with a form
+	out := ca.Done(card.ID)
 	if err != nil {
 		a.logError(ctx, "case "+action+" refused", err, "case", caseID, "actor", actor.ID)
 		out = bot.ErrorMessage(err)

@@ -378,11 +378,13 @@ func renderCard(c bot.Card) (*discordgo.MessageEmbed, []discordgo.MessageCompone
 	var row discordgo.ActionsRow
 	for _, b := range c.Buttons {
 		style := discordgo.SecondaryButton
-		switch b.Action {
-		case bot.ActionClaim:
-			style = discordgo.PrimaryButton
-		case bot.ActionResolve:
-			style = discordgo.SuccessButton
+		if ca, ok := bot.CaseActionNamed(b.Action); ok {
+			switch ca.Style {
+			case bot.StylePrimary:
+				style = discordgo.PrimaryButton
+			case bot.StyleSuccess:
+				style = discordgo.SuccessButton
+			}
 		}
 		if len(row.Components) == maxRowItems {
 			break
@@ -574,30 +576,26 @@ func answerPieces(text string) []string {
 	return pieces
 }
 
-// Where the Reply and Resolve modals keep their text.
+// Where a case action's modal (Reply, Resolve) keeps its text.
 const modalInputID = "text"
 
-// renderModal is the form of Reply (a message to the owner) or Resolve (the resolution note).
-// It takes no more than Discord's text input allows and the core keeps
-// (presentation.FormLimit).
+// renderModal is the form of a case action that asks for a text (CaseAction.Form: a Reply's
+// message to the owner, a Resolve's note). It takes no more than Discord's text input allows
+// and the core keeps (presentation.FormLimit). action must be one with a form.
 func renderModal(action, caseID string) *discordgo.InteractionResponseData {
-	title, inputLabel, placeholder := "Reply on "+caseID, "Your message to the owner",
-		"The owner reads this in their DM with the bot."
-	if action == bot.ActionResolve {
-		title, inputLabel, placeholder = "Resolve "+caseID, "Resolution note",
-			"The owner reads this note; the case is then resolved."
-	}
+	ca, _ := bot.CaseActionNamed(action)
+	f := ca.Form
 	limit := presentation.FormLimit(action, maxInputText)
 	return &discordgo.InteractionResponseData{
 		CustomID: caseCustomID(action, caseID),
-		Title:    fit(title, maxModalTitle),
+		Title:    fit(ca.FormTitle(caseID), maxModalTitle),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{
 				CustomID:    modalInputID,
-				Label:       fit(inputLabel, maxInputLabel),
+				Label:       fit(f.Label, maxInputLabel),
 				Style:       discordgo.TextInputParagraph,
-				Placeholder: fit(placeholder, 100),
-				Required:    true,
+				Placeholder: fit(f.Hint, 100),
+				Required:    f.Required,
 				MaxLength:   limit,
 			},
 		}}},

@@ -475,17 +475,22 @@ func (a *Adapter) refuseAction(ctx context.Context, ic slackgo.InteractionCallba
 // click, and the modal must open within them.
 const precheckBudget = 1500 * time.Millisecond
 
-// caseAction runs a case card button. Claim and Release act at once; Reply and Resolve open a
-// modal for the text, after asking the core whether the actor may.
+// caseAction runs a case card button (bot.CaseActions). An action without a form (Claim,
+// Release) acts at once; one with a form (Reply, Resolve) opens a modal for the text, after
+// asking the core whether the actor may.
 func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback, action, caseID, channel string) error {
+	ca, known := bot.CaseActionNamed(action)
+	if !known {
+		a.log.DebugContext(ctx, "unknown case action", "action", action)
+		return nil
+	}
 	var actor bot.Actor
 	var err error
-	switch action {
-	case bot.ActionClaim, bot.ActionRelease:
+	if ca.Form == nil {
 		// A click run again after a crash is the same event: done once, and not refused.
 		actor = a.actor(ctx, userTeam(ic), ic.User.ID, payloadName(ic.User))
-		_, err = a.svc.ExecAction(ctx, actor, action, caseID, "", triggerKey(ic.TriggerID))
-	case bot.ActionReply, bot.ActionResolve:
+		_, err = a.svc.RunCaseAction(ctx, actor, action, caseID, "", triggerKey(ic.TriggerID))
+	} else {
 		if inbox.Redelivered(ctx) {
 			// The form opened the first time or its trigger has expired: either way a form
 			// cannot be opened now, and refusing would speak of a change the executive made.
@@ -500,14 +505,11 @@ func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback
 				err = bot.Errorf(bot.CodeUnavailable, "Slack did not open the form in time. Please click the button again.")
 			}
 		}
-	default:
-		a.log.DebugContext(ctx, "unknown case action", "action", action)
-		return nil
 	}
 	if err == nil {
 		return nil
 	}
-	if bot.Retryable(err) && (action == bot.ActionClaim || action == bot.ActionRelease) {
+	if bot.Retryable(err) && ca.Form == nil {
 		return err // a click is kept until it can be carried out
 	}
 	a.logError(ctx, "case action refused", err, "case", caseID, "action", action, "actor", actor.ID)
@@ -517,8 +519,8 @@ func (a *Adapter) caseAction(ctx context.Context, ic slackgo.InteractionCallback
 	return nil
 }
 
-// precheck asks the core, within precheckBudget, whether the actor may Reply or Resolve before
-// the modal opens. User group memberships come from the cache or one lookup that does not wait
+// precheck asks the core, within precheckBudget, whether the actor may run an action with a
+// form before the modal opens. User group memberships come from the cache or one lookup that does not wait
 // out a 429. Only a refusal the check is sure of is returned: when it is not answered in time,
 // or refuses for want of a membership that could not be read, the modal opens anyway, since
 // the core checks again, with every role, on submit.
@@ -536,7 +538,7 @@ func (a *Adapter) precheck(ctx context.Context, actor *bot.Actor, user, action, 
 		}
 		complete = complete && known
 	}
-	err := a.svc.Authorize(ctx, *actor, action, caseID)
+	err := a.svc.AuthorizeCaseAction(ctx, *actor, action, caseID)
 	switch {
 	case err == nil:
 		return nil
@@ -550,7 +552,7 @@ func (a *Adapter) precheck(ctx context.Context, actor *bot.Actor, user, action, 
 	return err
 }
 
-// viewSubmission runs the Reply or Resolve modal. The modal is closed by the ack, so a refusal
+// viewSubmission runs a case action's modal (Reply, Resolve). The modal is closed by the ack, so a refusal
 // reaches the executive as a DM.
 func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCallback) error {
 	f, ok := readForm(ic)
@@ -560,12 +562,8 @@ func (a *Adapter) viewSubmission(ctx context.Context, ic slackgo.InteractionCall
 	}
 	caseID, text := f.caseID, f.text
 	actor := a.actor(ctx, userTeam(ic), ic.User.ID, payloadName(ic.User))
-	var err error
-	switch f.action {
-	case bot.ActionReply, bot.ActionResolve:
-		// The form's submission names the event: submitted again, it changes nothing.
-		_, err = a.svc.ExecAction(ctx, actor, f.action, caseID, text, viewEvent(ic))
-	}
+	// The form's submission names the event: submitted again, it changes nothing.
+	_, err := a.svc.RunCaseAction(ctx, actor, f.action, caseID, text, viewEvent(ic))
 	if err == nil {
 		return nil
 	}

@@ -11,8 +11,8 @@ import (
 // case buttons and modals, thread replies and moderator commands.
 type core interface {
 	HandleOwner(ctx context.Context, ev bot.OwnerEvent) ([]conversation.Reply, error)
-	ExecAction(ctx context.Context, a bot.Actor, action, id, note, eventID string) (bot.Card, error)
-	Authorize(ctx context.Context, a bot.Actor, action, id string) error
+	RunCaseAction(ctx context.Context, a bot.Actor, action, id, text, eventID string) (bot.Card, error)
+	AuthorizeCaseAction(ctx context.Context, a bot.Actor, action, id string) error
 	ThreadReply(ctx context.Context, a bot.Actor, id, text, eventID, channel string) (bot.Card, error)
 	DecideProof(ctx context.Context, a bot.Actor, id string, approve bool) (string, error)
 	Card(ctx context.Context, id string) (bot.Card, error)

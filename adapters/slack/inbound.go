@@ -201,7 +201,7 @@ func interactionKey(ic slackgo.InteractionCallback) string {
 
 // form is a submitted Reply or Resolve modal.
 type form struct {
-	action string // bot.ActionReply or bot.ActionResolve
+	action string // a bot.CaseAction with a Form
 	caseID string
 	text   string
 }
@@ -209,7 +209,7 @@ type form struct {
 // readForm reads a view_submission; ok is false for a view that is not a case modal.
 func readForm(ic slackgo.InteractionCallback) (f form, ok bool) {
 	action, found := strings.CutPrefix(ic.View.CallbackID, casePrefix+"|")
-	if !found || (action != bot.ActionReply && action != bot.ActionResolve) {
+	if ca, known := bot.CaseActionNamed(action); !found || !known || ca.Form == nil {
 		return form{}, false
 	}
 	f = form{action: action, caseID: ic.View.PrivateMetadata}

@@ -284,8 +284,8 @@ func renderCard(c bot.Card) message {
 	var buttons []*slackgo.ButtonBlockElement
 	for _, b := range c.Buttons {
 		el := button(caseActionID(b.Action), b.Value, b.Label)
-		if b.Action == bot.ActionClaim || b.Action == bot.ActionResolve {
-			el = el.WithStyle(slackgo.StylePrimary)
+		if ca, ok := bot.CaseActionNamed(b.Action); ok && ca.Style != bot.StyleDefault {
+			el = el.WithStyle(slackgo.StylePrimary) // Slack has no style between primary and danger
 		}
 		buttons = append(buttons, el)
 	}
@@ -364,27 +364,24 @@ const maxModalTitle = 24
 // maxInputText is the most Slack lets a plain_text_input take (its max_length).
 const maxInputText = 3000
 
-// renderModal is the form of Reply (a message to the owner) or Resolve (the resolution note).
-// It takes no more than Slack's input allows and the core keeps (presentation.FormLimit).
+// renderModal is the form of a case action that asks for a text (CaseAction.Form: a Reply's
+// message to the owner, a Resolve's note). It takes no more than Slack's input allows and the
+// core keeps (presentation.FormLimit). action must be one with a form.
 func renderModal(action, caseID string) slackgo.ModalViewRequest {
-	title, label, submit, hint := "Reply on "+caseID, "Your message to the owner", "Send",
-		"The owner reads this in their DM with the bot."
-	if action == bot.ActionResolve {
-		title, label, submit, hint = "Resolve "+caseID, "Resolution note", "Resolve",
-			"The owner reads this note; the case is then resolved."
-	}
-	limit := presentation.FormLimit(action, maxInputText)
+	ca, _ := bot.CaseActionNamed(action)
+	f := ca.Form
+	limit := presentation.FormLimit(ca.Name, maxInputText)
 	input := slackgo.NewPlainTextInputBlockElement(nil, modalActionID).WithMultiline(true).WithMaxLength(limit)
+	block := slackgo.NewInputBlock(modalBlockID, plain(f.Label), plain(f.Hint), input)
+	block.Optional = !f.Required
 	return slackgo.ModalViewRequest{
 		Type:            slackgo.VTModal,
-		CallbackID:      caseActionID(action),
+		CallbackID:      caseActionID(ca.Name),
 		PrivateMetadata: caseID,
-		Title:           plain(fitPlain(title, maxModalTitle)),
-		Submit:          plain(submit),
+		Title:           plain(fitPlain(ca.FormTitle(caseID), maxModalTitle)),
+		Submit:          plain(f.Submit),
 		Close:           plain("Cancel"),
-		Blocks: slackgo.Blocks{BlockSet: []slackgo.Block{
-			slackgo.NewInputBlock(modalBlockID, plain(label), plain(hint), input),
-		}},
+		Blocks:          slackgo.Blocks{BlockSet: []slackgo.Block{block}},
 	}
 }
 

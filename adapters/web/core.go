@@ -13,7 +13,7 @@ import (
 type core interface {
 	HandleOwner(ctx context.Context, ev bot.OwnerEvent) ([]conversation.Reply, error)
 	SubmitProof(ctx context.Context, owner bot.Identity, name string, photo bot.File) ([]conversation.Reply, error)
-	ExecAction(ctx context.Context, a bot.Actor, action, id, note, eventID string) (bot.Card, error)
+	RunCaseAction(ctx context.Context, a bot.Actor, action, id, text, eventID string) (bot.Card, error)
 	DecideProof(ctx context.Context, a bot.Actor, id string, approve bool) (string, error)
 	Run(ctx context.Context, a bot.Actor, line string) (bot.CommandAnswer, error)
 	Export(ctx context.Context, a bot.Actor, id string) (bot.Transcript, error)

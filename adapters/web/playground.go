@@ -117,23 +117,23 @@ func localOnly(h http.Handler) http.Handler {
 
 // Card is a case as the playground API returns it.
 type Card struct {
-	ID        string                `json:"id"`
-	Title     string                `json:"title"`
-	Status    bot.Status            `json:"status"`
-	Owner     string                `json:"owner"`
-	ClaimedBy string                `json:"claimed_by"` // display name; empty while open
-	Severity  bot.Severity          `json:"severity"`
-	Safety    bool                  `json:"safety"`
-	Category  string                `json:"category,omitempty"`
-	Summary   string                `json:"summary"`
-	Ask       string                `json:"ask,omitempty"`
-	Fields    map[string]string     `json:"fields"`  // answer key → value
-	Answers   []bot.Answer          `json:"answers"` // the same, in flow order with labels, for display
-	Buttons   []conversation.Button `json:"buttons"`
-	Thread    []ThreadLine          `json:"thread"`
-	CreatedAt time.Time             `json:"created_at"`
-	Automatic bool                  `json:"automatic"`
-	Note      string                `json:"note"`
+	ID        string            `json:"id"`
+	Title     string            `json:"title"`
+	Status    bot.Status        `json:"status"`
+	Owner     string            `json:"owner"`
+	ClaimedBy string            `json:"claimed_by"` // display name; empty while open
+	Severity  bot.Severity      `json:"severity"`
+	Safety    bool              `json:"safety"`
+	Category  string            `json:"category,omitempty"`
+	Summary   string            `json:"summary"`
+	Ask       string            `json:"ask,omitempty"`
+	Fields    map[string]string `json:"fields"`  // answer key → value
+	Answers   []bot.Answer      `json:"answers"` // the same, in flow order with labels, for display
+	Buttons   []CardButton      `json:"buttons"`
+	Thread    []ThreadLine      `json:"thread"`
+	CreatedAt time.Time         `json:"created_at"`
+	Automatic bool              `json:"automatic"`
+	Note      string            `json:"note"`
 	// The case's clocks and the owner's verdict.
 	Reminders     int    `json:"reminders"`
 	Escalated     bool   `json:"escalated"`
@@ -155,6 +155,38 @@ type Card struct {
 	// TranslationLabel; the answers hold the original.
 	Translation      string `json:"translation,omitempty"`
 	TranslationLabel string `json:"translation_label,omitempty"`
+}
+
+// CardButton is a card's button as the page renders it, from the case action table
+// (bot.CaseActions): its style, and the form it opens for a text before the action runs.
+type CardButton struct {
+	conversation.Button
+	Style bot.ButtonStyle `json:"style,omitempty"`
+	Form  *CardForm       `json:"form,omitempty"`
+}
+
+// CardForm is the inline input of an action that asks for a text (bot.CaseForm).
+type CardForm struct {
+	Label     string `json:"label"`
+	Submit    string `json:"submit"`
+	MaxLength int    `json:"max_length"`
+	Required  bool   `json:"required"`
+}
+
+// cardButtons renders a card's buttons from the case action table.
+func cardButtons(buttons []conversation.Button) []CardButton {
+	out := make([]CardButton, 0, len(buttons))
+	for _, b := range buttons {
+		cb := CardButton{Button: b}
+		if ca, ok := bot.CaseActionNamed(b.Action); ok {
+			cb.Style = ca.Style
+			if f := ca.Form; f != nil {
+				cb.Form = &CardForm{Label: f.Label, Submit: f.Submit, MaxLength: f.Limit, Required: f.Required}
+			}
+		}
+		out = append(out, cb)
+	}
+	return out
 }
 
 // ThreadLine is one message under a card.
@@ -191,7 +223,7 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 		Ask:       c.Ask,
 		Fields:    make(map[string]string, len(c.Fields)),
 		Answers:   c.Fields,
-		Buttons:   c.Buttons,
+		Buttons:   cardButtons(c.Buttons),
 		Thread:    make([]ThreadLine, 0, len(thread)),
 		CreatedAt: c.CreatedAt,
 		Automatic: c.Automatic,
@@ -224,9 +256,6 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 	}
 	if out.Answers == nil {
 		out.Answers = []bot.Answer{}
-	}
-	if out.Buttons == nil {
-		out.Buttons = []conversation.Button{}
 	}
 	for _, m := range thread {
 		line := ThreadLine{From: m.From, Role: m.Role, Text: m.Text, At: m.At}
@@ -393,7 +422,7 @@ func (p *Playground) execAction(w http.ResponseWriter, r *http.Request) {
 		}
 		event = string(executive(name).ID) + ":exec:" + key
 	}
-	card, err := p.svc.ExecAction(r.Context(), executive(name), strings.ToLower(strings.TrimSpace(req.Action)), req.Case, req.Note, event)
+	card, err := p.svc.RunCaseAction(r.Context(), executive(name), strings.ToLower(strings.TrimSpace(req.Action)), req.Case, req.Note, event)
 	if err != nil {
 		p.fail(w, r, err)
 		return

@@ -236,11 +236,6 @@
   // prompts are the inline inputs open on cards (case → {action, text}), kept across re-renders.
   const prompts = new Map();
 
-  const promptLabels = {
-    reply: { placeholder: "Message to the owner", send: "Send reply" },
-    resolve: { placeholder: "Resolution note (the owner reads it)", send: "Resolve" },
-  };
-
   async function refreshChannel() {
     try {
       const data = await api("GET", "/api/channel");
@@ -352,10 +347,11 @@
 
     const buttons = el("div", { class: "card-buttons" });
     for (const b of c.buttons || []) {
-      const btn = el("button", { type: "button", class: `exec action-${b.action}`, "data-action": b.action, "data-case": c.id, text: b.label });
+      const style = b.style ? ` style-${b.style}` : "";
+      const btn = el("button", { type: "button", class: `exec action-${b.action}${style}`, "data-action": b.action, "data-case": c.id, text: b.label });
       btn.addEventListener("click", () => {
-        if (promptLabels[b.action]) {
-          prompts.set(c.id, { action: b.action, text: "" });
+        if (b.form) {
+          prompts.set(c.id, { action: b.action, form: b.form, text: "" });
           card.querySelector(".card-prompt")?.remove();
           card.append(renderPrompt(c.id));
           card.querySelector(".card-prompt input").focus();
@@ -372,7 +368,7 @@
       el("a", { href: exp + "?format=json", download: `${c.id}.json`, text: ".json" })));
     if (buttons.children.length) card.append(buttons);
     const open = prompts.get(c.id);
-    if (open && (c.buttons || []).some((b) => b.action === open.action)) card.append(renderPrompt(c.id));
+    if (open && (c.buttons || []).some((b) => b.action === open.action && b.form)) card.append(renderPrompt(c.id));
     else prompts.delete(c.id);
     card.append(el("p", { class: "card-error error", hidden: true }));
     return card;
@@ -393,18 +389,18 @@
 
   function renderPrompt(id) {
     const state = prompts.get(id);
-    const labels = promptLabels[state.action];
-    const input = el("input", { placeholder: labels.placeholder, "data-note-for": state.action, autocomplete: "off" });
+    const f = state.form;
+    const input = el("input", { placeholder: f.label, maxlength: f.max_length || null, "data-note-for": state.action, autocomplete: "off" });
     input.value = state.text;
     input.addEventListener("input", () => { state.text = input.value; });
     const form = el("form", { class: "card-prompt", "data-case": id, "data-action": state.action },
       input,
-      el("button", { type: "submit", class: "prompt-send", text: labels.send }),
+      el("button", { type: "submit", class: "prompt-send", text: f.submit }),
       el("button", { type: "button", class: "prompt-cancel", text: "Cancel" }));
     form.querySelector(".prompt-cancel").addEventListener("click", () => { prompts.delete(id); form.remove(); });
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
-      if (!input.value.trim()) { input.focus(); return; }
+      if (f.required && !input.value.trim()) { input.focus(); return; }
       const ok = await execAction(id, state.action, input.value, form.closest(".card"));
       if (ok) prompts.delete(id);
       scheduleRefresh();
