@@ -59,7 +59,7 @@ type CaseAction struct {
 }
 
 // Label is the button's label in the operator's language lang.
-func (ca CaseAction) Label(lang string) string { return ca.label.in(lang) }
+func (ca CaseAction) Label(lang string) string { return ca.label.In(lang) }
 
 // ShownFor reports whether a card of a case in status st shows the action's button.
 func (ca CaseAction) ShownFor(st Status) bool { return slices.Contains(ca.Statuses, st) }
@@ -199,8 +199,8 @@ func (s *Service) authorizeClaimer(a Actor, c Case) error {
 type cardButtonTexts struct{ Claim, Reply, Resolve, Release text }
 
 var cardButtons = cardButtonTexts{
-	Claim:   text{en: "Claim", de: "Übernehmen", fr: "Prendre en charge", es: "Tomar"},
-	Reply:   text{en: "Reply", de: "Antworten", fr: "Répondre", es: "Responder"},
-	Resolve: text{en: "Resolve", de: "Lösen", fr: "Résoudre", es: "Resolver"},
-	Release: text{en: "Release", de: "Freigeben", fr: "Libérer", es: "Liberar"},
+	Claim:   text{En: "Claim", De: "Übernehmen", Fr: "Prendre en charge", Es: "Tomar"},
+	Reply:   text{En: "Reply", De: "Antworten", Fr: "Répondre", Es: "Responder"},
+	Resolve: text{En: "Resolve", De: "Lösen", Fr: "Résoudre", Es: "Resolver"},
+	Release: text{En: "Release", De: "Freigeben", Fr: "Libérer", Es: "Liberar"},
 }

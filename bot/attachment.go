@@ -181,7 +181,7 @@ func (s *Service) keepFiles(ctx context.Context, t *ownerTurn, lang string, ttl 
 	var refusals []conversation.Reply
 	for i, u := range ev.Files {
 		if i >= maxFilesPerEvent {
-			refusals = append(refusals, conversation.Reply{Text: core.FileTooMany.f(lang, maxFilesPerEvent)})
+			refusals = append(refusals, conversation.Reply{Text: core.FileTooMany.F(lang, maxFilesPerEvent)})
 			break
 		}
 		a, err := s.checkFile(u)
@@ -226,12 +226,12 @@ func (s *Service) checkFile(u Upload) (Attachment, error) {
 func (s *Service) fileRefusal(lang string, u Upload, name string) string {
 	limit := Bytes(s.cfg.FileMaxBytes)
 	if max(u.Size, int64(len(u.Data))) > s.cfg.FileMaxBytes {
-		return core.FileTooLarge.f(lang, name, limit)
+		return core.FileTooLarge.F(lang, name, limit)
 	}
 	if len(u.Data) == 0 {
-		return core.FileEmpty.f(lang, name)
+		return core.FileEmpty.F(lang, name)
 	}
-	return core.FileWrongType.f(lang, name, limit)
+	return core.FileWrongType.F(lang, name, limit)
 }
 
 // Bytes writes a size for people: "640 B", "12 KB", "3.4 MB".

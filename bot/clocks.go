@@ -176,7 +176,7 @@ func (s *Service) clockNews(c Case, e AuditEntry) (line *ThreadMessage, owner *c
 	case "remind":
 		return &ThreadMessage{CaseID: c.ID, From: e.Name, Role: "bot", Text: e.Text, At: e.At, Mentions: s.cfg.OnCall}, nil, nil
 	case "escalate":
-		news := conversation.Reply{Text: later.Escalated.f(c.Language, c.ID)}
+		news := conversation.Reply{Text: later.Escalated.F(c.Language, c.ID)}
 		return &ThreadMessage{CaseID: c.ID, From: e.Name, Role: "bot", Text: "Escalated: " + e.Text, At: e.At, Mentions: s.cfg.OnCall}, &news, nil
 	case "nudge":
 		r := conversation.Reply{Text: fmt.Sprintf("Reminder about %s, which you are handling: %s Write to the owner with Reply on the case card.", c.ID, e.Text)}

@@ -183,9 +183,9 @@ func (s *Service) forgetTurn(ctx context.Context, t *ownerTurn, turn Turn, sess 
 		if err := s.saveForget(ctx, t, asked); err != nil {
 			return nil, true, err
 		}
-		return []conversation.Reply{{Text: forget.Ask.in(lang), Buttons: []conversation.Button{
-			{Label: forget.Yes.in(lang), Action: ActionForget, Value: "yes"},
-			{Label: forget.No.in(lang), Action: ActionForget, Value: "no"},
+		return []conversation.Reply{{Text: forget.Ask.In(lang), Buttons: []conversation.Button{
+			{Label: forget.Yes.In(lang), Action: ActionForget, Value: "yes"},
+			{Label: forget.No.In(lang), Action: ActionForget, Value: "no"},
 		}}}, true, nil
 	case sess.ForgetAsked.IsZero():
 		return nil, false, nil
@@ -196,7 +196,7 @@ func (s *Service) forgetTurn(ctx context.Context, t *ownerTurn, turn Turn, sess 
 		if _, err := s.Forget(ctx, Actor{ID: ByOwner, Name: "the owner"}, ev.Owner, "at the owner's request", ev.ID); err != nil {
 			return nil, true, err
 		}
-		return []conversation.Reply{{Text: forget.Done.in(lang)}}, true, nil
+		return []conversation.Reply{{Text: forget.Done.In(lang)}}, true, nil
 	}
 	kept := *sess
 	kept.ForgetAsked = time.Time{}
@@ -205,7 +205,7 @@ func (s *Service) forgetTurn(ctx context.Context, t *ownerTurn, turn Turn, sess 
 		if err := s.saveForget(ctx, t, kept); err != nil {
 			return nil, true, err
 		}
-		replies := []conversation.Reply{{Text: forget.Kept.in(lang)}}
+		replies := []conversation.Reply{{Text: forget.Kept.In(lang)}}
 		if s.engine != nil && (kept.Stage == conversation.StageIntake || kept.Stage == conversation.StageReview) {
 			replies = append(replies, s.engine.Prompt(kept, now)...)
 		}

@@ -151,7 +151,7 @@ func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conve
 		return []conversation.Reply{blockedReply(*b, turn.Session.Language)}, nil
 	}
 	if turn.Recent > s.cfg.RateLimit {
-		return []conversation.Reply{{Text: core.RateLimited.in(turn.Session.Language)}}, nil
+		return []conversation.Reply{{Text: core.RateLimited.In(turn.Session.Language)}}, nil
 	}
 	if replies, handled, err := s.forgetTurn(ctx, t, turn, &turn.Session); handled || err != nil {
 		return replies, err
@@ -197,7 +197,7 @@ func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conve
 		return nil, err
 	}
 	for _, a := range kept {
-		notes = append(notes, conversation.Reply{Text: core.FileKept.f(sess.Language, a.Name)})
+		notes = append(notes, conversation.Reply{Text: core.FileKept.F(sess.Language, a.Name)})
 	}
 	notes = append(proofNotes, notes...)
 	if turn.Found && strings.TrimSpace(ev.Text) == "" && ev.Action == "" {
@@ -208,7 +208,7 @@ func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conve
 				if len(proofNotes) > 0 {
 					return append(proofNotes, prompt...), nil
 				}
-				return append([]conversation.Reply{{Text: core.CarryOn.in(sess.Language)}}, prompt...), nil
+				return append([]conversation.Reply{{Text: core.CarryOn.In(sess.Language)}}, prompt...), nil
 			}
 			sess.Files = withFiles(sess.Files, kept)
 			sess.LastEvent = ev.ID
@@ -378,13 +378,13 @@ func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.S
 	c, err := s.materialize(ctx, sess, ownerName(ev), false)
 	switch {
 	case err == nil && c.Status == StatusPending:
-		return []conversation.Reply{{Text: owned.Held.f(sess.Language, c.ID)}}, c.ID
+		return []conversation.Reply{{Text: owned.Held.F(sess.Language, c.ID)}}, c.ID
 	case errors.Is(err, ErrOwnerHasOpenCase):
 		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
-		return []conversation.Reply{{Text: core.OwnerHasOpenCase.f(sess.Language, c.ID)}}, c.ID
+		return []conversation.Reply{{Text: core.OwnerHasOpenCase.F(sess.Language, c.ID)}}, c.ID
 	case errors.Is(err, ErrVINHasOpenCase):
 		s.repoint(ctx, ev.Owner, sess.CaseID, c.ID)
-		return []conversation.Reply{{Text: core.VINHasOpenCase.f(sess.Language, c.ID)}}, ""
+		return []conversation.Reply{{Text: core.VINHasOpenCase.F(sess.Language, c.ID)}}, ""
 	case err != nil:
 		// The submission is committed and its post check is queued: the case will be created
 		// and posted by the next attempt, so the owner can rely on the id.
@@ -394,7 +394,7 @@ func (s *Service) submit(ctx context.Context, ev OwnerEvent, sess conversation.S
 }
 
 func submitted(caseID, lang string) conversation.Reply {
-	return conversation.Reply{Text: core.Submitted.f(lang, caseID)}
+	return conversation.Reply{Text: core.Submitted.F(lang, caseID)}
 }
 
 // submittedNow is the submission's answer, with the support hours when they are closed.
@@ -583,7 +583,7 @@ func (s *Service) relay(ctx context.Context, t *ownerTurn, sess conversation.Ses
 	}
 	if isNotFound(err) && sess.UpdatedAt.After(s.clock.Now().Add(-time.Hour)) {
 		// Just submitted; the case is being created.
-		return []conversation.Reply{{Text: core.BeingFiled.f(sess.Language, sess.CaseID)}}, true, nil
+		return []conversation.Reply{{Text: core.BeingFiled.F(sess.Language, sess.CaseID)}}, true, nil
 	}
 	if in := (conversation.Input{Text: strings.TrimSpace(ev.Text), Action: ev.Action, Value: ev.Value}); err == nil && conversation.LanguageRequest(in) {
 		return s.switchLanguage(ctx, ev, sess, c, in)
@@ -593,7 +593,7 @@ func (s *Service) relay(ctx context.Context, t *ownerTurn, sess conversation.Ses
 	}
 	if err == nil && c.Status == StatusPending {
 		// Nobody reads the case before a moderator verifies its owner: the owner hears why.
-		return []conversation.Reply{{Text: owned.HeldStatus.f(c.Language, c.ID)}}, true, nil
+		return []conversation.Reply{{Text: owned.HeldStatus.F(c.Language, c.ID)}}, true, nil
 	}
 	if err == nil && !c.Open() {
 		replies, ok, err := s.comment(ctx, ev, c)
@@ -605,10 +605,10 @@ func (s *Service) relay(ctx context.Context, t *ownerTurn, sess conversation.Ses
 	text := strings.TrimSpace(ev.Text)
 	files := len(ev.Files) > 0
 	if !files && (strings.EqualFold(text, "status") || (ev.Action == conversation.ActionControl && ev.Value == "status")) {
-		return []conversation.Reply{{Text: later.StatusIs.f(c.Language, c.ID, statusWords(c))}}, true, nil
+		return []conversation.Reply{{Text: later.StatusIs.F(c.Language, c.ID, statusWords(c))}}, true, nil
 	}
 	if text == "" && !files {
-		return []conversation.Reply{{Text: later.StatusWrite.f(c.Language, c.ID, statusWords(c))}}, true, nil
+		return []conversation.Reply{{Text: later.StatusWrite.F(c.Language, c.ID, statusWords(c))}}, true, nil
 	}
 	now := s.clock.Now()
 	name := ownerName(ev) // ev was cleaned in HandleOwner
@@ -647,7 +647,7 @@ func (s *Service) relay(ctx context.Context, t *ownerTurn, sess conversation.Ses
 	if err := s.sessions.Save(ctx, sess, ev.ID, s.cfg.SessionTTL, Record{}); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) {
 		s.log.WarnContext(ctx, "refresh relay session", "owner", ev.Owner, "err", err)
 	}
-	return append([]conversation.Reply{{Text: strings.TrimSpace(later.Added.f(c.Language, c.ID) + " " + s.afterHours(now, c.Language))}}, refusals...), true, nil
+	return append([]conversation.Reply{{Text: strings.TrimSpace(later.Added.F(c.Language, c.ID) + " " + s.afterHours(now, c.Language))}}, refusals...), true, nil
 }
 
 // sessionFiles are the files an owner sent during the intake of sess, as kept.
@@ -693,37 +693,37 @@ func (s *Service) switchLanguage(ctx context.Context, ev OwnerEvent, sess conver
 func statusWords(c Case) string {
 	switch c.Status {
 	case StatusOpen:
-		return later.Waiting.in(c.Language)
+		return later.Waiting.In(c.Language)
 	case StatusClaimed:
-		return later.HandledBy.f(c.Language, c.ClaimedByName)
+		return later.HandledBy.F(c.Language, c.ClaimedByName)
 	case StatusResolved:
-		return later.Resolved.in(c.Language)
+		return later.Resolved.In(c.Language)
 	}
-	return later.Ended.in(c.Language)
+	return later.Ended.In(c.Language)
 }
 
 func (s *Service) intakeStatus(sess conversation.Session) conversation.Reply {
 	if sess.CaseID != "" {
-		return conversation.Reply{Text: core.CaseIs.f(sess.Language, sess.CaseID)}
+		return conversation.Reply{Text: core.CaseIs.F(sess.Language, sess.CaseID)}
 	}
-	return conversation.Reply{Text: core.NoCaseYet.f(sess.Language, len(sess.Answers))}
+	return conversation.Reply{Text: core.NoCaseYet.F(sess.Language, len(sess.Answers))}
 }
 
 func blockedReply(b Block, lang string) conversation.Reply {
-	text := core.Blocked.in(lang)
+	text := core.Blocked.In(lang)
 	if !b.Until.IsZero() {
-		text += core.BlockedUntil.f(lang, b.Until.UTC().Format("2 Jan 2006 15:04 MST"))
+		text += core.BlockedUntil.F(lang, b.Until.UTC().Format("2 Jan 2006 15:04 MST"))
 	}
 	if b.Reason != "" {
-		text += core.BlockedReason.f(lang, b.Reason)
+		text += core.BlockedReason.F(lang, b.Reason)
 	}
-	return conversation.Reply{Text: text + core.BlockedEnd.in(lang)}
+	return conversation.Reply{Text: text + core.BlockedEnd.In(lang)}
 }
 
 func pausedReply(p Pause, lang string) conversation.Reply {
 	msg := p.Message
 	if msg == "" {
-		msg = core.Paused.in(lang)
+		msg = core.Paused.In(lang)
 	}
 	return conversation.Reply{Text: msg}
 }

@@ -27,9 +27,9 @@ func checkTexts(t *testing.T, v reflect.Value) {
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
 		m := v.Field(i).Interface().(text)
-		want := verbPattern.FindAllString(m.en, -1)
+		want := verbPattern.FindAllString(m.En, -1)
 		for _, lang := range conversation.Languages() {
-			s := m.in(lang)
+			s := m.In(lang)
 			if strings.TrimSpace(s) == "" {
 				t.Errorf("%s has no %s text", name, lang)
 			}

@@ -238,7 +238,7 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 		clocks = true
 	case "exec_message":
 		line.Role, line.Text = "executive", e.Text
-		tell = &conversation.Reply{Text: later.ExecWrote.f(c.Language, e.Name, c.ID, e.Text)}
+		tell = &conversation.Reply{Text: later.ExecWrote.F(c.Language, e.Name, c.ID, e.Text)}
 	case "owner_message":
 		line.Role, line.Text = "owner", e.Text
 		clocks = true // the claimer's silence starts again
@@ -265,12 +265,12 @@ func (s *Service) outMessages(c Case, e AuditEntry) []outMessage {
 		}
 		switch {
 		case e.Action == "verify":
-			text := owned.ProofApproved.in(c.Language)
+			text := owned.ProofApproved.In(c.Language)
 			if e.Actor == botActor {
-				text = owned.Verified.in(c.Language) // the records, asked again
+				text = owned.Verified.In(c.Language) // the records, asked again
 			}
 			if e.Text == "released" {
-				text += " " + owned.ProofReleased.f(c.Language, c.ID)
+				text += " " + owned.ProofReleased.F(c.Language, c.ID)
 			}
 			tell = &conversation.Reply{Text: strings.Join(strings.Fields(text), " ")}
 			clocks = true
@@ -398,15 +398,15 @@ func (s *Service) statusNews(c Case, e AuditEntry) (conversation.Reply, bool) {
 	var text string
 	switch e.Action {
 	case "claim":
-		text = later.Claimed.f(c.Language, e.Name, c.ID)
+		text = later.Claimed.F(c.Language, e.Name, c.ID)
 	case "assign":
-		text = later.Claimed.f(c.Language, e.Text, c.ID)
+		text = later.Claimed.F(c.Language, e.Text, c.ID)
 	case "resolve":
 		return s.resolvedNews(c, e), true
 	case "close":
-		text = later.Closed.f(c.Language, c.ID, e.Text)
+		text = later.Closed.F(c.Language, c.ID, e.Text)
 	case "reopen":
-		text = later.Reopened.f(c.Language, c.ID)
+		text = later.Reopened.F(c.Language, c.ID)
 	default:
 		return conversation.Reply{}, false
 	}

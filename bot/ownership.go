@@ -234,19 +234,19 @@ func (s *Service) checkSession(ctx context.Context, t *ownerTurn, sess *conversa
 // ownershipWords is what the owner reads about a check's answer.
 func (s *Service) ownershipWords(ans OwnershipAnswer, lang string) string {
 	if ans.Result == OwnershipVerified {
-		return owned.Verified.in(lang)
+		return owned.Verified.In(lang)
 	}
-	text := owned.Unknown.in(lang)
+	text := owned.Unknown.In(lang)
 	if ans.Result == OwnershipUnverified {
-		text = owned.NotVerified.in(lang)
+		text = owned.NotVerified.In(lang)
 		if ans.Reason != "" {
 			text += " " + ans.Reason
 		}
 	}
 	if s.cfg.VerifyOwner == VerifyRequire {
-		return text + " " + owned.CarryOnHold.in(lang)
+		return text + " " + owned.CarryOnHold.In(lang)
 	}
-	return text + " " + owned.CarryOnFlag.in(lang)
+	return text + " " + owned.CarryOnFlag.In(lang)
 }
 
 // caseOwnership is the ownership of a case about to be created from sess: the session's check
@@ -435,7 +435,7 @@ func (s *Service) SubmitProof(ctx context.Context, owner Identity, name string, 
 	}
 	lang := turn.Session.Language
 	if !s.ownershipOn() || s.verifications == nil {
-		return []conversation.Reply{{Text: owned.ProofNotNeeded.in(lang)}}, nil
+		return []conversation.Reply{{Text: owned.ProofNotNeeded.In(lang)}}, nil
 	}
 	if len(photo.Data) == 0 || len(photo.Data) > MaxProofBytes || !proofType(photo.ContentType) {
 		return nil, Errorf(CodeInvalid, "Please send a photo (JPEG, PNG, WebP, HEIC) or a PDF of at most %d MB.", MaxProofBytes>>20)
@@ -452,12 +452,12 @@ func (s *Service) SubmitProof(ctx context.Context, owner Identity, name string, 
 		turn.Session.Stage != conversation.StageCancelled && turn.Session.Stage != conversation.StageSubmitted:
 		p.VIN = turn.Session.Ownership.VIN
 	default:
-		return []conversation.Reply{{Text: owned.ProofNotNeeded.in(lang)}}, nil
+		return []conversation.Reply{{Text: owned.ProofNotNeeded.In(lang)}}, nil
 	}
 	if err := s.keepProof(ctx, p); err != nil {
 		return nil, err
 	}
-	return []conversation.Reply{{Text: owned.ProofThanks.in(p.Language)}}, nil
+	return []conversation.Reply{{Text: owned.ProofThanks.In(p.Language)}}, nil
 }
 
 // proofType reports whether a content type may be a registration's photo.
@@ -538,7 +538,7 @@ func (s *Service) DecideProof(ctx context.Context, a Actor, id string, approve b
 	}
 	s.log.InfoContext(ctx, "ownership proof decided", "proof", p.ID, "owner", p.Owner, "decision", decision, "by", a.ID)
 	if !approve {
-		if err := s.tellOwner(ctx, p.Owner, Delivery{Key: "proof/" + p.ID}, conversation.Reply{Text: owned.ProofRejected.in(p.Language)}); err != nil {
+		if err := s.tellOwner(ctx, p.Owner, Delivery{Key: "proof/" + p.ID}, conversation.Reply{Text: owned.ProofRejected.In(p.Language)}); err != nil {
 			s.log.ErrorContext(ctx, "tell the owner of a rejected proof", "proof", p.ID, "err", err)
 		}
 		return fmt.Sprintf("Rejected; %s was told.", p.OwnerName), nil
@@ -550,7 +550,7 @@ func (s *Service) DecideProof(ctx context.Context, a Actor, id string, approve b
 	// A case released or marked verified tells its owner through its outbox; an owner still in
 	// the intake hears it here.
 	if c, ok, _ := s.caseOfVehicle(ctx, p.Owner, p.VIN); !ok || c.Status == StatusPending {
-		if err := s.tellOwner(ctx, p.Owner, Delivery{Key: "proof/" + p.ID}, conversation.Reply{Text: owned.ProofApproved.in(p.Language)}); err != nil {
+		if err := s.tellOwner(ctx, p.Owner, Delivery{Key: "proof/" + p.ID}, conversation.Reply{Text: owned.ProofApproved.In(p.Language)}); err != nil {
 			s.log.ErrorContext(ctx, "tell the owner of an approved proof", "proof", p.ID, "err", err)
 		}
 	}

@@ -100,12 +100,12 @@ func (s *Service) runOwnershipCheck(ctx context.Context, it DueItem) error {
 // ownershipNews is what the owner is told when the records answered a check tried again and
 // found the vehicle not registered to them: what the intake says, for a filed case.
 func ownershipNews(c Case, reason string) string {
-	text := owned.NotVerified.in(c.Language)
+	text := owned.NotVerified.In(c.Language)
 	if reason != "" {
 		text += " " + reason
 	}
 	if c.Status == StatusPending {
-		return text + " " + owned.HeldStatus.f(c.Language, c.ID)
+		return text + " " + owned.HeldStatus.F(c.Language, c.ID)
 	}
-	return text + " " + owned.FlagNoted.f(c.Language, c.ID)
+	return text + " " + owned.FlagNoted.F(c.Language, c.ID)
 }

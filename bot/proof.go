@@ -64,7 +64,7 @@ func (s *Service) takeProofs(ctx context.Context, t *ownerTurn, vin, caseID, lan
 	}
 	t.ev.Files, t.proofs = rest, taken
 	if len(taken) > 0 {
-		t.proofReplies = []conversation.Reply{{Text: owned.ProofThanks.in(lang)}}
+		t.proofReplies = []conversation.Reply{{Text: owned.ProofThanks.In(lang)}}
 	}
 	return t.proofReplies, nil
 }
@@ -87,12 +87,12 @@ func (s *Service) heldFiles(ctx context.Context, t *ownerTurn, c Case) ([]conver
 			return nil, true, err
 		}
 		for _, a := range t.files {
-			replies = append(replies, conversation.Reply{Text: core.FileKept.f(c.Language, a.Name)})
+			replies = append(replies, conversation.Reply{Text: core.FileKept.F(c.Language, a.Name)})
 		}
 		replies = append(replies, refusals...)
 	}
 	if len(t.proofs) == 0 {
-		replies = append(replies, conversation.Reply{Text: owned.HeldStatus.f(c.Language, c.ID)})
+		replies = append(replies, conversation.Reply{Text: owned.HeldStatus.F(c.Language, c.ID)})
 	}
 	return replies, true, nil
 }

@@ -74,7 +74,7 @@ func TemplateSummary(in SummaryInput) Summary {
 		title = vehicle + ": " + title
 	}
 	if title == "" {
-		title = core.SumTitle.in(lang)
+		title = core.SumTitle.In(lang)
 	}
 
 	var body strings.Builder
@@ -82,14 +82,14 @@ func TemplateSummary(in SummaryInput) Summary {
 		fmt.Fprintf(&body, "%s. ", vehicle)
 	}
 	if category.Value != "" {
-		body.WriteString(core.SumCategory.f(lang, category.Value))
+		body.WriteString(core.SumCategory.F(lang, category.Value))
 	}
 	if concern {
 		// The owner's own answer, as given: "not sure" is not "no", though both raise the severity.
 		if a, ok := find(conversation.RoleSafe); ok && a.Value != "" {
-			body.WriteString(core.SumSafeAnswer.f(lang, a.Label, a.Value))
+			body.WriteString(core.SumSafeAnswer.F(lang, a.Label, a.Value))
 		} else {
-			body.WriteString(core.SumSafeConcern.in(lang))
+			body.WriteString(core.SumSafeConcern.In(lang))
 		}
 	}
 	body.WriteString(description)
@@ -103,12 +103,12 @@ func TemplateSummary(in SummaryInput) Summary {
 		{conversation.RoleTicket, core.FactTicket}, {conversation.RoleStarted, core.FactSince},
 	} {
 		if v := get(k.key); v != "" {
-			facts = append(facts, k.fact.f(lang, v))
+			facts = append(facts, k.fact.F(lang, v))
 		}
 	}
 	if in.OwnerLanguage != "" && in.OwnerLanguage != lang && !(lang == "" && in.OwnerLanguage == conversation.LangEnglish) {
 		// Executives answer the owner in words the owner reads.
-		facts = append(facts, core.SumOwnerLanguage.f(lang, conversation.LanguageName(in.OwnerLanguage)))
+		facts = append(facts, core.SumOwnerLanguage.F(lang, conversation.LanguageName(in.OwnerLanguage)))
 	}
 	return Summary{
 		Title:     Truncate(title, MaxTitle),

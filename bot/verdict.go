@@ -28,15 +28,15 @@ const commentWindow = time.Hour
 // resolvedNews asks the owner whether the resolution solved it.
 func (s *Service) resolvedNews(c Case, e AuditEntry) conversation.Reply {
 	lang := c.Language
-	text := later.ResolvedBy.f(lang, c.ID, e.Name, e.Text)
+	text := later.ResolvedBy.F(lang, c.ID, e.Name, e.Text)
 	if s.cfg.ConfirmResolutionWithin <= 0 {
-		return conversation.Reply{Text: text + later.ResolvedThanks.in(lang)}
+		return conversation.Reply{Text: text + later.ResolvedThanks.In(lang)}
 	}
 	return conversation.Reply{
-		Text: text + later.ResolvedAsk.in(lang),
+		Text: text + later.ResolvedAsk.In(lang),
 		Buttons: []conversation.Button{
-			{Label: later.Solved.in(lang), Action: ActionResolution, Value: "solved:" + c.ID},
-			{Label: later.Unsolved.in(lang), Action: ActionResolution, Value: "unsolved:" + c.ID},
+			{Label: later.Solved.In(lang), Action: ActionResolution, Value: "solved:" + c.ID},
+			{Label: later.Unsolved.In(lang), Action: ActionResolution, Value: "unsolved:" + c.ID},
 		},
 	}
 }
@@ -57,18 +57,18 @@ func (s *Service) verdict(ctx context.Context, ev OwnerEvent) ([]conversation.Re
 	now := s.clock.Now()
 	switch {
 	case c.Status == StatusClaimed && ev.Action == ActionResolution:
-		return reply(later.WithAgain.f(c.Language, c.ID, c.ClaimedByName)), nil
+		return reply(later.WithAgain.F(c.Language, c.ID, c.ClaimedByName)), nil
 	case c.Status != StatusResolved:
-		return reply(later.NothingToConfirm.f(c.Language, c.ID)), nil
+		return reply(later.NothingToConfirm.F(c.Language, c.ID)), nil
 	case s.cfg.ConfirmResolutionWithin <= 0 || now.After(c.EndedAt.Add(s.cfg.ConfirmResolutionWithin)):
-		return reply(later.Late.f(c.Language, c.ID)), nil
+		return reply(later.Late.F(c.Language, c.ID)), nil
 	}
 	owner := Actor{ID: ev.Owner, Name: ev.Name}
 	if ev.Action == ActionRate {
 		return s.rate(ctx, owner, c, answer, ev.ID)
 	}
 	if !c.ConfirmedAt.IsZero() {
-		return reply(later.ConfirmedAlready.f(c.Language, c.ID)), nil
+		return reply(later.ConfirmedAlready.F(c.Language, c.ID)), nil
 	}
 	switch answer {
 	case "solved":
@@ -76,12 +76,12 @@ func (s *Service) verdict(ctx context.Context, ev OwnerEvent) ([]conversation.Re
 		switch err := s.record(ctx, c.ID, entry); {
 		case errors.Is(err, ErrDuplicateEvent):
 		case errors.Is(err, ErrWrongStatus):
-			return reply(later.Changed.f(c.Language, c.ID)), nil
+			return reply(later.Changed.F(c.Language, c.ID)), nil
 		case err != nil:
 			return nil, fmt.Errorf("confirm %s: %w", c.ID, err)
 		}
 		return []conversation.Reply{{
-			Text:    later.AskRating.in(c.Language),
+			Text:    later.AskRating.In(c.Language),
 			Buttons: ratingButtons(c.ID, c.Language),
 		}}, nil
 	case "unsolved":
@@ -96,7 +96,7 @@ func (s *Service) verdict(ctx context.Context, ev OwnerEvent) ([]conversation.Re
 		if err != nil {
 			return nil, err
 		}
-		return reply(later.Sorry.f(c.Language, c.ID, c.ClaimedByName)), nil
+		return reply(later.Sorry.F(c.Language, c.ID, c.ClaimedByName)), nil
 	}
 	return nil, Errorf(CodeInvalid, "Please answer with one of the buttons.")
 }
@@ -106,7 +106,7 @@ func reply(text string) []conversation.Reply {
 }
 
 func ratingButtons(id, lang string) []conversation.Button {
-	labels := []string{later.Poor.in(lang), "2", "3", "4", later.Excellent.in(lang)}
+	labels := []string{later.Poor.In(lang), "2", "3", "4", later.Excellent.In(lang)}
 	buttons := make([]conversation.Button, len(labels))
 	for i, l := range labels {
 		buttons[i] = conversation.Button{Label: l, Action: ActionRate, Value: strconv.Itoa(i+1) + ":" + id}
@@ -121,17 +121,17 @@ func (s *Service) rate(ctx context.Context, owner Actor, c Case, answer, eventID
 		return nil, Errorf(CodeInvalid, "Please rate from 1 to 5 with the buttons.")
 	}
 	if c.Rating > 0 {
-		return reply(later.RatedAlready.f(c.Language, c.ID, c.Rating)), nil
+		return reply(later.RatedAlready.F(c.Language, c.ID, c.Rating)), nil
 	}
 	entry := AuditEntry{At: s.clock.Now(), Actor: owner.ID, Name: owner.Name, Action: "rate", Text: strconv.Itoa(n), EventID: "rate:" + c.ID}
 	switch err := s.record(ctx, c.ID, entry); {
 	case errors.Is(err, ErrDuplicateEvent):
 	case errors.Is(err, ErrWrongStatus):
-		return reply(later.ChangedRating.f(c.Language, c.ID)), nil
+		return reply(later.ChangedRating.F(c.Language, c.ID)), nil
 	case err != nil:
 		return nil, fmt.Errorf("rate %s: %w", c.ID, err)
 	}
-	return reply(later.Rated.f(c.Language, c.ID, n)), nil
+	return reply(later.Rated.F(c.Language, c.ID, n)), nil
 }
 
 // comment keeps an owner's message right after their rating as its comment; ok is false when
@@ -151,7 +151,7 @@ func (s *Service) comment(ctx context.Context, ev OwnerEvent, c Case) (replies [
 	case err != nil:
 		return nil, true, fmt.Errorf("comment on %s: %w", c.ID, err)
 	}
-	return reply(later.CommentThanks.in(c.Language)), true, nil
+	return reply(later.CommentThanks.In(c.Language)), true, nil
 }
 
 // cooldown tells an owner whose last case ended lately when they may open a new one.
@@ -167,7 +167,7 @@ func (s *Service) cooldown(ctx context.Context, id string) (conversation.Reply, 
 	if !s.clock.Now().Before(from) {
 		return conversation.Reply{}, false
 	}
-	return conversation.Reply{Text: later.Cooldown.f(c.Language, c.ID, from.UTC().Format("Mon 2 Jan 15:04 MST"))}, true
+	return conversation.Reply{Text: later.Cooldown.F(c.Language, c.ID, from.UTC().Format("Mon 2 Jan 15:04 MST"))}, true
 }
 
 // afterHours is what an owner who writes outside the support hours is told, or "".
@@ -177,5 +177,5 @@ func (s *Service) afterHours(now time.Time, lang string) string {
 		return ""
 	}
 	next := h.NextOpen(now)
-	return later.AfterHours.f(lang, h, next.In(h.loc).Format("Mon 2 Jan 15:04 MST"))
+	return later.AfterHours.F(lang, h, next.In(h.loc).Format("Mon 2 Jan 15:04 MST"))
 }

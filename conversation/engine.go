@@ -151,7 +151,7 @@ func (t *turn) speak(lang string) {
 }
 
 // tr is one of the engine's sentences in the session's language.
-func (t *turn) tr(m msg, args ...any) string { return m.f(t.lang, args...) }
+func (t *turn) tr(m msg, args ...any) string { return m.F(t.lang, args...) }
 
 func (t *turn) result() Result {
 	return Result{Session: t.s, Replies: t.replies, Outcome: t.outcome}

@@ -18,11 +18,11 @@ func (e *InvalidError) in(lang string) string {
 	if e.text == nil {
 		return e.Reason
 	}
-	return e.text.f(lang, e.args...)
+	return e.text.F(lang, e.args...)
 }
 
 func invalid(m msg, args ...any) error {
-	return &InvalidError{Reason: m.f(LangEnglish, args...), text: &m, args: args}
+	return &InvalidError{Reason: m.F(LangEnglish, args...), text: &m, args: args}
 }
 
 // FlowError is a problem in a flow definition. Path names the offending value the way the YAML

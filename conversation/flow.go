@@ -171,7 +171,7 @@ func (st *Step) display(v string) string {
 		return c.Label
 	}
 	if st.Kind == KindTicket && v == TicketNone {
-		return say.NoTicket.in(st.lang)
+		return say.NoTicket.In(st.lang)
 	}
 	return v
 }

@@ -132,9 +132,9 @@ func TestSentencesComplete(t *testing.T) {
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
 		m := v.Field(i).Interface().(msg)
-		want := verbPattern.FindAllString(m.en, -1)
+		want := verbPattern.FindAllString(m.En, -1)
 		for _, lang := range Languages() {
-			text := m.in(lang)
+			text := m.In(lang)
 			if strings.TrimSpace(text) == "" {
 				t.Errorf("%s has no %s text", name, lang)
 			}
@@ -410,7 +410,7 @@ func TestLanguageChoiceAndSwitch(t *testing.T) {
 				if stage == "ticket" {
 					c.saw(e.flows[tt.lang].step("ticket").Prompt)
 				} else {
-					c.saw(say.Review.in(tt.lang))
+					c.saw(say.Review.In(tt.lang))
 				}
 				// A platform locale later does not undo the owner's choice.
 				c.do(Input{Text: "help", Locale: "es-ES"})
@@ -442,7 +442,7 @@ func TestLanguageChoiceAndSwitch(t *testing.T) {
 		c.stage(StageSubmitted)
 		c.saw("Ich schreibe Ihnen ab jetzt auf Deutsch.")
 		c.send("hallo")
-		c.saw(say.SubmittedAlready.de)
+		c.saw(say.SubmittedAlready.De)
 	})
 	t.Run("a restart keeps it", func(t *testing.T) {
 		c := newChat(t)
@@ -451,6 +451,6 @@ func TestLanguageChoiceAndSwitch(t *testing.T) {
 		c.send("restart")
 		c.saw(e.flows[LangFrench].Greeting)
 		c.send("cancel")
-		c.saw(say.Cancelled.fr)
+		c.saw(say.Cancelled.Fr)
 	})
 }

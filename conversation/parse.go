@@ -177,7 +177,7 @@ func optionList(st *Step) string {
 		fmt.Fprintf(&b, "%d. %s", i+1, c.Label)
 	}
 	if st.Other {
-		b.WriteString(say.OrOther.f(st.lang, len(st.Choices)+1))
+		b.WriteString(say.OrOther.F(st.lang, len(st.Choices)+1))
 	}
 	return b.String()
 }

@@ -40,7 +40,7 @@ func (t *turn) offerLanguage(lang string) {
 		return
 	}
 	t.say(Reply{
-		Text:    say.LanguageOffer.in(lang),
+		Text:    say.LanguageOffer.In(lang),
 		Buttons: []Button{{Label: LanguageName(lang), Action: ActionLanguage, Value: lang}},
 	})
 }

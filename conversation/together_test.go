@@ -65,7 +65,7 @@ func TestDetailsAskedTogether(t *testing.T) {
 				t.Fatalf("asked together %q, want %q; %v %s", c.s.Together, want, c.s.Answers, texts(c.res.Replies))
 			}
 			c.saw(DefaultFlow().step("ticket").Prompt)
-			c.saw(say.AlsoTell.en)
+			c.saw(say.AlsoTell.En)
 			c.saw("• " + DefaultFlow().step("odometer").Prompt)
 			c.saw("• " + DefaultFlow().step("location").Prompt)
 
@@ -78,7 +78,7 @@ func TestDetailsAskedTogether(t *testing.T) {
 				t.Fatalf("noted %v, want %v: %s", got, tt.noted, texts(c.res.Replies))
 			}
 			// The group is asked together once: what it lacks comes one by one.
-			if len(c.s.Together) > 0 || strings.Contains(texts(c.res.Replies), say.AlsoTell.en) {
+			if len(c.s.Together) > 0 || strings.Contains(texts(c.res.Replies), say.AlsoTell.En) {
 				t.Fatalf("asked together again: %q %s", c.s.Together, texts(c.res.Replies))
 			}
 			if len(c.s.Pending) > 0 {
@@ -92,7 +92,7 @@ func TestDetailsTogetherOnlyWhereTheyFollowEachOther(t *testing.T) {
 	c := newChat(t)
 	c.walkTo("ticket")
 	// The model, year and VIN come between the ticket and the odometer: the ticket alone.
-	if len(c.s.Together) > 0 || strings.Contains(texts(c.res.Replies), say.AlsoTell.en) {
+	if len(c.s.Together) > 0 || strings.Contains(texts(c.res.Replies), say.AlsoTell.En) {
 		t.Fatalf("ticket asked with %q: %s", c.s.Together, texts(c.res.Replies))
 	}
 	for _, w := range walkThrough[1:5] {
@@ -115,7 +115,7 @@ func TestDetailsTogetherOnlyWhereTheyFollowEachOther(t *testing.T) {
 func TestDetailsTogetherInTheOwnersLanguage(t *testing.T) {
 	c := openWith(t, LangGerman, "Mein Model 3 von 2019, FIN "+vinModel3+", lädt an keinem Supercharger mehr über 80 Prozent.")
 	c.step("ticket")
-	c.saw(say.AlsoTell.de)
+	c.saw(say.AlsoTell.De)
 	de := DefaultFlow().localized(LangGerman)
 	c.saw("• " + de.step("odometer").Prompt)
 	c.send("Vorgangsnummer 4711-2233, Kilometerstand 45000 km")

@@ -21,7 +21,7 @@ func (e *CheckDigitError) Error() string {
 }
 
 // in is the error in lang.
-func (e *CheckDigitError) in(lang string) string { return say.VINCheckWant.f(lang, e.Want) }
+func (e *CheckDigitError) in(lang string) string { return say.VINCheckWant.F(lang, e.Want) }
 
 // Is makes errors.Is(err, ErrVINCheckDigit) true.
 func (e *CheckDigitError) Is(target error) bool { return target == ErrVINCheckDigit }

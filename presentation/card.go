@@ -64,10 +64,10 @@ type Part struct {
 
 // Words shown on cards, in English; a card shows them in its language (see words).
 var (
-	NoTitle       = words.NoTitle.en
-	NoSummary     = words.NoSummary.en
-	EscalatedText = words.EscalatedText.en
-	AutomaticText = words.Automatic.en
+	NoTitle       = words.NoTitle.En
+	NoSummary     = words.NoSummary.En
+	EscalatedText = words.EscalatedText.En
+	AutomaticText = words.Automatic.En
 )
 
 // Missing stands for a fact the case lacks.
@@ -82,17 +82,17 @@ func Card(c bot.Card) []Part {
 	lang := c.Language
 	title := strings.TrimSpace(c.Title)
 	if title == "" {
-		title = words.NoTitle.in(lang)
+		title = words.NoTitle.In(lang)
 	}
 	parts := []Part{{Kind: KindTitle, Label: c.ID, Text: title, Written: true, Alert: c.Safety}}
 	if c.Escalated {
-		parts = append(parts, Part{Kind: KindEscalated, Label: words.Escalated.in(lang), Text: words.EscalatedText.in(lang)})
+		parts = append(parts, Part{Kind: KindEscalated, Label: words.Escalated.In(lang), Text: words.EscalatedText.In(lang)})
 	}
 	summary := strings.TrimSpace(c.Summary)
 	if summary == "" {
-		summary = words.NoSummary.in(lang)
+		summary = words.NoSummary.In(lang)
 	}
-	parts = append(parts, Part{Kind: KindSummary, Label: words.Summary.in(lang), Text: summary, Written: true})
+	parts = append(parts, Part{Kind: KindSummary, Label: words.Summary.In(lang), Text: summary, Written: true})
 
 	fact := func(k Kind, label, text string, written bool, at time.Time) {
 		if strings.TrimSpace(text) == "" && at.IsZero() {
@@ -100,45 +100,45 @@ func Card(c bot.Card) []Part {
 		}
 		parts = append(parts, Part{Kind: k, Label: label, Text: strings.TrimSpace(text), Written: written, At: at, Fact: true})
 	}
-	fact(KindStatus, words.Status.in(lang), StatusWord(c.Status, lang), false, time.Time{})
-	fact(KindSeverity, words.Severity.in(lang), SeverityWord(c.Severity, lang), false, time.Time{})
+	fact(KindStatus, words.Status.In(lang), StatusWord(c.Status, lang), false, time.Time{})
+	fact(KindSeverity, words.Severity.In(lang), SeverityWord(c.Severity, lang), false, time.Time{})
 	// The answer is the flow's label, which an operator wrote: escaped like outside text.
 	safe := safeAnswer(c)
-	fact(KindSafety, words.SafeToDrive.in(lang), SafetyWordsIn(lang, safe, c.Safety), safe != "", time.Time{})
-	fact(KindOwner, words.Owner.in(lang), c.Owner, true, time.Time{})
+	fact(KindSafety, words.SafeToDrive.In(lang), SafetyWordsIn(lang, safe, c.Safety), safe != "", time.Time{})
+	fact(KindOwner, words.Owner.In(lang), c.Owner, true, time.Time{})
 	if w := OwnershipWordsIn(lang, c.Ownership, c.Status); w != "" {
-		fact(KindOwnership, words.Ownership.in(lang), w, false, time.Time{})
+		fact(KindOwnership, words.Ownership.In(lang), w, false, time.Time{})
 	}
 	if who := claimer(c); who != "" {
-		fact(KindClaimedBy, words.ClaimedBy.in(lang), who, true, c.ClaimedAt)
+		fact(KindClaimedBy, words.ClaimedBy.In(lang), who, true, c.ClaimedAt)
 	}
 	if c.Category != "" {
-		fact(KindCategory, words.Category.in(lang), c.Category, true, time.Time{})
+		fact(KindCategory, words.Category.In(lang), c.Category, true, time.Time{})
 	}
 	if !c.CreatedAt.IsZero() {
-		fact(KindOpened, words.Opened.in(lang), "", false, c.CreatedAt)
+		fact(KindOpened, words.Opened.In(lang), "", false, c.CreatedAt)
 	}
 	if c.Reminders > 0 {
-		fact(KindReminders, words.Reminders.in(lang), strconv.Itoa(c.Reminders), false, time.Time{})
+		fact(KindReminders, words.Reminders.In(lang), strconv.Itoa(c.Reminders), false, time.Time{})
 	}
 	if !c.Due.IsZero() {
-		fact(KindDue, words.NextDeadline.in(lang), "", false, c.Due)
+		fact(KindDue, words.NextDeadline.In(lang), "", false, c.Due)
 	}
 	if len(c.Related) > 0 {
-		fact(KindRelated, words.Related.in(lang), strings.Join(c.Related, ", "), false, time.Time{})
+		fact(KindRelated, words.Related.In(lang), strings.Join(c.Related, ", "), false, time.Time{})
 	}
 
 	if note := strings.TrimSpace(c.Note); note != "" {
 		parts = append(parts, Part{Kind: KindNote, Label: NoteLabelIn(lang, c.Status), Text: note, Written: true})
 	}
 	if stars := Stars(c.Rating); stars != "" {
-		parts = append(parts, Part{Kind: KindRating, Label: words.Rating.in(lang), Text: stars, Quote: strings.TrimSpace(bot.Clean(c.RatingComment))})
+		parts = append(parts, Part{Kind: KindRating, Label: words.Rating.In(lang), Text: stars, Quote: strings.TrimSpace(bot.Clean(c.RatingComment))})
 	}
 	if ask := strings.TrimSpace(c.Ask); ask != "" {
-		parts = append(parts, Part{Kind: KindAsk, Label: words.Asks.in(lang), Text: ask, Written: true})
+		parts = append(parts, Part{Kind: KindAsk, Label: words.Asks.In(lang), Text: ask, Written: true})
 	}
 	if len(c.KeyFacts) > 0 {
-		parts = append(parts, Part{Kind: KindKeyFacts, Label: words.KeyFacts.in(lang), Text: "• " + strings.Join(c.KeyFacts, "\n• "), Written: true})
+		parts = append(parts, Part{Kind: KindKeyFacts, Label: words.KeyFacts.In(lang), Text: "• " + strings.Join(c.KeyFacts, "\n• "), Written: true})
 	}
 	if tr := strings.TrimSpace(c.Translation); tr != "" {
 		parts = append(parts, Part{Kind: KindTranslation, Label: TranslationLabel(lang, c.TranslatedFrom), Text: tr, Written: true})
@@ -151,7 +151,7 @@ func Card(c bot.Card) []Part {
 		parts = append(parts, Part{Kind: KindAnswer, Label: a.Label, Text: value, Written: true})
 	}
 	if c.Automatic {
-		parts = append(parts, Part{Kind: KindAutomatic, Text: words.Automatic.in(lang)})
+		parts = append(parts, Part{Kind: KindAutomatic, Text: words.Automatic.In(lang)})
 	}
 	return parts
 }
@@ -164,13 +164,13 @@ func OwnershipWords(o bot.Ownership, s bot.Status) string { return OwnershipWord
 func OwnershipWordsIn(lang string, o bot.Ownership, s bot.Status) string {
 	switch {
 	case s == bot.StatusPending:
-		return words.OwnershipPending.in(lang)
+		return words.OwnershipPending.In(lang)
 	case o == bot.OwnershipVerified:
-		return words.OwnershipVerified.in(lang)
+		return words.OwnershipVerified.In(lang)
 	case o == bot.OwnershipUnverified:
-		return words.OwnershipUnverified.in(lang)
+		return words.OwnershipUnverified.In(lang)
 	case o == bot.OwnershipUnknown:
-		return words.OwnershipPending.in(lang)
+		return words.OwnershipPending.In(lang)
 	}
 	return ""
 }
@@ -193,13 +193,13 @@ func SafetyWords(answer string, safetyCritical bool) string {
 func SafetyWordsIn(lang, answer string, safetyCritical bool) string {
 	switch {
 	case answer != "" && safetyCritical:
-		return answer + " " + words.SafetyCritical.in(lang)
+		return answer + " " + words.SafetyCritical.In(lang)
 	case answer != "":
 		return answer
 	case safetyCritical:
-		return words.NotSafe.in(lang)
+		return words.NotSafe.In(lang)
 	}
-	return words.Safe.in(lang)
+	return words.Safe.In(lang)
 }
 
 // safeAnswer is the owner's answer to "is the vehicle safe to drive?" on the card, or "".
@@ -219,11 +219,11 @@ func NoteLabel(s bot.Status) string { return NoteLabelIn("", s) }
 func NoteLabelIn(lang string, s bot.Status) string {
 	switch s {
 	case bot.StatusResolved:
-		return words.Resolution.in(lang)
+		return words.Resolution.In(lang)
 	case bot.StatusClosed:
-		return words.ClosedBecause.in(lang)
+		return words.ClosedBecause.In(lang)
 	}
-	return words.Note.in(lang)
+	return words.Note.In(lang)
 }
 
 // Stars shows a rating of 1 to 5 as "★★★★☆ (4/5)"; "" for no rating (0). A rating above 5

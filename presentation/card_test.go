@@ -168,11 +168,11 @@ func TestWords(t *testing.T) {
 func TestCardWordsComplete(t *testing.T) {
 	check := func(name string, w word) {
 		for _, lang := range conversation.Languages() {
-			s := w.in(lang)
+			s := w.In(lang)
 			if strings.TrimSpace(s) == "" {
 				t.Errorf("%s has no %s text", name, lang)
 			}
-			if strings.Count(s, "%") != strings.Count(w.en, "%") {
+			if strings.Count(s, "%") != strings.Count(w.En, "%") {
 				t.Errorf("%s in %s has other verbs than in English: %q", name, lang, s)
 			}
 		}
@@ -225,7 +225,7 @@ func TestCardInGerman(t *testing.T) {
 		{KindNote, "Lösung", "Charger replaced."},
 		{KindAsk, "Der Halter wünscht", "Eine Reparatur, die hält."},
 		{KindAnswer, "Fahrsicher?", "Nicht sicher"},
-		{KindAutomatic, "", words.Automatic.de},
+		{KindAutomatic, "", words.Automatic.De},
 	} {
 		if p := part(parts, tt.kind); p.Label != tt.label || p.Text != tt.text {
 			t.Errorf("%s: %q %q, want %q %q", tt.kind, p.Label, p.Text, tt.label, tt.text)
