@@ -13,7 +13,6 @@ type Hours struct {
 	start, end  int     // minutes after midnight, start < end
 	loc         *time.Location
 	spec        string
-	always      bool
 	initialized bool
 }
 

@@ -59,7 +59,6 @@ type envConfig struct {
 	bot        bot.Config
 	usergroups []string
 	messengers []bot.Messenger
-	fake       *fakeslack.Server
 	setup      func(*fakeslack.Server)
 	logs       *logtest.Buffer
 	params     func(*bot.Params, *redistest.Redis) // changes the service's dependencies
