@@ -451,11 +451,12 @@ func (b *Inbox) runLane(it Item) {
 			return
 		}
 		if !ok {
-			if it, ok = b.release(it.Lane, handled); !ok {
+			handed, more := b.release(it.Lane, handled)
+			if !more {
 				released = true
 				return
 			}
-			continue
+			next = handed
 		}
 		it = next
 	}
