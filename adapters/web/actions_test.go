@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	"escalation-bot/bot"
 
@@ -52,23 +53,32 @@ func TestResolveFormInThePage(t *testing.T) {
 	ctx := browser(t, e.srv.URL, 1400, 900)
 	card := `#cases .card[data-case="` + id + `"]`
 	input := card + ` .card-prompt input[data-note-for="resolve"]`
+	// The page redraws a card when news of it arrives, so a node found may be gone a moment
+	// later: each step finds and acts in one evaluation, again until it holds.
+	poll := func(js string) chromedp.Action[chromedp.Void] {
+		return chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(20*time.Second))
+	}
+	q := strconv.Quote
+	claimed := card + `[data-status="claimed"]`
+	openResolve := `(() => { const i = document.querySelector(` + q(input) + `); if (i && i.offsetParent !== null) return true;
+		const b = document.querySelector(` + q(claimed+` button[data-action="resolve"]`) + `); if (b) b.click(); return false; })()`
 	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(card+` button[data-action="claim"]`)),
-		chromedp.Click(chromedp.CSS(card+`[data-status="claimed"] button[data-action="resolve"]`)),
-		chromedp.WaitVisible(chromedp.CSS(input)),
+		poll(`(() => { const b = document.querySelector(`+q(card+` button[data-action="claim"]`)+`); if (b) b.click(); return b !== null; })()`),
+		poll(`document.querySelector(`+q(claimed)+`) !== null`),
+		poll(openResolve),
 	); err != nil {
 		t.Fatalf("open the resolve form: %v", err)
 	}
 	ca, _ := bot.CaseActionNamed(bot.ActionResolve)
-	q := strconv.Quote(input)
-	shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const i = document.querySelector(`+q+`); return i.placeholder + "|" + i.maxLength + "|" + i.form.querySelector(".prompt-send").textContent; })()`))
+	shown, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => { const i = document.querySelector(`+q(input)+`); if (!i) { `+openResolve+`; return ""; }
+		return i.placeholder + "|" + i.maxLength + "|" + i.form.querySelector(".prompt-send").textContent; })()`, chromedp.WithPollingTimeout(20*time.Second)))
 	if want := fmt.Sprintf("%s|%d|%s", ca.Form.Label, ca.Form.Limit, ca.Form.Submit); err != nil || shown != want {
 		t.Errorf("form shows %q (%v), want %q", shown, err, want)
 	}
 	if err := chromedp.Do(ctx,
-		chromedp.SetValue(chromedp.CSS(input), "We replaced the charger."),
-		chromedp.Click(chromedp.CSS(card+` .card-prompt .prompt-send`)),
-		chromedp.WaitVisible(chromedp.CSS(card+`[data-status="resolved"]`)),
+		poll(`(() => { const i = document.querySelector(`+q(input)+`); if (!i || i.offsetParent === null) { `+openResolve+`; return false; }
+			i.value = "We replaced the charger."; i.form.querySelector(".prompt-send").click(); return true; })()`),
+		poll(`document.querySelector(`+q(card+`[data-status="resolved"]`)+`) !== null`),
 	); err != nil {
 		t.Fatalf("submit the resolve form: %v", err)
 	}
