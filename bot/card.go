@@ -36,8 +36,10 @@ type Card struct {
 	Rating int `json:"rating"`
 	// RatingComment is what the owner added to the rating.
 	RatingComment string `json:"rating_comment,omitempty"`
-	// Related are the other open cases of the same model, model year and category.
-	Related []string `json:"related,omitempty"`
+	// Related are the other open cases of the same model, model year and category, the
+	// newest of them; RelatedMore counts the others.
+	Related     []string `json:"related,omitempty"`
+	RelatedMore int      `json:"related_more,omitempty"`
 	// Ownership is whether the owner owns the vehicle: verified, unverified, unknown, or ""
 	// when no check ran.
 	Ownership Ownership `json:"ownership"`

@@ -485,7 +485,12 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		return created, err
 	}
 	s.log.InfoContext(ctx, "case created", "case", created.ID, "owner", owner, "severity", created.Summary.Severity, "safety", created.Summary.Safety)
-	s.postCase(ctx, created, recovering)
+	// One read of the pattern serves the card and the alert.
+	var pattern patternCases
+	if created.Status != StatusPending {
+		pattern = s.patternOf(ctx, created)
+		s.postCard(ctx, created, recovering, pattern)
+	}
 	if err := s.postIntakeFiles(ctx, created, s.sessionFiles(ctx, sess)); err != nil {
 		// The card check queued at submission records them when it runs.
 		s.log.WarnContext(ctx, "record the intake files", "case", created.ID, "err", err)
@@ -494,7 +499,7 @@ func (s *Service) materialize(ctx context.Context, sess conversation.Session, na
 		s.deliverNow(ctx, created, AuditEntry{At: now, Actor: owner, Name: c.OwnerName, Action: "created", Seq: 1}, c.FollowUp)
 	}
 	if created.Status != StatusPending {
-		s.alertPattern(ctx, created)
+		s.alertPattern(ctx, created, pattern)
 	}
 	s.scheduleOwnershipCheck(ctx, created)
 	if err := s.startClocks(ctx, created); err != nil {

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -43,14 +44,48 @@ func TestPatternsRelateAndAlert(t *testing.T) {
 	if _, err := h.svc.Close(ctx, mod, ids[0], "duplicate"); err != nil {
 		t.Fatal(err)
 	}
-	if open, _ := h.cases.OpenWith(ctx, mustCase(t, h, ids[1]).Pattern); !slices.Equal(open, ids[1:]) {
-		t.Fatalf("open in the pattern after a close: %v", open)
+	if open, n, _ := h.cases.OpenWith(ctx, mustCase(t, h, ids[1]).Pattern, 10); !slices.Equal(open, ids[1:]) || n != 2 {
+		t.Fatalf("open in the pattern after a close: %v (%d)", open, n)
 	}
 	if _, err := h.svc.Reopen(ctx, mod, ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	if open, _ := h.cases.OpenWith(ctx, mustCase(t, h, ids[1]).Pattern); !slices.Equal(open, ids) {
-		t.Fatalf("open in the pattern after a reopen: %v", open)
+	if open, n, _ := h.cases.OpenWith(ctx, mustCase(t, h, ids[1]).Pattern, 10); !slices.Equal(open, ids) || n != 3 {
+		t.Fatalf("open in the pattern after a reopen: %v (%d)", open, n)
+	}
+}
+
+// A fault many owners share: a card names the newest ten others and counts the rest, and so
+// do the alert and the channel's listing.
+func TestPatternOfManyNamesTheNewest(t *testing.T) {
+	h := newHarness(t, redistest.New(t), func(c *bot.Config) { c.PatternAlertAt = 12 })
+	ctx := context.Background()
+	var ids []string
+	for i := range 13 {
+		owner := bot.Identity(fmt.Sprintf("web:owner%02d", i))
+		ids = append(ids, h.intake(t, owner, true, map[string]string{"vin": fmt.Sprintf("1HGCM8265%dA0043%02d", i%10, i)}))
+	}
+	last := ids[12]
+	card, _ := h.msgr.card(last)
+	if want := ids[2:12]; !slices.Equal(card.Related, want) || card.RelatedMore != 2 {
+		t.Fatalf("posted card of %s lists %v +%d, want %v +2", last, card.Related, card.RelatedMore, want)
+	}
+	h.msgr.mu.Lock()
+	announced := slices.Clone(h.msgr.threads["announce/escalations"])
+	h.msgr.mu.Unlock()
+	// The twelfth case made the count; the alert names the newest eleven and counts the first.
+	if want := "12 open cases"; len(announced) != 1 || !strings.Contains(announced[0].Text, want) ||
+		!strings.Contains(announced[0].Text, strings.Join(ids[1:12], ", ")+", +1)") {
+		t.Fatalf("announcements: %+v", announced)
+	}
+	cards, err := h.svc.Cards(ctx, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cards {
+		if c.ID == ids[0] && (!slices.Equal(c.Related, ids[3:]) || c.RelatedMore != 2) {
+			t.Fatalf("listed card of %s: %v +%d", c.ID, c.Related, c.RelatedMore)
+		}
 	}
 }
 

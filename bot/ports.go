@@ -31,8 +31,10 @@ type CaseStore interface {
 	// id in the error, wrapped around ErrOwnerHasOpenCase. A t.EventID handled before returns
 	// the current case with ErrDuplicateEvent and changes nothing.
 	Transition(ctx context.Context, id string, t Transition) (Case, error)
-	// OpenWith returns the open (or claimed) cases of a pattern, oldest first.
-	OpenWith(ctx context.Context, pattern string) ([]string, error)
+	// OpenWith returns how many cases of a pattern are open (or claimed) and the newest of
+	// them, at most limit, oldest first. It costs the same for a pattern of thousands of cases
+	// as for one of three.
+	OpenWith(ctx context.Context, pattern string, limit int) (newest []string, total int, err error)
 	// List returns cases with one of the statuses, newest first, at most limit.
 	List(ctx context.Context, limit int, statuses ...Status) ([]Case, error)
 	// AddPost records where the card was posted (one post per channel).

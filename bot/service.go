@@ -255,8 +255,13 @@ func (s *Service) postCase(ctx context.Context, c Case, recheck bool) (missing i
 	if c.Status == StatusPending {
 		return 0 // held until a moderator verifies its owner
 	}
+	return s.postCard(ctx, c, recheck, s.patternOf(ctx, c))
+}
+
+// postCard is postCase with c's pattern read.
+func (s *Service) postCard(ctx context.Context, c Case, recheck bool, p patternCases) (missing int) {
 	card := s.cardOf(c)
-	card.Related = s.related(ctx, c)
+	card.Related, card.RelatedMore = p.related(c)
 	for _, ch := range s.channelsOf(c) {
 		if posted(c, ch) {
 			continue
@@ -310,11 +315,11 @@ func posted(c Case, channel string) bool {
 // again and edits once more while what it showed is no longer the case's state: the last
 // writer always shows the latest state. It returns the last failure, after trying every card.
 func (s *Service) refreshCards(ctx context.Context, c Case) error {
-	related := s.related(ctx, c) // other cases: the same for every edit below
+	pattern := s.patternOf(ctx, c) // other cases: the same for every edit below
 	for range 3 {
 		var failed error
 		card := s.cardOf(c)
-		card.Related = related
+		card.Related, card.RelatedMore = pattern.related(c)
 		for _, p := range c.Posts {
 			m, id, ok := s.messenger(p.Channel)
 			if !ok {
@@ -384,7 +389,10 @@ func (s *Service) Cards(ctx context.Context, limit int) ([]Card, error) {
 				cards[i].Related = append(cards[i].Related, id)
 			}
 		}
-		slices.Sort(cards[i].Related)
+		slices.SortFunc(cards[i].Related, compareCaseIDs)
+		if n := len(cards[i].Related); n > maxRelated {
+			cards[i].Related, cards[i].RelatedMore = cards[i].Related[n-maxRelated:], n-maxRelated
+		}
 	}
 	return cards, nil
 }

@@ -125,7 +125,11 @@ func Card(c bot.Card) []Part {
 		fact(KindDue, words.NextDeadline.In(lang), "", false, c.Due)
 	}
 	if len(c.Related) > 0 {
-		fact(KindRelated, words.Related.In(lang), strings.Join(c.Related, ", "), false, time.Time{})
+		related := strings.Join(c.Related, ", ")
+		if c.RelatedMore > 0 {
+			related += ", +" + strconv.Itoa(c.RelatedMore) // a count reads the same in every language
+		}
+		fact(KindRelated, words.Related.In(lang), related, false, time.Time{})
 	}
 
 	if note := strings.TrimSpace(c.Note); note != "" {

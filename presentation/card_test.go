@@ -111,8 +111,18 @@ func TestCard(t *testing.T) {
 				t.Errorf("rating %+v", p)
 			}
 		}},
+		{"related cases, named and counted", bot.Card{ID: "ESC-20", Status: bot.StatusOpen, Related: []string{"ESC-18", "ESC-19"}, RelatedMore: 7}, nil, func(t *testing.T, parts []Part) {
+			if p := part(parts, KindRelated); p.Label != "Same model, year and problem" || p.Text != "ESC-18, ESC-19, +7" {
+				t.Errorf("related %+v", p)
+			}
+		}},
+		{"related cases, all named", bot.Card{ID: "ESC-20", Status: bot.StatusOpen, Related: []string{"ESC-18"}}, nil, func(t *testing.T, parts []Part) {
+			if p := part(parts, KindRelated); p.Text != "ESC-18" {
+				t.Errorf("related %+v", p)
+			}
+		}},
 		{"no rating, no reminders, no deadline, not escalated", base, nil, func(t *testing.T, parts []Part) {
-			for _, k := range []Kind{KindRating, KindReminders, KindDue, KindEscalated, KindNote, KindAsk, KindKeyFacts, KindAutomatic, KindClaimedBy} {
+			for _, k := range []Kind{KindRating, KindReminders, KindDue, KindEscalated, KindNote, KindAsk, KindKeyFacts, KindAutomatic, KindClaimedBy, KindRelated} {
 				if slices.Contains(kinds(parts), k) {
 					t.Errorf("%s shown", k)
 				}

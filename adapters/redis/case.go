@@ -542,17 +542,25 @@ func (s *CaseStore) AddAudit(ctx context.Context, id string, e bot.AuditEntry) e
 	}
 }
 
-// OpenWith returns the open cases of a pattern (see bot.Case.Pattern).
-func (s *CaseStore) OpenWith(ctx context.Context, pattern string) ([]string, error) {
+// OpenWith returns how many cases of a pattern are open and the newest of them, at most limit,
+// oldest first, in one round trip whatever the pattern's size (see bot.Case.Pattern).
+func (s *CaseStore) OpenWith(ctx context.Context, pattern string, limit int) ([]string, int, error) {
 	if pattern == "" {
-		return nil, nil
+		return nil, 0, nil
 	}
-	ids, err := s.rdb.SMembers(ctx, s.keys.Pattern(pattern)).Result()
+	reply, err := patternRead.Run(ctx, s.rdb, []string{s.keys.Pattern(pattern)}, limit).Slice()
 	if err != nil {
-		return nil, fmt.Errorf("open cases of pattern %q: %w", pattern, err)
+		return nil, 0, fmt.Errorf("open cases of pattern %q: %w", pattern, err)
 	}
-	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(caseNumber(a), caseNumber(b)) })
-	return ids, nil
+	total, _ := reply[0].(int64)
+	members, _ := reply[1].([]any)
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		if id, ok := m.(string); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids, int(total), nil
 }
 
 // Undelivered returns the case's outbox items not yet attempted, oldest first.

@@ -22,8 +22,8 @@
 --   due_at     outbox item's due time, Unix ms
 --   member     outbox item: the due queue member to add, or ""
 --   hooks      webhook receivers, comma separated: each starts with its cursor at 0 (hook:<name>)
---   pattern    model, year and category of the case, or "" (the open case joins the set
---              prefix .. "pattern:" .. pattern, a key of the same hash tag)
+--   pattern    model, year and category of the case, or "" (the open case joins the index
+--              prefix .. "pattern:" .. pattern, a key of the same hash tag: pattern_index.lua)
 --   status     open or pending (a pending case holds its owner's index, not the pattern set)
 --   ownership  verified, unverified, unknown, or "" when no check ran
 --
@@ -76,7 +76,7 @@ redis.call('ZADD', KEYS[3], at, id)
 if a.pattern ~= '' then
   redis.call('HSET', KEYS[1], 'pattern', a.pattern)
   if a.status == 'open' then
-    redis.call('SADD', a.prefix .. 'pattern:' .. a.pattern, id)
+    redis.call('ZADD', pattern_index(a.prefix .. 'pattern:' .. a.pattern), case_number(id), id)
   end
 end
 if a.ownership ~= '' then

@@ -128,7 +128,7 @@ if whole then
     redis.call('HSET', KEYS[1], 'status', 'closed', 'ended_at', at, 'ended_by', ARGV[5])
     local pattern = redis.call('HGET', KEYS[1], 'pattern')
     if pattern and pattern ~= '' then
-      redis.call('SREM', ARGV[1] .. 'pattern:' .. pattern, id)
+      redis.call('ZREM', pattern_index(ARGV[1] .. 'pattern:' .. pattern), id)
     end
   end
   redis.call('HSET', KEYS[1], 'owner', '', 'vin', '', 'note', '', 'rating_comment', '', 'watchers', '[]',

@@ -48,10 +48,10 @@
 -- close set the note and the end and keep the claim fields, as the record of who had the
 -- case. The only keys built here are the case hashes of the ids the indexes hold
 -- (prefix .. "case:" .. id), which the caller cannot know without reading first, and the
--- case's pattern set (prefix .. "pattern:" .. the hash's pattern); they share the hash tag of
--- KEYS, so the script stays in one Cluster slot.
+-- case's pattern index (pattern_index.lua: prefix .. "pattern:" .. the hash's pattern); they
+-- share the hash tag of KEYS, so the script stays in one Cluster slot.
 -- A pending case (held until its owner is verified) holds its owner's index but neither the
--- VIN's nor the pattern set. The VIN index is taken only by a case whose ownership is verified
+-- VIN's nor the pattern index. The VIN index is taken only by a case whose ownership is verified
 -- or was not checked; a held case let through (pending to open) takes it only when it is free.
 -- The action verify sets ownership to verified.
 
@@ -153,14 +153,14 @@ if a.action == 'verify' then
   redis.call('HSET', KEYS[1], 'ownership', 'verified')
 end
 
--- The case's pattern set holds the case while it is open.
+-- The case's pattern index holds the case while it is open.
 local pattern = redis.call('HGET', KEYS[1], 'pattern')
 if pattern and pattern ~= '' and wasOpen ~= willBeOpen then
-  local set = a.prefix .. 'pattern:' .. pattern
+  local index = pattern_index(a.prefix .. 'pattern:' .. pattern)
   if willBeOpen then
-    redis.call('SADD', set, id)
+    redis.call('ZADD', index, case_number(id), id)
   else
-    redis.call('SREM', set, id)
+    redis.call('ZREM', index, id)
   end
 end
 

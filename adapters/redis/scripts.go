@@ -8,10 +8,15 @@ import (
 
 // The scripts run with EVALSHA and fall back to EVAL once per server when Redis does not know
 // them yet. Each file's header states its keys, arguments and guarantees. The scripts that
-// keep dialogue lines run behind dialogue_lines.lua, which holds the one way lines are kept.
+// keep dialogue lines run behind dialogue_lines.lua, which holds the one way lines are kept;
+// those that touch a pattern's index behind pattern_index.lua.
 var (
 	//go:embed dialogue_lines.lua
 	dialogueLinesLua string
+	//go:embed pattern_index.lua
+	patternIndexLua string
+	//go:embed pattern_read.lua
+	patternReadLua string
 	//go:embed session_load.lua
 	sessionLoadLua string
 	//go:embed session_save.lua
@@ -41,8 +46,9 @@ var (
 	//go:embed person_erase.lua
 	personEraseLua string
 
-	caseCreate     = goredis.NewScript(caseCreateLua)
-	caseTransition = goredis.NewScript(caseTransitionLua)
+	caseCreate     = goredis.NewScript(patternIndexLua + caseCreateLua)
+	caseTransition = goredis.NewScript(patternIndexLua + caseTransitionLua)
+	patternRead    = goredis.NewScript(patternIndexLua + patternReadLua)
 	casePost       = goredis.NewScript(casePostLua)
 	caseAudit      = goredis.NewScript(caseAuditLua)
 	dueTake        = goredis.NewScript(dueTakeLua)
@@ -50,7 +56,7 @@ var (
 	inboxTake      = goredis.NewScript(inboxTakeLua)
 	inboxNext      = goredis.NewScript(inboxNextLua)
 	dialogueAppend = goredis.NewScript(dialogueLinesLua + dialogueAppendLua)
-	caseErase      = goredis.NewScript(caseEraseLua)
+	caseErase      = goredis.NewScript(patternIndexLua + caseEraseLua)
 	personErase    = goredis.NewScript(personEraseLua)
 
 	sessionLoad = newHotScript(sessionLoadLua)

@@ -140,8 +140,10 @@ type Card struct {
 	Due           string `json:"due"` // the next deadline, RFC 3339; "" when none
 	Rating        int    `json:"rating"`
 	RatingComment string `json:"rating_comment,omitempty"`
-	// Related are the other open cases of the same model, model year and category.
-	Related []string `json:"related"`
+	// Related are the other open cases of the same model, model year and category, the
+	// newest of them; RelatedMore counts the others.
+	Related     []string `json:"related"`
+	RelatedMore int      `json:"related_more,omitempty"`
 	// Ownership is whether the owner owns the vehicle: verified, unverified, unknown, or ""
 	// when no check ran.
 	Ownership bot.Ownership `json:"ownership"`
@@ -234,6 +236,7 @@ func cardOf(c bot.Card, thread []bot.ThreadMessage) Card {
 		Rating:        c.Rating,
 		RatingComment: c.RatingComment,
 		Related:       c.Related,
+		RelatedMore:   c.RelatedMore,
 		Ownership:     c.Ownership,
 
 		Language:     c.Language,

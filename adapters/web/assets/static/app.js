@@ -305,7 +305,8 @@
         c.due ? el("span", { class: "due", text: `${L.due}: ` + timeFmt(c.due) }) : null));
     }
     if ((c.related || []).length) {
-      card.append(el("p", { class: "related", text: `${L.related}: ` + c.related.join(", ") }));
+      const more = c.related_more ? `, +${c.related_more}` : "";
+      card.append(el("p", { class: "related", text: `${L.related}: ` + c.related.join(", ") + more }));
     }
     if (c.rating) {
       card.append(el("p", { class: "rating", title: `${c.rating} of 5` },
