@@ -57,16 +57,6 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 		p := newPersona(i+1, fmt.Sprintf("load%06d", i+1))
 		owners[i] = &owner{p: p, inbox: make(chan ownertest.Message, 64)}
 	}
-	client := &http.Client{
-		Timeout: 10 * time.Second,
-		Transport: &http.Transport{
-			MaxIdleConns:        cfg.concurrency + 16,
-			MaxIdleConnsPerHost: cfg.concurrency + 16,
-			IdleConnTimeout:     time.Minute,
-		},
-	}
-	defer client.CloseIdleConnections()
-
 	cards := &cardCount{}
 	env := map[string]string{
 		"REDIS_URL":    cfg.redisURL,
@@ -82,7 +72,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 	case "slack":
 		fake := fakeslack.Start()
 		defer fake.Close()
-		t := newSlack(fake, owners, cards, client)
+		t := newSlack(fake, owners, cards)
 		pl = t
 		env["SLACK_BOT_TOKEN"] = "xoxb-loadgen"
 		env["SLACK_SIGNING_SECRET"] = slackSecret
@@ -101,7 +91,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 		env["DISCORD_API_URL"] = fake.URL
 		env["ESCALATION_CHANNELS"] = "discord:" + discordChannel
 	case "playground":
-		pl = newWeb(owners, client)
+		pl = newWeb(owners)
 		env["PLAYGROUND"] = "true"
 	}
 
@@ -120,11 +110,17 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 	if !cfg.keep {
 		defer deleteTenant(context.WithoutCancel(ctx), rdb, cfg.tenant)
 	}
+	// One connection for each owner under way, and a few to spare.
+	bc, err := newBotClient(base, cfg.concurrency+16, 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer bc.close()
 	switch t := pl.(type) {
 	case *slackTransport:
-		t.base = base
+		t.bot = bc
 	case *webTransport:
-		t.base = base
+		t.bot = bc
 	}
 	if discord != nil {
 		if err := waitFor(ctx, 30*time.Second, discord.Connected); err != nil {
@@ -189,7 +185,7 @@ func execute(ctx context.Context, cfg config, logw io.Writer) (*report, error) {
 			return rep, bot.explain(errors.New("the bot stopped during the run"))
 		}
 	} else {
-		rep.RSSBytes = metricsRSS(ctx, client, base)
+		rep.RSSBytes = metricsRSS(ctx, &http.Client{Timeout: 10 * time.Second}, base)
 	}
 	if !rep.OK() && bot != nil {
 		rep.BotLog = bot.logPath

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -24,13 +21,12 @@ const (
 // slackTransport sends an owner's moves as Slack does in HTTP mode: signed Events API DMs
 // and block_actions clicks; the bot answers through the Web API stand-in.
 type slackTransport struct {
-	fake   *fakeslack.Server
-	base   string // the bot's URL
-	client *http.Client
-	cards  *cardCount
+	fake  *fakeslack.Server
+	bot   *botClient
+	cards *cardCount
 }
 
-func newSlack(fake *fakeslack.Server, owners []*owner, cards *cardCount, client *http.Client) *slackTransport {
+func newSlack(fake *fakeslack.Server, owners []*owner, cards *cardCount) *slackTransport {
 	byDM := make(map[string]*owner, len(owners))
 	for _, o := range owners {
 		o.user = fmt.Sprintf("ULOAD%06d", o.p.N)
@@ -50,7 +46,7 @@ func newSlack(fake *fakeslack.Server, owners []*owner, cards *cardCount, client 
 			deliver(o, ownertest.SlackMessage(m, at))
 		}
 	})
-	return &slackTransport{fake: fake, client: client, cards: cards}
+	return &slackTransport{fake: fake, cards: cards}
 }
 
 func (t *slackTransport) identity(o *owner) string { return "slack:" + fakeslack.TeamID + ":" + o.user }
@@ -81,28 +77,23 @@ func (t *slackTransport) post(ctx context.Context, path string, body []byte, cty
 				return 0, err
 			}
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+path, bytes.NewReader(body))
-		if err != nil {
-			return 0, err
+		var header []field
+		for k, vs := range fakeslack.Sign(slackSecret, time.Now(), body) {
+			for _, v := range vs {
+				header = append(header, field{k, v})
+			}
 		}
-		for k, v := range fakeslack.Sign(slackSecret, time.Now(), body) {
-			req.Header[k] = v
-		}
-		req.Header.Set("Content-Type", ctype)
 		if attempt > 0 && path == "/slack/events" {
-			req.Header.Set("X-Slack-Retry-Num", strconv.Itoa(attempt))
-			req.Header.Set("X-Slack-Retry-Reason", "http_error")
+			header = append(header, field{"X-Slack-Retry-Num", strconv.Itoa(attempt)}, field{"X-Slack-Retry-Reason", "http_error"})
 		}
-		resp, err := t.client.Do(req)
+		status, _, err := t.bot.post(ctx, path, ctype, header, body)
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, ctx.Err()
 			}
 			continue
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode/100 == 2 {
+		if status/100 == 2 {
 			return time.Since(start), nil
 		}
 	}

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -18,15 +15,14 @@ import (
 // webTransport sends an owner's moves to the playground's JSON API, whose answer carries the
 // bot's replies: the acknowledgement and the first reply are the same response.
 type webTransport struct {
-	base   string
-	client *http.Client
+	bot *botClient
 }
 
-func newWeb(owners []*owner, client *http.Client) *webTransport {
+func newWeb(owners []*owner) *webTransport {
 	for _, o := range owners {
 		o.user = o.p.Name
 	}
-	return &webTransport{client: client}
+	return &webTransport{}
 }
 
 func (t *webTransport) identity(o *owner) string { return "web:" + o.user }
@@ -46,8 +42,9 @@ func (t *webTransport) do(ctx context.Context, o *owner, _ ownertest.Message, mv
 	if err != nil {
 		return 0, err
 	}
-	target := t.base + "/api/owners/" + url.PathEscape(o.user) + path
-	key := o.user + "-" + strconv.Itoa(o.seq)
+	target := "/api/owners/" + url.PathEscape(o.user) + path
+	// The same key on a retry: a request handled before changes nothing.
+	header := []field{{"Idempotency-Key", o.user + "-" + strconv.Itoa(o.seq)}}
 	start := time.Now()
 	for attempt := 0; attempt < 5; attempt++ {
 		if attempt > 0 {
@@ -55,23 +52,14 @@ func (t *webTransport) do(ctx context.Context, o *owner, _ ownertest.Message, mv
 				return 0, err
 			}
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(b))
-		if err != nil {
-			return 0, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		// The same key on a retry: a request handled before changes nothing.
-		req.Header.Set("Idempotency-Key", key)
-		resp, err := t.client.Do(req)
+		status, raw, err := t.bot.post(ctx, target, "application/json", header, b)
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, ctx.Err()
 			}
 			continue
 		}
-		raw, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode/100 != 2 {
+		if status/100 != 2 {
 			continue
 		}
 		at := time.Now()
