@@ -63,8 +63,10 @@ local function keep_lines(dialogue, marker, transcript, argv, at)
     return 1
   end
   local fresh = forCase and redis.call('EXISTS', transcript) == 0
-  redis.call('RPUSH', dialogue, unpack(lines))
-  redis.call('LTRIM', dialogue, -cap, -1)
+  -- A dialogue within its cap has nothing to trim: LTRIM only once RPUSH says it is past it.
+  if redis.call('RPUSH', dialogue, unpack(lines)) > cap then
+    redis.call('LTRIM', dialogue, -cap, -1)
+  end
   if ttl > 0 then
     redis.call('PEXPIRE', dialogue, ttl)
   end

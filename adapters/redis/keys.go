@@ -33,7 +33,8 @@
 //	esc:{<tenant>}:seen:audit:<event id>  "1" with PX DedupeTTL: the event's audit entry exists
 //	esc:{<tenant>}:seen:rate:<event id>  the event's place in its owner's rate window, with PX
 //	                                 of the window: the event was counted
-//	esc:{<tenant>}:rate:<identity>   counter of events in the current window (PEXPIRE NX)
+//	esc:{<tenant>}:rate:<identity>   counter of events in the current window, created with PX
+//	                                 of the window by its first event (INCR keeps it)
 //	esc:{<tenant>}:block:<identity>  block JSON, expiring (PX) when the block ends
 //	esc:{<tenant>}:blocks            set of blocked identities, for listing
 //	esc:{<tenant>}:pause             pause JSON; absent when intake runs

@@ -17,33 +17,44 @@
 -- when ARGV[1] counts it).
 -- Guarantees: an event with an id is counted once per window however often it is loaded (a
 -- retry after a conflict, a platform redelivery), and not at all once it was handled, so a
--- burst that collides does not eat the owner's budget; the counter and its mark get their expiry in the same step as the count, so
--- a counter never outlives its window.
+-- burst that collides does not eat the owner's budget; the counter and its mark get their
+-- expiry in the same step as the count, so a counter never outlives its window.
+--
+-- Every key but KEYS[1] is a string (the seen mark holds "1"), so one MGET reads them all,
+-- and a value where the seen mark is stands for EXISTS; the keys share the tenant's hash tag,
+-- one slot in a cluster.
 
 local conv = redis.call('HMGET', KEYS[1], 'v', 'data')
-local block = redis.call('GET', KEYS[2])
-local open = redis.call('GET', KEYS[3])
-local pause = redis.call('GET', KEYS[4])
-local seen = 0
+local gates
 if KEYS[6] then
-  seen = redis.call('EXISTS', KEYS[6])
+  gates = redis.call('MGET', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+else
+  gates = redis.call('MGET', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+end
+local block, open, pause, counted = gates[1], gates[2], gates[3], gates[4]
+local seen = 0
+if gates[5] then
+  seen = 1
 end
 
-local recent = false
-if KEYS[7] then
-  recent = redis.call('GET', KEYS[7])
-end
+local recent = gates[6]
 if not recent then
   -- A handled event is not counted again: its replay changes nothing.
   if ARGV[1] == '1' and seen == 0 then
-    recent = redis.call('INCR', KEYS[5])
-    -- NX: the first event of a window starts it; later events do not stretch it.
-    redis.call('PEXPIRE', KEYS[5], ARGV[2], 'NX')
+    if counted then
+      -- The counter was created with its expiry (below); INCR keeps it, and a later event
+      -- does not stretch the window.
+      recent = redis.call('INCR', KEYS[5])
+    else
+      -- The first event of a window starts it, the count and its expiry in one command.
+      recent = 1
+      redis.call('SET', KEYS[5], recent, 'PX', ARGV[2])
+    end
     if KEYS[7] then
       redis.call('SET', KEYS[7], recent, 'PX', ARGV[2])
     end
   else
-    recent = redis.call('GET', KEYS[5]) or 0
+    recent = counted or 0
   end
 end
 

@@ -18,13 +18,16 @@
 -- not at all, and only over the version the caller read. A missing session counts as version
 -- 0. The duplicate check comes first: a replayed event must not be retried as a conflict
 -- would be.
+-- The keyed append of the lines keeps its marker (KEYS[4]) although the compare-and-set and
+-- the seen mark already make this save happen once: a later append under the same key (the
+-- turn's event answered again, Dialogues.Append) must find it, or the lines would be kept twice.
 
 local evented = ARGV[5] == '1'
-if evented and redis.call('EXISTS', KEYS[2]) == 1 then
-  return {'duplicate', tonumber(redis.call('HGET', KEYS[1], 'v') or '0')}
-end
-
+-- Read once, for the duplicate's reply and the compare-and-set alike.
 local stored = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if evented and redis.call('EXISTS', KEYS[2]) == 1 then
+  return {'duplicate', stored}
+end
 if stored ~= tonumber(ARGV[1]) then
   return {'conflict', stored}
 end

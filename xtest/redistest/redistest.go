@@ -99,6 +99,33 @@ func NewMini(t testing.TB) *Redis {
 	return connect(t, goredis.NewClient(&goredis.Options{Addr: m.Addr()}), m.Addr(), m)
 }
 
+// NewOwn starts a redis-server for the test alone, on a free port and without persistence,
+// whatever REDIS_URL and REDIS_CLUSTER say, and shuts it down when the test ends: for a test
+// that reads the server's own statistics (INFO commandstats), which the commands of other
+// tests would disturb on a shared server. It needs redis-server on the PATH.
+func NewOwn(t testing.TB) *Redis {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		t.Fatalf("a Redis of the test's own: %v", err)
+	}
+	ports, err := freePorts(1)
+	if err != nil {
+		t.Fatalf("a Redis of the test's own: %v", err)
+	}
+	addr, err := startWatched("--port", strconv.Itoa(ports[0]))
+	if err != nil {
+		t.Fatalf("a Redis of the test's own: %v", err)
+	}
+	// Registered first, so it runs last: after connect's cleanup has used the server.
+	t.Cleanup(func() {
+		c := goredis.NewClient(&goredis.Options{Addr: addr, MaxRetries: -1})
+		defer c.Close()
+		// The server drops the connection as it goes: the error says nothing.
+		_ = c.ShutdownNoSave(context.Background()).Err()
+	})
+	return connect(t, goredis.NewClient(&goredis.Options{Addr: addr}), addr, nil)
+}
+
 // connect wraps client (a *goredis.Client or *goredis.ClusterClient) for one test.
 func connect(t testing.TB, client goredis.UniversalClient, addr string, m *miniredis.Miniredis) *Redis {
 	t.Helper()

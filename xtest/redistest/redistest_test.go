@@ -88,3 +88,25 @@ func TestCluster(t *testing.T) {
 		t.Errorf("the second client's key: exists=%d (%v)", n, err)
 	}
 }
+
+// NewOwn's server is the test's alone, and gone after it.
+func TestOwn(t *testing.T) {
+	ctx := context.Background()
+	var addr string
+	t.Run("use", func(t *testing.T) {
+		r := redistest.NewOwn(t)
+		addr = r.Client.(*goredis.Client).Options().Addr
+		if n, err := r.Client.DBSize(ctx).Result(); err != nil || n != 0 {
+			t.Errorf("fresh server holds %d keys (%v)", n, err)
+		}
+		if err := r.Client.Set(ctx, "esc:{"+r.Tenant+"}:k", 1, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	redistest.Quiet() // the refused dial below is the point
+	c := goredis.NewClient(&goredis.Options{Addr: addr, MaxRetries: -1})
+	defer c.Close()
+	if err := c.Ping(ctx).Err(); err == nil {
+		t.Errorf("the server at %s still answers after the test", addr)
+	}
+}
