@@ -7,7 +7,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// batcher sends the commands of hot scripts that arrive while others are on their way to Redis
+// batcher sends the commands (mostly scripts) that arrive while others are on their way to Redis
 // together, in one pipeline: one round trip, and one write and one read on each side, for all of
 // them. Each caller still waits for its own command's reply, and for nothing else: a command
 // that arrives while a pipeline is in flight goes in the next one. Under load the syscalls and
@@ -43,8 +43,22 @@ func newBatcher(rdb goredis.UniversalClient) *batcher {
 	return b
 }
 
-// run sends args, a command of script (from script.args, with its keys and arguments appended),
-// and returns its reply. A command whose ctx ends before its pipeline leaves is not sent; one
+// script sends a command of s with keys and args and returns its reply; see run.
+func (b *batcher) script(ctx context.Context, s hotScript, keys []string, args ...any) *goredis.Cmd {
+	cmd := s.args(len(keys), len(args))
+	for _, k := range keys {
+		cmd = append(cmd, k)
+	}
+	return b.run(ctx, s, append(cmd, args...))
+}
+
+// command sends a command that is not a script and returns its reply; see run.
+func (b *batcher) command(ctx context.Context, args ...any) *goredis.Cmd {
+	return b.run(ctx, hotScript{}, args)
+}
+
+// run sends args, a command of script (from script.args, with its keys and arguments appended;
+// a plain command with the zero script), and returns its reply. A command whose ctx ends before its pipeline leaves is not sent; one
 // whose ctx ends while it is on its way may still run.
 func (b *batcher) run(ctx context.Context, script hotScript, args []any) *goredis.Cmd {
 	q, _ := b.waiting.Get().(*queued)
@@ -134,7 +148,7 @@ func (b *batcher) send(batch []*queued) {
 	// those again with the script's source, as Script.Run does.
 	var again []*queued
 	for _, q := range batch {
-		if goredis.HasErrorPrefix(q.cmd.Err(), "NOSCRIPT") {
+		if q.script.hash != nil && goredis.HasErrorPrefix(q.cmd.Err(), "NOSCRIPT") {
 			q.args[0], q.args[1] = q.script.eval, q.script.src
 			q.cmd = goredis.NewCmd(q.ctx, q.args...)
 			again = append(again, q)

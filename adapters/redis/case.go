@@ -20,9 +20,10 @@ import (
 // CaseStore keeps cases, their owner and VIN indexes, the status sets and the audit streams.
 // Every change of status goes through one script (case_transition.lua).
 type CaseStore struct {
-	rdb  goredis.UniversalClient
-	keys Keys
-	cfg  Config
+	rdb   goredis.UniversalClient
+	keys  Keys
+	cfg   Config
+	batch *batcher // the submission's commands, with those of other submissions under way
 }
 
 var _ bot.CaseStore = (*CaseStore)(nil)
@@ -30,7 +31,7 @@ var _ bot.CaseStore = (*CaseStore)(nil)
 // NewCaseStore returns a case store over rdb.
 func NewCaseStore(rdb goredis.UniversalClient, cfg Config) *CaseStore {
 	cfg = cfg.withDefaults()
-	return &CaseStore{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg}
+	return &CaseStore{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg, batch: newBatcher(rdb)}
 }
 
 // AuditLimit is the most entries Audit returns: the newest ones.
@@ -42,7 +43,7 @@ var hookName = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
 // NextID reserves the next case id (ESC-1001, ESC-1002, ...) without creating the case. A
 // reserved id that is never created is a gap in the numbering, nothing more.
 func (s *CaseStore) NextID(ctx context.Context) (string, error) {
-	n, err := s.rdb.Incr(ctx, s.keys.Seq()).Result()
+	n, err := s.batch.command(ctx, "incr", s.keys.Seq()).Int64()
 	if err != nil {
 		return "", fmt.Errorf("next case id: %w", err)
 	}
@@ -122,7 +123,7 @@ func (s *CaseStore) Create(ctx context.Context, c bot.Case) (bot.Case, error) {
 	if err != nil {
 		return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
 	}
-	reply, err := caseCreate.Run(ctx, s.rdb, keys, args).StringSlice()
+	reply, err := s.batch.script(ctx, caseCreate, keys, args).StringSlice()
 	if err != nil {
 		return bot.Case{}, fmt.Errorf("create case %s for %s: %w", c.ID, c.Owner, err)
 	}
@@ -465,7 +466,7 @@ func allStatuses() []bot.Status { return statuses[:] }
 
 // AddPost records where the card was posted. Posting again to a channel replaces its ref.
 func (s *CaseStore) AddPost(ctx context.Context, id string, p bot.Post) error {
-	n, err := casePost.Run(ctx, s.rdb, []string{s.keys.Case(id)}, p.Channel, p.Ref).Int()
+	n, err := s.batch.script(ctx, casePost, []string{s.keys.Case(id)}, p.Channel, p.Ref).Int()
 	if err != nil {
 		return fmt.Errorf("add post of %s in %s: %w", id, p.Channel, err)
 	}
@@ -548,7 +549,7 @@ func (s *CaseStore) OpenWith(ctx context.Context, pattern string, limit int) ([]
 	if pattern == "" {
 		return nil, 0, nil
 	}
-	reply, err := patternRead.Run(ctx, s.rdb, []string{s.keys.Pattern(pattern)}, limit).Slice()
+	reply, err := s.batch.script(ctx, patternRead, []string{s.keys.Pattern(pattern)}, limit).Slice()
 	if err != nil {
 		return nil, 0, fmt.Errorf("open cases of pattern %q: %w", pattern, err)
 	}

@@ -16,9 +16,10 @@ import (
 // Dialogues keeps owners' dialogues as capped lists that expire with the session, and the
 // transcripts of cases as lists that do not expire.
 type Dialogues struct {
-	rdb  goredis.UniversalClient
-	keys Keys
-	cfg  Config
+	rdb   goredis.UniversalClient
+	keys  Keys
+	cfg   Config
+	batch *batcher
 }
 
 var _ bot.Dialogues = (*Dialogues)(nil)
@@ -26,7 +27,7 @@ var _ bot.Dialogues = (*Dialogues)(nil)
 // NewDialogues returns a dialogue store over rdb.
 func NewDialogues(rdb goredis.UniversalClient, cfg Config) *Dialogues {
 	cfg = cfg.withDefaults()
-	return &Dialogues{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg}
+	return &Dialogues{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg, batch: newBatcher(rdb)}
 }
 
 // Append adds lines in one round trip (one script); see dialogue_append.lua.
@@ -41,7 +42,7 @@ func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Append
 	if err != nil {
 		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
 	}
-	if err := dialogueAppend.Run(ctx, d.rdb, keys[:], args...).Err(); err != nil {
+	if err := d.batch.script(ctx, dialogueAppend, keys[:], args...).Err(); err != nil {
 		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
 	}
 	return nil

@@ -16,8 +16,9 @@ import (
 // kind, case, owner, attempt, ref and sent) and whose scores say when they are due, or when the lease of
 // a taken item ends.
 type DueQueue struct {
-	rdb  goredis.UniversalClient
-	keys Keys
+	rdb   goredis.UniversalClient
+	keys  Keys
+	batch *batcher // items scheduled at once (submissions under way) go in one pipeline
 }
 
 var _ bot.DueQueue = (*DueQueue)(nil)
@@ -25,7 +26,7 @@ var _ bot.DueQueue = (*DueQueue)(nil)
 // NewDueQueue returns the queue over rdb.
 func NewDueQueue(rdb goredis.UniversalClient, cfg Config) *DueQueue {
 	cfg = cfg.withDefaults()
-	return &DueQueue{rdb: rdb, keys: NewKeys(cfg.Tenant)}
+	return &DueQueue{rdb: rdb, keys: NewKeys(cfg.Tenant), batch: newBatcher(rdb)}
 }
 
 // dueMember is what identifies an item in the set. It is this package's own type so that the
@@ -49,8 +50,7 @@ func encodeDue(item bot.DueItem) string {
 // Schedule adds the item at item.At. The same item scheduled again is kept once, at the later
 // call's time.
 func (q *DueQueue) Schedule(ctx context.Context, item bot.DueItem) error {
-	z := goredis.Z{Score: float64(item.At.UnixMilli()), Member: encodeDue(item)}
-	if err := q.rdb.ZAdd(ctx, q.keys.Due(), z).Err(); err != nil {
+	if err := q.batch.command(ctx, "zadd", q.keys.Due(), item.At.UnixMilli(), encodeDue(item)).Err(); err != nil {
 		return fmt.Errorf("schedule %s %s: %w", item.Kind, item.CaseID, err)
 	}
 	return nil

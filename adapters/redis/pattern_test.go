@@ -78,3 +78,60 @@ func TestPatternIndex(t *testing.T) {
 		t.Fatalf("after closing %s: %v, %d, %v", ids[0], got, total, err)
 	}
 }
+
+// Submissions under way at once share pipelines (the id, the case script, the post, the
+// pattern read and the due item each go with the others'), and each still gets its own
+// answer: distinct ids, every case with its post, the pattern counting them all; also when
+// Redis has forgotten the scripts.
+func TestSubmissionsAtOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		due := redis.NewDueQueue(r.Client, s.cfg)
+		const owners = 40
+		const pattern = "model_3|2024|battery"
+		if err := r.Client.ScriptFlush(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]string, owners)
+		errs := atOnce(owners, func(i int) error {
+			id, err := s.cases.NextID(ctx)
+			if err != nil {
+				return err
+			}
+			c := newCase(bot.Identity(fmt.Sprintf("web:owner%d", i)), "", time.Now())
+			c.ID, c.Pattern = id, pattern
+			if _, err := s.cases.Create(ctx, c); err != nil {
+				return err
+			}
+			if err := s.cases.AddPost(ctx, id, bot.Post{Channel: "web:escalations", Ref: "m-" + id}); err != nil {
+				return err
+			}
+			if _, _, err := s.cases.OpenWith(ctx, pattern, 3); err != nil {
+				return err
+			}
+			ids[i] = id
+			return due.Schedule(ctx, bot.DueItem{Kind: bot.DueRemind, CaseID: id, At: time.Now().Add(time.Hour)})
+		})
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Logf("%d submissions in %d round trips", owners, r.RoundTrips())
+		if slices.Sort(ids); len(slices.Compact(slices.Clone(ids))) != owners {
+			t.Fatalf("ids %v are not distinct", ids)
+		}
+		for _, id := range ids {
+			if c := mustGet(t, s, id); len(c.Posts) != 1 || c.Posts[0].Ref != "m-"+id {
+				t.Errorf("%s posts %+v", id, c.Posts)
+			}
+		}
+		if _, total, err := s.cases.OpenWith(ctx, pattern, 3); err != nil || total != owners {
+			t.Errorf("pattern counts %d, %v; want %d", total, err, owners)
+		}
+		if n, err := r.Client.ZCard(ctx, s.keys.Due()).Result(); err != nil || n != owners {
+			t.Errorf("due items %d, %v; want %d", n, err, owners)
+		}
+	})
+}

@@ -46,22 +46,23 @@ var (
 	//go:embed person_erase.lua
 	personEraseLua string
 
-	caseCreate     = goredis.NewScript(patternIndexLua + caseCreateLua)
 	caseTransition = goredis.NewScript(patternIndexLua + caseTransitionLua)
-	patternRead    = goredis.NewScript(patternIndexLua + patternReadLua)
-	casePost       = goredis.NewScript(casePostLua)
 	caseAudit      = goredis.NewScript(caseAuditLua)
 	dueTake        = goredis.NewScript(dueTakeLua)
 	hookDone       = goredis.NewScript(hookDoneLua)
 	inboxTake      = goredis.NewScript(inboxTakeLua)
 	inboxNext      = goredis.NewScript(inboxNextLua)
-	dialogueAppend = goredis.NewScript(dialogueLinesLua + dialogueAppendLua)
 	caseErase      = goredis.NewScript(patternIndexLua + caseEraseLua)
 	personErase    = goredis.NewScript(personEraseLua)
 
-	sessionLoad = newHotScript(sessionLoadLua)
-	sessionSave = newHotScript(dialogueLinesLua + sessionSaveLua)
-	inboxPut    = newHotScript(inboxPutLua)
+	// Run through a store's batcher (see batch.go).
+	sessionLoad    = newHotScript(sessionLoadLua)
+	caseCreate     = newHotScript(patternIndexLua + caseCreateLua)
+	casePost       = newHotScript(casePostLua)
+	patternRead    = newHotScript(patternIndexLua + patternReadLua)
+	dialogueAppend = newHotScript(dialogueLinesLua + dialogueAppendLua)
+	sessionSave    = newHotScript(dialogueLinesLua + sessionSaveLua)
+	inboxPut       = newHotScript(inboxPutLua)
 )
 
 // hotScript is a script whose command the caller builds in one slice: go-redis's Script.Run
