@@ -85,12 +85,25 @@ func (s *Service) alertPattern(ctx context.Context, c Case, p patternCases) {
 		named = fmt.Sprintf("%s, +%d", named, more)
 	}
 	day := s.clock.Now().UTC().Format("2006-01-02")
+	s.alertedMu.Lock()
+	done := s.alerted[c.Pattern] == day
+	s.alertedMu.Unlock()
+	if done {
+		return
+	}
 	entry := AuditEntry{At: s.clock.Now(), Actor: botActor, Name: botName, Action: "pattern",
 		EventID: "pattern:" + c.Pattern + ":" + day,
 		Text:    fmt.Sprintf("%d open cases: %s (%s)", p.total, patternName(c), named)}
 	if err := s.record(ctx, c.ID, entry); err != nil && !errors.Is(err, ErrDuplicateEvent) {
 		s.log.WarnContext(ctx, "pattern alert", "case", c.ID, "err", err)
+		return
 	}
+	s.alertedMu.Lock()
+	if s.alerted == nil {
+		s.alerted = map[string]string{}
+	}
+	s.alerted[c.Pattern] = day // one entry a pattern: the map grows with the patterns, not the days
+	s.alertedMu.Unlock()
 }
 
 // compareCaseIDs orders case ids by number, ESC-9 before ESC-10: ids share their prefix and

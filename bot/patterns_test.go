@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"escalation-bot/bot"
 	"escalation-bot/xtest/redistest"
@@ -86,6 +87,15 @@ func TestPatternOfManyNamesTheNewest(t *testing.T) {
 		if c.ID == ids[0] && (!slices.Equal(c.Related, ids[3:]) || c.RelatedMore != 2) {
 			t.Fatalf("listed card of %s: %v +%d", c.ID, c.Related, c.RelatedMore)
 		}
+	}
+	// The next day, the first new case of the pattern tells the channels again.
+	h.clock.Advance(24 * time.Hour)
+	ids = append(ids, h.intake(t, "web:owner13", true, map[string]string{"vin": "1HGCM82653A004313"}))
+	h.msgr.mu.Lock()
+	announced = slices.Clone(h.msgr.threads["announce/escalations"])
+	h.msgr.mu.Unlock()
+	if len(announced) != 2 || !strings.Contains(announced[1].Text, "14 open cases") {
+		t.Fatalf("announcements the next day: %+v", announced)
 	}
 }
 

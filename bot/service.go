@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"escalation-bot/conversation"
@@ -126,6 +127,11 @@ type Service struct {
 	clock         Clock
 	observer      Observer
 	log           *slog.Logger
+
+	// alerted is the day each pattern's alert was made, as far as this process knows: the
+	// cases of a widespread fault after the first of the day need not ask the store again.
+	alertedMu sync.Mutex
+	alerted   map[string]string
 }
 
 // Params are the service's dependencies. Due, Dialogues, Hooks, Admission and Observer may be
