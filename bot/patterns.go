@@ -80,16 +80,16 @@ func (s *Service) alertPattern(ctx context.Context, c Case, p patternCases) {
 	if at <= 0 || c.Pattern == "" || p.total < at {
 		return
 	}
-	named := strings.Join(p.newest, ", ")
-	if more := p.total - len(p.newest); more > 0 {
-		named = fmt.Sprintf("%s, +%d", named, more)
-	}
 	day := s.clock.Now().UTC().Format("2006-01-02")
 	s.alertedMu.Lock()
 	done := s.alerted[c.Pattern] == day
 	s.alertedMu.Unlock()
 	if done {
 		return
+	}
+	named := strings.Join(p.newest, ", ")
+	if more := p.total - len(p.newest); more > 0 {
+		named = fmt.Sprintf("%s, +%d", named, more)
 	}
 	entry := AuditEntry{At: s.clock.Now(), Actor: botActor, Name: botName, Action: "pattern",
 		EventID: "pattern:" + c.Pattern + ":" + day,
