@@ -189,9 +189,10 @@ func TestRemindersAcrossReplicas(t *testing.T) {
 
 // A claim racing the escalation: the case escalates before the claim or not at all.
 func TestClaimRacingEscalation(t *testing.T) {
-	rds := redistest.New(t)
 	for i := range 8 {
-		h := newHarness(t, rds, withClocks)
+		// A tenant each: the owners answer with the same VIN, and a second case of one vehicle
+		// would be attached to the first, whose race was run already.
+		h := newHarness(t, redistest.New(t), withClocks)
 		owner := bot.Identity("web:racer" + string(rune('a'+i)))
 		id := h.intake(t, owner, true, nil)
 		h.clock.Advance(2*time.Hour + time.Second)
