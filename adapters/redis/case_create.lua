@@ -24,7 +24,7 @@
 --   hooks      webhook receivers, comma separated: each starts with its cursor at 0 (hook:<name>)
 --   pattern    model, year and category of the case, or "" (the open case joins the index
 --              prefix .. "pattern:" .. pattern, a key of the same hash tag: pattern_index.lua)
---   status     open or pending (a pending case holds its owner's index, not the pattern set)
+--   status     open or pending (a pending case holds its owner's index, not the pattern index)
 --   ownership  verified, unverified, unknown, or "" when no check ran
 --
 -- Returns {"ok"}; {"exists", field, value, ...} with the stored hash when the id is already a
