@@ -380,24 +380,22 @@ func (s *Service) Cards(ctx context.Context, limit int) ([]Card, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
-	// The cards of one listing relate by the open cases it holds.
+	// The cards of one listing relate by the open cases it holds: each pattern's, oldest first,
+	// read as the store's pattern index would be.
 	groups := map[string][]string{}
 	for _, c := range cs {
 		if c.Pattern != "" && c.Open() {
 			groups[c.Pattern] = append(groups[c.Pattern], c.ID)
 		}
 	}
+	for _, ids := range groups {
+		slices.SortFunc(ids, compareCaseIDs)
+	}
 	cards := make([]Card, len(cs))
 	for i, c := range cs {
 		cards[i] = s.cardOf(c)
-		for _, id := range groups[c.Pattern] {
-			if id != c.ID {
-				cards[i].Related = append(cards[i].Related, id)
-			}
-		}
-		slices.SortFunc(cards[i].Related, compareCaseIDs)
-		if n := len(cards[i].Related); n > maxRelated {
-			cards[i].Related, cards[i].RelatedMore = cards[i].Related[n-maxRelated:], n-maxRelated
+		if ids, ok := groups[c.Pattern]; ok {
+			cards[i].Related, cards[i].RelatedMore = patternCases{newest: ids, total: len(ids)}.related(c)
 		}
 	}
 	return cards, nil
