@@ -58,8 +58,9 @@ func (b *batcher) command(ctx context.Context, args ...any) *goredis.Cmd {
 }
 
 // run sends args, a command of script (from script.args, with its keys and arguments appended;
-// a plain command with the zero script), and returns its reply. A command whose ctx ends before its pipeline leaves is not sent; one
-// whose ctx ends while it is on its way may still run.
+// a plain command with the zero script), and returns its reply. A command whose ctx ends
+// before its pipeline leaves is not sent; one whose ctx ends while it is on its way may still
+// run.
 func (b *batcher) run(ctx context.Context, script hotScript, args []any) *goredis.Cmd {
 	q, _ := b.waiting.Get().(*queued)
 	if q == nil {
