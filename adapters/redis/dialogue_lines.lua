@@ -71,10 +71,15 @@ local function keep_lines(dialogue, marker, transcript, argv, at)
     redis.call('PEXPIRE', dialogue, ttl)
   end
   if fresh then
+    local seed = {}
     for _, v in ipairs(redis.call('LRANGE', dialogue, 0, -1)) do
       if tonumber(string.match(v, '^%d+')) >= since then
-        redis.call('RPUSH', transcript, v)
+        seed[#seed + 1] = v
       end
+    end
+    -- One RPUSH for the whole seed, a thousand lines at a time (unpack's stack has a limit).
+    for i = 1, #seed, 1000 do
+      redis.call('RPUSH', transcript, unpack(seed, i, math.min(i + 999, #seed)))
     end
   elseif forCase then
     redis.call('RPUSH', transcript, unpack(lines))

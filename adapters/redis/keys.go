@@ -5,7 +5,7 @@
 // Every key of a deployment lives under one hash tag, so all keys share a Cluster slot and
 // every multi-key script and MULTI is Cluster-safe:
 //
-//	esc:{<tenant>}:conv:<identity>   hash {v: version, data: session JSON}, idle TTL per save
+//	esc:{<tenant>}:conv:<identity>   "<version> <session JSON>" (a hash {v, data} before), idle TTL per save
 //	esc:{<tenant>}:case:<id>         hash: status, claimed_by, claimed_by_name, claimed_at,
 //	                                 note, ended_at, ended_by, owner, vin, messages, last_exec,
 //	                                 updated_at, first_claimed_at, first_exec, last_owner,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -15,7 +16,10 @@ import (
 )
 
 // SessionStore keeps intake sessions with optimistic concurrency. A turn costs two round
-// trips: Load (one script reading every gate) and Save (one script).
+// trips: Load (one script reading every gate) and Save (one script). A session is one string,
+// its version and its JSON, so that the load reads it in the MGET of the gates and the save
+// writes it and its expiry in one SET; a session an earlier version kept as a hash {v, data} is
+// read as such and becomes the string at its next save.
 //
 // Under load, the commands of many turns that arrive while others are on their way to Redis go
 // together in one pipeline (see batcher); each turn still waits only for its own replies.
@@ -66,18 +70,19 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 	if err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
 	}
-	if len(reply) != 7 {
+	if len(reply) != 6 {
 		return bot.Turn{}, fmt.Errorf("load session of %s: unexpected reply %v", owner, reply)
 	}
-	version, data, seen, block, openCase, pause, recent := reply[0], reply[1], reply[2], reply[3], reply[4], reply[5], reply[6]
+	stored, seen, block, openCase, pause, recent := reply[0], reply[1], reply[2], reply[3], reply[4], reply[5]
 
 	turn := bot.Turn{Session: conversation.Session{Owner: string(owner)}}
 	turn.Recent, _ = recent.(int64)
 	turn.Seen = seen == int64(1)
-	if data, ok := data.(string); ok {
-		v, err := versionOf(version)
-		if err != nil {
-			return bot.Turn{}, fmt.Errorf("load session of %s: version %v: %w", owner, version, err)
+	if stored, ok := stored.(string); ok {
+		version, data, ok := strings.Cut(stored, " ")
+		v, err := strconv.ParseInt(version, 10, 64)
+		if !ok || err != nil {
+			return bot.Turn{}, fmt.Errorf("load session of %s: no version before %q", owner, conversation.Clip(stored, 40))
 		}
 		// The session as the store writes it reads without encoding/json (see decode.go).
 		if !decodeSession(data, &turn.Session) {
@@ -88,7 +93,7 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 			}
 			turn.Session = sess
 		}
-		turn.Session.Version = v // the hash field is the truth; the JSON copy may lag
+		turn.Session.Version = v // the stored version is the truth; the JSON copy may lag
 		turn.Found = true
 	}
 	turn.OpenCase, _ = openCase.(string) // "" when absent
@@ -101,17 +106,6 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 	return turn, nil
 }
 
-// versionOf reads the version of a script's reply: a string (HMGET) or a number.
-func versionOf(v any) (int64, error) {
-	switch v := v.(type) {
-	case string:
-		return strconv.ParseInt(v, 10, 64)
-	case int64:
-		return v, nil
-	}
-	return strconv.ParseInt(fmt.Sprint(v), 10, 64)
-}
-
 // Save writes sess if the stored version is still sess.Version, in one round trip, with the
 // lines of keep appended to the owner's dialogue in the same script. ttl is the idle TTL (0: no
 // expiry); eventID, when set, is marked seen for Config.DedupeTTL.
@@ -122,7 +116,9 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	expected := sess.Version
 	sess.Version++
 	buf := buffers.Get().(*[]byte)
-	b, err := appendSession((*buf)[:0], sess)
+	// The stored value is the version, a space and the session's JSON (session_save.lua).
+	b := append(strconv.AppendInt((*buf)[:0], sess.Version, 10), ' ')
+	b, err := appendSession(b, sess)
 	defer func() {
 		// A save given up on may still be on its way to Redis, reading b: b is left to the GC.
 		if ctx.Err() == nil {

@@ -1,7 +1,7 @@
 -- session_load: the owner's session and the gates of one inbound event, and the event's place
 -- in the owner's rate window.
 --
--- KEYS[1]  esc:{t}:conv:<identity>        hash {v = version, data = session JSON}
+-- KEYS[1]  esc:{t}:conv:<identity>        "<version> <session JSON>" (a hash {v, data} before)
 -- KEYS[2]  esc:{t}:block:<identity>       block JSON, absent when not blocked
 -- KEYS[3]  esc:{t}:owner:<identity>       id of the owner's open case, absent when none
 -- KEYS[4]  esc:{t}:pause                  pause JSON, absent when intake runs
@@ -11,8 +11,9 @@
 -- ARGV[1]  "1" counts the event; "0" only reads
 -- ARGV[2]  rate window in ms
 --
--- Returns {version, session JSON, seen (0/1), block, open case, pause, recent}; absent values
--- are nil. recent is the event's place in the window, itself included: the place it got when
+-- Returns {session, seen (0/1), block, open case, pause, recent}; absent values are nil. The
+-- session is "<version> <session JSON>" also when it was read from a hash an earlier version
+-- kept (session_save.lua replaces it with the string). recent is the event's place in the window, itself included: the place it got when
 -- it was first counted, or, when it was never counted, the events counted so far (plus this one
 -- when ARGV[1] counts it).
 -- Guarantees: an event with an id is counted once per window however often it is loaded (a
@@ -20,24 +21,30 @@
 -- burst that collides does not eat the owner's budget; the counter and its mark get their
 -- expiry in the same step as the count, so a counter never outlives its window.
 --
--- Every key but KEYS[1] is a string (the seen mark holds "1"), so one MGET reads them all,
--- and a value where the seen mark is stands for EXISTS; the keys share the tenant's hash tag,
--- one slot in a cluster.
+-- Every key is a string (the seen mark holds "1"), so one MGET reads them all, and a value
+-- where the seen mark is stands for EXISTS; the keys share the tenant's hash tag, one slot in
+-- a cluster. MGET answers nil for a key of another type: only then is the session looked for
+-- as a hash.
 
-local conv = redis.call('HMGET', KEYS[1], 'v', 'data')
 local gates
 if KEYS[6] then
-  gates = redis.call('MGET', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+  gates = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
 else
-  gates = redis.call('MGET', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+  gates = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 end
-local block, open, pause, counted = gates[1], gates[2], gates[3], gates[4]
+local session, block, open, pause, counted = gates[1], gates[2], gates[3], gates[4], gates[5]
+if not session and redis.call('EXISTS', KEYS[1]) == 1 then
+  local conv = redis.call('HMGET', KEYS[1], 'v', 'data')
+  if conv[1] and conv[2] then
+    session = conv[1] .. ' ' .. conv[2]
+  end
+end
 local seen = 0
-if gates[5] then
+if gates[6] then
   seen = 1
 end
 
-local recent = gates[6]
+local recent = gates[7]
 if not recent then
   -- A handled event is not counted again: its replay changes nothing.
   if ARGV[1] == '1' and seen == 0 then
@@ -58,4 +65,4 @@ if not recent then
   end
 end
 
-return {conv[1], conv[2], seen, block, open, pause, tonumber(recent)}
+return {session or false, seen, block, open, pause, tonumber(recent)}

@@ -1,12 +1,12 @@
 -- session_save: compare-and-set of one intake session, and the turn's lines in the owner's
 -- dialogue with it.
 --
--- KEYS[1]  esc:{t}:conv:<identity>  hash {v = version, data = session JSON}
+-- KEYS[1]  esc:{t}:conv:<identity>  "<version> <session JSON>" (a hash {v, data} before)
 -- KEYS[2]  esc:{t}:seen:<event id>  the event's mark (used when ARGV[5] is "1")
 -- KEYS[3..5] optional, together: the dialogue, the append's marker and the transcript of
 --          keep_lines (dialogue_lines.lua, which this script is run behind)
 -- ARGV[1]  version the caller loaded (0: the session must not exist yet)
--- ARGV[2]  session JSON, already carrying version ARGV[1] + 1
+-- ARGV[2]  the new value: "<ARGV[1] + 1> <session JSON>"
 -- ARGV[3]  idle TTL in ms; 0 keeps the session without expiry
 -- ARGV[4]  how long the event id stays seen, in ms
 -- ARGV[5]  "1": the turn has an event id, KEYS[2]
@@ -16,29 +16,41 @@
 -- already, or {"conflict", stored version} when the session changed since it was loaded.
 -- Guarantees: the write, the TTL, the seen mark and the dialogue's lines happen together or
 -- not at all, and only over the version the caller read. A missing session counts as version
--- 0. The duplicate check comes first: a replayed event must not be retried as a conflict
--- would be.
+-- 0. A session an earlier version kept as a hash is read as such and replaced by the string,
+-- which SET writes over a key of any type. The duplicate check comes first: a replayed event
+-- must not be retried as a conflict would be.
 -- The keyed append of the lines keeps its marker (KEYS[4]) although the compare-and-set and
 -- the seen mark already make this save happen once: a later append under the same key (the
 -- turn's event answered again, Dialogues.Append) must find it, or the lines would be kept twice.
 
 local evented = ARGV[5] == '1'
--- Read once, for the duplicate's reply and the compare-and-set alike.
-local stored = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if evented and redis.call('EXISTS', KEYS[2]) == 1 then
+-- Read once, for the duplicate's reply and the compare-and-set alike: the session and the seen
+-- mark in one MGET (nil for a key of another type: only then is a hash looked for).
+local cur
+if evented then
+  cur = redis.call('MGET', KEYS[1], KEYS[2])
+else
+  cur = redis.call('MGET', KEYS[1])
+end
+local stored = 0
+if cur[1] then
+  stored = tonumber(string.match(cur[1], '^%d+'))
+elseif redis.call('EXISTS', KEYS[1]) == 1 then
+  stored = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+end
+if cur[2] then
   return {'duplicate', stored}
 end
 if stored ~= tonumber(ARGV[1]) then
   return {'conflict', stored}
 end
 
-local version = stored + 1
-redis.call('HSET', KEYS[1], 'v', version, 'data', ARGV[2])
 local ttl = tonumber(ARGV[3])
 if ttl > 0 then
-  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
 else
-  redis.call('PERSIST', KEYS[1])
+  -- SET drops an expiry the key had.
+  redis.call('SET', KEYS[1], ARGV[2])
 end
 if evented then
   redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
@@ -46,4 +58,4 @@ end
 if KEYS[5] then
   keep_lines(KEYS[3], KEYS[4], KEYS[5], ARGV, 6)
 end
-return {'ok', version}
+return {'ok', stored + 1}

@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -586,4 +587,83 @@ func TestSessionTurnsAtOnceAfterFlush(t *testing.T) {
 			t.Fatalf("turn %d after SCRIPT FLUSH: %v", i, err)
 		}
 	}
+}
+
+// TestSessionKeptAsHash: an earlier version kept a session as a hash {v, data}. It loads as it
+// was, a stale or replayed save over it is refused as over a string, and the next save
+// replaces it with the string, one version later, with its expiry.
+func TestSessionKeptAsHash(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		key := redis.NewKeys(r.Tenant).Conv(owner)
+		kept := conversation.Session{Owner: string(owner), Stage: conversation.StageIntake, Step: "vin",
+			Answers: map[string]string{"model": "Model 3"}, History: []string{"consent", "model"}, Turns: 2, Version: 3}
+		data, err := json.Marshal(kept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Client.HSet(ctx, key, "v", 3, "data", data).Err(); err != nil {
+			t.Fatal(err)
+		}
+
+		turn, err := s.sessions.Load(ctx, owner, "ev-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !turn.Found || !reflect.DeepEqual(turn.Session, kept) {
+			t.Fatalf("Load of a hash = found %v, %+v; want %+v", turn.Found, turn.Session, kept)
+		}
+		stale := kept
+		stale.Version = 2
+		if err := s.sessions.Save(ctx, stale, "ev-1", time.Hour, bot.Record{}); !errors.Is(err, bot.ErrConflict) {
+			t.Fatalf("stale save over a hash: %v, want ErrConflict", err)
+		}
+		if err := r.Client.Set(ctx, redis.NewKeys(r.Tenant).Seen("ev-0"), "1", time.Hour).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.sessions.Save(ctx, kept, "ev-0", time.Hour, bot.Record{}); !errors.Is(err, bot.ErrDuplicateEvent) {
+			t.Fatalf("replayed save over a hash: %v, want ErrDuplicateEvent", err)
+		}
+		if typ := r.Client.Type(ctx, key).Val(); typ != "hash" {
+			t.Fatalf("refused saves changed the session: a %s now", typ)
+		}
+
+		next := kept
+		next.Step = "year"
+		if err := s.sessions.Save(ctx, next, "ev-1", time.Hour, bot.Record{}); err != nil {
+			t.Fatalf("save over a hash: %v", err)
+		}
+		if typ := r.Client.Type(ctx, key).Val(); typ != "string" {
+			t.Errorf("after a save the session is a %s, want a string", typ)
+		}
+		if d := r.Client.PTTL(ctx, key).Val(); d <= 0 || d > time.Hour {
+			t.Errorf("after a save the session expires in %v, want within the hour", d)
+		}
+		turn, err = s.sessions.Load(ctx, owner, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		next.Version = 4
+		if !turn.Found || !reflect.DeepEqual(turn.Session, next) {
+			t.Errorf("Load after the save = found %v, %+v; want %+v", turn.Found, turn.Session, next)
+		}
+	})
+}
+
+// TestSessionWithoutVersion: a stored value that does not start with its version is an
+// error, not a session read as new (which a save would then overwrite).
+func TestSessionWithoutVersion(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		for _, v := range []string{`{"owner":"x"}`, `x {"owner":"x"}`, "12"} {
+			if err := r.Client.Set(ctx, redis.NewKeys(r.Tenant).Conv(owner), v, time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.sessions.Load(ctx, owner, ""); err == nil {
+				t.Errorf("Load of %q: no error", v)
+			}
+		}
+	})
 }
