@@ -22,7 +22,19 @@ func patternKey(c Case) string {
 		return ""
 	}
 	// A short word without the key separator: the pattern names a Redis key.
-	return strings.NewReplacer(":", "", "{", "", "}", "", " ", "_").Replace(strings.ToLower(model + "|" + year + "|" + category))
+	return strings.Map(patternRune, strings.ToLower(model+"|"+year+"|"+category))
+}
+
+// patternRune drops the characters of a Redis key's structure (the separator, the hash tag's
+// braces) and makes spaces underscores.
+func patternRune(r rune) rune {
+	switch r {
+	case ':', '{', '}':
+		return -1
+	case ' ':
+		return '_'
+	}
+	return r
 }
 
 // patternName is a pattern as people read it: "Model Y 2023, Steering".
