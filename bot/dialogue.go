@@ -50,6 +50,10 @@ type Appending struct {
 	// Key makes the append idempotent: lines appended under a key before are not appended
 	// again (an event replayed, a message delivered again). Empty: always appended.
 	Key string
+	// Event, with Key, is the platform event whose turn the lines record. A session save
+	// that keeps them marks the event handled and writes no mark of the key: an append under
+	// the key afterwards (the event answered again) finds the event handled and keeps nothing.
+	Event string
 	// Case, when set, keeps the lines with that case too. The case's transcript starts, the
 	// first time, with the owner's dialogue since Since (the intake's start), and then grows
 	// with every line appended for the case.
@@ -168,7 +172,7 @@ func (s *Service) keeping(t *ownerTurn, replies []conversation.Reply) Record {
 	}
 	a := Appending{Case: t.keepWith, Since: t.since, TTL: s.cfg.SessionTTL}
 	if ev.ID != "" {
-		a.Key = "turn:" + ev.ID
+		a.Key, a.Event = "turn:"+ev.ID, ev.ID
 	}
 	return Record{Appending: a, Lines: lines}
 }

@@ -36,13 +36,18 @@ func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Append
 		return nil
 	}
 	buf := buffers.Get().(*[]byte)
-	keys := d.keys.kept(owner, a)
-	args, b, err := keptArgs(make([]any, 0, 7), (*buf)[:0], d.cfg, a, lines)
+	k := d.keys.kept(owner, a)
+	keys := k[:]
+	if a.Key != "" && a.Event != "" {
+		// The event's session save may have kept these lines already (see keep_lines).
+		keys = append(keys, d.keys.Seen(a.Event))
+	}
+	args, b, err := keptArgs(make([]any, 0, 7), (*buf)[:0], d.cfg, a, lines, false)
 	defer func() { release(buf, b) }()
 	if err != nil {
 		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
 	}
-	if err := d.batch.script(ctx, dialogueAppend, keys[:], args...).Err(); err != nil {
+	if err := d.batch.script(ctx, dialogueAppend, keys, args...).Err(); err != nil {
 		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
 	}
 	return nil
@@ -59,9 +64,15 @@ type kept [3]string
 // keptArgs appends to args the arguments of keep_lines (dialogue_lines.lua) for lines
 // appended under a. The lines are written to b, which is returned grown; the last argument
 // refers to it, so b must not be reused before the script ran.
-func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Line) ([]any, []byte, error) {
+//
+// saved says the lines go with a session save that marks a.Event handled: the key's mark is
+// then only looked for (an append under the key before), not written (see keep_lines).
+func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Line, saved bool) ([]any, []byte, error) {
 	var keyed, forCase any = "0", "0" // constants: boxed without allocating
-	if a.Key != "" {
+	switch {
+	case a.Key != "" && saved:
+		keyed = "2"
+	case a.Key != "":
 		keyed = "1"
 	}
 	if a.Case != "" {

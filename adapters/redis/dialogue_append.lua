@@ -4,9 +4,11 @@
 -- KEYS[1]  esc:{t}:dialogue:<identity>  list of "<at ms> <line JSON>", oldest first
 -- KEYS[2]  esc:{t}:seen:dialogue:<key>  marker of an append done (used when ARGV[5] is "1")
 -- KEYS[3]  esc:{t}:transcript:<case>    list like KEYS[1], no expiry (used when ARGV[6] is "1")
+-- KEYS[4]  esc:{t}:seen:<event id>       optional: the event whose turn the lines record
 -- ARGV[1..6] keep_lines' arguments (cap, TTL, marker TTL, intake start, keyed, for a case)
 -- ARGV[7]    the lines, separated by newlines
 -- ARGV[8..9] the transcript's cap and untrimmed head
 --
--- Returns 0 when an append under the key was done before (nothing changes), else 1.
-return keep_lines(KEYS[1], KEYS[2], KEYS[3], ARGV, 1)
+-- Returns 0 when an append under the key was done before, or the event's session save kept
+-- the lines (nothing changes), else 1.
+return keep_lines(KEYS[1], KEYS[2], KEYS[3], ARGV, 1, KEYS[4])

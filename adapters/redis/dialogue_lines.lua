@@ -2,22 +2,27 @@
 -- the case's transcript. It is put in front of the scripts that keep lines
 -- (dialogue_append.lua, session_save.lua), so both keep them the same way.
 --
--- keep_lines(dialogue, marker, transcript, argv, at):
+-- keep_lines(dialogue, marker, transcript, argv, at, seen):
 --   dialogue    esc:{t}:dialogue:<identity>  list of "<at ms> <line JSON>", oldest first
 --   marker      esc:{t}:seen:dialogue:<key>  marker of an append done (used when keyed)
 --   transcript  esc:{t}:transcript:<case>    list like dialogue, no expiry (used for a case)
+--   seen        esc:{t}:seen:<event id>      optional, keyed "1": the event whose turn the
+--                                            lines record; "2" when its session save kept them
 --   argv[at]    the most lines the dialogue keeps
 --   argv[at+1]  the dialogue's idle TTL in ms, refreshed here (0: no expiry)
 --   argv[at+2]  how long the marker is kept, in ms
 --   argv[at+3]  the intake's start in ms: a transcript starts with the dialogue's lines since then
---   argv[at+4]  "1": the append is keyed by marker
+--   argv[at+4]  "1": the append is keyed by marker; "2": it is keyed, and made by a session
+--               save that marks its event handled (session_save.lua), which looks for the
+--               marker without writing it
 --   argv[at+5]  "1": the lines belong to the case of transcript
 --   argv[at+6]  the lines, each "<at ms> <line JSON>", separated by newlines (JSON writes none)
 --   argv[at+7]  the most lines a transcript keeps
 --   argv[at+8]  how many of a transcript's first lines are never trimmed (the intake)
 --
 -- Guarantees, in one atomic step: an append under a key done before changes nothing (returns
--- 0); the dialogue keeps its newest argv[at] lines; the transcript, the first time it is
+-- 0), and so does one whose event's session save kept the lines (seen holds "2"): a save
+-- writes no marker, so that a turn costs Redis no key beyond its event's mark; the dialogue keeps its newest argv[at] lines; the transcript, the first time it is
 -- written, is seeded with the dialogue since argv[at+3] (the lines just appended included),
 -- and afterwards takes exactly the lines appended for it, so a line is never in it twice. A
 -- transcript past argv[at+7] lines loses its oldest lines after the first argv[at+8], and a
@@ -47,13 +52,18 @@ local function trim_transcript(transcript, tcap, head)
   redis.call('LSET', transcript, head, stamp .. ' ' .. cjson.encode(note))
 end
 
-local function keep_lines(dialogue, marker, transcript, argv, at)
+local function keep_lines(dialogue, marker, transcript, argv, at, seen)
   local cap, ttl, keep, since = tonumber(argv[at]), tonumber(argv[at + 1]), tonumber(argv[at + 2]), tonumber(argv[at + 3])
-  local keyed, forCase = argv[at + 4] == '1', argv[at + 5] == '1'
-  if keyed then
+  local keyed, forCase = argv[at + 4], argv[at + 5] == '1'
+  if keyed == '1' then
     if not redis.call('SET', marker, '1', 'NX', 'PX', keep) then
       return 0
     end
+    if seen and redis.call('GET', seen) == '2' then
+      return 0
+    end
+  elseif keyed == '2' and redis.call('EXISTS', marker) == 1 then
+    return 0
   end
   local lines = {}
   for v in string.gmatch(argv[at + 6] or '', '[^\n]+') do

@@ -152,7 +152,8 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	args = append(args, expected, data, sessionTTLArg.of(ttlMS), dedupeArg.of(s.cfg.DedupeTTL.Milliseconds()), evented)
 	if len(keep.Lines) > 0 {
 		// The lines go after the session in the same buffer; data keeps its own length.
-		if args, b, err = keptArgs(args, b, s.cfg, keep.Appending, keep.Lines); err != nil {
+		saved := eventID != "" && keep.Event == eventID
+		if args, b, err = keptArgs(args, b, s.cfg, keep.Appending, keep.Lines, saved); err != nil {
 			return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 		}
 	}

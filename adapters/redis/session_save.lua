@@ -19,9 +19,11 @@
 -- 0. A session an earlier version kept as a hash is read as such and replaced by the string,
 -- which SET writes over a key of any type. The duplicate check comes first: a replayed event
 -- must not be retried as a conflict would be.
--- The keyed append of the lines keeps its marker (KEYS[4]) although the compare-and-set and
--- the seen mark already make this save happen once: a later append under the same key (the
--- turn's event answered again, Dialogues.Append) must find it, or the lines would be kept twice.
+-- The keyed append of the lines (keep_lines' "2") only looks for its marker (KEYS[4], an
+-- append under the key before) and writes none: the compare-and-set and the seen mark make this
+-- save happen once, and a later append under the same key (the turn's event answered again,
+-- Dialogues.Append) finds the event's mark saying so ("2"; "1" is a save that kept no lines,
+-- a submission's, whose lines are appended afterwards).
 
 local evented = ARGV[5] == '1'
 -- Read once, for the duplicate's reply and the compare-and-set alike: the session and the seen
@@ -53,7 +55,12 @@ else
   redis.call('SET', KEYS[1], ARGV[2])
 end
 if evented then
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
+  -- "2": the event is handled and its turn's lines are kept with it (see keep_lines).
+  local mark = '1'
+  if KEYS[5] and ARGV[10] == '2' then
+    mark = '2'
+  end
+  redis.call('SET', KEYS[2], mark, 'PX', ARGV[4])
 end
 if KEYS[5] then
   keep_lines(KEYS[3], KEYS[4], KEYS[5], ARGV, 6)

@@ -667,3 +667,67 @@ func TestSessionWithoutVersion(t *testing.T) {
 		}
 	})
 }
+
+// TestTurnLinesKeptOnce: a turn's lines are kept once, whichever way they come. A save keeps
+// them with its event marked handled and writes no mark of the key; the event answered again
+// (an append under the same key) keeps nothing. A turn that did not save appends them itself,
+// and a save of the same event afterwards does not keep them again. A save without lines
+// leaves them to the append that follows.
+func TestTurnLinesKeptOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
+		ctx := context.Background()
+		s := newStores(r, redis.Config{})
+		d := redis.NewDialogues(r.Client, s.cfg)
+		turn := func(event string, texts ...string) bot.Record {
+			rec := bot.Record{Appending: bot.Appending{Key: "turn:" + event, Event: event, TTL: time.Hour}}
+			for _, text := range texts {
+				rec.Lines = append(rec.Lines, line(bot.RoleOwner, text, t0))
+			}
+			return rec
+		}
+		sess := conversation.Session{Owner: string(owner), Stage: conversation.StageIntake}
+		if err := s.sessions.Save(ctx, sess, "ev-1", time.Hour, turn("ev-1", "hello", "which car?")); err != nil {
+			t.Fatal(err)
+		}
+		if n := r.Client.Exists(ctx, s.keys.SeenDialogue("turn:ev-1")).Val(); n != 0 {
+			t.Error("a save wrote the mark of its lines' key")
+		}
+		again := turn("ev-1", "hello", "which car? (again)")
+		if err := d.Append(ctx, owner, again.Appending, again.Lines...); err != nil {
+			t.Fatal(err)
+		}
+
+		first := turn("ev-2", "hi", "slow down")
+		if err := d.Append(ctx, owner, first.Appending, first.Lines...); err != nil {
+			t.Fatal(err)
+		}
+		sess.Version = 1
+		if err := s.sessions.Save(ctx, sess, "ev-2", time.Hour, turn("ev-2", "hi", "which year?")); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Append(ctx, owner, first.Appending, first.Lines...); err != nil {
+			t.Fatal(err)
+		}
+
+		// A submission saves its session without lines and appends them afterwards, under its
+		// event's key: they are kept, once.
+		sess.Version = 2
+		if err := s.sessions.Save(ctx, sess, "ev-3", time.Hour, bot.Record{}); err != nil {
+			t.Fatal(err)
+		}
+		submit := turn("ev-3", "Submit", "Your case is ESC-1")
+		for range 2 {
+			if err := d.Append(ctx, owner, submit.Appending, submit.Lines...); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		got, err := d.Read(ctx, owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"hello", "which car?", "hi", "slow down", "Submit", "Your case is ESC-1"}; !reflect.DeepEqual(texts(got), want) {
+			t.Fatalf("dialogue %q, want %q", texts(got), want)
+		}
+	})
+}
