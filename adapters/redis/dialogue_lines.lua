@@ -22,9 +22,10 @@
 --
 -- Guarantees, in one atomic step: an append under a key done before changes nothing (returns
 -- 0), and so does one whose event's session save kept the lines (seen holds "2"): a save
--- writes no marker, so that a turn costs Redis no key beyond its event's mark; the dialogue keeps its newest argv[at] lines; the transcript, the first time it is
--- written, is seeded with the dialogue since argv[at+3] (the lines just appended included),
--- and afterwards takes exactly the lines appended for it, so a line is never in it twice. A
+-- writes no marker, so that a turn costs Redis no key beyond its event's mark; the dialogue
+-- keeps its newest argv[at] lines; the transcript, the first time it is written, is seeded
+-- with the dialogue since argv[at+3] (the lines just appended included), and afterwards takes
+-- exactly the lines appended for it, so a line is never in it twice. A
 -- transcript past argv[at+7] lines loses its oldest lines after the first argv[at+8], and a
 -- note ({"role":"note","trimmed":n,...}) stands where they were, counting every line trimmed
 -- so far: the record says what it lost.

@@ -13,18 +13,18 @@
 --
 -- Returns {session, seen (0/1), block, open case, pause, recent}; absent values are nil. The
 -- session is "<version> <session JSON>" also when it was read from a hash an earlier version
--- kept (session_save.lua replaces it with the string). recent is the event's place in the window, itself included: the place it got when
--- it was first counted, or, when it was never counted, the events counted so far (plus this one
--- when ARGV[1] counts it).
+-- kept (session_save.lua replaces it with the string). recent is the event's place in the
+-- window, itself included: the place it got when it was first counted, or, when it was never
+-- counted, the events counted so far (plus this one when ARGV[1] counts it).
 -- Guarantees: an event with an id is counted once per window however often it is loaded (a
 -- retry after a conflict, a platform redelivery), and not at all once it was handled, so a
 -- burst that collides does not eat the owner's budget; the counter and its mark get their
 -- expiry in the same step as the count, so a counter never outlives its window.
 --
--- Every key is a string (the seen mark holds "1"), so one MGET reads them all, and a value
--- where the seen mark is stands for EXISTS; the keys share the tenant's hash tag, one slot in
--- a cluster. MGET answers nil for a key of another type: only then is the session looked for
--- as a hash.
+-- Every key is a string (the seen mark holds "1" or "2"), so one MGET reads them all, and a
+-- value where the seen mark is stands for EXISTS; the keys share the tenant's hash tag, one
+-- slot in a cluster. MGET answers nil for a key of another type: only then is the session
+-- looked for as a hash.
 
 local gates
 if KEYS[6] then

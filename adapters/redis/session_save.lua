@@ -36,7 +36,8 @@ else
 end
 local stored = 0
 if cur[1] then
-  stored = tonumber(string.match(cur[1], '^%d+'))
+  local version = string.match(cur[1], '^%d+')
+  stored = version and tonumber(version) or -1 -- no version: no save matches it
 elseif redis.call('EXISTS', KEYS[1]) == 1 then
   stored = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 end

@@ -652,7 +652,7 @@ func TestSessionKeptAsHash(t *testing.T) {
 }
 
 // TestSessionWithoutVersion: a stored value that does not start with its version is an
-// error, not a session read as new (which a save would then overwrite).
+// error, not a session read as new, and no save overwrites it.
 func TestSessionWithoutVersion(t *testing.T) {
 	eachBackend(t, func(t *testing.T, r *redistest.Redis) {
 		ctx := context.Background()
@@ -663,6 +663,10 @@ func TestSessionWithoutVersion(t *testing.T) {
 			}
 			if _, err := s.sessions.Load(ctx, owner, ""); err == nil {
 				t.Errorf("Load of %q: no error", v)
+			}
+			sess := conversation.Session{Owner: string(owner), Stage: conversation.StageIntake}
+			if err := s.sessions.Save(ctx, sess, "", time.Hour, bot.Record{}); !errors.Is(err, bot.ErrConflict) {
+				t.Errorf("Save over %q: %v, want ErrConflict", v, err)
 			}
 		}
 	})
