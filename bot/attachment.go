@@ -39,6 +39,33 @@ type Upload struct {
 	// over the limit (then Data is empty), else len(Data).
 	Size int64
 	Data []byte
+	// Fetch, when set, gets Data from the platform. The core calls it once it takes the
+	// turn's files, after every check that may turn the owner away (a block, the rate limit,
+	// the admission, a paused intake), so that a refused owner's files are never downloaded.
+	// It returns no bytes for a file the platform no longer hands over, and an error when the
+	// file cannot be fetched now: the turn fails and the event runs again.
+	Fetch func(context.Context) ([]byte, error)
+}
+
+// fetchFiles gets the bytes of the turn's files that the adapter left to fetch, once: a
+// retried turn finds them fetched.
+func fetchFiles(ctx context.Context, files []Upload) error {
+	// The files past the most one event may carry are refused unread.
+	for i := range files[:min(len(files), maxFilesPerEvent)] {
+		u := &files[i]
+		if u.Fetch == nil {
+			continue
+		}
+		data, err := u.Fetch(ctx)
+		if err != nil {
+			return fmt.Errorf("fetch the file %s: %w", FileName(u.Name), err)
+		}
+		u.Fetch = nil
+		if data != nil {
+			u.Data, u.Size = data, int64(len(data))
+		}
+	}
+	return nil
 }
 
 // FileStore keeps owners' files.
@@ -171,6 +198,9 @@ var errFileRefused = errors.New("file refused")
 func (s *Service) keepFiles(ctx context.Context, t *ownerTurn, lang string, ttl time.Duration) ([]Attachment, []conversation.Reply, error) {
 	if t.files != nil || len(t.ev.Files) == 0 {
 		return t.files, t.refusals, nil
+	}
+	if err := fetchFiles(ctx, t.ev.Files); err != nil {
+		return nil, nil, err
 	}
 	ev := t.ev
 	seed := ev.ID

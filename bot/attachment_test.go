@@ -271,3 +271,47 @@ func FuzzFileType(f *testing.F) {
 		}
 	})
 }
+
+// A file the adapter leaves to fetch is fetched when the turn takes it, once, and a fetch that
+// fails fails the turn as work to do again, keeping nothing; the event sent again keeps it.
+func TestOwnerFileFetchedWhenTaken(t *testing.T) {
+	h := newHarness(t, redistest.New(t))
+	ctx := context.Background()
+	ann := bot.Identity("web:ann")
+	h.say(t, ann, "hello")
+	h.press(t, ann, conversation.ActionChoose, "understood")
+
+	var fetches atomic.Int32
+	cdnDown := errors.New("the platform's file server answered 503")
+	upload := func(fail bool) bot.Upload {
+		return bot.Upload{Name: "dash.png", Type: "image/png", Size: int64(len(pngFile)), Fetch: func(context.Context) ([]byte, error) {
+			fetches.Add(1)
+			if fail {
+				return nil, cdnDown
+			}
+			return pngFile, nil
+		}}
+	}
+	ev := bot.OwnerEvent{ID: "ev-photo", Owner: ann, Name: name(ann), Files: []bot.Upload{upload(true)}}
+	_, err := h.svc.HandleOwner(ctx, ev)
+	if !errors.Is(err, cdnDown) || !bot.Retryable(err) {
+		t.Fatalf("a failed fetch: %v, want the fetch's error, to do again", err)
+	}
+	if s := h.session(t, ann); len(s.Files) != 0 {
+		t.Fatalf("a failed fetch kept files %v", s.Files)
+	}
+	ev.Files = []bot.Upload{upload(false)}
+	replies, err := h.svc.HandleOwner(ctx, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(replies); !strings.Contains(got, "dash.png") {
+		t.Fatalf("replies to the event sent again:\n%s", got)
+	}
+	if s := h.session(t, ann); len(s.Files) != 1 {
+		t.Fatalf("the session keeps files %v", s.Files)
+	}
+	if n := fetches.Load(); n != 2 {
+		t.Errorf("%d fetches, want 2 (the failed one, then once)", n)
+	}
+}

@@ -39,6 +39,9 @@ func (s *Service) takeProofs(ctx context.Context, t *ownerTurn, vin, caseID, lan
 	if t.proofs != nil || len(t.ev.Files) == 0 {
 		return t.proofReplies, nil
 	}
+	if err := fetchFiles(ctx, t.ev.Files); err != nil {
+		return nil, err
+	}
 	seed := t.ev.ID
 	if seed == "" {
 		seed = newRef() + newRef()

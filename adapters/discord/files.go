@@ -30,11 +30,11 @@ const fileWait = 20 * time.Second
 // whose link does not point at Discord: there is nothing to fetch, now or later.
 var errFileGone = errors.New("the attachment cannot be fetched")
 
-// fetchFiles downloads the attachments of an owner's message for the core to keep. One over
-// the core's limit by the size Discord declares is not fetched, and one Discord no longer
-// hands over comes without bytes: the core tells the owner either way. An error (the CDN
-// failing or slow) means: run the message again.
-func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttachment) ([]bot.Upload, error) {
+// files are the attachments of an owner's message for the core to keep, fetched only when it
+// takes them. One over the core's limit by the size Discord declares is not fetched, and one
+// Discord no longer hands over comes without bytes: the core tells the owner either way. A
+// download that fails (the CDN failing or slow) fails the turn: the message runs again.
+func (a *Adapter) files(atts []*discordgo.MessageAttachment) []bot.Upload {
 	limit := a.svc.FileMaxBytes()
 	var out []bot.Upload
 	for i, at := range atts {
@@ -44,19 +44,21 @@ func (a *Adapter) fetchFiles(ctx context.Context, atts []*discordgo.MessageAttac
 		u := bot.Upload{Name: at.Filename, Type: at.ContentType, Size: int64(at.Size)}
 		// The core refuses more than a message may carry: those are not fetched either.
 		if u.Size <= limit && i < maxAttachments {
-			data, err := a.msgr.download(ctx, at, limit)
-			switch {
-			case errors.Is(err, errFileGone):
-				a.log.WarnContext(ctx, "owner's attachment not handed over by discord", "attachment", at.ID)
-			case err != nil:
-				return nil, err
-			default:
-				u.Data, u.Size = data, int64(len(data))
+			u.Fetch = func(ctx context.Context) ([]byte, error) {
+				data, err := a.msgr.download(ctx, at, limit)
+				switch {
+				case errors.Is(err, errFileGone):
+					a.log.WarnContext(ctx, "owner's attachment not handed over by discord", "attachment", at.ID)
+					return nil, nil
+				case err != nil:
+					a.log.WarnContext(ctx, "owner's attachment not fetched; the message runs again", "attachment", at.ID, "err", err)
+				}
+				return data, err
 			}
 		}
 		out = append(out, u)
 	}
-	return out, nil
+	return out
 }
 
 // download fetches an attachment from Discord's CDN, at most limit bytes and one, without the

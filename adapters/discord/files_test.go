@@ -326,3 +326,36 @@ func TestOwnerFileTooLargeForDiscord(t *testing.T) {
 	}
 	e.waitShown(thread, "clip.mp4 (video/mp4, 3 B) — too large to upload here")
 }
+
+// A blocked owner's attachments, and those of an owner past the rate limit, are never fetched:
+// the core turns them away before it takes files. An owner let in has them fetched once.
+func TestRefusedOwnersAttachmentsNotFetched(t *testing.T) {
+	e := newEnv(t, withFiles(), withBot(func(c *bot.Config) { c.RateLimit = 2 }))
+	if got := e.command(memberInv(dana, modRole), "block", fakediscord.StringOption("user", "<@"+eve+">"), fakediscord.StringOption("reason", "spam")); len(got) != 1 || !strings.Contains(got[0], "is blocked") {
+		t.Fatalf("block answered %q", got)
+	}
+	blocked := e.fake.HostAttachment("blocked.png", "image/png", discordPNG)
+	e.dmFiles(eve, "", blocked)
+	e.waitShown(dmOf(eve), "not available to you")
+
+	e.dm(bob, "hello")
+	e.dm(bob, "hello again")
+	flood := e.fake.HostAttachment("flood.png", "image/png", discordPNG)
+	e.dmFiles(bob, "", flood)
+	e.waitShown(dmOf(bob), "faster than we can read them")
+
+	e.dm(alice, "hello")
+	let := e.fake.HostAttachment("let in.png", "image/png", discordPNG)
+	e.dmFiles(alice, "", let)
+	e.waitShown(dmOf(alice), "let in.png")
+
+	for _, a := range []map[string]any{blocked, flood} {
+		if d := e.fake.Downloads(a["id"].(string)); len(d) != 0 {
+			t.Errorf("%s of a refused owner was fetched: %v", a["filename"], d)
+		}
+	}
+	if d := e.fake.Downloads(let["id"].(string)); len(d) != 1 {
+		t.Errorf("the attachment of an owner let in was fetched %d times, want once", len(d))
+	}
+	e.fake.AssertNoViolations(t)
+}

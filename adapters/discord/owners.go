@@ -65,16 +65,11 @@ func (a *Adapter) ownerMessage(ctx context.Context, m *discordgo.Message) error 
 }
 
 // ownerTurn runs one owner event and answers in channel: the replies, or the core's refusal
-// (the owner restrictions', see Admission). attachments are a message's, fetched for the core
-// first. It returns an error when the work could not be done for now (Redis or the CDN away)
-// and nobody was told.
+// (the owner restrictions', see Admission). attachments are a message's, fetched when the core
+// takes them. It returns an error when the work could not be done for now (Redis or the CDN
+// away) and nobody was told.
 func (a *Adapter) ownerTurn(ctx context.Context, channel string, ev bot.OwnerEvent, attachments ...*discordgo.MessageAttachment) error {
-	files, err := a.fetchFiles(ctx, attachments)
-	if err != nil {
-		a.log.WarnContext(ctx, "owner's attachment not fetched; the message runs again", "owner", ev.Owner, "err", err)
-		return err
-	}
-	ev.Files = files
+	ev.Files = a.files(attachments)
 	replies, err := a.svc.HandleOwner(ctx, ev)
 	if bot.Retryable(err) {
 		return err

@@ -291,41 +291,37 @@ func (a *Adapter) ownerMessage(ctx context.Context, ev dmEvent) error {
 	owner.Name = a.api.userName(ctx, ev.user, "")
 	owner.Locale = a.api.userLocale(ctx, ev.user)
 	owner.Redelivered = inbox.Redelivered(ctx)
-	files, err := a.fetchFiles(ctx, ev.files)
-	if err != nil {
-		return err // Slack is away: the inbox runs the event again
-	}
-	owner.Files = files
+	owner.Files = a.files(ev.files)
 	replies, err := a.svc.HandleOwner(ctx, owner)
 	if bot.Retryable(err) {
-		return err
+		return err // Redis or Slack away (a file not fetched): the inbox runs the event again
 	}
 	a.answerOwner(ctx, owner.Owner, ev.channel, owner.ID, replies, err)
 	return nil
 }
 
-// fetchFiles downloads the files an owner shared, for the core to keep: Slack's links need
-// the bot's token, so the executives could not open them. A file over the core's limit is not
-// fetched, and one Slack does not hand over comes without bytes: the core tells the owner.
-func (a *Adapter) fetchFiles(ctx context.Context, files []sharedFile) ([]bot.Upload, error) {
+// files are the files an owner shared, for the core to keep, fetched only when it takes them:
+// Slack's links need the bot's token, so the executives could not open them. A file over the
+// core's limit is not fetched, and one Slack does not hand over comes without bytes: the core
+// tells the owner. A download that fails fails the turn, which the inbox runs again.
+func (a *Adapter) files(files []sharedFile) []bot.Upload {
 	limit := a.svc.FileMaxBytes()
 	var out []bot.Upload
 	for _, f := range files {
 		u := bot.Upload{Name: f.Name, Type: f.Mimetype, Size: f.Size}
 		if f.Size <= limit && f.Download != "" && f.Mode != "external" && f.Mode != "tombstone" {
-			data, err := a.api.download(ctx, f.Download, limit)
-			switch {
-			case errors.Is(err, errFileGone):
-				a.log.WarnContext(ctx, "owner's file not handed over by slack", "file", f.ID)
-			case err != nil:
-				return nil, err
-			default:
-				u.Data, u.Size = data, int64(len(data))
+			u.Fetch = func(ctx context.Context) ([]byte, error) {
+				data, err := a.api.download(ctx, f.Download, limit)
+				if errors.Is(err, errFileGone) {
+					a.log.WarnContext(ctx, "owner's file not handed over by slack", "file", f.ID)
+					return nil, nil
+				}
+				return data, err
 			}
 		}
 		out = append(out, u)
 	}
-	return out, nil
+	return out
 }
 
 // answerOwner posts the answer to the owner's event in the DM, or says that it failed. An

@@ -162,3 +162,30 @@ func TestForgetDeletesThreadFiles(t *testing.T) {
 	}
 	e.fake.AssertNoViolations(t)
 }
+
+// The files of an owner past the rate limit are never fetched: the core turns the message
+// away before it takes files. An owner let in has them fetched once.
+func TestRefusedOwnersFilesNotFetched(t *testing.T) {
+	e := newEnv(t, withFiles(), func(c *envConfig) { c.bot.RateLimit = 2 })
+	e.dm(eve, "hello")
+	e.dm(eve, "hello again")
+	flood := e.fake.UserFile("flood.png", "image/png", slackPNG)
+	e.share("EvFlood", eve, "", flood)
+	e.waitShown("chat.postMessage", dmOf(eve), "faster than we can read them")
+
+	let := e.fake.UserFile("let in.png", "image/png", slackPNG)
+	e.share("EvLet", owner1, "hello", let)
+	e.waitShown("chat.postMessage", dmOf(owner1), "let in.png")
+
+	fetched := map[string]int{}
+	for _, c := range e.fake.Calls("files-pri") {
+		fetched[c.Form.Get("file")]++
+	}
+	if n := fetched[flood["id"].(string)]; n != 0 {
+		t.Errorf("the file of an owner past the rate limit was fetched %d times", n)
+	}
+	if n := fetched[let["id"].(string)]; n != 1 {
+		t.Errorf("the file of an owner let in was fetched %d times, want once", n)
+	}
+	e.fake.AssertNoViolations(t)
+}
