@@ -69,9 +69,7 @@ func redactPhones(s string) string {
 			i = start + 1
 			continue
 		}
-		if ext := extPattern.FindStringIndex(s[end:]); ext != nil {
-			end += ext[1]
-		}
+		end += extensionAt(s[end:])
 		b.WriteString(s[copied:start])
 		b.WriteString(PhonePlaceholder)
 		copied, i = end, end
@@ -81,6 +79,18 @@ func redactPhones(s string) string {
 	}
 	b.WriteString(s[copied:])
 	return b.String()
+}
+
+// extensionAt is the length of the extension that starts s ("x12", " ext. 12"), 0 when there
+// is none. Digits that go on past six after the "x" are no extension but a number of their
+// own, judged as one: otherwise the first number would be judged by digits that the second,
+// once redacted, no longer shows, and redacting the result again would change it.
+func extensionAt(s string) int {
+	loc := extPattern.FindStringIndex(s)
+	if loc == nil || (loc[1] < len(s) && '0' <= s[loc[1]] && s[loc[1]] <= '9') {
+		return 0
+	}
+	return loc[1]
 }
 
 // phoneDigits counts the digits of a candidate, without the international prefix 00.
@@ -129,8 +139,8 @@ func isPhone(s string, start, end int) bool {
 	// Letters and digits glued to either side: a digit means a longer number; capitals only
 	// mean an identifier (RN123456789, a VIN); "call5125550142" is a phone number.
 	left, right := alnumBefore(s, start), alnumAfter(s, end)
-	if ext := extPattern.FindStringIndex(s[end:]); ext != nil {
-		right = alnumAfter(s, end+ext[1])
+	if n := extensionAt(s[end:]); n > 0 {
+		right = alnumAfter(s, end+n)
 	}
 	glued := left + right
 	if strings.ContainsAny(glued, "0123456789") {

@@ -55,6 +55,8 @@ func TestRedact(t *testing.T) {
 		{"VIN then odometer", "5YJ3E1EA2KF317000 45000 mi", "5YJ3E1EA2KF317000 45000 mi"},
 		{"lower-case VIN", "vin 5yj3e1ea2kf317000", "vin 5yj3e1ea2kf317000"},
 		{"16 digits cut at a group", "1111-2222-3333-4444-5555", "[phone]-4444-5555"},
+		{"eight digits after x are a number, not an extension", "01000000 x01000000", "[phone] x[phone]"},
+		{"extension", "(512) 555-0142 x123", "[phone]"},
 		{"empty", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
