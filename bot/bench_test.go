@@ -11,33 +11,54 @@ import (
 	"escalation-bot/xtest/redistest"
 )
 
-// An ordinary intake turn costs two Redis round trips in all: load (session and gates) and
-// save (CAS, with the turn's lines for the owner's dialogue), and keeps owner and bot lines.
+// An ordinary intake turn costs one Redis round trip when it runs on the session this process
+// saved last (the save reads the gates and checks the guess), two otherwise: load (session and
+// gates) and save (CAS, with the turn's lines for the owner's dialogue). Either way it keeps
+// owner and bot lines. A guess that misses costs no round trip more: its save hands back what a
+// load would have read; and the process stops guessing that owner's session.
 func TestIntakeTurnRoundTrips(t *testing.T) {
 	rds := redistest.New(t)
 	h := newHarness(t, rds)
+	// other is another replica over the same Redis: it saves sessions h did not.
+	other := newHarness(t, rds)
 	owner := bot.Identity("web:counted")
 	h.say(t, owner, "hello")
 	h.press(t, owner, conversation.ActionChoose, "understood")
 	ctx := context.Background()
 	var ev bot.OwnerEvent
-	for _, step := range []string{"ticket", "model", "year", "vin", "odometer", "location"} {
+	for _, tc := range []struct {
+		step string
+		by   *harness
+		want int64
+	}{
+		{"ticket", h, 1},       // h saved the session last
+		{"model", h, 1},        // and again
+		{"year", other, 2},     // other has no guess: load and save
+		{"vin", h, 2},          // h's guess is stale: its save reads instead, then h saves
+		{"odometer", h, 2},     // h guesses this owner no more
+		{"location", other, 2}, // other's guess (its year) is stale too
+	} {
 		before := len(h.dialogueOf(t, owner))
 		rds.Reset()
 		h.dialogue.appends.Store(0)
-		ev = bot.OwnerEvent{ID: "ev-" + step, Owner: owner, Text: answers[step]}
-		if _, err := h.svc.HandleOwner(ctx, ev); err != nil {
+		other.dialogue.appends.Store(0)
+		ev = bot.OwnerEvent{ID: "ev-" + tc.step, Owner: owner, Text: answers[tc.step]}
+		replies, err := tc.by.svc.HandleOwner(ctx, ev)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if got := rds.RoundTrips(); got != 2 {
-			t.Fatalf("answering %s took %d Redis round trips, want 2", step, got)
+		if got := rds.RoundTrips(); got != tc.want {
+			t.Fatalf("answering %s took %d Redis round trips, want %d", tc.step, got, tc.want)
 		}
-		if n := h.dialogue.appends.Load(); n != 0 {
-			t.Fatalf("answering %s appended to the dialogue %d times apart from the save", step, n)
+		if n := h.dialogue.appends.Load() + other.dialogue.appends.Load(); n != 0 {
+			t.Fatalf("answering %s appended to the dialogue %d times apart from the save", tc.step, n)
 		}
 		lines := h.dialogueOf(t, owner)[before:]
-		if len(lines) < 2 || lines[0].Role != bot.RoleOwner || lines[0].Text != answers[step] || lines[1].Role != bot.RoleBot {
-			t.Fatalf("answering %s kept %+v, want the answer and the bot's reply", step, lines)
+		if len(lines) < 2 || lines[0].Role != bot.RoleOwner || lines[0].Text != answers[tc.step] || lines[1].Role != bot.RoleBot {
+			t.Fatalf("answering %s kept %+v, want the answer and the bot's reply", tc.step, lines)
+		}
+		if len(lines) != 1+len(replies) {
+			t.Fatalf("answering %s kept %d lines for %d replies", tc.step, len(lines), len(replies))
 		}
 	}
 	// A replay without an answer keeps nothing.

@@ -89,7 +89,18 @@ type ownerTurn struct {
 	forgotten bool
 	// admitted: the Admission let the owner in; a retry does not ask again.
 	admitted bool
+	// guess: the turn runs on the session this process saved last (see Guesser), and its save
+	// is its only round trip. read: what that save found instead, when it found the guess
+	// wrong: the turn runs again on it as on a Load's.
+	// outside: the guessed run came to an outside call, which waits for what is stored.
+	guess   *Guess
+	read    *Turn
+	outside bool
 }
+
+// errGuessMissed ends a turn run on a guess that did not hold, or that came to a step a guess
+// does not take (a submission): the turn runs again on what is stored.
+var errGuessMissed = errors.New("the turn waits for the stored session")
 
 // HandleOwner runs one owner event and returns the replies for the owner's DM. A replayed
 // event changes nothing and returns no replies, or, when ev.Redelivered, the answer again.
@@ -99,13 +110,32 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 	// extractor and the summarizer, the card and the thread all read the same clean text.
 	ev.Text, ev.Name, ev.Value = Clean(ev.Text), Clean(ownerName(ev)), Clean(ev.Value)
 	t := &ownerTurn{ev: ev}
-	for attempt := 0; attempt < maxAttempts; attempt++ {
-		load := s.sessions.Load
-		if attempt > 0 {
-			backoff(ctx, attempt)
-			load = s.sessions.Reload
+	if g, ok := s.guess(t); ok {
+		t.guess = &g
+		replies, err := s.attempt(ctx, t, Turn{Session: g.Session, Found: true})
+		t.guess = nil
+		if !errors.Is(err, errGuessMissed) {
+			if err == nil {
+				s.remember(ctx, t, replies)
+			}
+			return replies, err
 		}
-		turn, err := load(ctx, ev.Owner, ev.ID)
+		// Nothing of the guessed run was stored; what it extracted was read for the guessed
+		// session and is read again for the stored one.
+		t.extracted, t.extractOK = nil, false
+	}
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		var turn Turn
+		var err error
+		switch {
+		case attempt == 0 && t.read != nil:
+			turn = *t.read // the guess's save read it, and counted the event
+		case attempt == 0:
+			turn, err = s.sessions.Load(ctx, ev.Owner, ev.ID)
+		default:
+			backoff(ctx, attempt)
+			turn, err = s.sessions.Reload(ctx, ev.Owner, ev.ID)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("load session of %s: %w", ev.Owner, err)
 		}
@@ -257,9 +287,51 @@ func (s *Service) attempt(ctx context.Context, t *ownerTurn, turn Turn) ([]conve
 	return res.Replies, nil
 }
 
+// guess returns the session this process saved last for the event's owner, when the turn may
+// run on it before anything is read: a turn of an intake under way that only the intake's step
+// and the session's save would touch. A turn that could erase, relay or keep a file is left to
+// the ordinary path, and a guessed run that comes to a case's reservation or to an outside call
+// (a model, the maker's records) stops there (see outside): on a wrong guess it would have
+// done what the stored session does not call for.
+func (s *Service) guess(t *ownerTurn) (Guess, bool) {
+	ev := t.ev
+	if s.guesser == nil || s.engine == nil || len(ev.Files) > 0 || isVerdict(ev) {
+		return Guess{}, false
+	}
+	typed := ev.Action == ""
+	if typed && (strings.TrimSpace(ev.Text) == "" || conversation.ForgetMe(ev.Text)) {
+		return Guess{}, false
+	}
+	g, ok := s.guesser.Guess(ev.Owner)
+	if !ok {
+		return Guess{}, false
+	}
+	sess := g.Session
+	if sess.Stage != conversation.StageIntake && sess.Stage != conversation.StageReview || !sess.ForgetAsked.IsZero() {
+		return Guess{}, false
+	}
+	return g, true
+}
+
 // save commits the session a turn computed, with the turn's lines (keep). ErrConflict means:
-// read again and retry.
+// read again and retry; errGuessMissed: run the turn again on t.read.
 func (s *Service) save(ctx context.Context, t *ownerTurn, sess conversation.Session, keep Record) error {
+	if t.guess != nil {
+		if t.outside {
+			return errGuessMissed
+		}
+		turn, committed, err := s.guesser.SaveGuess(ctx, *t.guess, sess, t.ev.ID, s.cfg.SessionTTL, keep, s.cfg.RateLimit)
+		switch {
+		case err != nil:
+			return fmt.Errorf("save session of %s: %w", t.ev.Owner, err)
+		case !committed:
+			t.read = &turn
+			return errGuessMissed
+		}
+		t.recent = turn.Recent
+		t.kept = len(keep.Lines) > 0
+		return nil
+	}
 	err := s.sessions.Save(ctx, sess, t.ev.ID, s.cfg.SessionTTL, keep)
 	switch {
 	case errors.Is(err, ErrConflict):
@@ -325,6 +397,10 @@ func (s *Service) extractable(sess conversation.Session) bool {
 
 func (s *Service) extractWith(ctx context.Context, t *ownerTurn, x conversation.Extractor) map[string]string {
 	if !t.extractOK {
+		if _, rules := x.(*conversation.RuleExtractor); t.guess != nil && x != nil && !rules {
+			t.outside = true
+			return nil
+		}
 		t.extracted, t.extractOK = s.extract(ctx, x, t.ev.Text), true
 	}
 	return t.extracted
@@ -334,6 +410,9 @@ func (s *Service) extractWith(ctx context.Context, t *ownerTurn, x conversation.
 // before the session is committed, so a crash right after the commit still ends in a posted
 // case.
 func (s *Service) reserve(ctx context.Context, t *ownerTurn) error {
+	if t.guess != nil {
+		return errGuessMissed // a case id is reserved for what is stored only
+	}
 	if t.caseID == "" {
 		id, err := s.cases.NextID(ctx)
 		if err != nil {

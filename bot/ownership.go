@@ -220,6 +220,10 @@ func (s *Service) checkSession(ctx context.Context, t *ownerTurn, sess *conversa
 		return nil
 	}
 	ans, ok := t.owned[vin]
+	if !ok && t.guess != nil {
+		t.outside = true // asked for the stored session only
+		return nil
+	}
 	if !ok {
 		ans = s.checkOwnership(ctx, OwnershipQuery{Identity: t.ev.Owner, VIN: vin, Ticket: s.engine.Answer(*sess, conversation.RoleTicket)})
 		if t.owned == nil {

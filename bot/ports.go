@@ -96,6 +96,31 @@ type SessionStore interface {
 	Save(ctx context.Context, s conversation.Session, eventID string, ttl time.Duration, keep Record) error
 }
 
+// Guesser is a SessionStore that remembers the sessions this process saved, so that an owner's
+// next turn can run on the session saved last and be read and written in one round trip
+// instead of two. A guess is only ever a shortcut: SaveGuess writes nothing unless what is
+// stored is exactly what was guessed, and otherwise hands back what Load would have read.
+type Guesser interface {
+	// Guess returns the owner's session as this process saved it last, when it has it and no
+	// guess of this owner's session has missed.
+	Guess(owner Identity) (Guess, bool)
+	// SaveGuess saves s, a turn's session computed from g, when in one step it finds the
+	// owner's stored session still g's, eventID (when set) not handled, no block, no pause and
+	// the event's place in the owner's rate window, counted as Load counts it, within limit:
+	// the gates of a turn whose owner is in the middle of an intake. It then appends the
+	// lines of keep and marks eventID seen as Save does, and returns committed with the event's
+	// place in Turn.Recent. Otherwise it writes nothing but the count, and returns what Load
+	// would have read.
+	SaveGuess(ctx context.Context, g Guess, s conversation.Session, eventID string, ttl time.Duration, keep Record, limit int64) (turn Turn, committed bool, err error)
+}
+
+// Guess is an owner's session as this process saved it last.
+type Guess struct {
+	Session conversation.Session
+	// Stored is the session as the store wrote it, which SaveGuess compares with what it finds.
+	Stored string
+}
+
 // Moderation keeps blocks and the pause switch; a turn reads them with the session (Turn).
 // Events are deduplicated where they take effect: in the session save and the audit append.
 type Moderation interface {

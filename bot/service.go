@@ -111,10 +111,12 @@ type Service struct {
 	// extractKeys are the flow's steps that free text often answers.
 	extractKeys []string
 	sessions    SessionStore
-	cases       CaseStore
-	moderation  Moderation
-	due         DueQueue
-	dialogues   Dialogues
+	// guesser is sessions when it can guess (see Guesser), else nil.
+	guesser    Guesser
+	cases      CaseStore
+	moderation Moderation
+	due        DueQueue
+	dialogues  Dialogues
 	// ownership asks the maker's records; verifications keep the moderators' word.
 	ownership     OwnershipChecker
 	verifications Verifications
@@ -182,6 +184,7 @@ func NewService(p Params) *Service {
 		observer:      p.Observer,
 		log:           p.Logger,
 	}
+	s.guesser, _ = p.Sessions.(Guesser)
 	if s.clock == nil {
 		s.clock = SystemClock{}
 	}

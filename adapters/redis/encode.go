@@ -260,4 +260,4 @@ func (c *msArg) of(ms int64) any {
 }
 
 // The arguments of a turn's scripts that stay the same from turn to turn.
-var rateWindowArg, dedupeArg, sessionTTLArg, dialogueTTLArg msArg
+var rateWindowArg, rateLimitArg, dedupeArg, sessionTTLArg, dialogueTTLArg msArg

@@ -8,7 +8,8 @@ import (
 
 // The scripts run with EVALSHA and fall back to EVAL once per server when Redis does not know
 // them yet. Each file's header states its keys, arguments and guarantees. The scripts that
-// keep dialogue lines run behind dialogue_lines.lua, which holds the one way lines are kept;
+// keep dialogue lines run behind dialogue_lines.lua, which holds the one way lines are kept, the
+// session scripts behind session_turn.lua, which holds a turn's read and write;
 // those that touch a pattern's index behind pattern_index.lua.
 var (
 	//go:embed dialogue_lines.lua
@@ -17,10 +18,14 @@ var (
 	patternIndexLua string
 	//go:embed pattern_read.lua
 	patternReadLua string
+	//go:embed session_turn.lua
+	sessionTurnLua string
 	//go:embed session_load.lua
 	sessionLoadLua string
 	//go:embed session_save.lua
 	sessionSaveLua string
+	//go:embed session_guess.lua
+	sessionGuessLua string
 	//go:embed case_create.lua
 	caseCreateLua string
 	//go:embed case_transition.lua
@@ -56,12 +61,13 @@ var (
 	personErase    = goredis.NewScript(personEraseLua)
 
 	// Run through a store's batcher (see batch.go).
-	sessionLoad    = newHotScript(sessionLoadLua)
+	sessionLoad    = newHotScript(sessionTurnLua + sessionLoadLua)
 	caseCreate     = newHotScript(patternIndexLua + caseCreateLua)
 	casePost       = newHotScript(casePostLua)
 	patternRead    = newHotScript(patternIndexLua + patternReadLua)
 	dialogueAppend = newHotScript(dialogueLinesLua + dialogueAppendLua)
-	sessionSave    = newHotScript(dialogueLinesLua + sessionSaveLua)
+	sessionSave    = newHotScript(dialogueLinesLua + sessionTurnLua + sessionSaveLua)
+	sessionGuess   = newHotScript(dialogueLinesLua + sessionTurnLua + sessionGuessLua)
 	inboxPut       = newHotScript(inboxPutLua)
 )
 

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -28,6 +26,8 @@ type SessionStore struct {
 	keys  Keys
 	cfg   Config
 	batch *batcher
+	// guesses are the sessions this store saved, for Guess (guess.go).
+	guesses *guesses
 }
 
 var _ bot.SessionStore = (*SessionStore)(nil)
@@ -35,7 +35,7 @@ var _ bot.SessionStore = (*SessionStore)(nil)
 // NewSessionStore returns a session store over rdb.
 func NewSessionStore(rdb goredis.UniversalClient, cfg Config) *SessionStore {
 	cfg = cfg.withDefaults()
-	return &SessionStore{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg, batch: newBatcher(rdb)}
+	return &SessionStore{rdb: rdb, keys: NewKeys(cfg.Tenant), cfg: cfg, batch: newBatcher(rdb), guesses: newGuesses()}
 }
 
 // Load reads the owner's session and the gates of a turn in one round trip. It also counts
@@ -70,8 +70,17 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 	if err != nil {
 		return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
 	}
+	turn, err := s.turnOf(owner, reply)
+	if err != nil {
+		return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
+	}
+	return turn, nil
+}
+
+// turnOf reads the reply of read_turn (session_turn.lua).
+func (s *SessionStore) turnOf(owner bot.Identity, reply []any) (bot.Turn, error) {
 	if len(reply) != 6 {
-		return bot.Turn{}, fmt.Errorf("load session of %s: unexpected reply %v", owner, reply)
+		return bot.Turn{}, fmt.Errorf("unexpected reply %v", reply)
 	}
 	stored, seen, block, openCase, pause, recent := reply[0], reply[1], reply[2], reply[3], reply[4], reply[5]
 
@@ -79,29 +88,19 @@ func (s *SessionStore) load(ctx context.Context, owner bot.Identity, eventID str
 	turn.Recent, _ = recent.(int64)
 	turn.Seen = seen == int64(1)
 	if stored, ok := stored.(string); ok {
-		version, data, ok := strings.Cut(stored, " ")
-		v, err := strconv.ParseInt(version, 10, 64)
-		if !ok || err != nil {
-			return bot.Turn{}, fmt.Errorf("load session of %s: no version before %q", owner, conversation.Clip(stored, 40))
+		sess, err := parseStored(owner, stored)
+		if err != nil {
+			return bot.Turn{}, err
 		}
-		// The session as the store writes it reads without encoding/json (see decode.go).
-		if !decodeSession(data, &turn.Session) {
-			// Decoded apart, so that only this rare path puts a session on the heap.
-			sess := turn.Session
-			if err := json.Unmarshal([]byte(data), &sess); err != nil {
-				return bot.Turn{}, fmt.Errorf("load session of %s: %w", owner, err)
-			}
-			turn.Session = sess
-		}
-		turn.Session.Version = v // the stored version is the truth; the JSON copy may lag
-		turn.Found = true
+		turn.Session, turn.Found = sess, true
 	}
 	turn.OpenCase, _ = openCase.(string) // "" when absent
+	var err error
 	if turn.Block, err = decodeValue[bot.Block](block); err != nil {
-		return bot.Turn{}, fmt.Errorf("load session of %s: block: %w", owner, err)
+		return bot.Turn{}, fmt.Errorf("block: %w", err)
 	}
 	if turn.Pause, err = decodeValue[bot.Pause](pause); err != nil {
-		return bot.Turn{}, fmt.Errorf("load session of %s: pause: %w", owner, err)
+		return bot.Turn{}, fmt.Errorf("pause: %w", err)
 	}
 	return turn, nil
 }
@@ -114,11 +113,8 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 		return errors.New("save session: no owner")
 	}
 	expected := sess.Version
-	sess.Version++
 	buf := buffers.Get().(*[]byte)
-	// The stored value is the version, a space and the session's JSON (session_save.lua).
-	b := append(strconv.AppendInt((*buf)[:0], sess.Version, 10), ' ')
-	b, err := appendSession(b, sess)
+	b, err := appendStored((*buf)[:0], sess)
 	defer func() {
 		// A save given up on may still be on its way to Redis, reading b: b is left to the GC.
 		if ctx.Err() == nil {
@@ -130,14 +126,6 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	}
 	data := b
 	owner := bot.Identity(sess.Owner)
-	var evented any = "0" // constants: boxed without allocating
-	if eventID != "" {
-		evented = "1"
-	}
-	ttlMS := ttl.Milliseconds()
-	if ttl > 0 && ttlMS == 0 {
-		ttlMS = 1 // 0 would mean "no expiry"
-	}
 	nkeys := 2
 	if len(keep.Lines) > 0 {
 		nkeys += len(kept{})
@@ -149,7 +137,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 			args = append(args, k)
 		}
 	}
-	args = append(args, expected, data, sessionTTLArg.of(ttlMS), dedupeArg.of(s.cfg.DedupeTTL.Milliseconds()), evented)
+	args = append(args, expected, data, sessionTTLArg.of(ttlMillis(ttl)), dedupeArg.of(s.cfg.DedupeTTL.Milliseconds()), evented(eventID))
 	if len(keep.Lines) > 0 {
 		// The lines go after the session in the same buffer; data keeps its own length.
 		saved := eventID != "" && keep.Event == eventID
@@ -164,6 +152,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	outcome, _ := reply[0].(string)
 	switch outcome {
 	case "ok":
+		s.guesses.saved(owner, string(data))
 		return nil
 	case "duplicate":
 		return fmt.Errorf("save session of %s: event %s: %w", sess.Owner, eventID, bot.ErrDuplicateEvent)
@@ -176,6 +165,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 
 // Delete forgets the owner's session.
 func (s *SessionStore) Delete(ctx context.Context, owner bot.Identity) error {
+	s.guesses.forget(owner)
 	if err := s.rdb.Del(ctx, s.keys.Conv(owner)).Err(); err != nil {
 		return fmt.Errorf("delete session of %s: %w", owner, err)
 	}

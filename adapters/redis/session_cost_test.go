@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"strconv"
 	"strings"
@@ -35,6 +36,23 @@ func TestSessionTurnCommands(t *testing.T) {
 	}
 	load := func(event string) func() error {
 		return func() error { _, err := s.sessions.Load(ctx, owner, event); return err }
+	}
+	var g bot.Guess
+	// guess runs a turn on the store's guess, or, when it is not to hold, on the guess the
+	// turn before ran on.
+	guess := func(event string, want bool) func() error {
+		return func() error {
+			if fresh, ok := s.sessions.Guess(owner); ok && want {
+				g = fresh
+			}
+			next := g.Session
+			next.LastEvent = event
+			_, saved, err := s.sessions.SaveGuess(ctx, g, next, event, time.Hour, keep(event), 30)
+			if err == nil && saved != want {
+				err = fmt.Errorf("guess saved %v, want %v", saved, want)
+			}
+			return err
+		}
 	}
 	// A load reads the session and its gates in one MGET, and the first event of a window
 	// starts the counter with its expiry in one SET. A save reads the session and the seen mark
@@ -69,6 +87,11 @@ func TestSessionTurnCommands(t *testing.T) {
 			return nil
 		}, map[string]int64{"mget": 1}},
 		{"load without event id", load(""), map[string]int64{"mget": 1, "incr": 1}},
+		// A guessed turn reads the gates and the session in one MGET, counts the event and, the
+		// guess holding, saves as a save does; its place in the window needs no mark. A guess
+		// that misses counts and marks the event's place as a load does.
+		{"guessed turn", guess("ev-4", true), map[string]int64{"mget": 1, "incr": 1, "set": 2, "exists": 1, "pexpire": 1, "rpush": 1}},
+		{"missed guess", guess("ev-5", false), map[string]int64{"mget": 1, "incr": 1, "set": 1}},
 	}
 	for _, step := range steps {
 		if err := r.Client.ConfigResetStat(ctx).Err(); err != nil {

@@ -4,7 +4,7 @@
 -- KEYS[1]  esc:{t}:conv:<identity>  "<version> <session JSON>" (a hash {v, data} before)
 -- KEYS[2]  esc:{t}:seen:<event id>  the event's mark (used when ARGV[5] is "1")
 -- KEYS[3..5] optional, together: the dialogue, the append's marker and the transcript of
---          keep_lines (dialogue_lines.lua, which this script is run behind)
+--          keep_lines (dialogue_lines.lua; this script runs behind it and session_turn.lua)
 -- ARGV[1]  version the caller loaded (0: the session must not exist yet)
 -- ARGV[2]  the new value: "<ARGV[1] + 1> <session JSON>"
 -- ARGV[3]  idle TTL in ms; 0 keeps the session without expiry
@@ -48,21 +48,16 @@ if stored ~= tonumber(ARGV[1]) then
   return {'conflict', stored}
 end
 
-local ttl = tonumber(ARGV[3])
-if ttl > 0 then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
-else
-  -- SET drops an expiry the key had.
-  redis.call('SET', KEYS[1], ARGV[2])
+-- "2": the event is handled and its turn's lines are kept with it (see keep_lines).
+local mark = '1'
+if KEYS[5] and ARGV[10] == '2' then
+  mark = '2'
 end
+local seen
 if evented then
-  -- "2": the event is handled and its turn's lines are kept with it (see keep_lines).
-  local mark = '1'
-  if KEYS[5] and ARGV[10] == '2' then
-    mark = '2'
-  end
-  redis.call('SET', KEYS[2], mark, 'PX', ARGV[4])
+  seen = KEYS[2]
 end
+write_turn(KEYS[1], ARGV[2], ARGV[3], seen, mark, ARGV[4])
 if KEYS[5] then
   keep_lines(KEYS[3], KEYS[4], KEYS[5], ARGV, 6)
 end
