@@ -42,7 +42,7 @@ func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Append
 		// The event's session save may have kept these lines already (see keep_lines).
 		keys = append(keys, d.keys.Seen(a.Event))
 	}
-	args, b, err := keptArgs(make([]any, 0, 7), (*buf)[:0], d.cfg, a, lines, false)
+	args, b, err := keptArgs(make([]any, 0, 9+len(lines)), (*buf)[:0], d.cfg, a, lines, false)
 	defer func() { release(buf, b) }()
 	if err != nil {
 		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
@@ -62,8 +62,8 @@ func (k Keys) kept(owner bot.Identity, a bot.Appending) kept {
 type kept [3]string
 
 // keptArgs appends to args the arguments of keep_lines (dialogue_lines.lua) for lines
-// appended under a. The lines are written to b, which is returned grown; the last argument
-// refers to it, so b must not be reused before the script ran.
+// appended under a. The lines are written to b, which is returned grown; the last arguments
+// refer to it, so b must not be reused before the script ran.
 //
 // saved says the lines go with a session save that marks a.Event handled: the key's mark is
 // then only looked for (an append under the key before), not written (see keep_lines).
@@ -86,11 +86,13 @@ func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Lin
 	if !a.Since.IsZero() && a.Case != "" {
 		since = a.Since.UnixMilli()
 	}
-	start := len(b)
-	for i, l := range lines {
-		if i > 0 {
-			b = append(b, '\n')
-		}
+	args = append(args, bot.MaxDialogueLines, dialogueTTLArg.of(ttl), dedupeArg.of(cfg.DedupeTTL.Milliseconds()), since, keyed, forCase, len(lines),
+		bot.MaxTranscriptLines, bot.TranscriptHead)
+	// Each line is an argument of its own, written to b; the arguments are cut from b once it
+	// has them all, as b may move while it grows.
+	var small [8]int
+	ends := append(small[:0], len(b))
+	for _, l := range lines {
 		l.Text = bot.Truncate(l.Text, bot.MaxDialogueText)
 		b = strconv.AppendInt(b, l.At.UnixMilli(), 10)
 		b = append(b, ' ')
@@ -98,9 +100,11 @@ func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Lin
 		if b, err = appendLine(b, l); err != nil {
 			return nil, b, err
 		}
+		ends = append(ends, len(b))
 	}
-	args = append(args, bot.MaxDialogueLines, dialogueTTLArg.of(ttl), dedupeArg.of(cfg.DedupeTTL.Milliseconds()), since, keyed, forCase, b[start:],
-		bot.MaxTranscriptLines, bot.TranscriptHead)
+	for i := range lines {
+		args = append(args, b[ends[i]:ends[i+1]:ends[i+1]])
+	}
 	return args, b, nil
 }
 

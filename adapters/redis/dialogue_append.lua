@@ -6,8 +6,9 @@
 -- KEYS[3]  esc:{t}:transcript:<case>    list like KEYS[1], no expiry (used when ARGV[6] is "1")
 -- KEYS[4]  esc:{t}:seen:<event id>       optional: the event whose turn the lines record
 -- ARGV[1..6] keep_lines' arguments (cap, TTL, marker TTL, intake start, keyed, for a case)
--- ARGV[7]    the lines, separated by newlines
+-- ARGV[7]    how many lines there are, n
 -- ARGV[8..9] the transcript's cap and untrimmed head
+-- ARGV[10..] the lines, one each
 --
 -- Returns 0 when an append under the key was done before, or the event's session save kept
 -- the lines (nothing changes), else 1.

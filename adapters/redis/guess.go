@@ -123,7 +123,7 @@ func (s *SessionStore) SaveGuess(ctx context.Context, g bot.Guess, sess conversa
 	if len(keep.Lines) > 0 {
 		nkeys += len(kept{})
 	}
-	args := sessionGuess.args(nkeys, 16)
+	args := sessionGuess.args(nkeys, 16+len(keep.Lines))
 	args = append(args, s.keys.Conv(owner), s.keys.Block(owner), s.keys.Owner(owner), s.keys.Pause(), s.keys.Rate(owner), s.keys.Seen(eventID), s.keys.Counted(eventID))
 	if len(keep.Lines) > 0 {
 		for _, k := range s.keys.kept(owner, keep.Appending) {

@@ -130,7 +130,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	if len(keep.Lines) > 0 {
 		nkeys += len(kept{})
 	}
-	args := sessionSave.args(nkeys, 14)
+	args := sessionSave.args(nkeys, 14+len(keep.Lines))
 	args = append(args, s.keys.Conv(owner), s.keys.Seen(eventID))
 	if len(keep.Lines) > 0 {
 		for _, k := range s.keys.kept(owner, keep.Appending) {

@@ -12,7 +12,7 @@
 -- ARGV[5]  idle TTL in ms; 0 keeps the session without expiry
 -- ARGV[6]  how long the event id stays seen, in ms
 -- ARGV[7]  "1": the turn has an event id, KEYS[6] and KEYS[7]
--- ARGV[8..14] with KEYS[8..10]: keep_lines' arguments and the lines
+-- ARGV[8..] with KEYS[8..10]: keep_lines' arguments and the lines
 --
 -- Returns {"ok", recent} when the turn was saved, else session_load's reply, the event counted
 -- as session_load counts it, for the caller to run the turn again on what is stored.

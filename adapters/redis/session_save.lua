@@ -10,7 +10,7 @@
 -- ARGV[3]  idle TTL in ms; 0 keeps the session without expiry
 -- ARGV[4]  how long the event id stays seen, in ms
 -- ARGV[5]  "1": the turn has an event id, KEYS[2]
--- ARGV[6..12] with KEYS[3..5]: keep_lines' arguments and the lines
+-- ARGV[6..] with KEYS[3..5]: keep_lines' arguments and the lines
 --
 -- Returns {"ok", new version}, {"duplicate", stored version} when the event id was handled
 -- already, or {"conflict", stored version} when the session changed since it was loaded.

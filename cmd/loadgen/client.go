@@ -47,6 +47,21 @@ type botConn struct {
 	conn net.Conn
 	br   *bufio.Reader
 	bw   *bufio.Writer
+	// deadline is the connection's deadline as last set. watched is the context whose end
+	// stops the connection, until stop: the run's, the same for every request, so that the
+	// watch is set up once, not for each request.
+	deadline time.Time
+	watched  context.Context
+	stop     func() bool
+	stopped  chan struct{} // closed once the watch has moved the deadline
+}
+
+// close ends the watch and closes the connection.
+func (bc *botConn) close() {
+	if bc.stop != nil {
+		bc.stop()
+	}
+	bc.conn.Close()
 }
 
 // errUnanswered marks a request that failed before any byte of the answer: on a kept-alive
@@ -103,11 +118,11 @@ func (c *botClient) post(ctx context.Context, path, contentType string, header [
 			if keep {
 				c.put(bc)
 			} else {
-				bc.conn.Close()
+				bc.close()
 			}
 			return status, answer, nil
 		}
-		bc.conn.Close()
+		bc.close()
 		if ctx.Err() != nil {
 			return 0, nil, fmt.Errorf("POST %s: %w", path, ctx.Err())
 		}
@@ -120,14 +135,34 @@ func (c *botClient) post(ctx context.Context, path, contentType string, header [
 // roundTrip writes the request on bc and reads its answer; keep is whether bc can carry the
 // next request. A cancelled ctx stops it through the connection's deadline.
 func (c *botClient) roundTrip(ctx context.Context, bc *botConn, deadline time.Time, path, contentType string, header []field, body []byte) (status int, answer []byte, keep bool, err error) {
-	if err := bc.conn.SetDeadline(deadline); err != nil {
+	if bc.watched != ctx {
+		if bc.stop != nil && !bc.stop() {
+			<-bc.stopped // the last watch moved the deadline: it is set anew once it has
+			bc.deadline = time.Time{}
+		}
+		// A deadline in the past stops the connection's reads and writes at once.
+		stopped := make(chan struct{})
+		bc.watched, bc.stopped = ctx, stopped
+		bc.stop = context.AfterFunc(ctx, func() {
+			_ = bc.conn.SetDeadline(time.Unix(1, 0))
+			close(stopped)
+		})
+	}
+	// The deadline moves only when it must, so that most requests spare the timer's update: a
+	// request ends by its own deadline or up to a quarter of the timeout before it.
+	if deadline.Before(bc.deadline) || bc.deadline.Before(deadline.Add(-c.timeout/4)) {
+		if err := bc.conn.SetDeadline(deadline); err != nil {
+			return 0, nil, false, err
+		}
+		bc.deadline = deadline
+	}
+	if err := ctx.Err(); err != nil {
+		// It may have ended before the deadline above replaced the watch's.
 		return 0, nil, false, err
 	}
-	// A deadline in the past stops the connection's reads and writes at once.
-	stop := context.AfterFunc(ctx, func() { _ = bc.conn.SetDeadline(time.Unix(1, 0)) })
 	defer func() {
-		// Once the deadline was moved, the connection is not reused, whatever was read.
-		if !stop() {
+		// Once the watch moved the deadline, the connection is not reused, whatever was read.
+		if ctx.Err() != nil {
 			keep = false
 		}
 	}()
@@ -333,7 +368,7 @@ func (c *botClient) put(bc *botConn) {
 		return
 	}
 	c.mu.Unlock()
-	bc.conn.Close()
+	bc.close()
 }
 
 // close closes the idle connections, and the others as they come back.
@@ -343,6 +378,6 @@ func (c *botClient) close() {
 	c.idle, c.closed = nil, true
 	c.mu.Unlock()
 	for _, bc := range idle {
-		bc.conn.Close()
+		bc.close()
 	}
 }

@@ -345,3 +345,28 @@ func TestNewBotClient(t *testing.T) {
 		}
 	}
 }
+
+// A connection is watched by the context of its requests until one of another context comes:
+// the end of the first context, after its requests are done, does not stop the next one's.
+func TestBotClientContexts(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "done")
+	}))
+	conns := countConns(srv)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newTestClient(t, srv, srv.URL, 10*time.Second)
+	for round := range 3 {
+		ctx, cancel := context.WithCancel(t.Context())
+		for range 3 {
+			status, answer, err := c.post(ctx, "/fast", "text/plain", nil, nil)
+			if err != nil || status != http.StatusOK || string(answer) != "done" {
+				t.Fatalf("round %d: %d %q %v", round, status, answer, err)
+			}
+		}
+		cancel()
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections, want 1, kept alive across the contexts", n)
+	}
+}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	stdjson "encoding/json"
 	"io"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"escalation-bot/xtest/ownertest"
 	"escalation-bot/xtest/proc"
 	"escalation-bot/xtest/redistest"
 )
@@ -81,5 +83,36 @@ func TestFlags(t *testing.T) {
 	cfg, err := parseFlags([]string{"-mode", "playground", "-bot", "http://127.0.0.1:8080"}, io.Discard)
 	if err != nil || cfg.tenant != "default" || cfg.replyTimeout != 30*time.Second {
 		t.Errorf("playground against a running bot: %+v, %v", cfg, err)
+	}
+}
+
+// A move's request body is the JSON the playground's API reads.
+func TestRequestBody(t *testing.T) {
+	for _, mv := range []ownertest.Move{
+		{Text: "hello"},
+		{Text: `a "quoted" word, a \ and a tab	and ünïcode 🚗 <b>&</b>`},
+		{Text: ""},
+		{Action: "choose", Value: "understood"},
+		{Action: "submit"},
+	} {
+		var o owner
+		got, err := o.requestBody(mv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back struct{ Text, Action, Value string }
+		if err := stdjson.Unmarshal(got, &back); err != nil {
+			t.Fatalf("%q: %v", got, err)
+		}
+		if back.Text != mv.Text || back.Action != mv.Action || back.Value != mv.Value {
+			t.Errorf("%q reads as %+v, want %+v", got, back, mv)
+		}
+		if mv.Action == "" && strings.Contains(string(got), "action") || mv.Action != "" && strings.Contains(string(got), `"text"`) {
+			t.Errorf("%q mixes a message and an action", got)
+		}
+	}
+	var o owner
+	if _, err := o.requestBody(ownertest.Move{Text: "bad \xff byte"}); err == nil {
+		t.Error("invalid UTF-8 went out without an error")
 	}
 }

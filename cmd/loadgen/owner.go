@@ -53,6 +53,7 @@ type owner struct {
 	user, dm string // platform ids (Slack user and DM channel, Discord user and DM channel)
 	seq      int
 	inbox    chan ownertest.Message
+	body     []byte // the JSON of the owner's request (web)
 
 	moves   int
 	caseID  string
