@@ -2,12 +2,13 @@
 -- the case's transcript. It is put in front of the scripts that keep lines
 -- (dialogue_append.lua, session_save.lua), so both keep them the same way.
 --
--- keep_lines(dialogue, marker, transcript, argv, at, seen):
+-- keep_lines(dialogue, marker, transcript, argv, at, seen, marked):
 --   dialogue    esc:{t}:dialogue:<identity>  list of "<at ms> <line JSON>", oldest first
 --   marker      esc:{t}:seen:dialogue:<key>  marker of an append done (used when keyed)
 --   transcript  esc:{t}:transcript:<case>    list like dialogue, no expiry (used for a case)
 --   seen        esc:{t}:seen:<event id>      optional, keyed "1": the event whose turn the
 --                                            lines record; "2" when its session save kept them
+--   marked      optional, keyed "2": the marker's value, when the caller read it already
 --   argv[at]    the most lines the dialogue keeps
 --   argv[at+1]  the dialogue's idle TTL in ms, refreshed here (0: no expiry)
 --   argv[at+2]  how long the marker is kept, in ms
@@ -55,7 +56,7 @@ local function trim_transcript(transcript, tcap, head)
   redis.call('LSET', transcript, head, stamp .. ' ' .. cjson.encode(note))
 end
 
-local function keep_lines(dialogue, marker, transcript, argv, at, seen)
+local function keep_lines(dialogue, marker, transcript, argv, at, seen, marked)
   local cap, ttl, keep, since = tonumber(argv[at]), tonumber(argv[at + 1]), tonumber(argv[at + 2]), tonumber(argv[at + 3])
   local keyed, forCase = argv[at + 4], argv[at + 5] == '1'
   if keyed == '1' then
@@ -65,8 +66,13 @@ local function keep_lines(dialogue, marker, transcript, argv, at, seen)
     if seen and redis.call('GET', seen) == '2' then
       return 0
     end
-  elseif keyed == '2' and redis.call('EXISTS', marker) == 1 then
-    return 0
+  elseif keyed == '2' then
+    if marked == nil then
+      marked = redis.call('EXISTS', marker) == 1
+    end
+    if marked then
+      return 0
+    end
   end
   local first, last = at + 9, at + 8 + tonumber(argv[at + 6])
   if last < first then

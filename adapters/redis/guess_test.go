@@ -60,6 +60,14 @@ func TestSaveGuess(t *testing.T) {
 		check  func(t *testing.T, turn bot.Turn)
 	}{
 		{name: "stored as guessed", limit: 30, saved: true},
+		// The turn's lines were appended under its key already (the event answered before
+		// its save): the save keeps them no second time.
+		{name: "lines appended before", limit: 30, saved: true, meddle: func(t *testing.T, s, other stores) {
+			d := redis.NewDialogues(s.rdb, redis.Config{Tenant: s.cfg.Tenant})
+			if err := d.Append(context.Background(), owner, keep.Appending, keep.Lines...); err != nil {
+				t.Fatal(err)
+			}
+		}},
 		{name: "saved by another replica", limit: 30, meddle: func(t *testing.T, s, other stores) {
 			sess := guessedSession()
 			sess.Version, sess.Step = 1, "year"

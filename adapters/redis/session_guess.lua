@@ -28,7 +28,12 @@ local keys = {KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]}
 if ARGV[7] == '1' then
   keys[6], keys[7] = KEYS[6], KEYS[7]
 end
-local turn, counted = read_turn(keys, '1', ARGV[1])
+-- The append's marker is read with the gates: keep_lines need not look for it.
+local marker
+if KEYS[10] and ARGV[12] == '2' then
+  marker = KEYS[9]
+end
+local turn, counted, marked = read_turn(keys, '1', ARGV[1], marker)
 if turn[1] == ARGV[3] and turn[2] == 0 and not turn[3] and not turn[5] and turn[6] <= tonumber(ARGV[2]) then
   -- "2": the event is handled and its turn's lines are kept with it (see keep_lines).
   local mark = '1'
@@ -37,7 +42,7 @@ if turn[1] == ARGV[3] and turn[2] == 0 and not turn[3] and not turn[5] and turn[
   end
   write_turn(KEYS[1], ARGV[4], ARGV[5], keys[6], mark, ARGV[6])
   if KEYS[10] then
-    keep_lines(KEYS[8], KEYS[9], KEYS[10], ARGV, 8)
+    keep_lines(KEYS[8], KEYS[9], KEYS[10], ARGV, 8, nil, marked)
   end
   return {'ok', turn[6]}
 end

@@ -1,8 +1,8 @@
 -- session_turn: the two halves of an intake turn, its read and its write, which the session
 -- scripts share (session_load.lua, session_save.lua and session_guess.lua run behind this file).
 --
--- read_turn(keys, count, window): the owner's session, the gates of one inbound event and the
--- event's place in the owner's rate window. keys are
+-- read_turn(keys, count, window, extra): the owner's session, the gates of one inbound event and
+-- the event's place in the owner's rate window. keys are
 --   [1] esc:{t}:conv:<identity>        "<version> <session JSON>" (a hash {v, data} before)
 --   [2] esc:{t}:block:<identity>       block JSON, absent when not blocked
 --   [3] esc:{t}:owner:<identity>       id of the owner's open case, absent when none
@@ -10,10 +10,12 @@
 --   [5] esc:{t}:rate:<identity>        counter of the events in the current window
 --   [6] esc:{t}:seen:<event id>        optional: absent when the event has no id
 --   [7] esc:{t}:seen:rate:<event id>   optional, with [6]: the event's place in the window
--- count "1" counts the event, "0" only reads; window is the rate window in ms.
--- Returns {session, seen (0/1), block, open case, pause, recent} (absent values false) and
+-- count "1" counts the event, "0" only reads; window is the rate window in ms; extra, when set,
+-- is one more key the caller wants read in the same MGET.
+-- Returns {session, seen (0/1), block, open case, pause, recent} (absent values false),
 -- whether this read counted the event, in which case the caller marks its place (mark_counted)
--- unless the event is handled in the same script: a handled event is never counted again.
+-- unless the event is handled in the same script (a handled event is never counted again), and
+-- the value of extra.
 -- The session is "<version> <session JSON>" also when it was read from a hash an earlier version
 -- kept (write_turn replaces it with the string). recent is the event's place in the window,
 -- itself included: the place it got when it was first counted, or, when it was never counted,
@@ -27,13 +29,15 @@
 -- value where the seen mark is stands for EXISTS; the keys share the tenant's hash tag, one
 -- slot in a cluster. MGET answers false for a key of another type: only then is the session
 -- looked for as a hash.
-local function read_turn(keys, count, window)
-  local gates
+local function read_turn(keys, count, window, extra)
+  local names = {keys[1], keys[2], keys[3], keys[4], keys[5]}
   if keys[6] then
-    gates = redis.call('MGET', keys[1], keys[2], keys[3], keys[4], keys[5], keys[6], keys[7])
-  else
-    gates = redis.call('MGET', keys[1], keys[2], keys[3], keys[4], keys[5])
+    names[6], names[7] = keys[6], keys[7]
   end
+  if extra then
+    names[#names + 1] = extra
+  end
+  local gates = redis.call('MGET', unpack(names))
   local session, block, open, pause, counter = gates[1], gates[2], gates[3], gates[4], gates[5]
   if not session and redis.call('EXISTS', keys[1]) == 1 then
     local conv = redis.call('HMGET', keys[1], 'v', 'data')
@@ -63,7 +67,7 @@ local function read_turn(keys, count, window)
       recent = counter or 0
     end
   end
-  return {session or false, seen, block, open, pause, tonumber(recent)}, counted
+  return {session or false, seen, block, open, pause, tonumber(recent)}, counted, extra and gates[#names]
 end
 
 -- mark_counted keeps the place an event got in the rate window (keys[7] of read_turn) for the
