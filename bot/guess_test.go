@@ -111,6 +111,7 @@ type guessRun struct {
 	extracts   int64
 	checks     int64
 	roundTrips int64
+	guesses    map[bot.GuessResult]int
 }
 
 // runGuessScript runs guessScript on two replicas, guessing or not; with model, extraction is
@@ -128,6 +129,7 @@ func runGuessScript(t *testing.T, guessing, model bool, at time.Time) guessRun {
 	checker := &countedChecker{OwnershipChecker: owners}
 	rcfg := redis.Config{Tenant: rds.Tenant, Clock: h.clock}
 	stores := []bot.SessionStore{h.sessions, redis.NewSessionStore(rds.Client, rcfg)}
+	observed := &turnLog{}
 	replicas := make([]*bot.Service, len(stores))
 	for i, sessions := range stores {
 		if !guessing {
@@ -141,6 +143,7 @@ func runGuessScript(t *testing.T, guessing, model bool, at time.Time) guessRun {
 			}
 			p.Ownership = checker
 			p.Verifications = redis.NewVerifications(rds.Client, rcfg)
+			p.Observer = observed
 		})
 		replicas[i] = h.svc
 	}
@@ -184,6 +187,7 @@ func runGuessScript(t *testing.T, guessing, model bool, at time.Time) guessRun {
 		run.sessions[owner] = sess
 	}
 	run.extracts, run.checks = extractor.calls.Load(), checker.calls.Load()
+	run.guesses = observed.guesses
 	return run
 }
 
@@ -228,7 +232,17 @@ func TestGuessedTurnsAsLoaded(t *testing.T) {
 			if !strings.Contains(strings.Join(loaded.answers, "\n"), "ESC-") {
 				t.Error("the script submitted no case")
 			}
-			t.Logf("round trips: %d guessing, %d loading", guessed.roundTrips, loaded.roundTrips)
+			t.Logf("round trips: %d guessing, %d loading; guesses %v", guessed.roundTrips, loaded.roundTrips, guessed.guesses)
+			if len(loaded.guesses) > 0 {
+				t.Errorf("a store that cannot guess was observed guessing: %v", loaded.guesses)
+			}
+			// The script has guesses that hold, that miss (ann's on the replica behind) and
+			// that stop (the submissions; with a model, its extractions).
+			for _, r := range bot.GuessResults() {
+				if guessed.guesses[r] == 0 {
+					t.Errorf("no guess %s: %v", r, guessed.guesses)
+				}
+			}
 			if guessed.roundTrips > loaded.roundTrips-loaded.roundTrips/tc.fewer {
 				t.Errorf("guessing took %d round trips, loading %d: want 1/%d fewer at least", guessed.roundTrips, loaded.roundTrips, tc.fewer)
 			}

@@ -114,6 +114,14 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 		t.guess = &g
 		replies, err := s.attempt(ctx, t, Turn{Session: g.Session, Found: true})
 		t.guess = nil
+		switch {
+		case err == nil:
+			s.observer.Guessed(ctx, GuessSaved)
+		case errors.Is(err, errGuessMissed) && t.read != nil:
+			s.observer.Guessed(ctx, GuessMissed)
+		case errors.Is(err, errGuessMissed):
+			s.observer.Guessed(ctx, GuessStopped)
+		}
 		if !errors.Is(err, errGuessMissed) {
 			if err == nil {
 				s.remember(ctx, t, replies)

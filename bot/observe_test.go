@@ -13,9 +13,19 @@ import (
 
 // turnLog records what an Observer is told.
 type turnLog struct {
-	mu   sync.Mutex
-	errs []error
-	took []time.Duration
+	mu      sync.Mutex
+	errs    []error
+	took    []time.Duration
+	guesses map[bot.GuessResult]int
+}
+
+func (l *turnLog) Guessed(_ context.Context, result bot.GuessResult) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.guesses == nil {
+		l.guesses = map[bot.GuessResult]int{}
+	}
+	l.guesses[result]++
 }
 
 func (l *turnLog) Turn(_ context.Context, d time.Duration, err error) {

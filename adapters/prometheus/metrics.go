@@ -29,6 +29,7 @@ type Metrics struct {
 
 	turns       *prom.CounterVec // result
 	turnSeconds prom.Histogram
+	guesses     *prom.CounterVec // result
 	actions     *prom.CounterVec // action
 	timeToClaim prom.Histogram
 	reminders   *prom.CounterVec // kind
@@ -83,6 +84,10 @@ func New(logger *slog.Logger) *Metrics {
 			Help:    "How long an owner event took to handle, retries after a conflict and field extraction included.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}),
+		guesses: prom.NewCounterVec(prom.CounterOpts{
+			Name: "escalation_session_guesses_total",
+			Help: "Owner events run on the session their replica saved last, by result: saved in one round trip, missed (the session changed elsewhere), or stopped at a step a guess does not take.",
+		}, []string{"result"}),
 		actions: prom.NewCounterVec(prom.CounterOpts{
 			Name: "escalation_case_actions_total",
 			Help: "Case transitions and audit entries, by action (created, claim, release, resolve, remind, escalate, ...).",
@@ -118,6 +123,9 @@ func New(logger *slog.Logger) *Metrics {
 	for _, r := range turnResults {
 		m.turns.WithLabelValues(r)
 	}
+	for _, r := range bot.GuessResults() {
+		m.guesses.WithLabelValues(string(r))
+	}
 	for _, a := range caseActions {
 		m.actions.WithLabelValues(a)
 	}
@@ -128,7 +136,7 @@ func New(logger *slog.Logger) *Metrics {
 		m.readErrors.WithLabelValues(s)
 	}
 	m.reg.MustRegister(
-		m.turns, m.turnSeconds, m.actions, m.timeToClaim, m.reminders, m.escalations,
+		m.turns, m.turnSeconds, m.guesses, m.actions, m.timeToClaim, m.reminders, m.escalations,
 		m.apiCalls, m.webhooks,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -159,6 +167,11 @@ func (m *Metrics) Turn(_ context.Context, d time.Duration, err error) {
 	}
 	m.turns.WithLabelValues(result).Inc()
 	m.turnSeconds.Observe(d.Seconds())
+}
+
+// Guessed implements bot.Observer.
+func (m *Metrics) Guessed(_ context.Context, result bot.GuessResult) {
+	m.guesses.WithLabelValues(string(result)).Inc()
 }
 
 // action counts one case action; an unknown verb counts as "other", so labels stay few.

@@ -158,6 +158,9 @@ func TestMetrics(t *testing.T) {
 	m.Turn(ctx, 20*time.Millisecond, nil)
 	m.Turn(ctx, 2*time.Second, bot.Errorf(bot.CodeUnavailable, "slow down"))
 	m.Turn(ctx, time.Millisecond, errors.New("redis is away"))
+	m.Guessed(ctx, bot.GuessSaved)
+	m.Guessed(ctx, bot.GuessSaved)
+	m.Guessed(ctx, bot.GuessMissed)
 	slack := m.Platform("slack")
 	slack.APICall("chat.postMessage", false, nil)
 	slack.APICall("chat.postMessage", true, errors.New("ratelimited"))
@@ -192,6 +195,9 @@ func TestMetrics(t *testing.T) {
 		{"escalation_intake_turns_total", []string{"result", "unavailable"}, 1},
 		{"escalation_intake_turns_total", []string{"result", "internal"}, 1},
 		{"escalation_intake_turn_duration_seconds", nil, 3},
+		{"escalation_session_guesses_total", []string{"result", "saved"}, 2},
+		{"escalation_session_guesses_total", []string{"result", "missed"}, 1},
+		{"escalation_session_guesses_total", []string{"result", "stopped"}, 0},
 		{"escalation_platform_api_requests_total", []string{"platform", "slack", "method", "chat.postMessage", "result", "ok"}, 1},
 		{"escalation_platform_api_requests_total", []string{"platform", "slack", "result", "rate_limited"}, 1},
 		{"escalation_platform_api_requests_total", []string{"platform", "discord", "method", "POST channels", "result", "error"}, 1},
