@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strconv"
@@ -28,6 +29,14 @@ func release(p *[]byte, b []byte) {
 	}
 	*p = b[:0]
 	buffers.Put(p)
+}
+
+// releaseSaved gives back the buffer of a save once it is done with, grown to *b, unless the
+// save was given up on: it may still be on its way to Redis, reading *b, and is left to the GC.
+func releaseSaved(ctx context.Context, p *[]byte, b *[]byte) {
+	if ctx.Err() == nil {
+		release(p, *b)
+	}
 }
 
 // appendSession appends the JSON of s, as json.Marshal writes it.

@@ -109,12 +109,7 @@ func (s *SessionStore) SaveGuess(ctx context.Context, g bot.Guess, sess conversa
 	}
 	buf := buffers.Get().(*[]byte)
 	b, err := appendStored((*buf)[:0], sess)
-	defer func() {
-		// A save given up on may still be on its way to Redis, reading b: b is left to the GC.
-		if ctx.Err() == nil {
-			release(buf, b)
-		}
-	}()
+	defer releaseSaved(ctx, buf, &b)
 	if err != nil {
 		return bot.Turn{}, false, fmt.Errorf("save session of %s: %w", owner, err)
 	}

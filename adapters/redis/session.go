@@ -115,12 +115,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	expected := sess.Version
 	buf := buffers.Get().(*[]byte)
 	b, err := appendStored((*buf)[:0], sess)
-	defer func() {
-		// A save given up on may still be on its way to Redis, reading b: b is left to the GC.
-		if ctx.Err() == nil {
-			release(buf, b)
-		}
-	}()
+	defer releaseSaved(ctx, buf, &b)
 	if err != nil {
 		return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 	}
