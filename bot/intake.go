@@ -115,17 +115,15 @@ func (s *Service) HandleOwner(ctx context.Context, ev OwnerEvent) (_ []conversat
 		replies, err := s.attempt(ctx, t, Turn{Session: g.Session, Found: true})
 		t.guess = nil
 		switch {
-		case err == nil:
-			s.observer.Guessed(ctx, GuessSaved)
 		case errors.Is(err, errGuessMissed) && t.read != nil:
 			s.observer.Guessed(ctx, GuessMissed)
 		case errors.Is(err, errGuessMissed):
 			s.observer.Guessed(ctx, GuessStopped)
-		}
-		if !errors.Is(err, errGuessMissed) {
-			if err == nil {
-				s.remember(ctx, t, replies)
-			}
+		case err == nil:
+			s.observer.Guessed(ctx, GuessSaved)
+			s.remember(ctx, t, replies)
+			return replies, nil
+		default:
 			return replies, err
 		}
 		// Nothing of the guessed run was stored; what it extracted was read for the guessed
@@ -314,8 +312,8 @@ func (s *Service) guess(t *ownerTurn) (Guess, bool) {
 	if !ok {
 		return Guess{}, false
 	}
-	sess := g.Session
-	if sess.Stage != conversation.StageIntake && sess.Stage != conversation.StageReview || !sess.ForgetAsked.IsZero() {
+	// An owner in an intake: no relay to a case, and no Admission to ask.
+	if !continuing(Turn{Session: g.Session, Found: true}) || !g.Session.ForgetAsked.IsZero() {
 		return Guess{}, false
 	}
 	return g, true

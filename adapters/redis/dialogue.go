@@ -42,7 +42,7 @@ func (d *Dialogues) Append(ctx context.Context, owner bot.Identity, a bot.Append
 		// The event's session save may have kept these lines already (see keep_lines).
 		keys = append(keys, d.keys.Seen(a.Event))
 	}
-	args, b, err := keptArgs(make([]any, 0, 9+len(lines)), (*buf)[:0], d.cfg, a, lines, false)
+	args, b, err := keptArgs(make([]any, 0, 9+len(lines)), (*buf)[:0], d.cfg, a, lines, "")
 	defer func() { release(buf, b) }()
 	if err != nil {
 		return fmt.Errorf("append to the dialogue of %s: %w", owner, err)
@@ -65,12 +65,13 @@ type kept [3]string
 // appended under a. The lines are written to b, which is returned grown; the last arguments
 // refer to it, so b must not be reused before the script ran.
 //
-// saved says the lines go with a session save that marks a.Event handled: the key's mark is
-// then only looked for (an append under the key before), not written (see keep_lines).
-func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Line, saved bool) ([]any, []byte, error) {
+// saving is the event a session save marks handled, "" for an append of its own: lines that go
+// with the save of their own event (a.Event) only look for the key's mark (an append under the
+// key before), and write none (see keep_lines).
+func keptArgs(args []any, b []byte, cfg Config, a bot.Appending, lines []bot.Line, saving string) ([]any, []byte, error) {
 	var keyed, forCase any = "0", "0" // constants: boxed without allocating
 	switch {
-	case a.Key != "" && saved:
+	case a.Key != "" && saving != "" && a.Event == saving:
 		keyed = "2"
 	case a.Key != "":
 		keyed = "1"

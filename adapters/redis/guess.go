@@ -2,11 +2,8 @@ package redis
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -128,8 +125,7 @@ func (s *SessionStore) SaveGuess(ctx context.Context, g bot.Guess, sess conversa
 	args = append(args, rateWindowArg.of(s.cfg.RateWindow.Milliseconds()), rateLimitArg.of(limit), g.Stored, data,
 		sessionTTLArg.of(ttlMillis(ttl)), dedupeArg.of(s.cfg.DedupeTTL.Milliseconds()), evented(eventID))
 	if len(keep.Lines) > 0 {
-		saved := eventID != "" && keep.Event == eventID
-		if args, b, err = keptArgs(args, b, s.cfg, keep.Appending, keep.Lines, saved); err != nil {
+		if args, b, err = keptArgs(args, b, s.cfg, keep.Appending, keep.Lines, eventID); err != nil {
 			return bot.Turn{}, false, fmt.Errorf("save session of %s: %w", owner, err)
 		}
 	}
@@ -148,50 +144,4 @@ func (s *SessionStore) SaveGuess(ctx context.Context, g bot.Guess, sess conversa
 		return bot.Turn{}, false, fmt.Errorf("save session of %s: %w", owner, err)
 	}
 	return turn, false, nil
-}
-
-// evented is a script's flag of a turn with an event id.
-func evented(eventID string) any {
-	if eventID == "" {
-		return "0" // constants: boxed without allocating
-	}
-	return "1"
-}
-
-// appendStored appends the stored form of sess at its next version: the version, a space and
-// the session's JSON (session_save.lua, session_guess.lua).
-func appendStored(b []byte, sess conversation.Session) ([]byte, error) {
-	sess.Version++
-	b = append(strconv.AppendInt(b, sess.Version, 10), ' ')
-	return appendSession(b, sess)
-}
-
-// parseStored reads a session in its stored form.
-func parseStored(owner bot.Identity, stored string) (conversation.Session, error) {
-	sess := conversation.Session{Owner: string(owner)}
-	version, data, ok := strings.Cut(stored, " ")
-	v, err := strconv.ParseInt(version, 10, 64)
-	if !ok || err != nil {
-		return sess, fmt.Errorf("no version before %q", conversation.Clip(stored, 40))
-	}
-	// The session as the store writes it reads without encoding/json (see decode.go).
-	if !decodeSession(data, &sess) {
-		// Decoded apart, so that only this rare path puts a session on the heap.
-		alt := sess
-		if err := json.Unmarshal([]byte(data), &alt); err != nil {
-			return sess, err
-		}
-		sess = alt
-	}
-	sess.Version = v // the stored version is the truth; the JSON copy may lag
-	return sess, nil
-}
-
-// ttlMillis is ttl in whole milliseconds, at least 1 when ttl is set: 0 means no expiry.
-func ttlMillis(ttl time.Duration) int64 {
-	ms := ttl.Milliseconds()
-	if ttl > 0 && ms == 0 {
-		ms = 1
-	}
-	return ms
 }

@@ -19,8 +19,7 @@ import (
 // guess.
 func guessed(t *testing.T, s stores) bot.Guess {
 	t.Helper()
-	sess := conversation.Session{Owner: string(owner), Stage: conversation.StageIntake, Step: "model",
-		Answers: map[string]string{"ticket": "none"}, History: []string{"consent", "ticket"}, Turns: 2, Started: t0.UTC()}
+	sess := guessedSession()
 	if err := s.sessions.Save(context.Background(), sess, "ev-0", time.Hour, bot.Record{}); err != nil {
 		t.Fatal(err)
 	}

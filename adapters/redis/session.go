@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -135,8 +137,7 @@ func (s *SessionStore) Save(ctx context.Context, sess conversation.Session, even
 	args = append(args, expected, data, sessionTTLArg.of(ttlMillis(ttl)), dedupeArg.of(s.cfg.DedupeTTL.Milliseconds()), evented(eventID))
 	if len(keep.Lines) > 0 {
 		// The lines go after the session in the same buffer; data keeps its own length.
-		saved := eventID != "" && keep.Event == eventID
-		if args, b, err = keptArgs(args, b, s.cfg, keep.Appending, keep.Lines, saved); err != nil {
+		if args, b, err = keptArgs(args, b, s.cfg, keep.Appending, keep.Lines, eventID); err != nil {
 			return fmt.Errorf("save session of %s: %w", sess.Owner, err)
 		}
 	}
@@ -165,6 +166,52 @@ func (s *SessionStore) Delete(ctx context.Context, owner bot.Identity) error {
 		return fmt.Errorf("delete session of %s: %w", owner, err)
 	}
 	return nil
+}
+
+// evented is a script's flag of a turn with an event id.
+func evented(eventID string) any {
+	if eventID == "" {
+		return "0" // constants: boxed without allocating
+	}
+	return "1"
+}
+
+// appendStored appends the stored form of sess at its next version: the version, a space and
+// the session's JSON (session_save.lua, session_guess.lua).
+func appendStored(b []byte, sess conversation.Session) ([]byte, error) {
+	sess.Version++
+	b = append(strconv.AppendInt(b, sess.Version, 10), ' ')
+	return appendSession(b, sess)
+}
+
+// parseStored reads a session in its stored form.
+func parseStored(owner bot.Identity, stored string) (conversation.Session, error) {
+	sess := conversation.Session{Owner: string(owner)}
+	version, data, ok := strings.Cut(stored, " ")
+	v, err := strconv.ParseInt(version, 10, 64)
+	if !ok || err != nil {
+		return sess, fmt.Errorf("no version before %q", conversation.Clip(stored, 40))
+	}
+	// The session as the store writes it reads without encoding/json (see decode.go).
+	if !decodeSession(data, &sess) {
+		// Decoded apart, so that only this rare path puts a session on the heap.
+		alt := sess
+		if err := json.Unmarshal([]byte(data), &alt); err != nil {
+			return sess, err
+		}
+		sess = alt
+	}
+	sess.Version = v // the stored version is the truth; the JSON copy may lag
+	return sess, nil
+}
+
+// ttlMillis is ttl in whole milliseconds, at least 1 when ttl is set: 0 means no expiry.
+func ttlMillis(ttl time.Duration) int64 {
+	ms := ttl.Milliseconds()
+	if ttl > 0 && ms == 0 {
+		ms = 1
+	}
+	return ms
 }
 
 // decodeOptional decodes the JSON of a GET, or returns nil when the key was absent.

@@ -28,16 +28,18 @@ local keys = {KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]}
 if ARGV[7] == '1' then
   keys[6], keys[7] = KEYS[6], KEYS[7]
 end
--- The append's marker is read with the gates: keep_lines need not look for it.
+-- "2": the lines are kept with the save that marks their event handled (keep_lines' keyed
+-- "2"); their append's marker is then read with the gates, and keep_lines need not look for it.
+local keeps = KEYS[10] and ARGV[12] == '2'
 local marker
-if KEYS[10] and ARGV[12] == '2' then
+if keeps then
   marker = KEYS[9]
 end
 local turn, counted, marked = read_turn(keys, '1', ARGV[1], marker)
 if turn[1] == ARGV[3] and turn[2] == 0 and not turn[3] and not turn[5] and turn[6] <= tonumber(ARGV[2]) then
   -- "2": the event is handled and its turn's lines are kept with it (see keep_lines).
   local mark = '1'
-  if KEYS[10] and ARGV[12] == '2' then
+  if keeps then
     mark = '2'
   end
   write_turn(KEYS[1], ARGV[4], ARGV[5], keys[6], mark, ARGV[6])
